@@ -1,0 +1,8 @@
+"""Data page (being built: see the open issue)."""
+
+import streamlit as st
+
+from pmo_data import ui
+
+ui.page_header("Data", "This page is being built.")
+st.info("Coming soon.")

@@ -1,0 +1,8 @@
+"""Feedback page (being built: see the open issue)."""
+
+import streamlit as st
+
+from pmo_data import ui
+
+ui.page_header("Feedback", "This page is being built.")
+st.info("Coming soon.")

@@ -1,0 +1,8 @@
+"""Services page (being built: see the open issue)."""
+
+import streamlit as st
+
+from pmo_data import ui
+
+ui.page_header("Services", "This page is being built.")
+st.info("Coming soon.")

@@ -1,0 +1,35 @@
+"""The only Streamlit-aware part of the package: connection, caching, sidebar, widgets."""
+
+from pmo_data.ui.context import clear_caches, get_store, is_demo, run, store_version
+from pmo_data.ui.sidebar import current_filters, current_viewer, sidebar
+from pmo_data.ui.widgets import (
+    Kpi,
+    chart,
+    demo_banner,
+    download_excel,
+    excel_bytes,
+    kpi_row,
+    page_header,
+    require_data,
+    small_sample_note,
+)
+
+__all__ = [
+    "Kpi",
+    "chart",
+    "clear_caches",
+    "current_filters",
+    "current_viewer",
+    "demo_banner",
+    "download_excel",
+    "excel_bytes",
+    "get_store",
+    "is_demo",
+    "kpi_row",
+    "page_header",
+    "require_data",
+    "run",
+    "sidebar",
+    "small_sample_note",
+    "store_version",
+]

@@ -1,0 +1,70 @@
+"""The store connection and version-keyed caching for pages.
+
+One `Store` per process (`st.cache_resource`); readers take cursors. Every cached result is
+keyed by the store's current version, so an import or rollback refreshes every page and
+nothing stale is shown.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from pmo_data.store import Store, default_db_path
+
+_REGISTRY: dict[str, Callable] = {}
+
+
+def _auto_demo_enabled() -> bool:
+    return os.environ.get("PMO_NO_DEMO", "").lower() not in ("1", "true", "yes")
+
+
+@st.cache_resource(show_spinner="Opening the PMO store…")
+def _open_store(path: str) -> Store:
+    store = Store(path)
+    if store.current_version() == 0 and _auto_demo_enabled():
+        from pmo_data.demo import load_demo
+
+        load_demo(store)
+    return store
+
+
+def get_store() -> Store:
+    """The process-wide store at PMO_DB (or data/pmo.duckdb); demo data on a brand-new store."""
+    return _open_store(default_db_path())
+
+
+def store_version() -> int:
+    return get_store().current_version()
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached_call(key: str, db_path: str, version: int, args: tuple, kwargs: tuple) -> Any:
+    return _REGISTRY[key](get_store(), *args, **dict(kwargs))
+
+
+def run(fn: Callable, *args: Any, **kwargs: Any) -> Any:
+    """Call `fn(store, *args, **kwargs)` cached by (function, store, version, arguments).
+
+    Arguments must be hashable values (Viewer, Filters, str, numbers, tuples).
+    """
+    key = f"{fn.__module__}.{fn.__qualname__}"
+    _REGISTRY[key] = fn
+    store = get_store()
+    return _cached_call(
+        key, store.path, store.current_version(), args, tuple(sorted(kwargs.items()))
+    )
+
+
+def is_demo() -> bool:
+    """True while the current version is the bundled demo data."""
+    info = get_store().version_info(store_version())
+    return bool(info) and info.get("action") == "demo"
+
+
+def clear_caches() -> None:
+    """After a write: results are version-keyed already; this just frees memory."""
+    _cached_call.clear()
