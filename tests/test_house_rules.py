@@ -1,0 +1,38 @@
+"""Guards for the layout rules in DESIGN.md and the README contract."""
+
+import re
+from pathlib import Path
+
+from pmo_data import docs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_no_streamlit_outside_ui():
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "pmo_data").rglob("*.py")
+        if "ui" not in p.relative_to(ROOT / "pmo_data").parts
+        and re.search(r"^\s*(import streamlit|from streamlit)", p.read_text(), re.M)
+    ]
+    assert offenders == []
+
+
+def test_pages_are_thin():
+    for page in (ROOT / "pages").glob("*.py"):
+        text = page.read_text()
+        assert len(text.splitlines()) <= 160, page.name
+        assert not re.search(r"duckdb\.connect|SELECT |\.groupby\(|@st\.cache", text), page.name
+
+
+def test_readme_data_model_is_generated_from_schema():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert docs.render(text) == text, "run `python -m pmo_data.docs` to refresh README.md"
+
+
+def test_readme_opens_with_the_two_commands_and_ci_runs_the_second():
+    blocks = re.findall(r"```bash\n(.*?)\n```", (ROOT / "README.md").read_text(), re.S)
+    run_cmd, test_cmd = blocks[0].strip(), blocks[1].strip()
+    assert "streamlit run dashboard.py" in run_cmd
+    assert "pytest" in test_cmd
+    assert test_cmd in (ROOT / ".ci" / "run").read_text()
