@@ -1,8 +1,30 @@
-"""Data page (being built: see the open issue)."""
+"""Data: upload the monthly exports, review the mapping and issues, import, history."""
 
 import streamlit as st
 
 from pmo_data import ui
+from pmo_data.ui.history_sections import history_section, template_section
+from pmo_data.ui.upload_sections import upload_section
 
-ui.page_header("Data", "This page is being built.")
-st.info("Coming soon.")
+ui.page_header(
+    "Data",
+    "Upload exports, check them, import them as a new version; compare and roll back versions.",
+)
+if flash := st.session_state.pop("data_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+
+store = ui.get_store()
+if store.is_empty():
+    st.info(
+        "**The store is empty.** Start by downloading the import template below, or upload "
+        "your own exports as they are: the importer recognises projects, customers, feedback, "
+        "services, actions and savings by their headers.",
+        icon=":material/waving_hand:",
+    )
+ui.demo_banner()
+
+upload_section()
+st.divider()
+history_section()
+st.divider()
+template_section()
