@@ -123,12 +123,15 @@ def _forms(header: object) -> list[str]:
     return [f for f in dict.fromkeys(forms) if f]
 
 
+@lru_cache(maxsize=65536)
 def _token_sim(a: str, b: str) -> float:
     if a == b:
         return 1.0
     short, long_ = sorted((a, b), key=len)
     if len(short) >= 3 and long_.startswith(short):  # abbreviation: proj, org, dept
         return 0.9
+    if 2 * len(short) / (len(short) + len(long_)) < 0.85:  # ratio cannot reach 0.85
+        return 0.0
     r = SequenceMatcher(None, a, b).ratio()
     return r if r >= 0.85 else 0.0  # typos, plurals, -ise/-ize
 
@@ -141,6 +144,9 @@ def similarity(header: str, alias: str) -> float:
     ht, at = header.split(), alias.split()
     if not ht or not at:
         return 0.0
+    short_header = len(ht) <= min(4, len(at) + 2)
+    if not short_header and 2 * min(len(ht), len(at)) / (len(ht) + len(at)) < THRESHOLD:
+        return 0.0  # too different in length to reach the threshold
     used: set[int] = set()
     total = 0.0
     for a in at:
@@ -154,7 +160,7 @@ def similarity(header: str, alias: str) -> float:
             used.add(best_i)
             total += best
     dice = 2 * total / (len(ht) + len(at))
-    if total >= len(at) - 1e-9 and len(ht) <= min(4, len(at) + 2):
+    if total >= len(at) - 1e-9 and short_header:
         # every alias token is in a short header ("total budget" ~ "budget")
         dice = max(dice, 0.7 + 0.2 * len(at) / len(ht))
     return dice

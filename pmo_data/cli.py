@@ -1,0 +1,238 @@
+"""`python -m pmo_data ...`: scripted imports, validation, history, rollback, diff, template.
+
+For analysts who automate the monthly load. Every failure is one clear line on stderr and a
+non-zero exit (1: the data has errors or the action was refused; 2: bad usage, missing file,
+store problem), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+
+from . import importer
+from .reading import ReadError
+from .schema import ENTITY_NAMES
+from .store import Store, StoreError, default_db_path
+
+
+class CliError(Exception):
+    """A failure to report as one line (exit code in .code)."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.code = code
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, indent=2, default=str))
+
+
+def _open(db: str | None, *, must_exist: bool = False) -> Store:
+    path = db or default_db_path()
+    if must_exist and path != ":memory:" and not Path(path).exists():
+        raise CliError(f"no store at {path}; import something first or pass --db")
+    return Store(path)
+
+
+def _report_out(plan, path: str | None) -> None:
+    if path:
+        plan.report.to_excel(path)
+        print(f"report written to {path}")
+
+
+def cmd_import(args) -> int:
+    store = _open(args.db)
+    try:
+        plan = importer.plan(args.files, store, args.entity)
+        if not args.json:
+            print("\n".join(plan.report.summary_lines()))
+        _report_out(plan, args.report)
+        try:
+            version = importer.apply(plan, store, accept_rejected=args.accept_rejected)
+        except importer.ImportBlocked as exc:
+            if args.json:
+                _print_json({"version": None, "refused": str(exc), "report": plan.report.to_dict()})
+            first = str(exc).splitlines()[0]
+            raise CliError(f"import refused, store unchanged: {first}", 1) from None
+        if args.json:
+            _print_json({"version": version, "report": plan.report.to_dict()})
+        else:
+            counts = ", ".join(f"{k} {v}" for k, v in plan.row_counts.items())
+            print(f"imported as version {version} ({counts}) into {store.path}")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_validate(args) -> int:
+    store = None
+    path = args.db or default_db_path()
+    if Path(path).exists():  # remembered mappings and reference checks, if a store exists
+        try:
+            store = Store(path, read_only=True)
+        except StoreError:
+            store = None
+    try:
+        plan = importer.plan(args.files, store, args.entity)
+    finally:
+        if store is not None:
+            store.close()
+    if args.json:
+        _print_json(plan.report.to_dict())
+    else:
+        print("\n".join(plan.report.summary_lines()))
+    _report_out(plan, args.report)
+    return 1 if plan.has_errors else 0
+
+
+def cmd_demo(args) -> int:
+    from . import demo  # written separately; heavy, so imported only here
+
+    if args.workbook:
+        demo.write_demo_workbook(args.workbook, scale=args.scale)
+        print(f"demo workbook written to {args.workbook}")
+        return 0
+    store = _open(args.db)
+    try:
+        version = demo.load_demo(store, scale=args.scale)
+        print(f"demo data loaded as version {version} into {store.path}: {store.counts()}")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_history(args) -> int:
+    store = _open(args.db, must_exist=True)
+    try:
+        hist, current = store.history(), store.current_version()
+    finally:
+        store.close()
+    records = hist.to_dict("records")
+    if args.json:
+        _print_json({"current": current, "versions": records})
+        return 0
+    if not records:
+        print("no versions yet")
+    for r in records:
+        mark = "*" if r["version"] == current else " "
+        files = ", ".join(f.get("name", "?") for f in r["files"]) or "-"
+        rows = ", ".join(f"{k} {v}" for k, v in r["row_counts"].items())
+        when = str(r["created_at"])[:19]
+        print(f"{mark}{r['version']:>4}  {when}  {r['user_name']:<12} {r['action']:<8} {rows}")
+        print(f"       files: {files}" + (f"  note: {r['note']}" if r["note"] else ""))
+    return 0
+
+
+def cmd_rollback(args) -> int:
+    store = _open(args.db, must_exist=True)
+    try:
+        new = store.rollback(args.version)
+    finally:
+        store.close()
+    print(f"rolled back to version {args.version}: now version {new}")
+    return 0
+
+
+def cmd_diff(args) -> int:
+    store = _open(args.db, must_exist=True)
+    try:
+        d = store.diff(args.v1, args.v2)
+    finally:
+        store.close()
+    if args.json:
+        out = {
+            name: {
+                **x.summary,
+                "changes": x.changed.head(1000).astype(str).to_dict("records"),
+            }
+            for name, x in d.items()
+        }
+        _print_json({"from": args.v1, "to": args.v2, "entities": out})
+        return 0
+    for name, x in d.items():
+        s = x.summary
+        print(f"{name:<10} +{s['added']} added  -{s['removed']} removed  ~{s['changed']} changed")
+    return 0
+
+
+def cmd_template(args) -> int:
+    from .template import write_template
+
+    write_template(args.out)
+    print(f"template written to {args.out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pmo_data", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    db_help = "store file (default: $PMO_DB or data/pmo.duckdb)"
+
+    def files_cmd(name, help_, func):
+        s = sub.add_parser(name, help=help_)
+        s.add_argument("files", nargs="+", metavar="FILE")
+        s.add_argument("--db", help=db_help)
+        s.add_argument("--as", dest="entity", choices=ENTITY_NAMES, help="treat sheets as")
+        s.add_argument("--json", action="store_true", help="machine-readable report")
+        s.add_argument("--report", metavar="OUT.xlsx", help="write the Excel import report")
+        s.set_defaults(func=func)
+        return s
+
+    imp = files_cmd("import", "import files into the store as one new version", cmd_import)
+    imp.add_argument(
+        "--accept-rejected", action="store_true", help="load the good rows, leave rejected out"
+    )
+    files_cmd(
+        "validate", "dry run: report what an import would do (exit 1 on errors)", cmd_validate
+    )
+    s = sub.add_parser("demo", help="load deterministic demo data")
+    s.add_argument("--db", help=db_help)
+    s.add_argument("--scale", type=float, default=1.0, help="multiple of the reference size")
+    s.add_argument("--workbook", metavar="OUT.xlsx", help="write the demo workbook instead")
+    s.set_defaults(func=cmd_demo)
+    s = sub.add_parser("history", help="list versions (newest first, * = current)")
+    s.add_argument("--db", help=db_help)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_history)
+    s = sub.add_parser("rollback", help="make an old version current again (as a new version)")
+    s.add_argument("version", type=int)
+    s.add_argument("--db", help=db_help)
+    s.set_defaults(func=cmd_rollback)
+    s = sub.add_parser("diff", help="what changed between two versions")
+    s.add_argument("v1", type=int)
+    s.add_argument("v2", type=int)
+    s.add_argument("--db", help=db_help)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_diff)
+    s = sub.add_parser("template", help="write the blank import template")
+    s.add_argument("out", metavar="OUT.xlsx")
+    s.set_defaults(func=cmd_template)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.code
+    except (ReadError, StoreError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except duckdb.Error as exc:
+        print(f"error: store: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(
+            "error: interrupted; the store is unchanged unless an import completed", file=sys.stderr
+        )
+        return 130
