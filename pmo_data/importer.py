@@ -113,7 +113,7 @@ def plan(
     files: [(name, bytes | path)] or paths. store: used to recall remembered mappings, check
     references against current data and read the currency. force_entity: treat every sheet
     as this entity (the CLI's --as). mapping_overrides: {(file, sheet) | sheet: {header:
-    target | None, "__entity__": entity}}.
+    target | None, "__entity__": entity, or None to leave the sheet out}}.
     """
     step = on_step or (lambda *a: None)
     if force_entity:
@@ -164,6 +164,11 @@ def _plan_sheet(sh, store, force_entity, overrides):
         msg = f"sheet '{sh.name}' is empty — ignored"
         return PlannedSheet(sh, None, 0.0, None), [issue("info", msg, rule="empty", **where)]
     ov = dict(_overrides_for(overrides, sh))
+    if "__entity__" in ov and ov["__entity__"] in (None, "", "skip"):
+        msg = f"sheet '{sh.name}' not imported, as chosen"
+        return PlannedSheet(sh, None, 0.0, None, chosen=True), [
+            issue("info", msg, rule="skipped", **where)
+        ]
     forced = ov.pop("__entity__", None) or force_entity
     sig = header_signature(sh.headers)
     memory = recall(store, sig)
@@ -222,7 +227,8 @@ def _validate(out: ImportPlan, parts: list, store, step) -> None:
         report.sheets.append(res)
         results[(sh.file, sh.name)] = res
         if ps.entity is None or (sh.file, sh.name) in sheet_errors:
-            res.rows_rejected = len(sh.frame) if ps.entity or not sh.empty else 0
+            unused = ps.entity is None and (sh.empty or ps.chosen)  # empty or skipped by choice
+            res.rows_rejected = 0 if unused else len(sh.frame)
             continue
         step("validate", f"{sh.name}: {len(sh.frame):,} rows as {ps.entity}", None)
         tag = f"{len(frames.get(ps.entity, [])) + 1}." if frames.get(ps.entity) else ""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from pmo_data.store import Store
@@ -31,3 +33,21 @@ def store():
 def tmp_db(tmp_path) -> Path:
     """A path for a store file that does not exist yet."""
     return tmp_path / "pmo.duckdb"
+
+
+@pytest.fixture
+def make_xlsx():
+    """Build workbook bytes from {sheet name: [header row, data rows...]}."""
+
+    def build(sheets: dict[str, list[list]]) -> bytes:
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
+        for name, rows in sheets.items():
+            ws = wb.create_sheet(name)
+            for row in rows:
+                ws.append(row)
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+
+    return build
