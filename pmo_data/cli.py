@@ -45,7 +45,14 @@ def _report_out(plan, path: str | None) -> None:
         print(f"report written to {path}")
 
 
+def _check_files(paths) -> None:
+    for p in paths:
+        if not Path(p).is_file():
+            raise CliError(f"{p}: no such file")
+
+
 def cmd_import(args) -> int:
+    _check_files(args.files)
     store = _open(args.db)
     try:
         plan = importer.plan(args.files, store, args.entity)
@@ -70,6 +77,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    _check_files(args.files)
     store = None
     path = args.db or default_db_path()
     if Path(path).exists():  # remembered mappings and reference checks, if a store exists
