@@ -27,8 +27,9 @@ from .mapping import (
     remember,
 )
 from .report import ImportReport, SheetResult, format_issue
+from .rules import add_sentiment, check, check_references, split
 from .schema import ENTITIES, entity
-from .validation import add_sentiment, check, check_references, coerce, issue, issues_frame, split
+from .validation import coerce, issue, issues_frame
 
 Progress = Callable[[str, str, "float | None"], None]
 

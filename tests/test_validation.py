@@ -10,16 +10,8 @@ import pytest
 pytest.importorskip("pmo_data.values", reason="values.py not landed yet")
 
 from pmo_data.mapping import map_headers
-from pmo_data.validation import (
-    add_sentiment,
-    check,
-    check_references,
-    coerce,
-    derive_keys,
-    extra_json,
-    issues_frame,
-    split,
-)
+from pmo_data.rules import add_sentiment, check, check_references, split
+from pmo_data.validation import coerce, derive_keys, extra_json, issues_frame
 
 
 def sheet(headers, rows, name="Sheet1", file="upload.xlsx", first_row=2):
