@@ -39,10 +39,10 @@ def _open(db: str | None, *, must_exist: bool = False) -> Store:
     return Store(path)
 
 
-def _report_out(plan, path: str | None) -> None:
+def _report_out(plan, path: str | None, quiet: bool = False) -> None:
     if path:
         plan.report.to_excel(path)
-        print(f"report written to {path}")
+        print(f"report written to {path}", file=sys.stderr if quiet else sys.stdout)
 
 
 def _check_files(paths) -> None:
@@ -58,7 +58,7 @@ def cmd_import(args) -> int:
         plan = importer.plan(args.files, store, args.entity)
         if not args.json:
             print("\n".join(plan.report.summary_lines()))
-        _report_out(plan, args.report)
+        _report_out(plan, args.report, args.json)
         try:
             version = importer.apply(plan, store, accept_rejected=args.accept_rejected)
         except importer.ImportBlocked as exc:
@@ -94,7 +94,7 @@ def cmd_validate(args) -> int:
         _print_json(plan.report.to_dict())
     else:
         print("\n".join(plan.report.summary_lines()))
-    _report_out(plan, args.report)
+    _report_out(plan, args.report, args.json)
     return 1 if plan.has_errors else 0
 
 

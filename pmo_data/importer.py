@@ -131,8 +131,8 @@ def plan(
         try:
             sheets = reading.read_file(source, filename=name)
         except reading.ReadError as exc:
-            parts.append(issue("error", str(exc), file=name, sheet=exc.sheet, rule="file"))
-            report.sheets.append(SheetResult(name, exc.sheet or "", None))
+            parts.append(issue("error", read_error_message(exc, name), file=name, rule="file"))
+            report.sheets.append(SheetResult(name, getattr(exc, "sheet", None) or "", None))
             continue
         for sh in sheets:
             ps, sheet_parts = _plan_sheet(sh, store, force_entity, mapping_overrides)
@@ -152,6 +152,20 @@ def plan(
             }
     step("done", f"{sum(out.row_counts.values())} rows ready", 1.0)
     return out
+
+
+def read_error_message(exc: Exception, name: str) -> str:
+    """The reader's message, naming the file and ending with its hint (what to do)."""
+    msg = str(exc)
+    if name not in msg:
+        msg = f"{name}: {msg}"
+    sheet = getattr(exc, "sheet", None)
+    if sheet and sheet not in msg:
+        msg += f" (sheet '{sheet}')"
+    hint = getattr(exc, "hint", None)
+    if hint and hint not in msg:
+        msg += f" — {hint}"
+    return msg
 
 
 def _plan_sheet(sh, store, force_entity, overrides):

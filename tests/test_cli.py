@@ -71,7 +71,7 @@ def test_validate_exit_code_json_and_excel_report(files, tmp_path, tmp_db, capsy
     argv = ["validate", files("bad.xlsx", BAD), "--db", tmp_db, "--json", "--report", report]
     code, out, _ = run(argv, capsys)
     assert code == 1 and report.exists()
-    d = json.loads(out[: out.rindex("}") + 1])
+    d = json.loads(out)
     assert d["counts"]["error"] == 1 and d["issues"][0]["row"] == 4
     assert not Path(tmp_db).exists(), "validate never creates a store"
     code, _, _ = run(["validate", files("good.xlsx", GOOD)], capsys)
