@@ -110,7 +110,7 @@ PROJECTS = Entity(
     label="Projects",
     help="One row per project in the portfolio.",
     key="project_id",
-    key_from=("name"),
+    key_from=("name",),
     date_column="start_date",
     sheet_aliases=("projects", "project list", "portfolio", "project register", "gmpp"),
     columns=(
@@ -189,7 +189,7 @@ CUSTOMERS = Entity(
     label="Customers",
     help="One row per customer (internal business unit or external client) the PMO serves.",
     key="customer_id",
-    key_from=("name"),
+    key_from=("name",),
     sheet_aliases=(
         "customers",
         "clients",
@@ -282,7 +282,7 @@ SERVICES = Entity(
     label="Services",
     help="The PMO service catalogue: one row per service on the menu.",
     key="service_id",
-    key_from=("name"),
+    key_from=("name",),
     sheet_aliases=("services", "service catalogue", "catalogue", "catalog", "service menu"),
     columns=(
         _c("service_id", "id", "Unique service reference.", required=True,
@@ -318,7 +318,7 @@ ACTIONS = Entity(
     label="Actions",
     help="Improvement actions: what the PMO does about what customers said.",
     key="action_id",
-    key_from=("title"),
+    key_from=("title",),
     date_column="raised_date",
     sheet_aliases=(
         "actions",
