@@ -180,7 +180,7 @@ def _summary_rows(report: ImportReport) -> list[list]:
             + [s.rows_rejected, s.rows_merged, s.rows_skipped]
         )
     rows.append([])
-    rows += [[f"{k}s", v] for k, v in report.counts.items()]
+    rows += [[k if k == "info" else f"{k}s", v] for k, v in report.counts.items()]
     rows.append([])
     for f in report.files:
         rows.append(["file", f.get("name"), "sha256", f.get("sha256"), "bytes", f.get("size")])
@@ -224,7 +224,7 @@ def _sheet_title(name: str, taken: set) -> str:
 
 def _offending_rows(wb, src, grp: pd.DataFrame, taken: set) -> None:
     """Copy the rows with problems, highlighting each problem cell with its message."""
-    ws = wb.create_sheet(_sheet_title(f"{src.file} {src.name}", taken))
+    ws = wb.create_sheet(_sheet_title(str(src.name), taken))
     ws.freeze_panes = "B2"
     ws.append([_cell(ws, "row", bold=True)] + [_cell(ws, h, bold=True) for h in src.headers])
     rows = np.asarray(src.rows)
