@@ -356,8 +356,7 @@ def _read_csv(data: bytes, file: str) -> list[Sheet]:
             file, f"could not be parsed as CSV ({exc})", "check the delimiter and quoting"
         ) from None
     raw = raw.replace("", None)
-    obj = raw.columns[raw.dtypes == object]
-    for c in obj:
+    for c in raw.columns:
         if raw[c].str.contains("Ã|â€", regex=True, na=False).any():
             raw[c] = raw[c].map(repair_mojibake, na_action="ignore")
     return [_tidy(file, Path(file).stem, raw, 1)]
