@@ -175,7 +175,7 @@ def _plan_sheet(sh, store, force_entity, overrides):
         issue("info", f"row skipped: {s.reason}", row=s.row, rule="skipped", **where)
         for s in sh.skipped
     ]
-    if sh.empty or not any(str(h or "").strip() for h in sh.headers):
+    if not any(str(h or "").strip() for h in sh.headers):
         msg = f"sheet '{sh.name}' is empty — ignored"
         return PlannedSheet(sh, None, 0.0, None), [issue("info", msg, rule="empty", **where)]
     ov = dict(_overrides_for(overrides, sh))

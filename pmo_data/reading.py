@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-LIMITS = dict(
-    max_file_bytes=200 * 1024**2, max_uncompressed_bytes=2 * 1024**3, max_compression_ratio=200
-)
+MAX_FILE_BYTES = 200 * 1024**2
+MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
+MAX_COMPRESSION_RATIO = 200
 PREVIEW_ROWS = 30
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b|^\s*sum\s*$", re.I)
 
@@ -297,6 +297,7 @@ def _read_excel(data: bytes, file: str, kind: str) -> list[Sheet]:
                     (i for i, r in enumerate(rows) if any(not _is_blank(v) for v in r)), None
                 )
                 if leading is None:
+                    sheets.append(_blank_sheet(file, name))
                     continue
                 rows = rows[leading : PREVIEW_ROWS + leading]
                 width = max(len(r) for r in rows)
@@ -305,6 +306,7 @@ def _read_excel(data: bytes, file: str, kind: str) -> list[Sheet]:
                 raw = reader.load_sheet(name, header_row=None, n_rows=PREVIEW_ROWS).to_pandas()
                 leading = 0
                 if raw.empty or raw.notna().sum().sum() == 0:
+                    sheets.append(_blank_sheet(file, name))
                     continue
             preview = raw.astype(object).where(raw.notna(), None).values.tolist()
             located = locate_header(preview)
@@ -366,10 +368,14 @@ def read_file(
     source: str | os.PathLike | bytes,
     filename: str | None = None,
     *,
-    max_file_bytes: int = LIMITS["max_file_bytes"],
-    max_uncompressed_bytes: int = LIMITS["max_uncompressed_bytes"],
+    max_file_bytes: int | None = None,
+    max_uncompressed_bytes: int | None = None,
 ) -> list[Sheet]:
-    """Every non-empty sheet of the file as a tidy `Sheet`; ReadError if it can't be read."""
+    """Every sheet of the file as a tidy `Sheet` (a blank sheet has no headers and no rows);
+    ReadError if the file can't be read or holds no data at all. Limits default to the
+    module constants (read at call time, so tests and deployments can lower them)."""
+    max_file_bytes = max_file_bytes or MAX_FILE_BYTES
+    max_uncompressed_bytes = max_uncompressed_bytes or MAX_UNCOMPRESSED_BYTES
     if isinstance(source, (bytes, bytearray)):
         data, file = bytes(source), filename or "upload"
     else:
@@ -392,7 +398,9 @@ def read_file(
     if not data:
         raise ReadError(file, "is empty", "check you exported the right file")
     kind = _sniff_kind(data[:8192], file)
-    limits = dict(LIMITS, max_uncompressed_bytes=max_uncompressed_bytes)
+    limits = dict(
+        max_uncompressed_bytes=max_uncompressed_bytes, max_compression_ratio=MAX_COMPRESSION_RATIO
+    )
     if kind == "zip":
         sheets = _read_excel(data, file, _check_zip(data, file, limits))
     elif kind == "ole":
@@ -403,6 +411,12 @@ def read_file(
                 "remove the password in Excel (File > Info > Protect Workbook) and upload again",
             )
         sheets = _read_excel(data, file, "xls")
+    elif kind == "text" and Path(file).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+        raise ReadError(
+            file,
+            "is not a spreadsheet (it holds plain text)",
+            "if it is CSV, save it with a .csv extension; otherwise re-export it",
+        )
     elif kind == "text":
         sheets = _read_csv(data, file)
     else:
@@ -411,6 +425,10 @@ def read_file(
             "is not a spreadsheet we can read (xlsx, xlsm, xls, ods, csv)",
             "save it as .xlsx or .csv",
         )
-    if not sheets:
+    if not any(sh.headers for sh in sheets):
         raise ReadError(file, "contains no data", "check you exported the right file")
     return sheets
+
+
+def _blank_sheet(file: str, name: str) -> Sheet:
+    return Sheet(file, name, [], pd.DataFrame(), np.array([], dtype=int))
