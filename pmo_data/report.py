@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import PurePath
 
 import numpy as np
 import pandas as pd
@@ -96,7 +97,7 @@ class ImportReport:
         """A terminal-sized account: one line per sheet, then the first issues."""
         lines = []
         for s in self.sheets:
-            where = f"{s.file} / {s.sheet}"
+            where = place(s.file, s.sheet)
             if not s.entity:
                 lines.append(f"{where}: not imported")
                 continue
@@ -144,9 +145,17 @@ class ImportReport:
         wb.save(target)
 
 
+def place(file, sheet) -> str:
+    """'book.xlsx / Sheet1', or just 'data.csv' where the sheet is the file itself."""
+    file, sheet = _plain(file), _plain(sheet)
+    if sheet and file and sheet == PurePath(str(file)).stem:
+        sheet = None
+    return " / ".join(str(x) for x in (file, sheet) if x)
+
+
 def format_issue(rec: dict) -> str:
     """'error  file / sheet row 12 col C (Budget): message [value]'."""
-    where = " / ".join(str(x) for x in (rec.get("file"), rec.get("sheet")) if _plain(x))
+    where = place(rec.get("file"), rec.get("sheet"))
     if _plain(rec.get("row")) is not None:
         where += f" row {int(rec['row'])}"
     if _plain(rec.get("letter")):

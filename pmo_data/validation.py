@@ -197,11 +197,8 @@ def coerce(
     extra: dict[str, pd.Series] = {}
     parts: list[pd.DataFrame] = []
 
-    def blank_series():
-        return pd.Series([None] * n, dtype="object")
-
     for cm in mapping.columns:
-        s = src[cm.index] if cm.index in src.columns else blank_series()
+        s = src[cm.index] if cm.index in src.columns else _at(n, [], [])
         if cm.target is None:
             extra[cm.header] = s
             continue
@@ -216,19 +213,11 @@ def coerce(
                 ).assign(column=cm.header, letter=cm.letter, field=col.name)
             )
         bad = np.array([src.index.get_loc(p.index) for p in problems], dtype=int)
-        if col.required:
-            sev = np.array(["error"] * len(problems))
-            msgs = [f"{p.message} — required, so the row is not loaded" for p in problems]
-        else:
-            sev = np.array(["warning" if p.severity == "error" else p.severity for p in problems])
-            msgs = [f"{p.message} — left blank" for p in problems]
         if len(problems):
-            chunk = cells.make(bad, "x", "", [p.value for p in problems], "unreadable")
-            parts.append(chunk.assign(severity=sev, message=msgs))
-            if not col.required:
-                kept = blank_series()
-                kept.iloc[bad] = [p.value for p in problems]
-                extra.setdefault(cm.header, kept)
+            part, kept = _problem_issues(problems, bad, parsed, col, cells)
+            parts.append(part)
+            if kept is not None:
+                extra.setdefault(cm.header, _at(n, bad[kept], [problems[i].value for i in kept]))
         if col.kind == "choice":
             parsed, part = _match_choice(parsed, col, cells, extra, cm.header)
             parts.append(part)
@@ -257,6 +246,43 @@ def coerce(
     frame["_sheet"] = sheet.name
     frame["_row"] = np.asarray(sheet.rows, dtype="int64")
     return frame, issues_frame(parts)
+
+
+def _problem_issues(problems, bad, parsed, col, cells):
+    """Issues for the cells a parser flagged, and which of them to keep in `extra`.
+
+    A cell left blank in a required column rejects the row (error). Elsewhere an unreadable
+    cell is a warning (blank, original kept in extra), a placeholder such as NA or TBC is info,
+    and a value that was read but is doubtful (an ambiguous date) keeps the parser's severity.
+    """
+    nulled = np.asarray(parsed.isna().to_numpy()[bad], dtype=bool)
+    sev, msgs, rules, kept = [], [], [], []
+    for i, p in enumerate(problems):
+        msg = p.message
+        if not nulled[i]:
+            sev.append(p.severity), msgs.append(msg), rules.append("doubtful")
+            continue
+        placeholder = "placeholder" in msg
+        if col.required:
+            sev.append("error")
+            msg += " — required, so the row is not loaded"
+        else:
+            sev.append("info" if placeholder else "warning")
+            msg += "" if "left blank" in msg else " — left blank"
+            if not placeholder:
+                kept.append(i)
+        msgs.append(msg)
+        rules.append("placeholder" if placeholder else "unreadable")
+    chunk = cells.make(bad, "", "", [p.value for p in problems], "")
+    chunk = chunk.assign(severity=sev, message=msgs, rule=rules)
+    return chunk, (kept if kept and not col.required else None)
+
+
+def _at(n: int, positions, values) -> pd.Series:
+    """A length-n object Series, None except `values` at `positions`."""
+    out = pd.Series([None] * n, dtype="object")
+    out.iloc[positions] = values
+    return out
 
 
 def _derived_key(e, out, sheet, key_tag):

@@ -7,11 +7,8 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("pmo_data.reading", reason="reading.py not landed yet")
-pytest.importorskip("pmo_data.values", reason="values.py not landed yet")
-
-from pmo_data.cli import main  # noqa: E402
-from pmo_data.store import Store  # noqa: E402
+from pmo_data.cli import main
+from pmo_data.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = [["Project ID", "Project Name", "RAG"], ["P1", "Alpha", "Red"], ["P2", "Beta", "Green"]]

@@ -5,11 +5,8 @@ import json
 import pandas as pd
 import pytest
 
-pytest.importorskip("pmo_data.reading", reason="reading.py not landed yet")
-pytest.importorskip("pmo_data.values", reason="values.py not landed yet")
-
-from pmo_data import importer  # noqa: E402
-from pmo_data.store import Store  # noqa: E402
+from pmo_data import importer
+from pmo_data.store import Store
 
 PROJECTS = [
     ["Project ID", "Project Name", "Customer", "RAG", "Start date", "End date", "Budget"],

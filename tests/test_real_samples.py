@@ -2,13 +2,9 @@
 
 import pandas as pd
 import pytest
+from conftest import real_file
 
-pytest.importorskip("pmo_data.reading", reason="reading.py not landed yet")
-pytest.importorskip("pmo_data.values", reason="values.py not landed yet")
-
-from conftest import real_file  # noqa: E402
-
-from pmo_data import importer  # noqa: E402
+from pmo_data import importer
 
 pytestmark = pytest.mark.real
 

@@ -5,9 +5,6 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
-import pytest
-
-pytest.importorskip("pmo_data.values", reason="values.py not landed yet")
 
 from pmo_data.mapping import map_headers
 from pmo_data.rules import add_sentiment, check, check_references, split
