@@ -28,10 +28,14 @@ from .mapping import (
 )
 from .report import ImportReport, SheetResult, format_issue
 from .rules import add_sentiment, check, check_references, split
-from .schema import ENTITIES, entity
+from .schema import ENTITIES, entity, normalise_header
 from .validation import coerce, issue, issues_frame
 
 Progress = Callable[[str, str, "float | None"], None]
+
+
+# Sheets that document a workbook (like the template's README): ignored unless recognised.
+DOC_SHEETS = {"readme", "read me", "instructions", "notes", "help", "about", "guide", "contents"}
 
 
 class ImportBlocked(Exception):
@@ -184,13 +188,20 @@ def _plan_sheet(sh, store, force_entity, overrides):
         return PlannedSheet(sh, None, 0.0, None, chosen=True), [
             issue("info", msg, rule="skipped", **where)
         ]
-    forced = ov.pop("__entity__", None) or force_entity
+    chosen_entity = ov.pop("__entity__", None)
+    forced = chosen_entity or force_entity
+    is_doc = normalise_header(sh.name) in DOC_SHEETS and not chosen_entity
     sig = header_signature(sh.headers)
     memory = recall(store, sig)
-    if forced:
+    if forced and not is_doc:
         name, score = entity(forced).name, 1.0
     else:
         name, score = best_entity(sh, memory=memory)
+    if is_doc and (name is None or forced):
+        msg = f"sheet '{sh.name}' looks like notes or instructions — not imported"
+        return PlannedSheet(sh, None, 0.0, None, chosen=True), [
+            issue("info", msg, rule="skipped", **where)
+        ]
     if name is None:
         hint = "; ".join(f"{e.name}: {expected_columns(e, 3)}" for e in ENTITIES.values())
         msg = (

@@ -59,3 +59,32 @@ def test_writes_to_a_buffer():
     buf = io.BytesIO()
     write_template(buf)
     assert buf.getvalue()[:2] == b"PK"
+
+
+def test_blank_template_imports_as_header_only_errors(tmp_path):
+    from pmo_data import importer
+
+    path, _ = load(tmp_path)
+    plan = importer.plan([path])
+    errors = plan.report.errors()
+    assert sorted(errors["sheet"]) == sorted(ENTITIES)
+    assert errors["message"].str.contains("no data rows").all()
+    readme = plan.report.issues.query("sheet == 'README'")
+    assert readme["severity"].tolist() == ["info"]
+
+
+def test_filled_template_imports_cleanly(tmp_path, store):
+    from pmo_data import importer
+
+    path, wb = load(tmp_path)
+    for name in ("projects", "customers"):
+        e = ENTITIES[name]
+        wb[name].append([c.example for c in e.columns])
+        for other in ENTITIES:
+            if other not in ("projects", "customers") and other in wb.sheetnames:
+                del wb[other]
+    wb.save(path)
+    plan = importer.import_files([path], store, force_entity=None)
+    assert not plan.has_errors and plan.row_counts == {"projects": 1, "customers": 1}
+    p = store.frame("projects").iloc[0]
+    assert p["project_id"] == "P-0001" and p["rag"] == "Amber" and p["budget"] == 250000
