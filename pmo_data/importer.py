@@ -143,7 +143,11 @@ def plan(
             report.sources[(sh.file, sh.name)] = sh
             planned.append(ps)
             parts += sheet_parts
-            step("recognise", f"{sh.name}: {ps.entity or 'not recognised'}", None)
+            rows = f"{len(sh.frame):,} rows"
+            step("recognise", f"{sh.name}: {ps.entity or 'not recognised'} ({rows})", None)
+            if ps.mapping is not None:
+                n = len(ps.mapping.targets)
+                step("map", f"{sh.name}: {n} of {len(sh.headers)} columns mapped", None)
     out = ImportPlan(report, sheets=planned, inputs=inputs, force_entity=force_entity)
     _validate(out, parts, store, step)
     for res in report.sheets:

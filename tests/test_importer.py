@@ -147,7 +147,7 @@ def test_progress_callback_reports_each_step(store, make_xlsx):
         store,
         on_step=lambda step, detail, fraction: steps.append(step),
     )
-    assert {"read", "recognise", "validate", "import"} <= set(steps)
+    assert {"read", "recognise", "map", "validate", "import"} <= set(steps)
 
 
 def test_paths_and_bytes_are_both_accepted(store, make_xlsx, tmp_path):
