@@ -83,7 +83,7 @@ def cmd_validate(args) -> int:
     if Path(path).exists():  # remembered mappings and reference checks, if a store exists
         try:
             store = Store(path, read_only=True)
-        except StoreError:
+        except (StoreError, duckdb.Error):  # locked or not a store: validate without it
             store = None
     try:
         plan = importer.plan(args.files, store, args.entity)

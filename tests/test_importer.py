@@ -177,3 +177,14 @@ def test_report_renders_as_dict_and_excel(store, make_xlsx, tmp_path):
     assert name_cell.fill.fgColor.rgb.endswith("F4CCCC")  # error: red
     assert rag_cell.fill.fgColor.rgb.endswith("FCE5CD")  # warning: amber
     assert "required" in name_cell.comment.text
+
+
+def test_blank_and_total_rows_are_skipped_as_info(store, make_xlsx):
+    rows = (
+        PROJECTS[:2] + [[None] * 7] + [PROJECTS[2]] + [["Total", None, None, None, None, None, 5]]
+    )
+    plan = importer.plan([("p.xlsx", make_xlsx({"Projects": rows}))], store)
+    skipped = plan.report.issues.query("rule == 'skipped'")
+    assert skipped["row"].tolist() == [3, 5] and set(skipped["severity"]) == {"info"}
+    assert plan.report.sheets[0].rows_skipped == 2 and plan.row_counts == {"projects": 2}
+    assert plan.tables["projects"]["_row"].tolist() == [2, 4]
