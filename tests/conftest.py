@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from pmo_data.store import Store
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # so `pytest` works as well as `python -m pytest`
+    sys.path.insert(0, str(ROOT))
 
-REAL = Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "real"
+from pmo_data.store import Store  # noqa: E402
+
+REAL = ROOT.parent / "shared" / "samples" / "real"
 
 
 def real_file(name: str) -> Path:
