@@ -6,7 +6,7 @@ new store is filled with demo data on first start (set PMO_NO_DEMO=1 to start em
 
 import streamlit as st
 
-from pmo_data.ui import get_store, sidebar, store_version
+from pmo_data.ui import demo_banner, get_store, sidebar, store_version
 
 st.set_page_config(
     page_title="PMO Value Hub",
@@ -51,4 +51,5 @@ with st.sidebar:
         )
     else:
         st.caption(":material/inbox: The store is empty: upload data on the Data page.")
+demo_banner()
 pg.run()

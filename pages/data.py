@@ -21,7 +21,6 @@ if store.is_empty():
         "services, actions and savings by their headers.",
         icon=":material/waving_hand:",
     )
-ui.demo_banner()
 
 upload_section()
 st.divider()

@@ -14,6 +14,7 @@ import streamlit as st
 
 from pmo_data import importer
 from pmo_data.formatting import number
+from pmo_data.report import format_issue
 from pmo_data.schema import ENTITIES
 from pmo_data.ui.context import clear_caches, get_store
 from pmo_data.ui.sidebar import current_viewer
@@ -215,9 +216,14 @@ def import_controls(plan) -> None:
     accept = False
     if report.has_errors:
         rejected = sum(len(v) for v in plan.rejected.values())
+        first = report.errors(5).to_dict("records")
+        lines = "\n".join(f"- {format_issue(r).split(None, 1)[1]}" for r in first)
+        more = report.counts["error"] - len(first)
         st.error(
-            f"{report.counts['error']} errors. Fix them in the source file and upload it "
-            "again, or load the good rows and leave the rejected ones out.",
+            f"**{report.counts['error']} errors.** Fix them in the source file and upload it "
+            "again, or load the good rows and leave the rejected ones out.\n\n"
+            + lines
+            + (f"\n- … and {more} more in the table above" if more > 0 else ""),
             icon=":material/error:",
         )
         accept = st.checkbox(

@@ -33,8 +33,8 @@ def demo_banner() -> None:
     """Say plainly when the numbers are the bundled demo data, and how to replace them."""
     if is_demo():
         st.info(
-            "You are looking at **demo data** (a fictional PMO with 750 projects and 600 "
-            "customers). Upload your own exports on the **Data** page to replace it.",
+            "You are looking at **demo data**: a fictional PMO with 750 projects and 600 "
+            "customers. Upload your own exports on the **Data** page to replace it.",
             icon=":material/science:",
         )
 

@@ -110,8 +110,11 @@ def page(browser):
 def wait_for_app(page, timeout: float = 90_000) -> None:
     """Wait until Streamlit has finished running the script (no 'running' indicator)."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    page.wait_for_selector("h1", timeout=timeout)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
+        timeout=timeout,
     )
     page.wait_for_timeout(800)
 
