@@ -110,8 +110,10 @@ def mapping_review(plan) -> None:
                 key=f"map_entity_{i}",
             )
             if chosen == SKIP or ps.mapping is None:
-                if chosen != SKIP:
-                    overrides[(sheet.file, sheet.name)] = {"__entity__": chosen}
+                if chosen != ps.entity:  # None leaves the sheet out of the import
+                    overrides[(sheet.file, sheet.name)] = {
+                        "__entity__": None if chosen == SKIP else chosen
+                    }
                 continue
             rows = pd.DataFrame(ps.mapping.to_records())
             rows["target"] = rows["target"].fillna(KEEP)
