@@ -448,7 +448,7 @@ def _feedback(rng, n, customers, projects, services, today) -> pd.DataFrame:
     mood = rng.normal(0.6, 1.0, n) - 1.6 * red - 0.5 * amber + 0.2 * (tier == "Strategic")
     mood += 0.25 * (date_ > today - pd.Timedelta(days=365))  # the PMO is improving
     csat = np.clip(np.round(3.6 + mood * 0.9), 1, 5)
-    nps = np.clip(np.round(7.2 + mood * 1.8), 0, 10)
+    nps = np.clip(np.round(7.0 + mood * 2.3), 0, 10)
     theme = rng.choice(list(THEMES), n)
     pos = mood > 0.2
     comments = np.array(
