@@ -78,11 +78,13 @@ side, path = {side!r}, {path!r}
 t = time.perf_counter()
 if side == "baseline":
     import duckdb, pandas as pd
-    df = pd.read_excel(path, engine="openpyxl")
+    sheets = pd.read_excel(path, engine="openpyxl", sheet_name=None)
     con = duckdb.connect(os.path.join(tempfile.mkdtemp(), "b.duckdb"))
-    con.register("df", df)
-    con.execute("CREATE TABLE feedback AS SELECT * FROM df")
-    rows = con.execute("SELECT count(*) FROM feedback").fetchall()[0][0]
+    rows = 0
+    for i, df in enumerate(sheets.values()):
+        con.register("df", df)
+        con.execute(f"CREATE TABLE t{i} AS SELECT * FROM df")
+        rows += con.execute(f"SELECT count(*) FROM t{i}").fetchall()[0][0]
 else:
     from pmo_data.importer import import_files
     from pmo_data.store import Store
