@@ -21,10 +21,10 @@ pio.templates["pmo"] = go.layout.Template(
         colorway=PALETTE,
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin=dict(l=10, r=10, t=40, b=10),
+        margin=dict(l=10, r=10, t=50, b=10),
         xaxis=dict(gridcolor="#eef1f4", zerolinecolor="#d0d7de"),
         yaxis=dict(gridcolor="#eef1f4", zerolinecolor="#d0d7de"),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
         hoverlabel=dict(bgcolor="white"),
     )
 )
