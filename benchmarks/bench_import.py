@@ -83,8 +83,8 @@ if side == "baseline":
     rows = 0
     for i, df in enumerate(sheets.values()):
         con.register("df", df)
-        con.execute(f"CREATE TABLE t{i} AS SELECT * FROM df")
-        rows += con.execute(f"SELECT count(*) FROM t{i}").fetchall()[0][0]
+        con.execute(f"CREATE TABLE t{{i}} AS SELECT * FROM df")
+        rows += con.execute(f"SELECT count(*) FROM t{{i}}").fetchall()[0][0]
 else:
     from pmo_data.importer import import_files
     from pmo_data.store import Store
