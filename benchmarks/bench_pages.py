@@ -50,10 +50,13 @@ def build_store(scale: float) -> str:
 def time_page(page: str, group: str) -> tuple[float, float, bool]:
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file("dashboard.py", default_timeout=600)
+    import streamlit as st
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
     at.query_params["group"] = group
     at.run()  # the shell (and store) first, so the page timing excludes opening the store
     at.switch_page(f"pages/{page}.py")
+    st.cache_data.clear()  # cold: nothing cached for this page
     t = time.perf_counter()
     at.run()
     cold = time.perf_counter() - t
@@ -63,6 +66,30 @@ def time_page(page: str, group: str) -> tuple[float, float, bool]:
         at.run()
         warm.append(time.perf_counter() - t)
     return cold, statistics.median(warm), bool(at.exception)
+
+
+SHELL = """
+import streamlit as st
+from pmo_data.ui import get_store, sidebar
+get_store()
+sidebar()
+st.title("baseline")
+"""
+
+
+def time_shell(group: str) -> float:
+    """The baseline: the shared frame (store handle + sidebar) with an empty page, warm."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(SHELL, default_timeout=600)
+    at.query_params["group"] = group
+    at.run()
+    runs = []
+    for _ in range(3):
+        t = time.perf_counter()
+        at.run()
+        runs.append(time.perf_counter() - t)
+    return statistics.median(runs)
 
 
 def main() -> None:
