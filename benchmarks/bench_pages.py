@@ -48,9 +48,8 @@ def build_store(scale: float) -> str:
 
 
 def time_page(page: str, group: str) -> tuple[float, float, bool]:
-    from streamlit.testing.v1 import AppTest
-
     import streamlit as st
+    from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
     at.query_params["group"] = group
