@@ -17,6 +17,12 @@ from pmo_data.queries import Filters
 from pmo_data.ui.context import get_store, run
 
 ALL = "All"
+PERSON_LABEL = {
+    "sponsor": "Sponsor",
+    "project_manager": "Project manager",
+    "account_lead": "Account lead",
+    "service_owner": "Service owner",
+}
 KEYS = {  # query param -> session-state key
     "group": "sb_group",
     "person": "sb_person",
@@ -85,9 +91,7 @@ def sidebar() -> tuple[Viewer, Filters]:
         people = run(_people, group)
         if people:
             person = _select(
-                GROUPS[group].split(" ")[-1].capitalize()
-                if group != "account_lead"
-                else "Account lead",
+                PERSON_LABEL[group],
                 people,
                 "sb_person",
             )
