@@ -7,6 +7,7 @@ new store is filled with demo data on first start (set PMO_NO_DEMO=1 to start em
 import streamlit as st
 
 from pmo_data.ui import demo_banner, get_store, sidebar, store_version
+from pmo_data.ui.navigation import navigation
 
 st.set_page_config(
     page_title="PMO Value Hub",
@@ -15,29 +16,7 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-PAGES = {
-    "Overview": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    ],
-    "Portfolio & value": [
-        st.Page("pages/portfolio.py", title="Portfolio", icon=":material/view_timeline:"),
-        st.Page("pages/prioritisation.py", title="Prioritisation", icon=":material/sort:"),
-        st.Page("pages/savings.py", title="Savings & benefits", icon=":material/savings:"),
-    ],
-    "Customers & feedback": [
-        st.Page("pages/customers.py", title="Customers", icon=":material/groups:"),
-        st.Page("pages/feedback.py", title="Feedback", icon=":material/reviews:"),
-    ],
-    "PMO services": [
-        st.Page("pages/services.py", title="Services", icon=":material/menu_book:"),
-        st.Page("pages/maturity.py", title="Maturity journey", icon=":material/stairs:"),
-    ],
-    "Data": [
-        st.Page("pages/data.py", title="Data", icon=":material/database:"),
-    ],
-}
-
-pg = st.navigation(PAGES)
+pg = navigation()
 store = get_store()
 viewer, filters = sidebar()
 with st.sidebar:

@@ -21,17 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)
 
-PAGES = [
-    "overview",
-    "portfolio",
-    "prioritisation",
-    "savings",
-    "customers",
-    "feedback",
-    "services",
-    "maturity",
-    "data",
-]
+from pmo_data.ui.navigation import PAGE_NAMES  # noqa: E402
+
+PAGES = PAGE_NAMES
 
 
 def build_store(scale: float) -> str:

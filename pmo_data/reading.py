@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .values import repair_mojibake
+
 MAX_FILE_BYTES = 200 * 1024**2
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
 MAX_COMPRESSION_RATIO = 200
@@ -54,18 +56,6 @@ class Sheet:
     @property
     def empty(self) -> bool:
         return len(self.frame) == 0
-
-
-def repair_mojibake(text: str) -> str:
-    """'Ã©' -> 'é', 'â€™' -> '’' (UTF-8 read as cp1252/latin-1); clean text is left alone."""
-    if not isinstance(text, str) or not re.search("Ã.|Â.|â€", text):
-        return text
-    for enc in ("cp1252", "latin-1"):
-        try:
-            return text.encode(enc).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-    return text
 
 
 def _clean_header(value: object) -> str:

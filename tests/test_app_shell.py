@@ -15,18 +15,8 @@ from streamlit.testing.v1 import AppTest
 from pmo_data.access import GROUPS
 from pmo_data.demo import load_demo
 from pmo_data.store import Store
+from pmo_data.ui.navigation import PAGE_NAMES
 
-PAGES = [
-    "overview",
-    "portfolio",
-    "prioritisation",
-    "savings",
-    "customers",
-    "feedback",
-    "services",
-    "maturity",
-    "data",
-]
 pytestmark = pytest.mark.app
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,7 +53,7 @@ def test_every_page_renders_on_demo_data(monkeypatch, demo_db, group):
     at = app(monkeypatch, demo_db, group)
     at.run()
     assert not at.exception, errors(at)
-    for page in PAGES:
+    for page in PAGE_NAMES:
         at.switch_page(f"pages/{page}.py").run()
         assert not at.exception, (page, group, errors(at))
         assert at.title, f"{page} has no title for {group}"
@@ -74,7 +64,7 @@ def test_every_page_renders_on_an_empty_store(monkeypatch, empty_db, group):
     at = app(monkeypatch, empty_db, group, no_demo=True)
     at.run()
     assert "store is empty" in " ".join(c.value for c in at.caption)
-    for page in PAGES:
+    for page in PAGE_NAMES:
         at.switch_page(f"pages/{page}.py").run()
         assert not at.exception, (page, group, errors(at))
 

@@ -6,19 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from pmo_data.ui.navigation import PAGE_NAMES
 from tests.e2e.conftest import exceptions, shoot, wait_for_app
 
-PAGES = [
-    "overview",
-    "portfolio",
-    "prioritisation",
-    "savings",
-    "customers",
-    "feedback",
-    "services",
-    "maturity",
-    "data",
-]
 REAL = Path(__file__).resolve().parents[3] / "shared" / "samples" / "real"
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +24,7 @@ def test_first_run_shows_demo_data(app_url, page):
     shoot(page, "00-first-run")
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", PAGE_NAMES)
 def test_every_page_renders_without_exception(app_url, page, name):
     page.goto(f"{app_url}/{name}")
     wait_for_app(page)

@@ -1,0 +1,46 @@
+"""The pages of the app, declared once as data: the router builds `st.navigation` from it,
+and tests and benchmarks iterate over it, so a new page is covered everywhere by adding one
+line here."""
+
+from __future__ import annotations
+
+# section -> [(page name (file pages/<name>.py, URL /<name>), title, material icon)]
+SECTIONS: dict[str, list[tuple[str, str, str]]] = {
+    "Overview": [("overview", "Overview", "dashboard")],
+    "Portfolio & value": [
+        ("portfolio", "Portfolio", "view_timeline"),
+        ("prioritisation", "Prioritisation", "sort"),
+        ("savings", "Savings & benefits", "savings"),
+    ],
+    "Customers & feedback": [
+        ("customers", "Customers", "groups"),
+        ("feedback", "Feedback", "reviews"),
+    ],
+    "PMO services": [
+        ("services", "Services", "menu_book"),
+        ("maturity", "Maturity journey", "stairs"),
+    ],
+    "Data": [("data", "Data", "database")],
+}
+PAGE_NAMES: list[str] = [name for pages in SECTIONS.values() for name, _, _ in pages]
+DEFAULT_PAGE = "overview"
+
+
+def navigation():
+    """`st.navigation` over SECTIONS (Streamlit imported here: this is the UI layer)."""
+    import streamlit as st
+
+    return st.navigation(
+        {
+            section: [
+                st.Page(
+                    f"pages/{name}.py",
+                    title=title,
+                    icon=f":material/{icon}:",
+                    default=name == DEFAULT_PAGE,
+                )
+                for name, title, icon in pages
+            ]
+            for section, pages in SECTIONS.items()
+        }
+    )
