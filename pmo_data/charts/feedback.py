@@ -104,7 +104,7 @@ def drivers(df: pd.DataFrame) -> go.Figure:
         )
     )
     fig.add_vline(x=0, line=dict(color="#8c959f", dash="dot"))
-    fig.update_xaxes(title="NPS when theme present minus when absent")
+    fig.update_xaxes(title="NPS difference (present − absent)")
     return styled(
         fig, "Key drivers: NPS with vs without each theme", height=max(300, 34 * len(data))
     )

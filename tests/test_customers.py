@@ -1,0 +1,95 @@
+"""Customer health on hand-built data: the score, its reasons in words, cadence, the map."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from pmo_data import customers
+from pmo_data.access import Viewer
+
+EXEC = Viewer("executive")
+AS_OF = date(2026, 6, 30)
+
+
+def build(store):
+    cust = pd.DataFrame(
+        {
+            "customer_id": ["C-1", "C-2"],
+            "name": ["Happy Co", "Troubled Ltd"],
+            "segment": ["Retail", "Health"],
+            "tier": ["Strategic", "Standard"],
+            "account_lead": ["Ann", "Bob"],
+            "annual_value": [1_000_000.0, 200_000.0],
+            "last_contact_date": pd.to_datetime(["2026-06-20", "2026-03-01"]),
+            "contact_cadence_days": [30.0, 30.0],
+        }
+    )
+    fb = pd.DataFrame(
+        {
+            "response_id": [f"R-{i}" for i in range(20)],
+            "date": pd.to_datetime(["2026-06-01"] * 20),
+            "customer_id": ["C-1"] * 10 + ["C-2"] * 10,
+            "nps": [10.0] * 10 + [2.0] * 10,
+            "csat": [5.0] * 10 + [1.0] * 10,
+            "nps_scale": "0-10",
+        }
+    )
+    projects = pd.DataFrame(
+        {
+            "project_id": ["P-1", "P-2", "P-3"],
+            "name": ["Alpha", "Beta", "Gamma"],
+            "customer_id": ["C-1", "C-2", "C-2"],
+            "rag": ["Green", "Red", "Red"],
+        }
+    )
+    actions = pd.DataFrame(
+        {
+            "action_id": ["A-1", "A-2"],
+            "title": ["Fix", "Fix again"],
+            "customer_id": ["C-2", "C-2"],
+            "status": ["Open", "Open"],
+            "due_date": pd.to_datetime(["2026-05-01", "2026-05-02"]),
+        }
+    )
+    store.write_version(
+        {"customers": cust, "feedback": fb, "projects": projects, "actions": actions}
+    )
+
+
+def test_health_scores_and_reasons(store):
+    build(store)
+    h = customers.health(store, EXEC, as_of=AS_OF).set_index("customer_id")
+    assert h.loc["C-1", "health"] == 100 and h.loc["C-1", "reasons"] == "no warning signs"
+    # C-2: NPS -100 (0), CSAT 0, actions 1 - 0.5 = 0.5, projects 0, contact 91 days late (0)
+    # trend missing -> weights 30+20+10+20+10 = 90; score = 100 * 10*0.5 / 90 = 5.6
+    assert h.loc["C-2", "health"] == pytest.approx(6)
+    assert h.loc["C-2", "band"] == "Red" and bool(h.loc["C-2", "at_risk"])
+    why = h.loc["C-2", "reasons"]
+    assert why.startswith("NPS -100 (n=10)")
+    assert "2 Red and 0 Amber of 2 projects" in why and "CSAT 0% satisfied" in why
+    assert "days overdue (cadence 30 days)" in why
+    assert h.loc["C-2", "days_overdue"] == (AS_OF - date(2026, 3, 1)).days - 30
+
+
+def test_lists_and_map(store):
+    build(store)
+    assert customers.top_five(store, EXEC)["customer"].tolist() == ["Happy Co", "Troubled Ltd"]
+    assert customers.key_customers(store, EXEC)["customer"].tolist() == ["Happy Co"]
+    assert customers.overdue_contacts(store, EXEC)["customer"].tolist()[0] == "Troubled Ltd"
+    m = customers.customer_map(store, EXEC)
+    assert set(m["parent"]) == {"", "seg:Retail", "seg:Health", "cus:C-1", "cus:C-2"}
+    prj = m[m["id"].str.startswith("prj:")].set_index("id")
+    assert prj.loc["prj:P-2", "value"] == pytest.approx(100_000)  # C-2's value split in two
+
+
+def test_scoped_to_account_lead(store):
+    build(store)
+    h = customers.health(store, Viewer("account_lead", "Ann"), as_of=AS_OF)
+    assert h["customer"].tolist() == ["Happy Co"]
+    assert customers.health(store, Viewer("account_lead", "Nobody")).empty
+
+
+def test_empty_store(store):
+    assert customers.health(store, EXEC).empty
+    assert customers.customer_map(store, EXEC).empty
