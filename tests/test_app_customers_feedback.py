@@ -1,0 +1,99 @@
+"""AppTest of the Feedback and Customers pages for every stakeholder group, on the demo store
+and an empty store; an account lead never sees another lead's customers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pmo_data.access import GROUPS
+from pmo_data.demo import load_demo
+from pmo_data.store import Store
+
+pytestmark = pytest.mark.app
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ("feedback", "customers")
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("fbdemo") / "pmo.duckdb"
+    store = Store(path)
+    load_demo(store, scale=0.2)
+    leads = store.frame("customers")[["name", "account_lead"]]
+    store.close()
+    return str(path), leads
+
+
+def app(monkeypatch, db, group, person=None, no_demo=False) -> AppTest:
+    monkeypatch.setenv("PMO_DB", db)
+    if no_demo:
+        monkeypatch.setenv("PMO_NO_DEMO", "1")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.query_params["group"] = group
+    if person:
+        at.query_params["person"] = person
+    return at
+
+
+def shown_strings(at: AppTest) -> set[str]:
+    """Every string cell of every table plus every label of every chart on the page."""
+    out: set[str] = set()
+    for df in at.dataframe:
+        for col in df.value.columns:
+            out |= {v for v in df.value[col].tolist() if isinstance(v, str)}
+    for chart in at.get("plotly_chart"):
+        for trace in json.loads(chart.proto.spec).get("data", []):
+            for key in ("labels", "y", "x"):
+                vals = trace.get(key)
+                if isinstance(vals, list):
+                    out |= {v for v in vals if isinstance(v, str)}
+    return out
+
+
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_pages_render_on_demo(monkeypatch, demo_db, group):
+    at = app(monkeypatch, demo_db[0], group)
+    at.run()
+    for page in PAGES:
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, (page, group, [e.value for e in at.exception])
+        assert at.title[0].value == page.capitalize()
+
+
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_pages_render_on_empty_store(monkeypatch, tmp_path_factory, group):
+    db = str(tmp_path_factory.mktemp(f"fbempty_{group}") / "pmo.duckdb")
+    at = app(monkeypatch, db, group, no_demo=True)
+    at.run()
+    for page in PAGES:
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, (page, group, [e.value for e in at.exception])
+        assert any("no " in i.value.lower() for i in at.info)
+
+
+def test_account_lead_sees_only_their_customers(monkeypatch, demo_db):
+    db, leads = demo_db
+    lead = leads["account_lead"].value_counts().index[0]
+    mine = set(leads.loc[leads["account_lead"] == lead, "name"])
+    others = set(leads["name"]) - mine
+    at = app(monkeypatch, db, "account_lead", person=lead)
+    at.run()
+    for page in PAGES:
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception
+        shown = shown_strings(at)
+        assert shown & mine, f"{page}: none of {lead}'s customers shown"
+        assert not shown & others, f"{page} leaks {sorted(shown & others)[:5]}"
+
+
+def test_feedback_page_numbers_carry_n(monkeypatch, demo_db):
+    at = app(monkeypatch, demo_db[0], "executive")
+    at.run()
+    at.switch_page("pages/feedback.py").run()
+    assert "n=" in " ".join(c.value for c in at.caption)
+    labels = [m.label for m in at.metric]
+    assert "NPS" in labels and "CSAT (4-5 of 5)" in labels
