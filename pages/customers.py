@@ -11,7 +11,6 @@ ui.page_header(
     f"Viewing as {viewer.label}. Who our customers are, what they are worth, how healthy each "
     "relationship is and why.",
 )
-ui.demo_banner()
 ui.require_data("customers")
 
 health = sec.customer_kpis(viewer, filters)

@@ -11,7 +11,6 @@ ui.page_header(
     f"Viewing as {viewer.label}. Satisfaction with n and 95% intervals, what customers talk "
     "about, and whether the actions we took changed anything.",
 )
-ui.demo_banner()
 ui.require_data("feedback")
 
 summary = sec.feedback_kpis(viewer, filters)
