@@ -96,7 +96,7 @@ def unanswered_detractors(
 ) -> dict:
     """Detractors (NPS 0-6) with no action for their customer within `days` of answering.
 
-    An action counts if it names the response in its source, or was raised for the same
+    An action counts if it names the response (an R-123 id) in its source, or was raised for the same
     customer between the response date and `days` later. Responses younger than `days` are
     still inside their window: counted apart as `pending`, not listed as missed.
     """
@@ -104,25 +104,28 @@ def unanswered_detractors(
     f_sql, f_p = scoped(store, "feedback", viewer, filters)
     a_sql, a_p = scoped(store, "actions", viewer)
     c_sql, c_p = scoped(store, "customers", viewer)
-    base = f"""FROM ({f_sql}) f WHERE {VALID_NPS} AND nps <= 6 AND customer_id IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM ({a_sql}) a WHERE
-            (a.customer_id = f.customer_id AND a.raised_date >= f.date
-             AND a.raised_date <= f.date + {int(days)})
-            OR contains(coalesce(a.source, ''), f.response_id))"""
+    ctes = f"""WITH a AS ({a_sql}),
+      named AS (SELECT DISTINCT unnest(regexp_extract_all(coalesce(source, ''), 'R-\\d+')) AS rid
+                FROM a),
+      d AS (SELECT * FROM ({f_sql}) f WHERE {VALID_NPS} AND nps <= 6
+              AND customer_id IS NOT NULL
+              AND response_id NOT IN (SELECT rid FROM named WHERE rid IS NOT NULL)
+              AND NOT EXISTS (SELECT 1 FROM a WHERE a.customer_id = f.customer_id
+                  AND a.raised_date >= f.date AND a.raised_date <= f.date + {int(days)}))"""
     counts = one(
         store.cursor(),
-        f"SELECT count(*) FILTER (date + {int(days)} < ?::DATE), "
-        f"count(*) FILTER (date + {int(days)} >= ?::DATE) {base}",
-        [as_of, as_of] + f_p + a_p,
+        f"{ctes} SELECT count(*) FILTER (date + {int(days)} < ?::DATE), "
+        f"count(*) FILTER (date + {int(days)} >= ?::DATE) FROM d",
+        a_p + f_p + [as_of, as_of],
     )
     rows = _rows(
         store,
-        f"""SELECT f.response_id, f.date, coalesce(c.name, f.customer_id) AS customer, f.nps,
-            f.csat, f.comment, date_diff('day', f.date, ?::DATE) AS days_waiting
-        FROM (SELECT * {base} AND date + {int(days)} < ?::DATE) f
-        LEFT JOIN (SELECT customer_id, name FROM ({c_sql})) c USING (customer_id)
-        ORDER BY f.date DESC, f.response_id LIMIT 500""",
-        [as_of] + f_p + a_p + [as_of] + c_p,
+        f"""{ctes} SELECT d.response_id, d.date, coalesce(c.name, d.customer_id) AS customer,
+            d.nps, d.csat, d.comment, date_diff('day', d.date, ?::DATE) AS days_waiting
+        FROM d LEFT JOIN (SELECT customer_id, name FROM ({c_sql})) c USING (customer_id)
+        WHERE d.date + {int(days)} < ?::DATE
+        ORDER BY d.date DESC, d.response_id LIMIT 500""",
+        a_p + f_p + [as_of] + c_p + [as_of],
     )
     return {"missed": int(counts[0]), "pending": int(counts[1]), "rows": rows}
 
