@@ -115,3 +115,22 @@ def frontier(ranked: pd.DataFrame, selected=None) -> pd.DataFrame:
     df["cum_cost"] = df["cost"].cumsum()
     df["cum_value"] = df["score"].cumsum()
     return df.reset_index(drop=True)
+
+
+def choose(
+    store,
+    viewer,
+    filters,
+    weights: tuple,
+    method: str,
+    blend: float,
+    budget: float,
+    capacity: float | None = None,
+) -> dict:
+    """Score the viewer's candidates and select under the budget; adds the frontier."""
+    from .scoring import rank
+
+    res = select(rank(store, viewer, filters, weights, method, blend), budget, capacity)
+    table = res["table"]
+    res["frontier"] = frontier(table, table["selected"]) if len(table) else table
+    return res
