@@ -50,6 +50,16 @@ def _load_profile() -> None:
         _apply(r["weights"], r["method"], r["blend"])
 
 
+def _save(viewer, name: str, weights, method: str, blend: float) -> None:
+    """Button callback: runs before the rerun, so the new profile is listed at once."""
+    scoring.save_profile(get_store(), name, weights, method, blend,
+                         author=viewer.identity, scope=viewer.group)  # fmt: skip
+    st.session_state["pr_profile"] = name.strip()
+    st.session_state["pr_saved"] = (
+        f"Saved '{name.strip()}' for {GROUPS[viewer.group]} as {viewer.identity}."
+    )
+
+
 def controls(viewer) -> Settings:
     """Profile picker, customer-impact source, weight sliders and 'save as profile'."""
     if "pr_w_customer" not in st.session_state:
@@ -80,10 +90,10 @@ def controls(viewer) -> Settings:
     with st.popover("Save these weights as a profile", icon=":material/save:"):
         name = st.text_input("Profile name", key="pr_profile_name",
                              placeholder=f"{GROUPS[viewer.group]} view")  # fmt: skip
-        if st.button("Save profile", key="pr_save", disabled=not name.strip()):
-            scoring.save_profile(get_store(), name, weights, method, blend,
-                                 author=viewer.identity, scope=viewer.group)  # fmt: skip
-            st.success(f"Saved '{name.strip()}' for {GROUPS[viewer.group]} as {viewer.identity}.")
+        st.button("Save profile", key="pr_save", disabled=not name.strip(),
+                  on_click=_save, args=(viewer, name, weights, method, blend))  # fmt: skip
+    if msg := st.session_state.pop("pr_saved", None):
+        st.success(msg, icon=":material/check:")
     return Settings(weights, method, float(blend))
 
 
