@@ -43,22 +43,106 @@ def knapsack(
         return chosen
     idx = np.flatnonzero(ok)
     a = np.vstack([r[idx] for r in rows])
-    res = milp(
-        c=-v[idx],
-        integrality=np.ones(len(idx)),
-        bounds=Bounds(0, 1),
-        constraints=LinearConstraint(a, -np.inf, np.asarray(ubs)),
-        options={"mip_rel_gap": 0, "time_limit": time_limit, "presolve": True},
-    )
-    if res.x is None:
-        return chosen
-    x = res.x > 0.5
-    # Guard against solver tolerance: never hand back a set that breaks a limit.
-    while x.any() and np.any(a @ x > np.asarray(ubs) + 1e-9 * np.maximum(1, np.abs(ubs))):
-        worst = np.flatnonzero(x)[np.argmin(v[idx][x] / np.maximum(a[0][x], 1e-12))]
-        x[worst] = False
+    x = _solve(v[idx], a, np.asarray(ubs), time_limit)
     chosen[idx[x]] = True
     return chosen
+
+
+def _solve(v: np.ndarray, a: np.ndarray, ub: np.ndarray, time_limit: float) -> np.ndarray:
+    """Exact 0/1 solution of max v.x s.t. a x <= ub, by LP reduced-cost fixing then MILP.
+
+    The LP relaxation gives a bound z_lp and reduced costs r. An incumbent comes from the LP's
+    whole items plus a small MILP over the CORE_PROBE items with the smallest |r|. Flipping
+    item j from its LP bound costs at least |r_j|, so every item with |r_j| > z_lp - z_inc
+    keeps its LP value in every optimal solution (reduced-cost fixing); only the undecided
+    core goes to the exact MILP (mip_rel_gap 0).
+    """
+    n = len(v)
+    lp = _relaxation(v, a, ub)
+    if lp is None:
+        x = _milp(v, a, ub, np.ones(n, dtype=bool), np.zeros(n, dtype=bool), time_limit)
+        return x if x is not None else np.zeros(n, dtype=bool)
+    x_lp, z_lp, r = lp
+    whole = x_lp > 1 - 1e-9
+    incumbent = _fill(v, a, ub, whole)
+    probe = np.zeros(n, dtype=bool)
+    probe[np.argsort(np.abs(r), kind="stable")[:CORE_PROBE]] = True
+    quick = _milp(v, a, ub, probe, whole & ~probe, time_limit)
+    if quick is not None and v[quick].sum() > v[incumbent].sum():
+        incumbent = quick
+    tol = max(0.0, z_lp - v[incumbent].sum()) + 1e-7 * max(1.0, abs(z_lp))
+    fixed1 = (r < -tol) & (x_lp > 0.5)
+    core = ~fixed1 & ~((r > tol) & (x_lp < 0.5))
+    x = _milp(v, a, ub, core, fixed1, time_limit) if core.any() else fixed1
+    if x is None or v[x].sum() < v[incumbent].sum():
+        x = incumbent
+    return x
+
+
+CORE_PROBE = 64
+
+
+def _relaxation(v, a, ub):
+    """(x, z, reduced costs in min form) of the LP relaxation; closed form for one limit."""
+    if a.shape[0] == 1:
+        c, b = a[0], float(ub[0])
+        free = c <= 0
+        order = np.argsort(-v / np.where(free, 1.0, c), kind="stable")
+        order = np.concatenate([np.flatnonzero(free), order[~free[order]]])
+        cum = np.cumsum(np.where(free, 0.0, c)[order])
+        x = np.zeros(len(v))
+        full = cum <= b
+        x[order[full]] = 1.0
+        lam = 0.0
+        if not full.all():
+            brk = order[np.argmin(full)]
+            room = b - (cum[full][-1] if full.any() else 0.0)
+            x[brk] = room / c[brk]
+            lam = v[brk] / c[brk]
+        return x, float(v @ x), -v + lam * c
+    from scipy.optimize import linprog
+
+    lp = linprog(-v, A_ub=a, b_ub=ub, bounds=(0, 1), method="highs")
+    if lp.status != 0:
+        return None
+    return lp.x, -lp.fun, -v - a.T @ lp.ineqlin.marginals
+
+
+def _milp(v, a, ub, free: np.ndarray, ones: np.ndarray, time_limit: float):
+    """Best 0/1 choice of the `free` items with `ones` fixed in; None when the solver fails."""
+    left = ub - a[:, ones].sum(axis=1)
+    if np.any(left < 0):
+        return None
+    x = ones.copy()
+    if free.any():
+        res = milp(
+            c=-v[free],
+            integrality=np.ones(free.sum()),
+            bounds=Bounds(0, 1),
+            constraints=LinearConstraint(a[:, free], -np.inf, left),
+            options={"mip_rel_gap": 0, "time_limit": time_limit},
+        )
+        if res.x is None:
+            return None
+        x[free] = res.x > 0.5
+    # Guard against solver tolerance: never hand back a set that breaks a limit.
+    while x.any() and np.any(a @ x > ub + 1e-9 * np.maximum(1, np.abs(ub))):
+        worst = np.flatnonzero(x)[np.argmin(v[x] / np.maximum(a[0][x], 1e-12))]
+        x[worst] = False
+    return x
+
+
+def _fill(v: np.ndarray, a: np.ndarray, ub: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """A feasible set: `start`, then the best value per unit of the first limit that fits."""
+    x = start.copy()
+    used = a @ x
+    if np.any(used > ub):
+        x[:], used = False, np.zeros(len(ub))
+    for j in np.argsort(-v / np.maximum(a[0], 1e-12), kind="stable"):
+        if not x[j] and np.all(used + a[:, j] <= ub):
+            x[j] = True
+            used = used + a[:, j]
+    return x
 
 
 def select(ranked: pd.DataFrame, budget: float, capacity: float | None = None) -> dict:

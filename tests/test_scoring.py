@@ -299,3 +299,19 @@ def test_better_ratings_never_rank_lower(pairs):
     after = scoring.score_frame(up, scoring.DEFAULT_WEIGHTS, "declared", 0)
     b, a = before.set_index("project_id")["score"], after.set_index("project_id")["score"]
     assert (a.reindex(b.index) >= b - 1e-9).all()
+
+
+def test_partial_ranks_match_full_ranks():
+    """The fast path (partition to depth, sort only the top) equals ranking everything."""
+    rng = np.random.default_rng(5)
+    c = np.round(rng.random((700, 6)), 1)  # coarse values: plenty of ties
+    w = (0.3, 0.2, 0.2, 0.1, 0.1, 0.1)
+    fast = scoring.robustness_table(c, w, top_k=20, draws=300)
+    full = scoring.rank_draws(c, scoring.weight_draws(w, 300))
+    assert np.array_equal(fast["p_top_k"], (full <= 20).mean(axis=0))
+    for col, q in (("rank_p10", 0.1), ("rank_p50", 0.5), ("rank_p90", 0.9)):
+        exact = np.sort(full, axis=0)[int(round(q * 299))].astype(float)
+        known = fast[col].notna().to_numpy()
+        assert known.sum() > 200
+        assert np.array_equal(fast[col].to_numpy()[known], exact[known])
+        assert (exact[~known] > 300).all()

@@ -91,3 +91,23 @@ def test_knapsack_matches_brute_force_and_never_overspends(items, budget, capaci
     assert v[chosen].sum() == pytest.approx(brute_force(v, c, budget, e, capacity))
     if capacity is None:  # greedy ignores capacity, so compare only without it
         assert v[chosen].sum() >= v[selection.greedy(v, c, budget)].sum() - 1e-9
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_reduced_cost_fixing_matches_a_plain_exact_milp(seed):
+    """Above CORE_PROBE items the fixing path is used; it must equal a plain exact MILP."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    rng = np.random.default_rng(seed)
+    n = 300
+    v = np.round(rng.uniform(20, 90, n), 1)
+    c = np.round(rng.lognormal(12, 0.8, n), -3)
+    e = rng.integers(1, 6, n).astype(float)
+    budget, cap = 0.3 * c.sum(), (None if seed % 2 else 0.25 * e.sum())
+    chosen = selection.knapsack(v, c, budget, e, cap)
+    a = np.vstack([c] + ([e] if cap else []))
+    ub = [budget] + ([cap] if cap else [])
+    ref = milp(-v, integrality=np.ones(n), bounds=Bounds(0, 1),
+               constraints=LinearConstraint(a, -np.inf, ub), options={"mip_rel_gap": 0})  # fmt: skip
+    assert c[chosen].sum() <= budget and (cap is None or e[chosen].sum() <= cap)
+    assert v[chosen].sum() == pytest.approx(-ref.fun, abs=1e-6)
