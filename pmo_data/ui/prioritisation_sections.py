@@ -104,7 +104,7 @@ def headline(ranked, rob, top_k: int) -> None:
     hinge = int((rob["verdict"] == "Hinges on the weights").sum())
     thin = int(ranked["evidence_small_sample"].fillna(True).astype(bool).sum())
     kpi_row([
-        Kpi("Candidate projects", number(n), help="Projects in view that are not Closed."),
+        Kpi("Candidates", number(n), help="Projects in view that are not Closed."),
         Kpi(f"Sure of the top {top_k}", f"{settled:,}/{top_k:,}",
             help="P(in top K) above 90% over 2,000 perturbed weight draws."),
         Kpi("Places that hinge", f"{hinge:,}",
