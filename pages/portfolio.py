@@ -1,8 +1,47 @@
-"""Portfolio page (being built: see the open issue)."""
+"""Portfolio: every project in view, where it is heading, and the risks to customer value."""
 
 import streamlit as st
 
-from pmo_data import ui
+from pmo_data import portfolio, ui
+from pmo_data.ui import portfolio_sections as sec
 
-ui.page_header("Portfolio", "This page is being built.")
-st.info("Coming soon.")
+viewer, filters = ui.current_viewer(), ui.current_filters()
+ui.page_header(
+    "Portfolio",
+    f"Viewing as {viewer.label}. Every project in view with its budget and schedule variance, "
+    "where the portfolio is heading, and which troubled projects put customer value at risk.",
+)
+ui.require_data("projects")
+
+projects = ui.run(portfolio.projects, viewer, filters)
+if projects.empty:
+    st.info("No projects in this view: widen the filters or choose another person.")
+    st.stop()
+
+opened = st.query_params.get(sec.PROJECT_PARAM)
+if opened:
+    with st.container(border=True):
+        sec.detail(viewer, opened)
+        sec.close_button()
+
+sec.kpis(projects)
+
+st.subheader("Risks to customer value")
+sec.risks_table(viewer, filters, limit=15)
+
+st.subheader("Projects")
+shown = sec.table_filters(projects)
+picked = sec.project_table(shown)
+st.caption(
+    f"{len(shown):,} of {len(projects):,} projects. Click a column to sort; select a row to open "
+    "the project (its link can be shared). Budget variance = forecast ÷ budget − 1; slip = "
+    "forecast end − baseline end."
+)
+sec.open_project(picked, opened)
+sec.download(shown)
+
+st.subheader("Timeline")
+sec.timeline(shown)
+
+st.subheader("Shape and health")
+sec.treemap_and_trend(viewer, filters, projects)

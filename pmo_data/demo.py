@@ -62,20 +62,32 @@ def generate(scale: float = 1.0, seed: int = 7, today: date = TODAY) -> dict[str
 
 
 def load_demo(store, scale: float = 1.0, seed: int = 7) -> int:
-    """Write the demo data as one version of `store` (action "demo") and return the version."""
+    """Write the demo as two versions of `store` (action "demo"): last month's export, then
+    this month's, so deltas and trends have something to compare. Returns the current one."""
+    from .demo_history import DAYS, earlier
+
     frames = generate(scale, seed)
     fb = frames["feedback"]
     frames["feedback"] = fb.assign(
         sentiment=sentiment.score(fb["comment"]),
         nps_scale=np.where(fb["nps"].notna(), "0-10", None),
     )
-    counts = ", ".join(f"{len(v):,} {k}" for k, v in frames.items())
-    return store.write_version(
-        frames,
-        action="demo",
-        user="demo",
-        note=f"demo data (scale {scale:g}, seed {seed}): {counts}",
-    )
+    before = earlier(frames, TODAY, seed)
+    for label, data in (("last month's export", before), ("this month's export", frames)):
+        counts = ", ".join(f"{len(v):,} {k}" for k, v in data.items())
+        version = store.write_version(
+            data,
+            action="demo",
+            user="demo",
+            note=f"demo data, {label} (scale {scale:g}, seed {seed}): {counts}",
+        )
+        if data is before:  # imported a month ago, as a real monthly cycle would be
+            store.cursor().execute(
+                f"UPDATE versions SET created_at = created_at - INTERVAL {DAYS} DAY "
+                "WHERE version = ?",
+                [version],
+            )
+    return version
 
 
 def write_demo_workbook(

@@ -321,7 +321,7 @@ def apply(
         action="import",
         user=user,
         files=report.files,
-        issue_counts=report.counts,
+        issue_counts={**report.counts, "rejected_rows": rejected},
         note=note,
     )
     for ps in plan_.sheets:

@@ -195,15 +195,20 @@ def test_some_things_are_late_and_some_savings_double_count(full):
     assert (~overlap).sum() > 10  # and same-pool lines that follow on are not double counts
 
 
-def test_load_demo_writes_one_version():
+def test_load_demo_writes_last_month_then_this_month():
     store = Store(":memory:")
     try:
         version = demo.load_demo(store, scale=0.2)
-        assert version == 1 and store.current_version() == 1
+        assert version == 2 and store.current_version() == 2
+        before = store.counts(1)
+        assert 0 < before["feedback"] < store.counts(2)["feedback"]
+        assert before["projects"] <= store.counts(2)["projects"]
+        hist = store.history().set_index("version")
+        assert (hist.loc[2, "created_at"] - hist.loc[1, "created_at"]).days >= 29
         expected = {k: len(v) for k, v in demo.generate(scale=0.2).items()}
         assert store.counts() == expected
-        info = store.version_info(1)
-        assert info["action"] == "demo" and info["note"].startswith("demo data")
+        info = store.version_info(2)
+        assert info["action"] == "demo" and info["note"].startswith("demo data, this month")
         fb = store.frame("feedback")
         assert fb.loc[fb["comment"].notna(), "sentiment"].notna().all()
         assert set(fb["nps_scale"].dropna()) == {"0-10"}

@@ -23,7 +23,7 @@ def _history_table(history: pd.DataFrame) -> pd.DataFrame:
         return ", ".join(f.get("name", "?") for f in files) if files else "–"
 
     def fmt_issues(d: dict) -> str:
-        return ", ".join(f"{v} {k}" for k, v in d.items() if v) or "none"
+        return ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in d.items() if v) or "none"
 
     return pd.DataFrame(
         {
