@@ -5,36 +5,48 @@ from __future__ import annotations
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from . import RAG_COLOURS, RAG_ORDER, empty_figure, styled
 
 
 def timeline(bars: pd.DataFrame) -> go.Figure:
-    """Baseline bar (grey) and forecast bar (RAG colour) per project, grouped by portfolio."""
+    """Per project a thick bar start->forecast end (RAG colour) over a thin grey baseline bar,
+    one panel per portfolio, so slip shows as colour running past the grey."""
     if bars.empty:
         return empty_figure("No open projects with dates in this view")
-    df = bars.copy()
-    df["colour"] = df.apply(lambda r: "Baseline" if r["kind"] == "Baseline" else r["rag"], axis=1)
-    colours = {"Baseline": "#c9d1d9", **RAG_COLOURS}
-    fig = px.timeline(
-        df,
-        x_start="start",
-        x_end="finish",
-        y="project",
-        color="colour",
-        color_discrete_map=colours,
-        facet_row="portfolio",
-        category_orders={"colour": ["Baseline", *RAG_ORDER]},
-        hover_data={"kind": True, "slip_days": True, "colour": False, "portfolio": False},
-    )
-    fig.update_traces(opacity=0.85)
+    ports = list(dict.fromkeys(bars["portfolio"]))
+    sizes = [bars.loc[bars["portfolio"] == p, "project"].nunique() for p in ports]
+    fig = make_subplots(rows=len(ports), cols=1, shared_xaxes=True, vertical_spacing=0.02,
+                        row_heights=sizes, subplot_titles=ports)  # fmt: skip
+    seen = set()
+    for i, port in enumerate(ports, start=1):
+        part = bars[bars["portfolio"] == port]
+        for kind, width in (("Forecast", 0.7), ("Baseline", 0.25)):
+            rows = part[part["kind"] == kind]
+            groups = [("Baseline", rows)] if kind == "Baseline" else rows.groupby("rag")
+            for name, g in groups:
+                start, finish = pd.to_datetime(g["start"]), pd.to_datetime(g["finish"])
+                fig.add_bar(
+                    y=g["project"], x=(finish - start).dt.total_seconds() * 1000, base=start,
+                    orientation="h", width=width, name=name if kind == "Forecast" else "Baseline",
+                    marker_color=RAG_COLOURS.get(name, "#8c959f") if kind == "Forecast"
+                    else "#57606a", legendgroup=name, showlegend=name not in seen,
+                    customdata=g[["slip_days"]].fillna(0),
+                    hovertemplate="%{y}<br>" + kind + " %{base|%d %b %Y} → %{x|%d %b %Y}"
+                    "<br>slip %{customdata[0]:,.0f} days<extra></extra>",
+                    row=i, col=1,
+                )  # fmt: skip
+                seen.add(name)
+        fig.update_yaxes(autorange="reversed", row=i, col=1, tickfont=dict(size=11))
+    fig.update_xaxes(type="date")
     fig.update_layout(barmode="overlay", legend_title_text=None)
-    fig.update_yaxes(matches=None, autorange="reversed", title=None, showticklabels=True)
-    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1], textangle=0, x=0.01,
-                                               xanchor="left"))  # fmt: skip
-    n = df["project"].nunique()
     fig.add_vline(x=pd.Timestamp.today(), line=dict(color="#1b2430", dash="dot", width=1))
-    return styled(fig, "Baseline (grey) against forecast (RAG) end", height=max(320, 22 * n + 120))
+    for a in fig.layout.annotations:
+        a.update(x=0, xanchor="left", font=dict(size=12, color="#57606a"))
+    n = bars["project"].nunique()
+    return styled(fig, "Forecast (RAG colour) against baseline (grey line)",
+                  height=max(320, 24 * n + 40 * len(ports) + 120))  # fmt: skip
 
 
 def treemap(df: pd.DataFrame, money_fmt: str) -> go.Figure:

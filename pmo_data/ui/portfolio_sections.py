@@ -183,7 +183,8 @@ def timeline(df: pd.DataFrame) -> None:
     more = f" The {left_out:,} smaller open projects are left out." if left_out else ""
     chart(
         pchart.timeline(bars),
-        "Each open project's baseline (grey) and forecast (coloured by RAG) from start to end, "
+        "Each open project from start to forecast end (coloured by RAG) over its baseline (thin "
+        "grey line); colour running past the grey is slip. "
         f"the {portfolio.TIMELINE_LIMIT} largest budgets, grouped by portfolio; dotted line = "
         f"today.{more}",
         key="pf_timeline",
@@ -255,7 +256,7 @@ def detail(viewer, project_id: str) -> None:
             Kpi("NPS on this project", f"{d.nps:+.0f}" if d.nps is not None else "–",
                 help=f"n = {d.nps_n:,} responses about this project"),
         ],
-        per_row=6,
+        per_row=3,
     )  # fmt: skip
     tabs = st.tabs(["Customers", "Feedback", "Actions", "Savings", "History"])
     with tabs[0]:
@@ -285,7 +286,15 @@ def _table(df: pd.DataFrame, cols: list[str], caption: str) -> None:
         st.info(f"{caption}: none recorded.")
         return
     cols = [c for c in cols if c in df]
-    cfg = {c: _money_col(c.replace("_", " ").capitalize()) for c in
-           ("annual_value", "low", "likely", "high", "realised", "forecast_cost") if c in cols}  # fmt: skip
+    money_cols = ("annual_value", "low", "likely", "high", "realised", "forecast_cost")
+    cfg = {}
+    for c in cols:
+        label = c.replace("_", " ").capitalize().replace(" id", "")
+        if c in money_cols:
+            cfg[c] = _money_col(label)
+        elif c.endswith("date") or c.startswith("period_") or c == "date":
+            cfg[c] = DATE(label, format="D MMM YYYY")
+        else:
+            cfg[c] = label
     st.dataframe(df[cols], hide_index=True, column_config=cfg)
     st.caption(f"{caption} ({len(df):,}).")
