@@ -181,13 +181,14 @@ def ledger_table(t: savings.Totals, currency: str) -> None:
 
 
 def _for_excel(df: pd.DataFrame) -> pd.DataFrame:
-    """Blank text cells as '' (an all-blank text column breaks the width estimate)."""
+    """Blank cells of text (or all-blank) columns as '': an all-blank column breaks the
+    width estimate in `excel_bytes` under pandas 3."""
     out = df.copy()
     for c in out.columns:
-        if not (
-            pd.api.types.is_numeric_dtype(out[c]) or pd.api.types.is_datetime64_any_dtype(out[c])
-        ):
-            out[c] = out[c].astype(object).where(out[c].notna(), "").astype(str)
+        col = out[c]
+        typed = pd.api.types.is_numeric_dtype(col) or pd.api.types.is_datetime64_any_dtype(col)
+        if col.isna().all() or not typed:
+            out[c] = col.astype(object).where(col.notna(), "").astype(str)
     return out
 
 
