@@ -1,8 +1,49 @@
-"""Savings page (being built: see the open issue)."""
+"""Savings & benefits: the headline executives want, and where each pound comes from."""
 
 import streamlit as st
 
 from pmo_data import ui
+from pmo_data.estimators import ESTIMATORS
+from pmo_data.ui import savings_sections as sec
 
-ui.page_header("Savings", "This page is being built.")
-st.info("Coming soon.")
+viewer, filters = ui.current_viewer(), ui.current_filters()
+ui.page_header(
+    "Savings & benefits",
+    f"Viewing as {viewer.label}. Savings as P10/P50/P90 ranges with the source of every "
+    "line, double counts held back until decided, the estimators behind the modelled lines, "
+    "and the benefits projects deliver.",
+)
+ui.require_data("savings")
+currency = ui.get_store().currency
+state = sec.doc_state()
+
+totals = sec.headline(viewer, filters, state, currency)
+if totals.empty:
+    st.info("No savings lines in this view: widen the filters or choose another person.")
+else:
+    st.subheader("Where the savings come from")
+    sec.breakdowns(totals, currency)
+
+    st.subheader("Realised against estimated")
+    sec.realised(totals, currency)
+
+    st.subheader("Savings over time")
+    sec.over_time(totals, currency)
+
+    st.subheader("From gross to net")
+    sec.gross_to_net(totals, currency)
+
+    st.subheader("Double counting")
+    sec.double_counts(viewer, totals, currency)
+
+    st.subheader("The ledger")
+    sec.ledger_table(totals, currency)
+
+st.subheader("Estimators")
+tabs = st.tabs([e.label for e in ESTIMATORS.values()])
+for tab, kind in zip(tabs, ESTIMATORS, strict=True):
+    with tab:
+        sec.estimator(viewer, filters, kind, currency)
+
+st.subheader("Benefits")
+sec.benefits_section(viewer, filters, state, currency)
