@@ -314,7 +314,7 @@ def rule_cadence(d: EvidenceData) -> Evidence:
 
 def rule_catalogue_review(d: EvidenceData) -> Evidence:
     th = f"every feedback theme matched by a service ({MOST:.0%}+ partly)"
-    cov = d.coverage
+    cov = d.coverage[d.coverage["status"] != services.GENERIC_ONLY]
     if cov.empty:
         return Evidence(NOT_MET, None, th, "No comment themes to review the catalogue against.")
     gap = cov[cov["status"] == "Not covered"]
@@ -488,7 +488,8 @@ def build(answers: dict[str, dict], ev: pd.DataFrame, view: str = "") -> dict:
         squares[s.id] = {
             "done": bool(a.get("done", False)),
             "note": str(a.get("note", "") or ""),
-            "evidence": {k: r.get(k) for k in ("status", "figure", "threshold", "sentence")},
+            "evidence": {k: r.get(k) for k in ("status", "threshold", "sentence")}
+            | {"figure": None if pd.isna(r.get("figure")) else float(r["figure"])},
         }
     done = {k: v["done"] for k, v in squares.items()}
     reached = stage_reached(done)

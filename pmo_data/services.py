@@ -37,6 +37,7 @@ GENERIC = frozenset({  # words too common in PMO comments to say what the reques
     "project", "projects", "pmo", "team", "teams", "service", "services", "manager",
     "managers", "management", "time", "okay", "good", "great", "really", "just", "kept",
     "work", "need", "help", "new", "best", "well"})  # fmt: skip
+GENERIC_ONLY = "Too generic to match"
 CATALOGUE_COLUMNS = ["service_id", "name", "category", "owner", "description", "skills",
                      "charge", "unit_cost", "capacity_hours", "demand_hours", "target_csat"]  # fmt: skip
 
@@ -169,8 +170,8 @@ def trend_summary(trend: pd.DataFrame, window: int = TREND_WINDOW) -> pd.DataFra
         [
             (out["recent"] == 0) & (out["before"] == 0),
             out["before"] == 0,
-            out["change"] > TREND_STEP,
-            out["change"] < -TREND_STEP,
+            out["change"].round(9) > TREND_STEP,  # rounded: +10.0000001% is +10%
+            out["change"].round(9) < -TREND_STEP,
         ],
         ["no activity", "new", "rising", "falling"],
         "steady",
@@ -306,7 +307,7 @@ def coverage(
     themes_frame: pd.DataFrame, catalogue_frame: pd.DataFrame, visible: set
 ) -> pd.DataFrame:
     """Per theme: the terms and services that match it; status Covered / Covered outside your
-    view / Not covered. Pure (frames in, frame out) so the rule is testable by hand.
+    view / Not covered (or too generic to match, when no term is left). Pure (frames in, frame out) so the rule is testable by hand.
 
     themes_frame: theme, comments, negative_share. catalogue_frame: service_id, name,
     description, skills (the whole catalogue). visible: service ids the viewer may name.
@@ -324,12 +325,13 @@ def coverage(
         hits = {sid: t for sid, t in hits.items() if t}
         seen = sorted(texts[sid][0] for sid in hits if sid in visible)
         matched = sorted({t for ts in hits.values() for t in ts})
-        status = "Covered" if seen else "Covered outside your view" if hits else "Not covered"
+        status = ("Covered" if seen else "Covered outside your view" if hits
+                  else "Not covered" if terms else GENERIC_ONLY)  # fmt: skip
         rows.append((r.theme, int(r.comments), float(r.negative_share), ", ".join(terms),
                      ", ".join(matched), "; ".join(seen), status))  # fmt: skip
     cols = ["theme", "comments", "negative_share", "terms", "matched_terms", "services", "status"]
     out = pd.DataFrame(rows, columns=cols)
-    order = {"Not covered": 0, "Covered outside your view": 1, "Covered": 2}
+    order = {"Not covered": 0, "Covered outside your view": 1, "Covered": 2, GENERIC_ONLY: 3}
     return out.sort_values(["status", "comments"], key=lambda s: s.map(order) if s.name == "status"
                            else -s, ignore_index=True)  # fmt: skip
 

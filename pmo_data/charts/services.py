@@ -19,6 +19,13 @@ TARGET_COLOURS = {
     "Around target": RAG_COLOURS["Amber"],
     "Above target": RAG_COLOURS["Green"],
 }
+VERDICT_COLOURS = {
+    "Valued and paid for": RAG_COLOURS["Green"],
+    "Free and valued: could be charged": "#1f6feb",
+    "Charged, below target: at risk": RAG_COLOURS["Red"],
+    "Free, below target: rethink": RAG_COLOURS["Amber"],
+    "Not enough ratings to judge": RAG_COLOURS["Unknown"],
+}
 MEASURES = {
     "projects_active": "Projects active",
     "responses": "Feedback responses",
@@ -116,7 +123,7 @@ def value_map(vfm: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
     fig = go.Figure()
     size = data["customers"].fillna(0)
     scale = 40 / max(float(size.max()), 1.0)
-    for i, (verdict, g) in enumerate(data.groupby("verdict", sort=True)):
+    for verdict, g in data.groupby("verdict", sort=True):
         fig.add_scatter(
             x=g["charge"],
             y=g["csat_mean"],
@@ -124,7 +131,9 @@ def value_map(vfm: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
             name=verdict,
             text=g["name"],
             textposition="top center",
-            marker=dict(size=8 + g["customers"].fillna(0) * scale, color=PALETTE[i % len(PALETTE)],
+            textfont=dict(size=10, color="#57606a"),
+            marker=dict(size=8 + g["customers"].fillna(0) * scale,
+                        color=VERDICT_COLOURS.get(verdict, PALETTE[0]),
                         opacity=0.75, line=dict(width=1, color="white")),
             customdata=g[["unit_cost", "customers", "csat_n", "target_csat"]],
             hovertemplate="<b>%{text}</b><br>Charge %{x:" + money_format + "}, unit cost "

@@ -16,7 +16,16 @@ from pmo_data.charts import maturity as mchart
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.widgets import Kpi, chart, kpi_row
 
-ICONS = {maturity.MET: "🟢", maturity.PARTIAL: "🟠", maturity.NOT_MET: "⚪", "your call": "✍️"}
+ICONS = {
+    maturity.MET: ":green[:material/check_circle:]",
+    maturity.PARTIAL: ":orange[:material/contrast:]",
+    maturity.NOT_MET: ":gray[:material/radio_button_unchecked:]",
+    "your call": ":blue[:material/edit_note:]",
+}
+
+
+def _short(stage) -> str:
+    return stage.name.removeprefix("The ").removesuffix(" PMO").capitalize()
 
 
 def _done_key(sq: str) -> str:
@@ -70,15 +79,15 @@ def headline(ev: pd.DataFrame) -> None:
     met = int((ev["status"] == maturity.MET).sum())
     overrides = sum(done[r.square] != (r.status == maturity.MET) for r in ev.itertuples())
     kpi_row([
-        Kpi("Stage reached", reached.name.replace("The ", "").capitalize() if reached else "None yet",
+        Kpi("Stage reached", _short(reached) if reached else "None yet",
             help="The last stage whose squares (and every earlier stage's) are all done."),
-        Kpi("Working on", next_stage.name.replace("The ", "").capitalize() if next_stage else "All done",
+        Kpi("Working on", _short(next_stage) if next_stage else "All done",
             help="The next stage on the board."),
         Kpi("Squares done", f"{sum(done.values())}/{len(maturity.SQUARES)}",
             help="Your answers below (saved or not yet)."),
         Kpi("Evidence says met", f"{met}/{int(ev['rule'].notna().sum())}",
             help=f"Squares the data can speak to; {overrides} of your answers differ from it."),
-    ])  # fmt: skip
+    ], per_row=2)  # fmt: skip
 
 
 def board(ev: pd.DataFrame) -> None:
@@ -117,7 +126,8 @@ def form(ev: pd.DataFrame, editable: bool) -> None:
         for s in (x for x in maturity.SQUARES if x.stage == stage.key):
             r = rows[s.id]
             left, mid, right = st.columns([3, 4, 3])
-            left.checkbox(f"{s.id}. {s.text}", key=_done_key(s.id), disabled=not editable)
+            left.markdown(f"**{s.id}.** {s.text} :gray[({s.kind})]")
+            left.checkbox("Done", key=_done_key(s.id), disabled=not editable)
             differs = st.session_state[_done_key(s.id)] != (r["status"] == maturity.MET)
             flag = " :orange-badge[override]" if differs and r["rule"] else ""
             mid.markdown(f"{ICONS.get(r['status'], '')} **{r['status']}**{flag} · {r['sentence']}")

@@ -25,18 +25,21 @@ def _money_col(label: str, currency: str):
 def kpis(viewer, filters) -> dict:
     s = run(services.summary, viewer, filters)
     kpi_row([
-        Kpi("Services on the menu", number(s["services"]),
+        Kpi("Services", number(s["services"]),
             help=f"{s['unused']:,} not used by anyone in this view."),
         Kpi("Over capacity", f"{s['over']:,}/{s['services']:,}",
             help=f"Demand above capacity; another {s['near']:,} at 85-100%."),
-        Kpi("Demand / capacity", percent(s["utilisation"]),
+        Kpi("Utilisation", percent(s["utilisation"]),
             help=f"{number(s['demand'])} h asked for against {number(s['capacity'])} h a month."),
         Kpi("People short", number(s["people_short"], 1),
             help=f"Hours over capacity / {services.HOURS_PER_PERSON} productive hours per "
             "person a month, summed over over-demanded services."),
-        Kpi("Below CSAT target", f"{s['below_target']:,}/{s['rated']:,}",
+        Kpi("Below target", f"{s['below_target']:,}/{s['rated']:,}",
             help="Rated services whose whole 95% interval for mean CSAT is below target."),
     ], per_row=5)  # fmt: skip
+    st.caption(f"{s['services']:,} services on the menu; utilisation = demand / capacity hours "
+               f"a month; 'below target' = mean CSAT clearly below the service's target "
+               f"(n = {s['rated']:,} rated services).")  # fmt: skip
     return s
 
 
@@ -72,17 +75,17 @@ def demand(viewer, filters) -> None:
           "Utilisation = demand hours / capacity hours per month; red over 100% (over-demanded), "
           "amber 85-100% (near capacity), green below.", key="sv_util")  # fmt: skip
     st.dataframe(
-        dc[["name", "band", "utilisation", "demand_hours", "capacity_hours", "shortfall_hours",
+        dc.assign(utilisation=dc["utilisation"] * 100, change=dc["change"] * 100)[["name", "band", "utilisation", "demand_hours", "capacity_hours", "shortfall_hours",
             "people_short", "direction", "change"]],
         hide_index=True, key="sv_dc",
         column_config={
             "name": "Service", "band": "Capacity",
-            "utilisation": NUM("Utilisation", format="percent"),
+            "utilisation": NUM("Utilisation", format="%.0f%%"),
             "demand_hours": NUM("Demand (h)", format="%,.0f"),
             "capacity_hours": NUM("Capacity (h)", format="%,.0f"),
             "shortfall_hours": NUM("Short by (h)", format="%,.0f"),
             "people_short": NUM("People short", format="%.1f"),
-            "direction": "Demand trend", "change": NUM("Trend change", format="percent"),
+            "direction": "Demand trend", "change": NUM("Trend change", format="%+.0f%%"),
         },
     )  # fmt: skip
     st.caption(
