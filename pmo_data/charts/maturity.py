@@ -18,6 +18,12 @@ STATE_COLOURS = {
 }
 
 
+def _title(name: str) -> str:
+    """'The self-serving PMO' -> 'Self-serving PMO'."""
+    short = name.removeprefix("The ")
+    return short[:1].upper() + short[1:]
+
+
 def state(done: bool, status: str) -> str:
     if done:
         return "Done"
@@ -54,7 +60,7 @@ def board(ev: pd.DataFrame, done: dict[str, bool], stages: list[tuple[str, str]]
         )
     fig.update_xaxes(
         tickvals=list(range(len(stages))),
-        ticktext=["<br>".join(textwrap.wrap(n.replace("The ", ""), 14)) for _, n in stages],
+        ticktext=["<br>".join(textwrap.wrap(_title(n), 14)) for _, n in stages],
         side="top",
         range=[-0.5, len(stages) - 0.5],
         showgrid=False,
