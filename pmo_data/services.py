@@ -106,6 +106,27 @@ def demand_capacity(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS)
     return df.sort_values("utilisation", ascending=False, na_position="last", ignore_index=True)
 
 
+def skills(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.DataFrame:
+    """The chefs: per skill (from the comma-separated `skills`), the services that need it,
+    how many are over capacity, and the hours and people short across them."""
+    dc = demand_capacity(store, viewer, filters)
+    cols = ["skill", "services", "over", "shortfall_hours", "people_short", "service_names"]
+    if dc.empty:
+        return pd.DataFrame(columns=cols)
+    long = dc.assign(skill=dc["skills"].fillna("").str.split(",")).explode("skill")
+    long["skill"] = long["skill"].str.strip()
+    long = long[long["skill"] != ""]
+    long["key"] = long["skill"].str.lower()
+    out = long.groupby("key").agg(
+        skill=("skill", "first"), services=("service_id", "nunique"), over=("over", "sum"),
+        shortfall_hours=("shortfall_hours", "sum"), people_short=("people_short", "sum"),
+        service_names=("name", lambda x: ", ".join(sorted(x))),
+    )  # fmt: skip
+    out["over"] = out["over"].astype(int)
+    return out.sort_values(["shortfall_hours", "services", "skill"],
+                           ascending=[False, False, True], ignore_index=True)[cols]  # fmt: skip
+
+
 def _as_of(store: Store, viewer: Viewer, filters: Filters) -> date:
     ref = reference_date(store, viewer, filters)
     return pd.Timestamp(ref).date() if ref is not None and not pd.isna(ref) else date.today()

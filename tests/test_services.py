@@ -92,6 +92,14 @@ def test_demand_capacity(built):
     assert s["utilisation"] == pytest.approx(290 / 340)  # S-5 has no capacity: demand 30 counts
 
 
+def test_skills_short(built):
+    sk = sv.skills(built, EXEC).set_index("skill")
+    assert sk.index[0] == "Power BI"  # the only over-demanded service's skill comes first
+    assert sk.loc["Power BI", "shortfall_hours"] == 20 and sk.loc["Power BI", "over"] == 1
+    assert sk.loc["Facilitation", "shortfall_hours"] == 0
+    assert set(sv.skills(built, ANN)["skill"]) == {"Power BI", "Writing"}
+
+
 def test_satisfaction_against_target_by_hand(built):
     sat = sv.satisfaction(built, EXEC).set_index("service_id")
     # S-1: CSAT 5,5,4,4 -> mean 4.5, sd sqrt(1/3), t(0.975, 3) = 3.182446

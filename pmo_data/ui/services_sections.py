@@ -94,6 +94,15 @@ def demand(viewer, filters) -> None:
         f"last {services.TREND_WINDOW} complete months with the {services.TREND_WINDOW} before; "
         f"beyond ±{services.TREND_STEP:.0%} it is rising or falling."
     )
+    sk = run(services.skills, viewer, filters)
+    st.markdown("**Enough chefs? Skills behind the over-demanded services**")
+    st.dataframe(sk.head(12), hide_index=True, key="sv_skills", column_config={
+        "skill": "Skill", "services": "Services needing it", "over": "Of which over capacity",
+        "shortfall_hours": NUM("Short by (h/month)", format="%,.0f"),
+        "people_short": NUM("People short", format="%.1f"),
+        "service_names": TEXT("Services", width="large")})  # fmt: skip
+    st.caption("Skills as listed in the catalogue (comma separated); the hours short of every "
+               "over-demanded service that needs the skill, summed, most short first.")  # fmt: skip
     measure = st.radio("Demand signal", list(schart.MEASURES), format_func=schart.MEASURES.get,
                        horizontal=True, key="sv_measure")  # fmt: skip
     trend = run(services.demand_trend, viewer, filters)
