@@ -123,6 +123,7 @@ def skills(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.Da
         service_names=("name", lambda x: ", ".join(sorted(x))),
     )  # fmt: skip
     out["over"] = out["over"].astype(int)
+    out["skill"] = out["skill"].str[:1].str.upper() + out["skill"].str[1:]
     return out.sort_values(["shortfall_hours", "services", "skill"],
                            ascending=[False, False, True], ignore_index=True)[cols]  # fmt: skip
 
