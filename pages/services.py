@@ -1,8 +1,40 @@
-"""Services page (being built: see the open issue)."""
+"""Services: the PMO's menu, demand against capacity, satisfaction, what customers value and
+pay for, who uses what, and what they ask for that the menu does not offer."""
 
 import streamlit as st
 
 from pmo_data import ui
+from pmo_data.ui import services_sections as sec
 
-ui.page_header("Services", "This page is being built.")
-st.info("Coming soon.")
+viewer, filters = ui.current_viewer(), ui.current_filters()
+ui.page_header(
+    "Services",
+    f"Viewing as {viewer.label}. The PMO as a restaurant with a menu: each service, the skills "
+    "behind it, whether there are enough people for the demand, and what customers value and "
+    "will pay for.",
+)
+ui.require_data("services")
+currency = sec.currency()
+
+summary = sec.kpis(viewer, filters)
+if not summary["services"]:
+    st.info("No services in this view: widen the filters or choose another person.")
+    st.stop()
+
+st.subheader("The menu")
+sec.menu(viewer, filters, currency)
+
+st.subheader("Demand against capacity")
+sec.demand(viewer, filters)
+
+st.subheader("Satisfaction per service")
+sec.satisfaction(viewer, filters)
+
+st.subheader("What customers value and pay for")
+sec.value(viewer, filters, currency)
+
+st.subheader("Who uses which service")
+sec.segments(viewer, filters)
+
+st.subheader("Gaps in the menu")
+sec.gaps(viewer, filters)

@@ -57,6 +57,7 @@ def generate(scale: float = 1.0, seed: int = 7, today: date = TODAY) -> dict[str
     fb["mood"] += 0.75 * lift_rows
     feedback = _feedback_frame(rng, fb)
     savings = _savings(rng, n(150, 10), projects, services, staff, scale, t)
+    services = _with_new_service(services)
     frames = (projects, customers, feedback, services, actions, savings)  # ENTITIES' order
     return {k: v[ENTITIES[k].column_names] for k, v in zip(ENTITIES, frames, strict=True)}
 
@@ -207,6 +208,26 @@ def _services(rng, staff: list[str], scale: float) -> pd.DataFrame:
             "target_csat": rng.choice([4.0, 4.2, 4.5], n, p=[0.3, 0.5, 0.2]),
         }
     )
+
+
+def _with_new_service(services: pd.DataFrame) -> pd.DataFrame:
+    """A service launched last month that nobody has ordered yet (the catalogue's 'unused'
+    case). Appended after every draw, so the rest of the demo is unchanged."""
+    name, category, description, skills = tx.NEW_SERVICE
+    row = {
+        "service_id": _ids("S", len(services) + 1, 2)[-1],
+        "name": name,
+        "category": category,
+        "owner": services["owner"].iloc[0],
+        "description": description,
+        "skills": skills,
+        "capacity_hours": 40.0,
+        "demand_hours": 0.0,
+        "unit_cost": 600.0,
+        "charge": 720.0,
+        "target_csat": 4.2,
+    }
+    return pd.concat([services, pd.DataFrame([row])], ignore_index=True)
 
 
 # -- projects ---------------------------------------------------------------------------------

@@ -148,6 +148,12 @@ SERVICES = (
      "Facilitation, knowledge management", 0.60, 0.0, ("training", "engagement")),
 )
 
+# A service launched last month that no customer has ordered yet: name, category, description,
+# skills.
+NEW_SERVICE = ("Portfolio optimisation", "Insight",
+               "Scenario modelling and investment optimisation for portfolio boards",
+               "Optimisation, modelling, finance")
+
 # Comment themes: label, then positive / negative / neutral phrasings (no final full stop).
 THEMES = {
     "communication": ("Communication", (

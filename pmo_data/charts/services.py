@@ -1,0 +1,168 @@
+"""Service charts: utilisation against capacity, the demand heatmap, CSAT against target,
+the value map (charge x satisfaction x usage) and the segment x service heatmap."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import PALETTE, RAG_COLOURS, empty_figure, styled
+
+BAND_COLOURS = {
+    "Over capacity": RAG_COLOURS["Red"],
+    "Near capacity": RAG_COLOURS["Amber"],
+    "Within capacity": RAG_COLOURS["Green"],
+    "No capacity recorded": RAG_COLOURS["Unknown"],
+}
+TARGET_COLOURS = {
+    "Below target": RAG_COLOURS["Red"],
+    "Around target": RAG_COLOURS["Amber"],
+    "Above target": RAG_COLOURS["Green"],
+}
+VERDICT_COLOURS = {
+    "Valued and paid for": RAG_COLOURS["Green"],
+    "Free and valued: could be charged": "#1f6feb",
+    "Charged, below target: at risk": RAG_COLOURS["Red"],
+    "Free, below target: rethink": RAG_COLOURS["Amber"],
+    "Not enough ratings to judge": RAG_COLOURS["Unknown"],
+}
+MEASURES = {
+    "projects_active": "Projects active",
+    "responses": "Feedback responses",
+    "actions_raised": "Actions raised",
+}
+
+
+def utilisation(dc: pd.DataFrame) -> go.Figure:
+    data = dc[dc["utilisation"].notna()] if len(dc) else dc
+    if data.empty:
+        return empty_figure("No service has both demand and capacity recorded")
+    data = data.sort_values("utilisation")
+    fig = go.Figure(
+        go.Bar(
+            y=data["name"],
+            x=data["utilisation"] * 100,
+            orientation="h",
+            marker_color=[BAND_COLOURS[b] for b in data["band"]],
+            text=[f"{u:.0%}" for u in data["utilisation"]],
+            textposition="outside",
+            customdata=data[["demand_hours", "capacity_hours", "band"]],
+            hovertemplate="<b>%{y}</b><br>Demand %{customdata[0]:,.0f} h / capacity "
+            "%{customdata[1]:,.0f} h a month<br>%{customdata[2]}<extra></extra>",
+        )
+    )
+    for x, dash in ((100, "solid"), (85, "dot")):
+        fig.add_vline(x=x, line=dict(color="#6e7781", dash=dash, width=1))
+    fig.update_xaxes(title="Utilisation (demand / capacity, %)", rangemode="tozero")
+    return styled(fig, "Demand against capacity", height=max(300, 28 * len(data) + 90))
+
+
+def demand_heatmap(trend: pd.DataFrame, measure: str = "projects_active") -> go.Figure:
+    if trend.empty:
+        return empty_figure("No services in this view")
+    wide = trend.pivot_table(index="service", columns="month", values=measure, aggfunc="sum")
+    wide = wide.iloc[::-1]
+    months = pd.to_datetime(wide.columns)
+    partial = bool(trend["partial"].any()) if "partial" in trend else False
+    labels = [m.strftime("%b %Y") for m in months]
+    if partial:
+        labels[-1] += " (so far)"
+    fig = go.Figure(
+        go.Heatmap(
+            z=wide.to_numpy(),
+            x=labels,
+            y=list(wide.index),
+            colorscale="Blues",
+            colorbar=dict(title=MEASURES[measure]),
+            hovertemplate="%{y}<br>%{x}: %{z:,}<extra></extra>",
+        )
+    )
+    return styled(fig, f"{MEASURES[measure]} per month", height=max(320, 26 * len(wide) + 120))
+
+
+def csat_vs_target(sat: pd.DataFrame) -> go.Figure:
+    data = sat[sat["csat_n"] > 0] if len(sat) else sat
+    if data.empty:
+        return empty_figure("No service has CSAT ratings in this view")
+    data = data.sort_values("csat_mean")
+    colours = [TARGET_COLOURS.get(v, RAG_COLOURS["Unknown"]) for v in data["vs_target"]]
+    fig = go.Figure()
+    fig.add_scatter(
+        y=data["service"],
+        x=data["csat_mean"],
+        mode="markers",
+        name="Mean CSAT (95% interval)",
+        marker=dict(size=11, color=colours),
+        error_x=dict(
+            type="data",
+            symmetric=False,
+            array=(data["csat_mean_hi"] - data["csat_mean"]).fillna(0),
+            arrayminus=(data["csat_mean"] - data["csat_mean_lo"]).fillna(0),
+            color="#8c959f",
+        ),
+        customdata=data[["csat_n", "vs_target", "target_csat"]],
+        hovertemplate="<b>%{y}</b><br>Mean CSAT %{x:.2f} (n=%{customdata[0]:,})<br>"
+        "Target %{customdata[2]:.1f}: %{customdata[1]}<extra></extra>",
+    )
+    fig.add_scatter(
+        y=data["service"],
+        x=data["target_csat"],
+        mode="markers",
+        name="Target",
+        marker=dict(symbol="line-ns-open", size=16, color="#1b2430", line=dict(width=2)),
+        hovertemplate="Target %{x:.1f}<extra></extra>",
+    )
+    fig.update_xaxes(title="Mean CSAT (1-5)", range=[1, 5])
+    return styled(fig, "Satisfaction against target", height=max(300, 28 * len(data) + 110))
+
+
+def value_map(vfm: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
+    data = vfm[vfm["csat_mean"].notna()] if len(vfm) else vfm
+    if data.empty:
+        return empty_figure("No rated services in this view")
+    fig = go.Figure()
+    size = data["customers"].fillna(0)
+    scale = 40 / max(float(size.max()), 1.0)
+    for verdict, g in data.groupby("verdict", sort=True):
+        fig.add_scatter(
+            x=g["charge"],
+            y=g["csat_mean"],
+            mode="markers+text",
+            name=verdict,
+            text=g["name"],
+            textposition="top center",
+            textfont=dict(size=10, color="#57606a"),
+            marker=dict(size=8 + g["customers"].fillna(0) * scale,
+                        color=VERDICT_COLOURS.get(verdict, PALETTE[0]),
+                        opacity=0.75, line=dict(width=1, color="white")),
+            customdata=g[["unit_cost", "customers", "csat_n", "target_csat"]],
+            hovertemplate="<b>%{text}</b><br>Charge %{x:" + money_format + "}, unit cost "
+            "%{customdata[0]:" + money_format + "}<br>Mean CSAT %{y:.2f} (n=%{customdata[2]:,}), "
+            "target %{customdata[3]:.1f}<br>%{customdata[1]:,} customers<extra></extra>",
+        )  # fmt: skip
+    fig.update_xaxes(title="Charge per unit")
+    fig.update_yaxes(title="Mean CSAT (1-5)")
+    return styled(fig, "What customers value and pay for", height=460)
+
+
+def segment_heatmap(seg: pd.DataFrame) -> go.Figure:
+    if seg.empty:
+        return empty_figure("No customer uses a service in this view")
+    wide = seg.pivot_table(index="segment", columns="service", values="customers", aggfunc="sum")
+    wide = wide.fillna(0).iloc[::-1]
+    fig = go.Figure(
+        go.Heatmap(
+            z=wide.to_numpy(),
+            x=list(wide.columns),
+            y=list(wide.index),
+            colorscale="Blues",
+            text=wide.to_numpy().astype(int),
+            texttemplate="%{text}",
+            colorbar=dict(title="Customers"),
+            hovertemplate="%{y} · %{x}: %{z:,} customers<extra></extra>",
+        )
+    )
+    fig.update_xaxes(tickangle=-35)
+    return styled(
+        fig, "Customers using each service, by segment", height=max(340, 34 * len(wide) + 200)
+    )

@@ -1,0 +1,143 @@
+"""AppTest of the Services and Maturity journey pages for every stakeholder group, on the demo
+store and an empty store; a PMO analyst saves an assessment and sees it in the history; a
+service owner never sees another owner's service."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pmo_data.access import GROUPS
+from pmo_data.demo import load_demo
+from pmo_data.store import Store
+
+pytestmark = pytest.mark.app
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = {"services": "Services", "maturity": "Maturity journey"}
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("svdemo") / "pmo.duckdb"
+    store = Store(path)
+    load_demo(store, scale=0.2)
+    catalogue = store.frame("services")[["name", "owner"]]
+    store.close()
+    return str(path), catalogue
+
+
+def app(monkeypatch, db, group, person=None, no_demo=False) -> AppTest:
+    monkeypatch.setenv("PMO_DB", db)
+    if no_demo:
+        monkeypatch.setenv("PMO_NO_DEMO", "1")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.query_params["group"] = group
+    if person:
+        at.query_params["person"] = person
+    return at
+
+
+def shown_strings(at: AppTest) -> set[str]:
+    """Every string cell of every table, every chart label and every markdown text."""
+    out: set[str] = set()
+    for df in at.dataframe:
+        for col in df.value.columns:
+            out |= {v for v in df.value[col].tolist() if isinstance(v, str)}
+    for chart in at.get("plotly_chart"):
+        for trace in json.loads(chart.proto.spec).get("data", []):
+            for key in ("labels", "y", "x", "text"):
+                vals = trace.get(key)
+                if isinstance(vals, list):
+                    out |= {v for v in vals if isinstance(v, str)}
+    return out
+
+
+def page_text(at: AppTest) -> str:
+    return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+
+
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_pages_render_on_demo(monkeypatch, demo_db, group):
+    at = app(monkeypatch, demo_db[0], group)
+    at.run()
+    for page, title in PAGES.items():
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, (page, group, [e.value for e in at.exception])
+        assert at.title[0].value == title
+
+
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_pages_render_on_empty_store(monkeypatch, tmp_path_factory, group):
+    db = str(tmp_path_factory.mktemp(f"svempty_{group}") / "pmo.duckdb")
+    at = app(monkeypatch, db, group, no_demo=True)
+    at.run()
+    for page in PAGES:
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, (page, group, [e.value for e in at.exception])
+        assert any("no " in i.value.lower() for i in at.info)
+
+
+def test_services_page_shows_the_menu_and_the_gaps(monkeypatch, demo_db):
+    at = app(monkeypatch, demo_db[0], "executive")
+    at.run()
+    at.switch_page("pages/services.py").run()
+    shown = shown_strings(at)
+    assert set(demo_db[1]["name"]) <= shown  # every service on the menu
+    assert "Portfolio optimisation" in shown  # the demo's unused service is listed
+    assert {"Over capacity", "Not covered"} <= shown
+    labels = [m.label for m in at.metric]
+    assert {"Services", "Over capacity", "Utilisation", "Below target"} <= set(labels)
+    assert "n = " in page_text(at)
+
+
+def test_service_owner_never_sees_another_owners_service(monkeypatch, demo_db):
+    db, cat = demo_db
+    owner = cat["owner"].iloc[0]
+    mine = set(cat.loc[cat["owner"] == owner, "name"])
+    others = set(cat["name"]) - mine
+    at = app(monkeypatch, db, "service_owner", person=owner)
+    at.run()
+    for page in PAGES:
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception
+        shown = shown_strings(at)
+        text = page_text(at)
+        if page == "services":
+            assert mine <= shown, f"{owner}'s services missing"
+        leaked = {n for n in others if n in shown or n in text}
+        assert not leaked, f"{page} leaks {sorted(leaked)}"
+
+
+def test_analyst_saves_an_assessment_and_sees_it(monkeypatch, tmp_path):
+    db = str(tmp_path / "pmo.duckdb")
+    store = Store(db)
+    load_demo(store, scale=0.1)
+    store.close()
+    at = app(monkeypatch, db, "pmo_analyst")
+    at.run()
+    at.switch_page("pages/maturity.py").run()
+    assert not at.exception
+    assert any("No assessment saved yet" in i.value for i in at.info)
+    at.checkbox(key="mt_done_10").check()
+    at.text_input(key="mt_note_10").input("Quarterly listening sessions with the top five")
+    at.text_input(key="mt_author").input("Priya Analyst")
+    at.run()
+    assert any("override" in m.value for m in at.markdown)  # differs from the evidence
+    at.button(key="mt_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Saved by Priya Analyst" in s.value for s in at.success)
+    history = at.dataframe[-1].value  # the history table closes the page
+    assert history["author"].tolist() == ["Priya Analyst"]
+    assert history["overrides"].iloc[0] >= 1
+    saved = Store(db)
+    payload = saved.documents("maturity_assessment")["payload"].iloc[0]
+    saved.close()
+    assert payload["squares"]["10"] == {
+        "done": True,
+        "note": "Quarterly listening sessions with the top five",
+        "evidence": payload["squares"]["10"]["evidence"],
+    }
+    assert payload["squares"]["10"]["evidence"]["status"] == "your call"
