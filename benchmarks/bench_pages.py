@@ -46,7 +46,7 @@ def time_page(page: str, group: str) -> tuple[float, float, bool]:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
     at.query_params["group"] = group
     at.run()  # the shell (and store) first, so the page timing excludes opening the store
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"views/{page}.py")
     st.cache_data.clear()  # cold: nothing cached for this page
     t = time.perf_counter()
     at.run()

@@ -104,8 +104,8 @@ SQUARES = (
            "customers ask", None, "services"),
 )  # fmt: skip
 SQUARE = {s.id: s for s in SQUARES}
-PAGES = {"customers": "pages/customers.py", "feedback": "pages/feedback.py",
-         "services": "pages/services.py"}  # fmt: skip
+PAGES = {"customers": "views/customers.py", "feedback": "views/feedback.py",
+         "services": "views/services.py"}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -169,7 +169,7 @@ def totals(
     lines["mean"], lines["range_reordered"] = pert.mean(a, m, b), reordered
     c = lines["counted"].to_numpy()
     ca, cm, cb, cl = a[c], m[c], b[c], lines[c].reset_index(drop=True)
-    run = dict(draws=draws, seed=seed)
+    run = dict(draws=draws, seed=seed, rho=pert.CORRELATION)
     qs = (0.1, 0.5, 0.9)
 
     # One-hot groupings (the overall total is the first row).
@@ -343,8 +343,10 @@ def headline_caption(overall: dict, currency: str) -> str:
     text = (
         f"P10-P90 of the total of {overall['n_counted']:,} counted lines "
         f"({overall['n_modelled']:,} estimated by model): each line is a Beta-PERT "
-        f"distribution over its low/likely/high, summed independently over {pert.DRAWS:,} "
-        f"seeded draws. If every estimate erred the same way the range would be "
+        f"distribution over its low/likely/high, summed over {pert.DRAWS:,} seeded draws with "
+        f"a shared estimation error (correlation {pert.CORRELATION:g} between any two lines: "
+        f"estimates made the same way err together). Fully independent lines would give a "
+        f"narrower range, and if every estimate erred the same way it would be "
         f"{money(overall['all_err_low'], currency)}–{money(overall['all_err_high'], currency)}. "
         f"Realised is the cash saving reported to date on {overall['n_realised']:,} lines."
     )

@@ -59,7 +59,7 @@ def test_pages_render_on_demo(monkeypatch, demo_db, group):
     at = app(monkeypatch, demo_db[0], group)
     at.run()
     for page in PAGES:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         assert not at.exception, (page, group, [e.value for e in at.exception])
         assert at.title[0].value == page.capitalize()
 
@@ -70,7 +70,7 @@ def test_pages_render_on_empty_store(monkeypatch, tmp_path_factory, group):
     at = app(monkeypatch, db, group, no_demo=True)
     at.run()
     for page in PAGES:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         assert not at.exception, (page, group, [e.value for e in at.exception])
         assert any("no " in i.value.lower() for i in at.info)
 
@@ -83,7 +83,7 @@ def test_account_lead_sees_only_their_customers(monkeypatch, demo_db):
     at = app(monkeypatch, db, "account_lead", person=lead)
     at.run()
     for page in PAGES:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         assert not at.exception
         shown = shown_strings(at)
         assert shown & mine, f"{page}: none of {lead}'s customers shown"
@@ -93,7 +93,7 @@ def test_account_lead_sees_only_their_customers(monkeypatch, demo_db):
 def test_feedback_page_numbers_carry_n(monkeypatch, demo_db):
     at = app(monkeypatch, demo_db[0], "executive")
     at.run()
-    at.switch_page("pages/feedback.py").run()
+    at.switch_page("views/feedback.py").run()
     assert "n=" in " ".join(c.value for c in at.caption)
     labels = [m.label for m in at.metric]
     assert "NPS" in labels and "CSAT (4-5 of 5)" in labels

@@ -85,7 +85,7 @@ def test_out_of_scope_project_names_never_appear(monkeypatch, demo, group, page)
     person = people[group]
     at = _app(monkeypatch, db, group, person)
     if page != "overview":
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     text = _text(at)
     leaked = [n for n in set(projects["name"]) - mine[group] if n in text]
@@ -98,7 +98,7 @@ def test_out_of_scope_project_names_never_appear(monkeypatch, demo, group, page)
 def test_portfolio_renders_for_every_group(monkeypatch, demo, group):
     db, people, _, _ = demo
     at = _app(monkeypatch, db, group, people.get(group))
-    at.switch_page("pages/portfolio.py").run()
+    at.switch_page("views/portfolio.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Portfolio"
     assert "Risks to customer value" in [h.value for h in at.subheader]
@@ -108,7 +108,7 @@ def test_shared_project_link_opens_the_detail(monkeypatch, demo):
     db, people, projects, _ = demo
     target = projects.sort_values("project_id").iloc[0]
     at = _app(monkeypatch, db, "executive", project=target["project_id"])
-    at.switch_page("pages/portfolio.py").run()
+    at.switch_page("views/portfolio.py").run()
     assert not at.exception
     heads = [h.value for h in at.subheader]
     assert f"{target['name']} ({target['project_id']})" in heads
@@ -123,7 +123,7 @@ def test_project_link_outside_scope_says_so(monkeypatch, demo):
     sponsor = people["sponsor"]
     other = projects[projects["sponsor"] != sponsor].iloc[0]
     at = _app(monkeypatch, db, "sponsor", sponsor, project=other["project_id"])
-    at.switch_page("pages/portfolio.py").run()
+    at.switch_page("views/portfolio.py").run()
     assert not at.exception
     assert any("is not in your view" in w.value for w in at.warning)
     assert other["name"] not in _text(at)

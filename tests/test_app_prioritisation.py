@@ -14,7 +14,7 @@ from pmo_data.store import Store
 
 pytestmark = pytest.mark.app
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = "pages/prioritisation.py"
+PAGE = "views/prioritisation.py"
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from pmo_data.store import Store
 
 pytestmark = pytest.mark.app
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = "pages/savings.py"
+PAGE = "views/savings.py"
 
 
 @pytest.fixture(scope="module")

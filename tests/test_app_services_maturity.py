@@ -64,7 +64,7 @@ def test_pages_render_on_demo(monkeypatch, demo_db, group):
     at = app(monkeypatch, demo_db[0], group)
     at.run()
     for page, title in PAGES.items():
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         assert not at.exception, (page, group, [e.value for e in at.exception])
         assert at.title[0].value == title
 
@@ -75,7 +75,7 @@ def test_pages_render_on_empty_store(monkeypatch, tmp_path_factory, group):
     at = app(monkeypatch, db, group, no_demo=True)
     at.run()
     for page in PAGES:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         assert not at.exception, (page, group, [e.value for e in at.exception])
         assert any("no " in i.value.lower() for i in at.info)
 
@@ -83,7 +83,7 @@ def test_pages_render_on_empty_store(monkeypatch, tmp_path_factory, group):
 def test_services_page_shows_the_menu_and_the_gaps(monkeypatch, demo_db):
     at = app(monkeypatch, demo_db[0], "executive")
     at.run()
-    at.switch_page("pages/services.py").run()
+    at.switch_page("views/services.py").run()
     shown = shown_strings(at)
     assert set(demo_db[1]["name"]) <= shown  # every service on the menu
     assert "Portfolio optimisation" in shown  # the demo's unused service is listed
@@ -101,7 +101,7 @@ def test_service_owner_never_sees_another_owners_service(monkeypatch, demo_db):
     at = app(monkeypatch, db, "service_owner", person=owner)
     at.run()
     for page in PAGES:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         assert not at.exception
         shown = shown_strings(at)
         text = page_text(at)
@@ -118,7 +118,7 @@ def test_analyst_saves_an_assessment_and_sees_it(monkeypatch, tmp_path):
     store.close()
     at = app(monkeypatch, db, "pmo_analyst")
     at.run()
-    at.switch_page("pages/maturity.py").run()
+    at.switch_page("views/maturity.py").run()
     assert not at.exception
     assert any("No assessment saved yet" in i.value for i in at.info)
     at.checkbox(key="mt_done_10").check()

@@ -54,7 +54,7 @@ def test_every_page_renders_on_demo_data(monkeypatch, demo_db, group):
     at.run()
     assert not at.exception, errors(at)
     for page in PAGE_NAMES:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         assert not at.exception, (page, group, errors(at))
         assert at.title, f"{page} has no title for {group}"
 
@@ -65,7 +65,7 @@ def test_every_page_renders_on_an_empty_store(monkeypatch, empty_db, group):
     at.run()
     assert "store is empty" in " ".join(c.value for c in at.caption)
     for page in PAGE_NAMES:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         assert not at.exception, (page, group, errors(at))
 
 
@@ -98,7 +98,7 @@ def _workbook(rows: list[list]) -> bytes:
 def test_upload_imports_and_history_grows(monkeypatch, tmp_path):
     db = str(tmp_path / "upload.duckdb")
     at = app(monkeypatch, db)
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/data.py").run()
     history_before = len(Store(db).history())
     data = _workbook(
         [
@@ -121,7 +121,7 @@ def test_upload_imports_and_history_grows(monkeypatch, tmp_path):
 def test_bad_file_shows_the_error_and_changes_nothing(monkeypatch, tmp_path):
     db = str(tmp_path / "bad.duckdb")
     at = app(monkeypatch, db)
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/data.py").run()
     history_before = len(Store(db).history())
     at.file_uploader(key="upload").set_value(
         ("broken.xlsx", b"PK\x03\x04" + b"\0" * 100, "application/octet-stream")

@@ -19,7 +19,7 @@ def test_no_streamlit_outside_ui():
 
 
 def test_pages_are_thin():
-    for page in (ROOT / "pages").glob("*.py"):
+    for page in (ROOT / "views").glob("*.py"):
         text = page.read_text()
         assert len(text.splitlines()) <= 160, page.name
         assert not re.search(r"duckdb\.connect|SELECT |\.groupby\(|@st\.cache", text), page.name

@@ -217,7 +217,7 @@ def test_stage_reached_and_next_moves():
                        for s in m.SQUARES])  # fmt: skip
     moves = m.next_moves(two | {"8": True}, ev, k=3)
     assert [x["square"] for x in moves] == ["7", "9", "10"]
-    assert moves[0]["page"] == "pages/feedback.py" and moves[0]["items"] == ["thing 7"]
+    assert moves[0]["page"] == "views/feedback.py" and moves[0]["items"] == ["thing 7"]
     assert m.next_moves(everything, ev) == []
 
 

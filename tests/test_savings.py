@@ -198,3 +198,27 @@ def test_demo_ledger_matches_the_seed_story(store):
     assert len(t.pairs) == 6 and o["n_excluded"] == 6
     assert 3.9e6 < o["p50"] < 4.1e6 and 1.0e6 < o["realised"] < 1.2e6
     assert o["all_err_low"] < o["p10"] and o["p90"] < o["all_err_high"]
+
+
+def test_shared_error_correlation_widens_the_range_between_the_two_limits():
+    """rho=1: every line at the same quantile, so the total's P10/P90 = the sum of the lines'
+    P10/P90 (closed form through the Beta inverse CDF); rho=0.5 sits strictly in between."""
+    a, m, b = np.full(50, 50.0), np.full(50, 100.0), np.full(50, 300.0)
+    w = np.ones((1, 50))
+    ind = pert.group_quantiles(a, m, b, w)[0]
+    half = pert.group_quantiles(a, m, b, w, rho=0.5)[0]
+    full = pert.group_quantiles(a, m, b, w, rho=1.0)[0]
+    exact = [50 * pert.quantile(q, 50.0, 100.0, 300.0) for q in (0.1, 0.5, 0.9)]
+    assert full == pytest.approx(exact, rel=0.01)
+    assert ind[2] - ind[0] < half[2] - half[0] < full[2] - full[0]
+    # the mean is untouched by correlation
+    assert half[1] == pytest.approx(50 * pert.quantile(0.5, 50.0, 100.0, 300.0), rel=0.03)
+
+
+def test_correlated_approximation_for_large_ledgers_matches_exact_sampling():
+    rng = np.random.default_rng(3)
+    m = rng.uniform(10, 100, 400)
+    a, b = m * 0.7, m * 1.6
+    exact = pert.group_quantiles(a, m, b, np.ones((1, 400)), rho=0.5)
+    approx = pert.group_quantiles(a, m, b, np.ones((1, 400)), exact_lines=50, rho=0.5)
+    assert approx == pytest.approx(exact, rel=0.01)

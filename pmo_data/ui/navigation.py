@@ -4,7 +4,7 @@ line here."""
 
 from __future__ import annotations
 
-# section -> [(page name (file pages/<name>.py, URL /<name>), title, material icon)]
+# section -> [(page name (file views/<name>.py, URL /<name>), title, material icon)]
 SECTIONS: dict[str, list[tuple[str, str, str]]] = {
     "Overview": [("overview", "Overview", "dashboard")],
     "Portfolio & value": [
@@ -34,7 +34,7 @@ def navigation():
         {
             section: [
                 st.Page(
-                    f"pages/{name}.py",
+                    f"views/{name}.py",
                     title=title,
                     icon=f":material/{icon}:",
                     default=name == DEFAULT_PAGE,

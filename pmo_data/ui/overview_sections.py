@@ -63,7 +63,7 @@ def _rag_and_nps(viewer, filters) -> None:
 def executive(viewer, filters) -> None:
     st.subheader("Top five risks to customer value")
     psec.risks_list(viewer, filters, limit=5)
-    st.page_link("pages/portfolio.py", label="All risks and the portfolio", icon=":material/list:")
+    st.page_link("views/portfolio.py", label="All risks and the portfolio", icon=":material/list:")
     _rag_and_nps(viewer, filters)
 
 
@@ -177,7 +177,7 @@ def account_lead(viewer, filters) -> None:
         "Health 0-100 from NPS, its trend, CSAT, open actions, project RAG and contact recency "
         "(see Customers). Band: Green 70+, Amber 50-69, Red below 50."
     )
-    st.page_link("pages/customers.py", label="Customers in depth", icon=":material/groups:")
+    st.page_link("views/customers.py", label="Customers in depth", icon=":material/groups:")
 
 
 def service_owner(viewer, filters) -> None:
@@ -201,7 +201,7 @@ def service_owner(viewer, filters) -> None:
         "Utilisation = demand ÷ capacity hours a month (over 100% = over-demanded). CSAT = "
         "share of ratings 4-5 of 5 in the last 12 months, with n."
     )
-    st.page_link("pages/services.py", label="The service catalogue", icon=":material/menu_book:")
+    st.page_link("views/services.py", label="The service catalogue", icon=":material/menu_book:")
 
 
 def pmo_analyst(viewer, filters) -> None:
@@ -252,7 +252,7 @@ def pmo_analyst(viewer, filters) -> None:
         hide_index=True,
         key="ov_pmo_history",
     )
-    st.page_link("pages/data.py", label="Data: history, diff, rollback", icon=":material/database:")
+    st.page_link("views/data.py", label="Data: history, diff, rollback", icon=":material/database:")
 
 
 SECTIONS = {

@@ -79,7 +79,9 @@ def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
                     max(
                         10,
                         len(str(c)) + 2,
-                        int(out[c].astype(str).str.len().quantile(0.9)) + 2 if len(out) else 10,
+                        int(out[c].astype("string").fillna("").str.len().quantile(0.9)) + 2
+                        if len(out)
+                        else 10,
                     ),
                 )
                 ws.column_dimensions[ws.cell(1, i).column_letter].width = width
@@ -109,7 +111,7 @@ def require_data(*entities: str) -> None:
             "filled in) on the **Data** page to see this view.",
             icon=":material/upload_file:",
         )
-        st.page_link("pages/data.py", label="Go to the Data page", icon=":material/upload:")
+        st.page_link("views/data.py", label="Go to the Data page", icon=":material/upload:")
         st.stop()
 
 
