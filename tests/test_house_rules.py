@@ -36,3 +36,9 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_second():
     assert "streamlit run dashboard.py" in run_cmd
     assert "pytest" in test_cmd
     assert test_cmd in (ROOT / ".ci" / "run").read_text()
+
+
+def test_no_pages_directory():
+    """A `pages/` folder makes Streamlit route deep links itself (legacy multipage) before
+    `st.navigation` runs, losing the sidebar and the shared view: pages live in `views/`."""
+    assert not (ROOT / "pages").exists()
