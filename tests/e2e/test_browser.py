@@ -65,7 +65,7 @@ def _caption_person(page) -> str:
 
 
 def test_switching_group_and_person_retailors_the_overview(app_url, page):
-    page.goto(f"{app_url}/overview?group=executive")
+    page.goto(f"{app_url}/?group=executive")  # Overview is the default page: its URL is /
     wait_for_app(page)
     assert "Value delivered" in page.inner_text("body")
     sidebar = page.get_by_test_id("stSidebar")
