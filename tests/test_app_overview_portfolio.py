@@ -76,6 +76,8 @@ def test_overview_shows_the_groups_metrics(monkeypatch, demo, group):
     others = {g: ls for g, ls in EXPECTED.items() if g != group}
     assert not {x for ls in others.values() for x in ls if x not in EXPECTED[group]} & set(labels)
     assert any(i.value.startswith("Since version 1") for i in at.info)  # what changed
+    headline = any("Estimated savings to date" in m.value for m in at.markdown)
+    assert headline == (group == "executive")
 
 
 @pytest.mark.parametrize("group", ["sponsor", "project_manager", "account_lead", "service_owner"])

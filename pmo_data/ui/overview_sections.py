@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pmo_data import customers, kpis, overview, portfolio
+from pmo_data import customers, kpis, overview, portfolio, savings
 from pmo_data.charts import kpis as kpi_charts
 from pmo_data.charts import portfolio as pchart
 from pmo_data.formatting import money_format
@@ -60,7 +60,20 @@ def _rag_and_nps(viewer, filters) -> None:
         )
 
 
+def savings_headline(viewer, filters) -> None:
+    """The executive savings line, exactly as the Savings page computes it."""
+    store = get_store()
+    t = run(savings.totals, viewer, filters, savings.state(store))
+    st.markdown(f"#### {savings.headline(t.overall, store.currency)}")
+    st.caption(
+        "P10-P90 of the savings ledger (Beta-PERT per line, 10,000 seeded draws, shared "
+        "estimation error), double counts held back until decided."
+    )
+    st.page_link("views/savings.py", label="Where each pound comes from", icon=":material/savings:")
+
+
 def executive(viewer, filters) -> None:
+    savings_headline(viewer, filters)
     st.subheader("Top five risks to customer value")
     psec.risks_list(viewer, filters, limit=5)
     st.page_link("views/portfolio.py", label="All risks and the portfolio", icon=":material/list:")
