@@ -21,6 +21,8 @@ NUM = st.column_config.NumberColumn
 DATE = st.column_config.DateColumn
 RAG_BG = {"Red": "#f8d7d7", "Amber": "#fde7c2", "Green": "#d3f0dd"}
 PROJECT_PARAM = "project"
+STYLE_LIMIT = 1_000
+RAG_DOT = {"Red": "🔴", "Amber": "🟠", "Green": "🟢"}
 
 
 def _money_col(label: str):
@@ -29,7 +31,12 @@ def _money_col(label: str):
 
 
 def rag_style(df: pd.DataFrame, column: str = "rag"):
-    """Colour the RAG cells (red/amber/green backgrounds) so the table reads at a glance."""
+    """Colour the RAG cells (red/amber/green backgrounds) so the table reads at a glance.
+
+    Styling is per cell and slow for big tables: beyond STYLE_LIMIT rows the RAG column gets
+    a coloured dot instead."""
+    if len(df) > STYLE_LIMIT:
+        return df.assign(**{column: df[column].map(lambda v: f"{RAG_DOT.get(v, '⚪')} {v or ''}")})
     return df.style.map(
         lambda v: f"background-color: {RAG_BG[v]}; color: #1b2430" if v in RAG_BG else "",
         subset=[column],

@@ -91,9 +91,11 @@ def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 def download_excel(
     label: str, sheets: dict[str, pd.DataFrame], file_name: str, key: str | None = None
 ) -> None:
+    """The workbook is built only when the user clicks (a callable), so a large table does not
+    cost an Excel export on every rerun."""
     st.download_button(
         label,
-        data=excel_bytes(sheets),
+        data=lambda: excel_bytes(sheets),
         file_name=file_name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
