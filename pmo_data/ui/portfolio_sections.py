@@ -21,7 +21,7 @@ NUM = st.column_config.NumberColumn
 DATE = st.column_config.DateColumn
 RAG_BG = {"Red": "#f8d7d7", "Amber": "#fde7c2", "Green": "#d3f0dd"}
 PROJECT_PARAM = "project"
-STYLE_LIMIT = 1_000
+STYLE_LIMIT = 300
 RAG_DOT = {"Red": "🔴", "Amber": "🟠", "Green": "🟢"}
 
 
@@ -191,7 +191,7 @@ def timeline(df: pd.DataFrame) -> None:
     chart(
         pchart.timeline(bars),
         "Each open project from start to forecast end (coloured by RAG) over its baseline (thin "
-        "grey line); colour running past the grey is slip. "
+        "dark line); colour running past the line is slip. "
         f"the {portfolio.TIMELINE_LIMIT} largest budgets, grouped by portfolio; dotted line = "
         f"today.{more}",
         key="pf_timeline",
