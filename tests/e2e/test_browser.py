@@ -14,6 +14,16 @@ REAL = Path(__file__).resolve().parents[3] / "shared" / "samples" / "real"
 pytestmark = pytest.mark.e2e
 
 
+def test_first_request_a_deep_link_gets_the_full_app(app_url, page):
+    """The very first request to a fresh server is a shared link to a page: it must get the
+    router (sidebar, view restored), not Streamlit's own page-folder routing."""
+    page.goto(f"{app_url}/portfolio?group=sponsor")
+    wait_for_app(page)
+    assert "View as" in page.get_by_test_id("stSidebar").inner_text()
+    assert "Viewing as Sponsor: " in page.inner_text("body")
+    assert not exceptions(page)
+
+
 def test_first_run_shows_demo_data(app_url, page):
     page.goto(app_url)
     wait_for_app(page)
