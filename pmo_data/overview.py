@@ -396,28 +396,6 @@ def latest_feedback(
     )
 
 
-def service_glance(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.DataFrame:
-    """Per service in view: demand, capacity, utilisation and 12-month CSAT with n."""
-    s_sql, s_p = scoped(store, "services", viewer, filters)
-    f_sql, f_p = scoped(store, "feedback", viewer, filters)
-    ref = one(store.cursor(), f"SELECT max(date) FROM ({f_sql})", f_p)[0] or date.today()
-    return (
-        store.cursor()
-        .execute(
-            f"""SELECT s.service_id, s.name AS service, s.demand_hours, s.capacity_hours,
-              s.demand_hours / nullif(s.capacity_hours, 0) AS utilisation,
-              f.csat, coalesce(f.n, 0) AS csat_n, s.target_csat
-            FROM ({s_sql}) s LEFT JOIN (
-              SELECT service_id, avg(CASE WHEN csat >= 4 THEN 1.0 ELSE 0.0 END) AS csat,
-                count(csat) AS n FROM ({f_sql})
-              WHERE csat IS NOT NULL AND date > ?::DATE - 365 GROUP BY 1) f USING (service_id)
-            ORDER BY utilisation DESC NULLS LAST""",
-            s_p + f_p + [ref],
-        )
-        .df()
-    )
-
-
 def unheard_key_customers(
     store: Store, viewer: Viewer, filters: Filters = NO_FILTERS
 ) -> pd.DataFrame:

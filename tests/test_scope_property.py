@@ -13,7 +13,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmo_data import customers, overview, portfolio, project_detail, risks
+from pmo_data import customers, overview, portfolio, project_detail, risks, services
 from pmo_data.access import GROUPS, PERSON_COLUMN, Viewer
 from pmo_data.queries import frame
 from pmo_data.store import Store
@@ -179,7 +179,7 @@ def test_no_query_returns_a_row_outside_the_viewers_scope(world):
             .loc[list(allowed["feedback"]), "project_id"]
             .dropna()  # fmt: skip
         )
-        assert set(overview.service_glance(store, viewer)["service_id"]) <= S
+        assert set(services.demand_capacity(store, viewer)["service_id"]) <= S
         assert set(overview.unheard_key_customers(store, viewer)["customer_id"]) <= C
         assert set(customers.health(store, viewer)["customer_id"]) <= C
         overview.metrics(store, viewer)  # every group's metrics run on any data

@@ -8,9 +8,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pmo_data import customers, kpis, overview, portfolio, savings
+from pmo_data import customers, kpis, overview, portfolio, savings, services
 from pmo_data.charts import kpis as kpi_charts
 from pmo_data.charts import portfolio as pchart
+from pmo_data.charts import services as schart
 from pmo_data.formatting import money_format
 from pmo_data.ui import portfolio_sections as psec
 from pmo_data.ui.context import get_store, run
@@ -195,25 +196,23 @@ def account_lead(viewer, filters) -> None:
 
 def service_owner(viewer, filters) -> None:
     st.subheader("Your services: demand, capacity and satisfaction")
-    df = run(overview.service_glance, viewer, filters)
-    if df.empty:
+    dc = run(services.demand_capacity, viewer, filters)
+    if dc.empty:
         st.info("No services in this view.")
         return
-    st.dataframe(
-        df,
-        hide_index=True,
-        column_config={
-            "utilisation": st.column_config.ProgressColumn(
-                "Utilisation", min_value=0, max_value=1.5, format="percent"
-            ),
-            "csat": st.column_config.NumberColumn("CSAT (4-5)", format="percent"),
-        },
-        key="ov_so_services",
-    )
-    st.caption(
-        "Utilisation = demand ÷ capacity hours a month (over 100% = over-demanded). CSAT = "
-        "share of ratings 4-5 of 5 in the last 12 months, with n."
-    )
+    left, right = st.columns(2)
+    with left:
+        chart(
+            schart.utilisation(dc),
+            "Demand ÷ capacity hours a month: red over 100% (over-demanded), amber 85-100%.",
+            key="ov_so_util",
+        )
+    with right:
+        chart(
+            schart.csat_vs_target(run(services.satisfaction, viewer, filters)),
+            "Mean CSAT (1-5) with its 95% interval against the service's target; n on hover.",
+            key="ov_so_csat",
+        )
     st.page_link("views/services.py", label="The service catalogue", icon=":material/menu_book:")
 
 
