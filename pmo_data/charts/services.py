@@ -113,7 +113,8 @@ def csat_vs_target(sat: pd.DataFrame) -> go.Figure:
         hovertemplate="Target %{x:.1f}<extra></extra>",
     )
     fig.update_xaxes(title="Mean CSAT (1-5)", range=[1, 5])
-    return styled(fig, "Satisfaction against target", height=max(300, 28 * len(data) + 110))
+    fig.update_layout(legend=dict(y=-0.28))  # below the axis title, not over it
+    return styled(fig, "Satisfaction against target", height=max(300, 28 * len(data) + 130))
 
 
 def value_map(vfm: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
