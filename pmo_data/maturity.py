@@ -435,8 +435,10 @@ EDITORS = ("pmo_analyst", "executive")
 
 
 def can_edit(viewer: Viewer) -> bool:
-    """Everyone may edit in local single-user mode; with sign-in, the PMO and executives."""
-    return viewer.identity == "local user" or viewer.group in EDITORS
+    """The PMO and executives: an assessment is of the whole PMO, so it is recorded from a
+    view that sees every row (a sponsor's evidence covers only their projects). In local mode
+    anyone can switch to those views; with sign-in the access table decides."""
+    return viewer.group in EDITORS and viewer.sees_everything
 
 
 def suggested(ev: pd.DataFrame) -> dict[str, bool]:
@@ -512,6 +514,8 @@ def save(store: Store, payload: dict, author: str, scope: str | None = None) -> 
 def history(store: Store) -> pd.DataFrame:
     """Every saved assessment, newest first: when, who, stage reached, squares done, overrides."""
     docs = store.documents(KIND, latest_only=False)
+    if not docs.empty:  # only whole-PMO assessments (older saves from narrow views are left out)
+        docs = docs[docs["scope"].isna() | docs["scope"].isin(EDITORS)].reset_index(drop=True)
     cols = ["created_at", "author", "stage", "done", "overrides", "view", "name"]
     if docs.empty:
         return pd.DataFrame(columns=[*cols, "payload"])

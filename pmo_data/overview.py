@@ -84,10 +84,11 @@ class Metric:
 class _Ctx:
     """Scoped aggregate queries for one viewer, filters and version."""
 
-    def __init__(self, store: Store, viewer: Viewer, filters: Filters, version: int | None):
+    def __init__(self, store: Store, viewer: Viewer, filters: Filters, version: int | None,
+                 today: date | None = None):  # fmt: skip
         self.store, self.viewer, self.filters, self.version = store, viewer, filters, version
         self.cur = store.cursor()
-        self.today = date.today()
+        self.today = today or date.today()
         self.ref = self.q("feedback", "max(date)", filtered=False)[0] or self.today
 
     def sql(self, entity: str, filtered: bool = True) -> tuple[str, list]:
@@ -128,26 +129,18 @@ def _variance(budget: float, forecast: float) -> float | None:
 
 def executive(c: _Ctx, currency: str) -> list[Metric]:
     n, red, amber, budget, forecast, late, slip, planned, realised = _projects(c)
-    s_low, s_likely, s_high, s_real = c.q(
-        "savings",
-        "coalesce(sum(coalesce(low, likely)), 0), coalesce(sum(likely), 0), "
-        "coalesce(sum(coalesce(high, likely)), 0), coalesce(sum(realised), 0)",
-    )
     aligned = c.q(
         "projects",
         f"sum(budget) FILTER (strategic_alignment >= {ALIGNED}) / nullif(sum(budget), 0), "
         "count(strategic_alignment)",
     )
+    # Savings are not summed here: the headline above the metrics gives them as a P10-P90
+    # range net of double counts, and a raw ledger sum beside it would disagree.
     return [
         Metric(
-            "value", "Value delivered", realised + s_real, "money",
-            f"Benefits realised by projects ({money(realised, currency)}) plus savings realised "
-            f"({money(s_real, currency)}).",
-        ),
-        Metric(
-            "savings", "Savings (likely)", s_likely, "money",
-            f"Range {money(s_low, currency)}–{money(s_high, currency)}: the sum of the ledger's "
-            "low and high estimates; see Savings for P10/P50/P90.",
+            "value", "Value delivered", realised, "money",
+            f"Benefits realised to date by the projects in view, against "
+            f"{money(planned, currency)} planned; savings are in the headline above.",
         ),
         _nps(c),
         Metric(
@@ -236,8 +229,9 @@ def account_lead(c: _Ctx, currency: str) -> list[Metric]:
 def service_owner(c: _Ctx, currency: str) -> list[Metric]:
     n, cap, dem, over = c.q(
         "services",
-        "count(*), coalesce(sum(capacity_hours), 0), coalesce(sum(demand_hours), 0), "
-        "count(*) FILTER (demand_hours > capacity_hours)",
+        "count(*), coalesce(sum(capacity_hours) FILTER (capacity_hours > 0), 0), "
+        "coalesce(sum(demand_hours) FILTER (capacity_hours > 0), 0), "
+        "count(*) FILTER (capacity_hours > 0 AND demand_hours > capacity_hours)",
     )
     csat_n, csat = c.q(
         "feedback",
@@ -249,7 +243,8 @@ def service_owner(c: _Ctx, currency: str) -> list[Metric]:
         Metric("services", "My services", n, better=None),
         Metric(
             "utilisation", "Utilisation", dem / cap if cap else None, "percent",
-            f"Demand {number(dem)} h against capacity {number(cap)} h a month.", better=None,
+            f"Demand {number(dem)} h against capacity {number(cap)} h a month (services that "
+            "record a capacity).", better=None,
         ),
         Metric("over", "Over-demanded", over, help="Services with demand above capacity.",
                better="down"),
@@ -289,7 +284,7 @@ def pmo_analyst(c: _Ctx, currency: str) -> list[Metric]:
     row = hist[hist["version"] == version]
     info = row.iloc[0].to_dict() if len(row) else {}
     counts = info.get("issue_counts") or {}
-    rejected = counts.get("rejected_rows", counts.get("error", 0))
+    rejected = counts.get("rejected_rows")  # None for demo, rollback and older imports
     age = (c.today - pd.Timestamp(info["created_at"]).date()).days if info else None
     n_orphans = int(orphans(store, c.viewer, c.version)["rows"].sum())
     stale = (c.today - c.ref).days if c.ref else None
@@ -332,10 +327,15 @@ GROUP_METRICS = {
 
 
 def metrics(
-    store: Store, viewer: Viewer, filters: Filters = NO_FILTERS, version: int | None = None
+    store: Store,
+    viewer: Viewer,
+    filters: Filters = NO_FILTERS,
+    version: int | None = None,
+    today: date | None = None,
 ) -> list[Metric]:
-    """The viewer's group's metrics at `version` (default current)."""
-    ctx = _Ctx(store, viewer, filters, version)
+    """The viewer's group's metrics at `version` (default current) as of `today` (pass it when
+    caching, so overdue counts move on at midnight without a new import)."""
+    ctx = _Ctx(store, viewer, filters, version, today)
     return GROUP_METRICS[viewer.group](ctx, store.currency)
 
 

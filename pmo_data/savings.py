@@ -22,7 +22,7 @@ import scipy.sparse as sp
 
 from . import double_counting as dc
 from . import estimators, pert
-from .access import Viewer
+from .access import EVERYONE, Viewer
 from .formatting import money
 from .queries import NO_FILTERS, Filters, frame
 
@@ -141,10 +141,20 @@ def _accrual(s: np.ndarray, e: np.ndarray, grid: np.ndarray, cumulative: bool) -
 def counted_lines(
     store, viewer: Viewer, filters: Filters = NO_FILTERS, state: str = ""
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(lines with `counted` and `excluded_reason`, flagged pairs with their status)."""
+    """(lines with `counted` and `excluded_reason`, flagged pairs with their status).
+
+    Double counts are found on the whole ledger, not just the lines in view: a line held
+    back for the portfolio is held back for a sponsor too, even when the line it duplicates
+    belongs to someone else. Only pairs whose two lines are both in view are listed.
+    """
     lines = ledger(store, viewer, filters, state)
-    pairs = dc.find_pairs(lines)
+    whole = viewer.sees_everything and not filters.active
+    everything = lines if whole else ledger(store, EVERYONE, NO_FILTERS, state)
+    pairs = dc.find_pairs(everything)
     pairs, exclusions = dc.apply(pairs, dc.resolutions(store))
+    if not whole and len(pairs):
+        seen = set(lines["line_id"]) if len(lines) else set()
+        pairs = pairs[pairs["line_a"].isin(seen) & pairs["line_b"].isin(seen)]
     reason = exclusions.set_index("line_id")["reason"] if len(exclusions) else pd.Series()
     lines["excluded_reason"] = lines["line_id"].map(reason) if len(lines) else None
     lines["counted"] = lines["excluded_reason"].isna()

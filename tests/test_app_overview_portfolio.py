@@ -20,7 +20,7 @@ from pmo_data.store import Store
 pytestmark = pytest.mark.app
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = {
-    "executive": ["Value delivered", "Savings (likely)", "Budget aligned to strategy"],
+    "executive": ["Value delivered", "Red projects", "Budget aligned to strategy"],
     "sponsor": ["Projects sponsored", "Benefits planned", "Benefits realised"],
     "project_manager": ["My projects", "Due in 14 days", "Overdue actions"],
     "account_lead": ["My customers", "Contact overdue"],

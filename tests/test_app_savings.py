@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pmo_data.access import GROUPS
+from pmo_data.access import GROUPS, Viewer
 from pmo_data.demo import generate, load_demo
+from pmo_data.queries import frame as queries_frame
+from pmo_data.queries import people
 from pmo_data.store import Store
+from pmo_data.ui.context import get_store
 
 pytestmark = pytest.mark.app
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,6 +112,18 @@ def test_saving_an_assumption_set_adds_modelled_lines(monkeypatch, tmp_path):
     modelled = ledger[ledger["kind"] == "modelled"]
     assert len(modelled) and modelled["provenance"].str.contains("Estimated by model").all()
     assert frame(at, "sv_versions")["note"].tolist() == ["first cut"]
+    # a service owner reads the saved set, but only the rows of their own services
+    store = get_store()  # the app's own (cached) connection to this file
+    owner = people(store, "service_owner")[0]
+    mine = set(queries_frame(store, "services", Viewer("service_owner", owner))["service_id"])
+    everyone = set(queries_frame(store, "services", Viewer("executive"))["service_id"])
+    at = page(monkeypatch, db, "service_owner", owner)
+    assert not at.exception, [e.value for e in at.exception]
+    shown = set()
+    for d in at.dataframe:
+        if "rate_per_hour" in d.value.columns and "service_id" in d.value.columns:
+            shown |= set(d.value["service_id"])
+    assert shown and shown <= mine and everyone - mine
 
 
 def test_deciding_a_pair_changes_status_and_totals(monkeypatch, tmp_path):

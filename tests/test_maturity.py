@@ -222,9 +222,19 @@ def test_stage_reached_and_next_moves():
 
 
 def test_can_edit():
-    assert m.can_edit(Viewer("sponsor", "X"))  # local single-user mode
+    assert not m.can_edit(Viewer("sponsor", "X"))  # evidence from 17 projects is not the PMO's
     assert not m.can_edit(Viewer("sponsor", "X", identity="x@example.org"))
     assert m.can_edit(Viewer("pmo_analyst", identity="x@example.org"))
+    assert m.can_edit(Viewer("executive"))
+
+
+def test_history_leaves_out_assessments_saved_from_narrow_views(store):
+    ev = m.evidence(store, Viewer("pmo_analyst"))
+    answers = {s.id: {"done": False, "note": ""} for s in m.SQUARES}
+    m.save(store, m.build(answers, ev), author="Sponsor Sam", scope="sponsor")
+    assert m.history(store).empty and m.latest(store) is None
+    m.save(store, m.build(answers, ev), author="Priya", scope="pmo_analyst")
+    assert m.history(store)["author"].tolist() == ["Priya"]
 
 
 def test_assessment_saved_and_reloaded(store):

@@ -222,3 +222,18 @@ def test_correlated_approximation_for_large_ledgers_matches_exact_sampling():
     exact = pert.group_quantiles(a, m, b, np.ones((1, 400)), rho=0.5)
     approx = pert.group_quantiles(a, m, b, np.ones((1, 400)), exact_lines=50, rho=0.5)
     assert approx == pytest.approx(exact, rel=0.01)
+
+
+def test_a_double_count_is_held_back_in_every_view_even_when_its_twin_is_out_of_scope(store):
+    """Ann's P-1 line and Bob's P-3 line claim the same pool over the same year: the smaller
+    (Bob's) is held back for the executive, and for Bob too, who cannot see Ann's line."""
+    load(store, [line("SV-A", 50_000.0, pool="CC-1", project="P-1"),
+                 line("SV-B", 20_000.0, pool=" cc-1", project="P-3")])  # fmt: skip
+    exec_lines, exec_pairs = savings.counted_lines(store, EXEC)
+    assert exec_lines.set_index("line_id")["counted"].to_dict() == {"SV-A": True, "SV-B": False}
+    assert len(exec_pairs) == 1
+    bob_lines, bob_pairs = savings.counted_lines(store, Viewer("sponsor", "Bob"))
+    assert bob_lines["line_id"].tolist() == ["SV-B"] and not bob_lines["counted"].any()
+    assert bob_pairs.empty  # the pair names Ann's line: not listed for Bob
+    ann_lines, _ = savings.counted_lines(store, Viewer("sponsor", "Ann"))
+    assert ann_lines["counted"].all()

@@ -149,8 +149,9 @@ def _save(viewer, ev: pd.DataFrame) -> None:
 
 def save(viewer, ev: pd.DataFrame, editable: bool) -> None:
     if not editable:
-        st.info("Signed-in viewers outside the PMO and executives can read the assessment but "
-                "not change it.")  # fmt: skip
+        st.info("An assessment is of the whole PMO, so it is recorded from the PMO analyst or "
+                "executive view (evidence over every row). Switch to one of them in the sidebar "
+                "to change it; this view shows the evidence within your scope.")  # fmt: skip
         return
     left, right = st.columns([3, 1])
     left.text_input("Assessed by", value=viewer.identity, key="mt_author")

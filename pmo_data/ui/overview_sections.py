@@ -5,6 +5,8 @@ Each stakeholder group gets a function below; `SECTIONS[group]` is what the page
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -24,9 +26,10 @@ def headline(viewer, filters) -> None:
     """The group's metrics, deltas against the previous import, and what changed in words."""
     store = get_store()
     cur = store.currency
-    now = run(overview.metrics, viewer, filters, None)
+    today = date.today()
+    now = run(overview.metrics, viewer, filters, None, today)
     prev_v = store.previous_version()
-    prev = run(overview.metrics, viewer, filters, prev_v) if prev_v else None
+    prev = run(overview.metrics, viewer, filters, prev_v, today) if prev_v else None
     before = {m.key: m for m in prev or []}
     kpi_row(
         [

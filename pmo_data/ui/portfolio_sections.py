@@ -249,7 +249,7 @@ def detail(viewer, project_id: str) -> None:
     budget, fc = f.get("budget"), f.get("forecast_cost")
     var = (fc - budget) / budget if budget and fc == fc and fc is not None else None
     slip = None
-    if f.get("forecast_end_date") is not None and f.get("end_date") is not None:
+    if pd.notna(f.get("forecast_end_date")) and pd.notna(f.get("end_date")):
         slip = (pd.Timestamp(f["forecast_end_date"]) - pd.Timestamp(f["end_date"])).days
     kpi_row(
         [

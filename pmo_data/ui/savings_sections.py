@@ -18,7 +18,7 @@ from pmo_data import benefits, estimators, savings
 from pmo_data import double_counting as dc
 from pmo_data.charts import savings as chart_fns
 from pmo_data.formatting import money, number, percent
-from pmo_data.queries import frame
+from pmo_data.queries import NO_FILTERS, frame
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
@@ -220,10 +220,16 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
         start = date.fromisoformat(current["period_start"])
     else:
         st.caption("No saved set yet: the rows below are defaults from your services.")
-        rows = run(estimators.defaults, viewer, filters, kind)
+        rows = run(estimators.defaults, viewer, NO_FILTERS, kind)  # the whole organisation's
         start = date(date.today().year - 1, date.today().month, 1)
-    if not viewer.sees_everything:
-        st.dataframe(rows, hide_index=True, key=f"sv_view_{kind}")
+    if not viewer.sees_everything:  # read-only, and only the rows of services in view
+        mine = set(run(_service_ids, viewer))
+        if "service_id" in rows:
+            rows = rows[rows["service_id"].isin(mine)]
+        if rows.empty:
+            st.info("No assumptions for the services in your view.")
+        else:
+            st.dataframe(rows, hide_index=True, key=f"sv_view_{kind}")
         return
     edited = st.data_editor(
         rows, num_rows="dynamic", hide_index=True, key=f"sv_editor_{kind}",
