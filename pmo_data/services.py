@@ -372,7 +372,8 @@ def summary(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> dict
     """Headline figures for the KPI row."""
     dc = demand_capacity(store, viewer, filters)
     sat = satisfaction(store, viewer, filters)
-    cap, dem = dc["capacity_hours"].sum(), dc["demand_hours"].sum()
+    measured = dc["capacity_hours"] > 0  # utilisation only where a capacity is recorded
+    cap, dem = dc.loc[measured, "capacity_hours"].sum(), dc.loc[measured, "demand_hours"].sum()
     return {
         "services": len(dc),
         "over": int(dc["over"].sum()),

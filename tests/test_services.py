@@ -89,7 +89,7 @@ def test_demand_capacity(built):
     assert list(dc.index[:2]) == ["S-1", "S-2"]  # most stretched first
     s = sv.summary(built, EXEC)
     assert (s["services"], s["over"], s["near"]) == (5, 1, 1)
-    assert s["utilisation"] == pytest.approx(290 / 340)  # S-5 has no capacity: demand 30 counts
+    assert s["utilisation"] == pytest.approx(260 / 340)  # S-5 records no capacity: left out
 
 
 def test_skills_short(built):
@@ -214,4 +214,28 @@ def test_uncovered_requests_on_demo_never_name_other_services(tmp_db):
     everyone = sv.uncovered_requests(store, Viewer("executive"))
     assert set(everyone["status"]) <= {"Covered", "Not covered", sv.GENERIC_ONLY}
     assert "Portfolio optimisation" in set(sv.unused(store, Viewer("executive"))["name"])
+    store.close()
+
+
+def test_utilisation_counts_only_services_with_a_capacity():
+    from pmo_data import overview
+
+    store = Store(":memory:")
+    store.write_version(
+        {
+            "services": pd.DataFrame(
+                {
+                    "service_id": ["S-1", "S-2", "S-3"],
+                    "name": ["a", "b", "c"],
+                    "owner": ["Sam"] * 3,
+                    "capacity_hours": [100.0, None, 0.0],
+                    "demand_hours": [50.0, 100.0, 10.0],
+                }
+            )
+        }
+    )
+    s = sv.summary(store, Viewer("executive"))
+    assert s["utilisation"] == 0.5 and s["over"] == 0
+    m = {x.key: x for x in overview.metrics(store, Viewer("service_owner", "Sam"))}
+    assert m["utilisation"].value == 0.5 and m["over"].value == 0
     store.close()
