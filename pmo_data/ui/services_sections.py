@@ -38,7 +38,7 @@ def kpis(viewer, filters) -> dict:
             help="Rated services whose whole 95% interval for mean CSAT is below target."),
     ], per_row=5)  # fmt: skip
     st.caption(f"{s['services']:,} services on the menu; utilisation = demand / capacity hours "
-               f"a month; 'below target' = mean CSAT clearly below the service's target "
+               f"a month over the services that record a capacity; 'below target' = mean CSAT clearly below the service's target "
                f"(n = {s['rated']:,} rated services).")  # fmt: skip
     return s
 
