@@ -112,17 +112,6 @@ def rag_over_versions(
     return pd.concat(frames, ignore_index=True)
 
 
-def red_share_by_version(df: pd.DataFrame) -> pd.DataFrame:
-    """Share of projects rated Red and Green at each version (the health trend in one line)."""
-    if df.empty:
-        return pd.DataFrame(columns=["version", "projects", "red_share", "green_share"])
-    tot = df.groupby("version", as_index=False)["projects"].sum()
-    for rag in ("Red", "Green"):
-        part = df[df["rag"] == rag].groupby("version")["projects"].sum()
-        tot[f"{rag.lower()}_share"] = tot["version"].map(part).fillna(0) / tot["projects"]
-    return tot
-
-
 def slipping(df: pd.DataFrame) -> pd.Series:
     """Boolean mask: open projects forecast to finish after their baseline."""
     return (df["slip_days"].fillna(0) > 0) & (df["stage"].fillna("") != "Closed")

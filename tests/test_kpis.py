@@ -1,9 +1,9 @@
-"""Headline KPIs: hand-computed on a tiny store, scoped, and comparable across versions."""
+"""Overview metrics and charts: hand-computed on a tiny store, scoped, comparable across versions."""
 
 import pandas as pd
 import pytest
 
-from pmo_data import kpis
+from pmo_data import kpis, overview
 from pmo_data.access import Viewer
 from pmo_data.store import Store
 
@@ -39,19 +39,22 @@ def store():
     return s
 
 
-def test_headline_by_hand(store):
-    h = kpis.headline(store, Viewer())
-    assert (h.projects, h.red, h.amber, h.green) == (3, 1, 1, 1)
-    assert h.budget == 400 and h.forecast == 450  # a missing forecast counts as its budget
-    assert h.forecast_variance == pytest.approx(0.125)
-    # NPS over the four 0-10 answers: 2 promoters, 1 passive, 1 detractor -> 25; one 1-10 left out
-    assert h.nps == pytest.approx(25.0) and h.nps_n == 4 and h.nps_excluded == 1
-    assert h.csat == pytest.approx(0.5) and h.csat_n == 4
+def _m(store, viewer, version=None) -> dict:
+    return {m.key: m for m in overview.metrics(store, viewer, version=version)}
 
 
-def test_headline_is_scoped(store):
-    h = kpis.headline(store, Viewer("sponsor", "Ann"))
-    assert h.projects == 1 and h.red == 1 and h.nps_n == 2 and h.nps == pytest.approx(100.0)
+def test_executive_metrics_by_hand(store):
+    m = _m(store, Viewer())
+    assert m["red"].value == 1 and m["red"].help == "1 Amber of 3"
+    # a missing forecast counts as its budget: (150 + 200 + 100 - 400) / 400
+    assert m["variance"].value == pytest.approx(0.125)
+    # NPS over the four 0-10 answers: 2 promoters, 1 passive, 1 detractor -> 25; 1-10 left out
+    assert m["nps"].value == pytest.approx(25.0) and m["nps"].help.startswith("n = 4 ")
+
+
+def test_metrics_are_scoped(store):
+    m = _m(store, Viewer("sponsor", "Ann"))
+    assert m["projects"].value == 1 and m["red_amber"].value == 1
 
 
 def test_previous_version_gives_the_delta(store):
@@ -67,10 +70,9 @@ def test_previous_version_gives_the_delta(store):
             )
         }
     )
-    now = kpis.headline(store, Viewer())
-    before = kpis.headline(store, Viewer(), version=store.previous_version())
-    assert now.red - before.red == 1
-    assert now.nps == before.nps  # feedback unchanged between the versions
+    now, before = _m(store, Viewer()), _m(store, Viewer(), version=store.previous_version())
+    assert now["red"].delta(before["red"]) == "+1"
+    assert now["nps"].value == before["nps"].value  # feedback unchanged between the versions
 
 
 def test_trend_and_portfolio(store):

@@ -106,8 +106,6 @@ def test_rag_over_versions_counts_each_import(shop):
     v1 = h[(h["version"] == 1) & (h["portfolio"] == "X")].set_index("rag")["projects"]
     v2 = h[(h["version"] == 2) & (h["portfolio"] == "X")].set_index("rag")["projects"]
     assert v1.to_dict() == {"Red": 1, "Green": 1} and v2.to_dict() == {"Red": 1, "Amber": 1}
-    share = portfolio.red_share_by_version(h).set_index("version")
-    assert share.loc[2, "green_share"] == pytest.approx(0.5)
 
 
 def test_risks_rank_by_customer_value_with_reasons(shop):
