@@ -6,8 +6,6 @@ names anywhere on the page; a shared project link opens the detail, or says it i
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -16,9 +14,9 @@ from pmo_data import queries
 from pmo_data.access import GROUPS, PERSON_COLUMN, Viewer
 from pmo_data.demo import load_demo
 from pmo_data.store import Store
+from tests.apptest_support import app as open_app
 
 pytestmark = pytest.mark.app
-ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = {
     "executive": ["Value delivered", "Red projects", "Budget aligned to strategy"],
     "sponsor": ["Projects sponsored", "Benefits planned", "Benefits realised"],
@@ -44,14 +42,7 @@ def demo(tmp_path_factory):
 
 
 def _app(monkeypatch, db, group, person=None, **params) -> AppTest:
-    monkeypatch.setenv("PMO_DB", db)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    at.query_params["group"] = group
-    if person:
-        at.query_params["person"] = person
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at.run()
+    return open_app(monkeypatch, db, group, person, **params).run()
 
 
 def _text(at: AppTest) -> str:

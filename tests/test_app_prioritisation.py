@@ -3,17 +3,15 @@ empty store; moving a weight slider reorders the ranking; a saved profile can be
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from pmo_data.access import GROUPS
 from pmo_data.demo import load_demo
 from pmo_data.store import Store
+from tests.apptest_support import app as open_app
 
 pytestmark = pytest.mark.app
-ROOT = Path(__file__).resolve().parents[1]
 PAGE = "views/prioritisation.py"
 
 
@@ -27,12 +25,7 @@ def demo_db(tmp_path_factory):
 
 
 def page(monkeypatch, db, group, no_demo=False) -> AppTest:
-    monkeypatch.setenv("PMO_DB", db)
-    if no_demo:
-        monkeypatch.setenv("PMO_NO_DEMO", "1")
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    at.query_params["group"] = group
-    at.run()
+    at = open_app(monkeypatch, db, group, no_demo=no_demo).run()
     at.switch_page(PAGE).run()
     return at
 

@@ -4,8 +4,6 @@ set adds modelled lines; deciding a double count changes the status and the tota
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -15,9 +13,9 @@ from pmo_data.queries import frame as queries_frame
 from pmo_data.queries import people
 from pmo_data.store import Store
 from pmo_data.ui.context import get_store
+from tests.apptest_support import app as open_app
 
 pytestmark = pytest.mark.app
-ROOT = Path(__file__).resolve().parents[1]
 PAGE = "views/savings.py"
 
 
@@ -31,14 +29,7 @@ def demo_db(tmp_path_factory):
 
 
 def page(monkeypatch, db, group, person=None, no_demo=False) -> AppTest:
-    monkeypatch.setenv("PMO_DB", db)
-    if no_demo:
-        monkeypatch.setenv("PMO_NO_DEMO", "1")
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    at.query_params["group"] = group
-    if person:
-        at.query_params["person"] = person
-    at.run()
+    at = open_app(monkeypatch, db, group, person, no_demo).run()
     at.switch_page(PAGE).run()
     return at
 

@@ -4,18 +4,15 @@ service owner never sees another owner's service."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from pmo_data.access import GROUPS
 from pmo_data.demo import load_demo
 from pmo_data.store import Store
+from tests.apptest_support import app, shown_strings
 
 pytestmark = pytest.mark.app
-ROOT = Path(__file__).resolve().parents[1]
 PAGES = {"services": "Services", "maturity": "Maturity journey"}
 
 
@@ -27,32 +24,6 @@ def demo_db(tmp_path_factory):
     catalogue = store.frame("services")[["name", "owner"]]
     store.close()
     return str(path), catalogue
-
-
-def app(monkeypatch, db, group, person=None, no_demo=False) -> AppTest:
-    monkeypatch.setenv("PMO_DB", db)
-    if no_demo:
-        monkeypatch.setenv("PMO_NO_DEMO", "1")
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    at.query_params["group"] = group
-    if person:
-        at.query_params["person"] = person
-    return at
-
-
-def shown_strings(at: AppTest) -> set[str]:
-    """Every string cell of every table, every chart label and every markdown text."""
-    out: set[str] = set()
-    for df in at.dataframe:
-        for col in df.value.columns:
-            out |= {v for v in df.value[col].tolist() if isinstance(v, str)}
-    for chart in at.get("plotly_chart"):
-        for trace in json.loads(chart.proto.spec).get("data", []):
-            for key in ("labels", "y", "x", "text"):
-                vals = trace.get(key)
-                if isinstance(vals, list):
-                    out |= {v for v in vals if isinstance(v, str)}
-    return out
 
 
 def page_text(at: AppTest) -> str:

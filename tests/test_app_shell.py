@@ -7,7 +7,6 @@ Each store state gets its own PMO_DB path because the store is cached per path p
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -16,9 +15,9 @@ from pmo_data.access import GROUPS
 from pmo_data.demo import load_demo
 from pmo_data.store import Store
 from pmo_data.ui.navigation import PAGE_NAMES
+from tests.apptest_support import app as open_app
 
 pytestmark = pytest.mark.app
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -36,12 +35,7 @@ def empty_db(tmp_path_factory):
 
 
 def app(monkeypatch, db: str, group: str = "executive", no_demo: bool = False) -> AppTest:
-    monkeypatch.setenv("PMO_DB", db)
-    if no_demo:
-        monkeypatch.setenv("PMO_NO_DEMO", "1")
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    at.query_params["group"] = group
-    return at
+    return open_app(monkeypatch, db, group, no_demo=no_demo)
 
 
 def errors(at: AppTest) -> list[str]:
