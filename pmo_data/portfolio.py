@@ -39,7 +39,7 @@ def projects(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.
         return df.assign(value_score=pd.Series(dtype=float))
     ranked = scoring.rank(store, viewer, filters)[["project_id", "score"]]
     df = df.merge(ranked.rename(columns={"score": "value_score"}), on="project_id", how="left")
-    df["value_score"] = (100 * df["value_score"]).round(0)
+    df["value_score"] = df["value_score"].round(0)  # scoring gives 0-100 already
     return df
 
 

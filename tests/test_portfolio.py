@@ -76,6 +76,8 @@ def test_table_variance_and_slip(shop):
     assert df.loc["P3", "budget_variance"] == 0  # no forecast: budget stands
     assert df.loc["P1", "slip_days"] == 45 and df.loc["P2", "slip_days"] == -5
     assert df.loc["P1", "customer"] == "Acme"
+    scores = df["value_score"].dropna()
+    assert len(scores) == 3 and scores.between(0, 100).all()  # P3 is closed: not scored
     s = portfolio.variance_summary(df.reset_index())
     assert s["budget"] == 350 and s["forecast"] == 370 and s["slipping"] == 1 and s["slip"] == 45
 
