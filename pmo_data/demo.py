@@ -19,7 +19,7 @@ A few realistic blemishes (blank roles, skipped NPS answers, lower-case comments
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -74,20 +74,19 @@ def load_demo(store, scale: float = 1.0, seed: int = 7) -> int:
         nps_scale=np.where(fb["nps"].notna(), "0-10", None),
     )
     before = earlier(frames, TODAY, seed)
-    for label, data in (("last month's export", before), ("this month's export", frames)):
+    month_ago = datetime.now() - timedelta(days=DAYS)  # imported then, as a monthly cycle
+    for label, data, when in (
+        ("last month's export", before, month_ago),
+        ("this month's export", frames, None),
+    ):
         counts = ", ".join(f"{len(v):,} {k}" for k, v in data.items())
         version = store.write_version(
             data,
             action="demo",
             user="demo",
             note=f"demo data, {label} (scale {scale:g}, seed {seed}): {counts}",
+            created_at=when,
         )
-        if data is before:  # imported a month ago, as a real monthly cycle would be
-            store.cursor().execute(
-                f"UPDATE versions SET created_at = created_at - INTERVAL {DAYS} DAY "
-                "WHERE version = ?",
-                [version],
-            )
     return version
 
 

@@ -352,10 +352,9 @@ def what_changed(
         d = m.delta(p, currency)
         if d is None:
             continue
-        scale = max(abs(p.value), 1e-9) if m.kind not in ("percent", "nps") else 1.0
-        size = abs(m.value - p.value) / scale if m.kind not in ("nps",) else abs(m.value - p.value)
-        if m.kind == "nps":
-            size /= 100
+        # comparable sizes: relative for counts and money, points for shares, NPS on its 200 range
+        scale = {"percent": 1.0, "nps": 100.0}.get(m.kind, max(abs(p.value), 1e-9))
+        size = abs(m.value - p.value) / scale
         good = None if m.better is None else ((m.value > p.value) == (m.better == "up"))
         word = "" if good is None else (" (better)" if good else " (worse)")
         moves.append((size, f"{m.label} {p.show(currency)} → {m.show(currency)}{word}"))

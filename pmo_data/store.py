@@ -228,11 +228,13 @@ class Store:
         files: Iterable[dict] = (),
         issue_counts: dict | None = None,
         note: str = "",
+        created_at: datetime | None = None,
     ) -> int:
         """Atomically add a version replacing `tables` and keeping every other entity.
 
         Frames may hold any subset of an entity's stored columns; missing ones become null.
-        Either the whole version lands or nothing changes.
+        Either the whole version lands or nothing changes. `created_at` (default now) lets the
+        demo date last month's export a month back.
         """
         for name in tables:
             entity(name)
@@ -240,7 +242,9 @@ class Store:
             con = self.con.cursor()
             con.execute("BEGIN TRANSACTION")
             try:
-                version = self._write(con, tables, action, user, files, issue_counts, note)
+                version = self._write(
+                    con, tables, action, user, files, issue_counts, note, created_at
+                )
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -249,7 +253,7 @@ class Store:
                 con.close()
         return version
 
-    def _write(self, con, tables, action, user, files, issue_counts, note) -> int:
+    def _write(self, con, tables, action, user, files, issue_counts, note, created_at) -> int:
         current = self.current_version(con)
         version = one(con, "SELECT coalesce(max(version), 0) FROM versions")[0] + 1
         rows = {}
@@ -276,7 +280,7 @@ class Store:
             "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 version,
-                datetime.now(),
+                created_at or datetime.now(),
                 user or _local_user(),
                 action,
                 note,

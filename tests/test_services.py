@@ -9,6 +9,7 @@ import math
 import pandas as pd
 import pytest
 
+from pmo_data import overview
 from pmo_data import services as sv
 from pmo_data.access import Viewer
 from pmo_data.demo import load_demo
@@ -218,8 +219,6 @@ def test_uncovered_requests_on_demo_never_name_other_services(tmp_db):
 
 
 def test_utilisation_counts_only_services_with_a_capacity():
-    from pmo_data import overview
-
     store = Store(":memory:")
     store.write_version(
         {

@@ -17,7 +17,7 @@ from pmo_data.charts import services as schart
 from pmo_data.formatting import money_format
 from pmo_data.ui import portfolio_sections as psec
 from pmo_data.ui.context import get_store, run
-from pmo_data.ui.widgets import Kpi, chart, kpi_row
+from pmo_data.ui.widgets import Kpi, chart, kpi_row, money_column
 
 DELTA_COLOUR = {"up": "normal", "down": "inverse", None: "off"}
 
@@ -94,8 +94,8 @@ def _my_projects(viewer, filters, cols: list[str], key: str) -> pd.DataFrame:
         hide_index=True,
         column_config={
             **psec.TABLE_COLUMNS,
-            "planned_benefit": psec._money_col("Planned"),
-            "realised_benefit": psec._money_col("Realised"),
+            "planned_benefit": money_column("Planned"),
+            "realised_benefit": money_column("Realised"),
         },  # fmt: skip
         key=key,
     )

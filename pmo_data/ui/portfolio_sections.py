@@ -13,9 +13,9 @@ import streamlit as st
 from pmo_data import portfolio, project_detail, risks
 from pmo_data.charts import RAG_COLOURS
 from pmo_data.charts import portfolio as pchart
-from pmo_data.formatting import SYMBOLS, money, money_format, number, percent
+from pmo_data.formatting import money, money_format, number, percent
 from pmo_data.ui.context import get_store, run
-from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
+from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row, money_column
 
 NUM = st.column_config.NumberColumn
 DATE = st.column_config.DateColumn
@@ -23,11 +23,6 @@ RAG_BG = {"Red": "#f8d7d7", "Amber": "#fde7c2", "Green": "#d3f0dd"}
 PROJECT_PARAM = "project"
 STYLE_LIMIT = 300
 RAG_DOT = {"Red": "🔴", "Amber": "🟠", "Green": "🟢"}
-
-
-def _money_col(label: str):
-    sym = SYMBOLS.get(get_store().currency, "")
-    return NUM(label, format=f"{sym}%,.0f")
 
 
 def rag_style(df: pd.DataFrame, column: str = "rag"):
@@ -99,8 +94,8 @@ def project_table(df: pd.DataFrame, key: str = "pf_table") -> str | None:
     """The sortable table; returns the project id of a selected row, if any."""
     key = f"{key}_{st.session_state.get('pf_table_n', 0)}"
     cfg = dict(TABLE_COLUMNS)
-    cfg["budget"] = _money_col("Budget")
-    cfg["forecast_cost"] = _money_col("Forecast")
+    cfg["budget"] = money_column("Budget")
+    cfg["forecast_cost"] = money_column("Forecast")
     cols = [c for c in [*TABLE_COLUMNS, "budget", "forecast_cost"] if c in df]
     event = st.dataframe(
         rag_style(df[cols].reset_index(drop=True)),
@@ -150,7 +145,7 @@ def risks_table(viewer, filters, limit: int | None = None, key: str = "pf_risks"
             "project_id": "Project",
             "name": st.column_config.TextColumn("Name", width="medium"),
             "rag": "RAG",
-            "value_at_stake": _money_col("Customer value at stake"),
+            "value_at_stake": money_column("Customer value at stake"),
             "reason": st.column_config.TextColumn("Why it is listed", width="large"),
         },
         key=key,
@@ -298,7 +293,7 @@ def _table(df: pd.DataFrame, cols: list[str], caption: str) -> None:
     for c in cols:
         label = c.replace("_", " ").capitalize().replace(" id", "")
         if c in money_cols:
-            cfg[c] = _money_col(label)
+            cfg[c] = money_column(label)
         elif c.endswith("date") or c.startswith("period_") or c == "date":
             cfg[c] = DATE(label, format="D MMM YYYY")
         else:

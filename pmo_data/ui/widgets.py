@@ -49,6 +49,15 @@ def kpi_row(kpis: Iterable[Kpi], per_row: int = 4) -> None:
             )
 
 
+def money_column(label: str):
+    """A table column of whole amounts in the store's currency (£1,234,567)."""
+    from pmo_data.formatting import SYMBOLS
+
+    return st.column_config.NumberColumn(
+        label, format=f"{SYMBOLS.get(get_store().currency, '')}%,.0f"
+    )
+
+
 def chart(fig, caption: str, key: str | None = None) -> None:
     """Every chart carries a one-line caption saying what it shows and how it is computed."""
     st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
