@@ -20,10 +20,13 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pmo_data import customers, feedback, loop, sentiment, themes  # noqa: E402
-from pmo_data.access import Viewer  # noqa: E402
-from pmo_data.demo import generate  # noqa: E402
-from pmo_data.store import Store  # noqa: E402
+from pmo_data.analytics import customers  # noqa: E402
+from pmo_data.analytics.feedback import loop, themes  # noqa: E402
+from pmo_data.analytics.feedback import scores as feedback  # noqa: E402
+from pmo_data.demo.generate import generate  # noqa: E402
+from pmo_data.ingest import sentiment  # noqa: E402
+from pmo_data.store.access import Viewer  # noqa: E402
+from pmo_data.store.versions import Store  # noqa: E402
 
 N = 1_000_000
 UNIQUE = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000

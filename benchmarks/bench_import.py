@@ -86,8 +86,8 @@ if side == "baseline":
         con.execute(f"CREATE TABLE t{{i}} AS SELECT * FROM df")
         rows += con.execute(f"SELECT count(*) FROM t{{i}}").fetchall()[0][0]
 else:
-    from pmo_data.importer import import_files
-    from pmo_data.store import Store
+    from pmo_data.ingest.importer import import_files
+    from pmo_data.store.versions import Store
     store = Store(os.path.join(tempfile.mkdtemp(), "o.duckdb"))
     plan = import_files([path], store, accept_rejected=True)
     rows = sum(store.counts().values())
@@ -125,7 +125,7 @@ def main() -> None:
     base = None if args.skip_baseline else measure("baseline", path)
     print("baseline", base, flush=True)
 
-    from pmo_data.demo import write_demo_workbook
+    from pmo_data.demo.generate import write_demo_workbook
 
     demo = write_demo_workbook(TMP / "demo_reference.xlsx")
     demo_ours = measure("ours", demo)

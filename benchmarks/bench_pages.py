@@ -27,8 +27,8 @@ PAGES = PAGE_NAMES
 
 
 def build_store(scale: float) -> str:
-    from pmo_data.demo import load_demo
-    from pmo_data.store import Store
+    from pmo_data.demo.generate import load_demo
+    from pmo_data.store.versions import Store
 
     path = Path(tempfile.mkdtemp()) / f"bench_{scale}.duckdb"
     s = Store(path)
@@ -61,7 +61,8 @@ def time_page(page: str, group: str) -> tuple[float, float, bool]:
 
 SHELL = """
 import streamlit as st
-from pmo_data.ui import get_store, sidebar
+from pmo_data.ui import get_store
+from pmo_data.ui import sidebar
 get_store()
 sidebar()
 st.title("baseline")

@@ -25,7 +25,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pmo_data import scoring, selection  # noqa: E402
+from pmo_data.analytics.value import scoring, selection  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 DRAWS, TOP_K = scoring.DRAWS, 100

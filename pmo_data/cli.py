@@ -14,10 +14,10 @@ from pathlib import Path
 
 import duckdb
 
-from . import importer
-from .reading import ReadError
-from .schema import ENTITY_NAMES
-from .store import Store, StoreError, default_db_path
+from pmo_data.ingest import importer
+from pmo_data.ingest.reading import ReadError
+from pmo_data.schema import ENTITY_NAMES
+from pmo_data.store.versions import Store, StoreError, default_db_path
 
 
 class CliError(Exception):
@@ -99,7 +99,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from . import demo  # written separately; heavy, so imported only here
+    from pmo_data.demo import generate as demo  # written separately; heavy, so imported only here
 
     if args.workbook:
         demo.write_demo_workbook(args.workbook, scale=args.scale)
@@ -169,7 +169,7 @@ def cmd_diff(args) -> int:
 
 
 def cmd_template(args) -> int:
-    from .template import write_template
+    from pmo_data.ingest.template import write_template
 
     write_template(args.out)
     print(f"template written to {args.out}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .schema import data_model_markdown
+from pmo_data.schema import data_model_markdown
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 BEGIN, END = "<!-- data-model:begin -->", "<!-- data-model:end -->"

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import io
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # so `pytest` works as well as `python -m pytest`
-    sys.path.insert(0, str(ROOT))
+from pmo_data.store.versions import Store
 
-from pmo_data.store import Store  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 REAL = ROOT.parent / "shared" / "samples" / "real"
 

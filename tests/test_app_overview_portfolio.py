@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pmo_data import queries
-from pmo_data.access import GROUPS, PERSON_COLUMN, Viewer
-from pmo_data.demo import load_demo
-from pmo_data.store import Store
+from pmo_data.demo.generate import load_demo
+from pmo_data.store import scope as queries
+from pmo_data.store.access import GROUPS, PERSON_COLUMN, Viewer
+from pmo_data.store.versions import Store
 from tests.apptest_support import app as open_app
 
 pytestmark = pytest.mark.app

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pmo_data.access import GROUPS, Viewer
-from pmo_data.demo import generate, load_demo
-from pmo_data.queries import frame as queries_frame
-from pmo_data.queries import people
-from pmo_data.store import Store
+from pmo_data.demo.generate import generate, load_demo
+from pmo_data.store.access import GROUPS, Viewer
+from pmo_data.store.scope import frame as queries_frame
+from pmo_data.store.scope import people
+from pmo_data.store.versions import Store
 from pmo_data.ui.context import get_store
 from tests.apptest_support import app as open_app
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pmo_data.access import GROUPS
-from pmo_data.demo import load_demo
-from pmo_data.store import Store
+from pmo_data.demo.generate import load_demo
+from pmo_data.store.access import GROUPS
+from pmo_data.store.versions import Store
 from tests.apptest_support import app, shown_strings
 
 pytestmark = pytest.mark.app

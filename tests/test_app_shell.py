@@ -11,9 +11,9 @@ import io
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pmo_data.access import GROUPS
-from pmo_data.demo import load_demo
-from pmo_data.store import Store
+from pmo_data.demo.generate import load_demo
+from pmo_data.store.access import GROUPS
+from pmo_data.store.versions import Store
 from pmo_data.ui.navigation import PAGE_NAMES
 from tests.apptest_support import app as open_app
 

@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from pmo_data import importer, reading
+from pmo_data.ingest import importer, reading
 
 GOOD = [["Project ID", "Project Name"], ["P1", "Alpha"]]
 

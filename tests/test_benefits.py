@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from pmo_data import benefits
-from pmo_data.access import Viewer
+from pmo_data.analytics.savings import benefits
+from pmo_data.store.access import Viewer
 from tests.savings_fixtures import line, load
 
 EXEC = Viewer("executive")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pmo_data.cli import main
-from pmo_data.store import Store
+from pmo_data.store.versions import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = [["Project ID", "Project Name", "RAG"], ["P1", "Alpha", "Red"], ["P2", "Beta", "Green"]]
@@ -109,7 +109,7 @@ def test_template(tmp_path, capsys):
 
 
 def test_demo(tmp_db, capsys):
-    pytest.importorskip("pmo_data.demo", reason="demo.py not landed yet")
+    pytest.importorskip("pmo_data.demo.generate", reason="demo.py not landed yet")
     code, out, err = run(["demo", "--db", tmp_db, "--scale", "0.05"], capsys)
     assert code == 0, err
     s = Store(tmp_db)

@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pmo_data import customers
-from pmo_data.access import Viewer
+from pmo_data.analytics import customers
+from pmo_data.store.access import Viewer
 
 EXEC = Viewer("executive")
 AS_OF = date(2026, 6, 30)

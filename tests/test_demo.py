@@ -8,9 +8,10 @@ import fastexcel
 import pandas as pd
 import pytest
 
-from pmo_data import demo, importer
+from pmo_data.demo import generate as demo
+from pmo_data.ingest import importer
 from pmo_data.schema import ENTITIES
-from pmo_data.store import Store
+from pmo_data.store.versions import Store
 
 TODAY = pd.Timestamp(demo.TODAY)
 REFS = {"customer_id": "customers", "project_id": "projects", "service_id": "services"}

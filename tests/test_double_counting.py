@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pmo_data import double_counting as dc
+from pmo_data.analytics.savings import double_counting as dc
 
 
 def lines(*rows) -> pd.DataFrame:

@@ -8,10 +8,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pmo_data import estimators as est
-from pmo_data import savings
-from pmo_data.access import Viewer
-from pmo_data.queries import Filters
+from pmo_data.analytics.savings import estimators as est
+from pmo_data.analytics.savings import ledger as savings
+from pmo_data.store.access import Viewer
+from pmo_data.store.scope import Filters
 from tests.savings_fixtures import load
 
 EXEC = Viewer("executive")

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from conftest import real_file
 
-from pmo_data import feedback as fb
-from pmo_data.access import Viewer
+from pmo_data.analytics.feedback import scores as fb
+from pmo_data.store.access import Viewer
 
 EXEC = Viewer("executive")
 
@@ -97,7 +97,7 @@ def test_account_lead_sees_only_their_customers(store):
 
 @pytest.mark.real
 def test_real_r_survey_end_to_end(store):
-    importer = pytest.importorskip("pmo_data.importer")
+    importer = pytest.importorskip("pmo_data.ingest.importer")
     importer.import_files([real_file("2019 English R Community Survey Responses.xlsx")], store)
     s = fb.summary(store, EXEC)
     assert s["responses"] > 1000
@@ -105,7 +105,7 @@ def test_real_r_survey_end_to_end(store):
     assert 1 <= s["nps_1_10_mean"] <= 10
     t = fb.trend(store, EXEC, period="month")
     assert t["nps"].isna().all() and t["nps_excluded"].sum() == s["nps_excluded"]
-    from pmo_data import themes
+    from pmo_data.analytics.feedback import themes
 
     m = themes.model(store)
     assert m["distinct"] >= 0  # runs end to end whatever the comments are

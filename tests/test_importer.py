@@ -5,8 +5,8 @@ import json
 import pandas as pd
 import pytest
 
-from pmo_data import importer
-from pmo_data.store import Store
+from pmo_data.ingest import importer
+from pmo_data.store.versions import Store
 
 PROJECTS = [
     ["Project ID", "Project Name", "Customer", "RAG", "Start date", "End date", "Budget"],

@@ -3,9 +3,10 @@
 import pandas as pd
 import pytest
 
-from pmo_data import kpis, overview
-from pmo_data.access import Viewer
-from pmo_data.store import Store
+from pmo_data.analytics.overview import metrics as overview
+from pmo_data.analytics.overview import trends as kpis
+from pmo_data.store.access import Viewer
+from pmo_data.store.versions import Store
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pmo_data import loop
-from pmo_data.access import Viewer
+from pmo_data.analytics.feedback import loop
+from pmo_data.store.access import Viewer
 
 EXEC = Viewer("executive")
 

@@ -4,8 +4,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from pmo_data import mapping
-from pmo_data.mapping import header_signature, map_headers, recall, recognise, remember
+from pmo_data.ingest import mapping
+from pmo_data.ingest.mapping import header_signature, map_headers, recall, recognise, remember
 
 
 def sheet(headers, name="Sheet1", file="upload.xlsx", rows=None):

@@ -9,10 +9,10 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from pmo_data import maturity as m
-from pmo_data.access import Viewer
-from pmo_data.demo import load_demo
-from pmo_data.store import Store
+from pmo_data.analytics import maturity as m
+from pmo_data.demo.generate import load_demo
+from pmo_data.store.access import Viewer
+from pmo_data.store.versions import Store
 
 REF = date(2026, 6, 30)
 

@@ -6,9 +6,12 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from pmo_data import overview, portfolio, project_detail, risks
-from pmo_data.access import Viewer
-from pmo_data.store import Store
+from pmo_data.analytics.overview import metrics as overview
+from pmo_data.analytics.portfolio import detail as project_detail
+from pmo_data.analytics.portfolio import projects as portfolio
+from pmo_data.analytics.portfolio import risks
+from pmo_data.store.access import Viewer
+from pmo_data.store.versions import Store
 
 EXEC = Viewer("executive")
 TODAY = date.today()

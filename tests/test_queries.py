@@ -5,9 +5,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pmo_data.access import Viewer
-from pmo_data.queries import NO_FILTERS, Filters, count, frame, people
-from pmo_data.store import Store
+from pmo_data.store.access import Viewer
+from pmo_data.store.scope import NO_FILTERS, Filters, count, frame, people
+from pmo_data.store.versions import Store
 
 
 @pytest.fixture(scope="module")

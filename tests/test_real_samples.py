@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from conftest import real_file
 
-from pmo_data import importer
+from pmo_data.ingest import importer
 
 pytestmark = pytest.mark.real
 

@@ -8,11 +8,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from pmo_data import double_counting as dc
-from pmo_data import pert, savings
-from pmo_data.access import Viewer
-from pmo_data.demo import load_demo
-from pmo_data.queries import Filters
+from pmo_data.analytics.savings import double_counting as dc
+from pmo_data.analytics.savings import ledger as savings
+from pmo_data.analytics.savings import pert
+from pmo_data.demo.generate import load_demo
+from pmo_data.store.access import Viewer
+from pmo_data.store.scope import Filters
 from tests.savings_fixtures import line, load
 
 EXEC = Viewer("executive")

@@ -13,10 +13,14 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmo_data import customers, overview, portfolio, project_detail, risks, services
-from pmo_data.access import GROUPS, PERSON_COLUMN, Viewer
-from pmo_data.queries import frame
-from pmo_data.store import Store
+from pmo_data.analytics import customers, services
+from pmo_data.analytics.overview import metrics as overview
+from pmo_data.analytics.portfolio import detail as project_detail
+from pmo_data.analytics.portfolio import projects as portfolio
+from pmo_data.analytics.portfolio import risks
+from pmo_data.store.access import GROUPS, PERSON_COLUMN, Viewer
+from pmo_data.store.scope import frame
+from pmo_data.store.versions import Store
 
 PEOPLE = ["Ann", "Bob", "Cy"]
 TODAY = date.today()

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmo_data import scoring
-from pmo_data.access import Viewer
+from pmo_data.analytics.value import scoring
+from pmo_data.store.access import Viewer
 
 EXEC = Viewer("executive")
 AS_OF = date(2026, 6, 30)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmo_data import selection
+from pmo_data.analytics.value import selection
 
 
 def brute_force(values, costs, budget, efforts=None, capacity=None) -> float:

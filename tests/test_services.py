@@ -9,11 +9,11 @@ import math
 import pandas as pd
 import pytest
 
-from pmo_data import overview
-from pmo_data import services as sv
-from pmo_data.access import Viewer
-from pmo_data.demo import load_demo
-from pmo_data.store import Store
+from pmo_data.analytics import services as sv
+from pmo_data.analytics.overview import metrics as overview
+from pmo_data.demo.generate import load_demo
+from pmo_data.store.access import Viewer
+from pmo_data.store.versions import Store
 
 EXEC = Viewer("executive")
 ANN = Viewer("service_owner", "Ann")

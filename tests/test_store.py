@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from pmo_data.store import Store, StoreError
+from pmo_data.store.versions import Store, StoreError
 
 
 def projects(*rows):

@@ -4,8 +4,8 @@ import io
 
 import openpyxl
 
+from pmo_data.ingest.template import describe, write_template
 from pmo_data.schema import ENTITIES
-from pmo_data.template import describe, write_template
 
 
 def load(tmp_path):
@@ -62,7 +62,7 @@ def test_writes_to_a_buffer():
 
 
 def test_blank_template_imports_as_header_only_errors(tmp_path):
-    from pmo_data import importer
+    from pmo_data.ingest import importer
 
     path, _ = load(tmp_path)
     plan = importer.plan([path])
@@ -74,7 +74,7 @@ def test_blank_template_imports_as_header_only_errors(tmp_path):
 
 
 def test_filled_template_imports_cleanly(tmp_path, store):
-    from pmo_data import importer
+    from pmo_data.ingest import importer
 
     path, wb = load(tmp_path)
     for name in ("projects", "customers"):

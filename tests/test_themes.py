@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from pmo_data import themes
-from pmo_data.access import Viewer
+from pmo_data.analytics.feedback import themes
+from pmo_data.store.access import Viewer
 
 EXEC = Viewer("executive")
 BILLING = [

@@ -6,9 +6,9 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from pmo_data.mapping import map_headers
-from pmo_data.rules import add_sentiment, check, check_references, split
-from pmo_data.validation import coerce, derive_keys, extra_json, issues_frame
+from pmo_data.ingest.mapping import map_headers
+from pmo_data.ingest.rules import add_sentiment, check, check_references, split
+from pmo_data.ingest.validation import coerce, derive_keys, extra_json, issues_frame
 
 
 def sheet(headers, rows, name="Sheet1", file="upload.xlsx", first_row=2):

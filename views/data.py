@@ -3,8 +3,8 @@
 import streamlit as st
 
 from pmo_data import ui
-from pmo_data.ui.history_sections import history_section, template_section
-from pmo_data.ui.upload_sections import upload_section
+from pmo_data.ui.sections.data_history import history_section, template_section
+from pmo_data.ui.sections.data_upload import upload_section
 
 ui.page_header(
     "Data",

@@ -3,8 +3,9 @@ proactive), what the data says about each square, the next moves, and the histor
 
 import streamlit as st
 
-from pmo_data import maturity, ui
-from pmo_data.ui import maturity_sections as sec
+from pmo_data import ui
+from pmo_data.analytics import maturity
+from pmo_data.ui.sections import maturity as sec
 
 viewer, filters = ui.current_viewer(), ui.current_filters()
 ui.page_header(

@@ -1,7 +1,7 @@
 """Overview: the few numbers that matter to whoever is looking, and what changed."""
 
 from pmo_data import ui
-from pmo_data.ui import overview_sections as sec
+from pmo_data.ui.sections import overview as sec
 
 viewer, filters = ui.current_viewer(), ui.current_filters()
 ui.page_header(

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from pmo_data import portfolio, ui
-from pmo_data.ui import portfolio_sections as sec
+from pmo_data import ui
+from pmo_data.analytics.portfolio import projects as portfolio
+from pmo_data.ui.sections import portfolio as sec
 
 viewer, filters = ui.current_viewer(), ui.current_filters()
 ui.page_header(

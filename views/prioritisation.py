@@ -3,9 +3,10 @@ best set of projects a budget buys."""
 
 import streamlit as st
 
-from pmo_data import scoring, ui
+from pmo_data import ui
+from pmo_data.analytics.value import scoring
 from pmo_data.charts import prioritisation as pchart
-from pmo_data.ui import prioritisation_sections as sec
+from pmo_data.ui.sections import prioritisation as sec
 
 viewer, filters = ui.current_viewer(), ui.current_filters()
 ui.page_header(

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from pmo_data import ui
-from pmo_data.estimators import ESTIMATORS
-from pmo_data.ui import savings_sections as sec
+from pmo_data.analytics.savings.estimators import ESTIMATORS
+from pmo_data.ui.sections import savings as sec
 
 viewer, filters = ui.current_viewer(), ui.current_filters()
 ui.page_header(

@@ -4,7 +4,7 @@ pay for, who uses what, and what they ask for that the menu does not offer."""
 import streamlit as st
 
 from pmo_data import ui
-from pmo_data.ui import services_sections as sec
+from pmo_data.ui.sections import services as sec
 
 viewer, filters = ui.current_viewer(), ui.current_filters()
 ui.page_header(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import RAG_COLOURS, RAG_ORDER, empty_figure, styled
+from pmo_data.charts import RAG_COLOURS, RAG_ORDER, empty_figure, styled
 
 HEALTH_SCALE = [[0, RAG_COLOURS["Red"]], [0.5, RAG_COLOURS["Amber"]], [0.7, "#9ccc65"],
                 [1, RAG_COLOURS["Green"]]]  # fmt: skip

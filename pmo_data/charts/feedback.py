@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, empty_figure, styled
+from pmo_data.charts import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, empty_figure, styled
 
 METRIC = {  # column, low, high, axis title, scale factor, axis range
     "nps": ("nps", "nps_lo", "nps_hi", "NPS", 1, [-100, 100]),

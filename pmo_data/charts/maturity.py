@@ -8,7 +8,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import empty_figure, styled
+from pmo_data.charts import empty_figure, styled
 
 STATE_COLOURS = {
     "Done": "#2e9e5b",

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from . import RAG_COLOURS, RAG_ORDER, empty_figure, styled
+from pmo_data.charts import RAG_COLOURS, RAG_ORDER, empty_figure, styled
 
 
 def timeline(bars: pd.DataFrame) -> go.Figure:

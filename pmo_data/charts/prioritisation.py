@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..formatting import money
-from ..scoring import CRITERIA, KEYS
-from . import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, RAG_COLOURS, empty_figure, styled
+from pmo_data.analytics.value.scoring import CRITERIA, KEYS
+from pmo_data.charts import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, RAG_COLOURS, empty_figure, styled
+from pmo_data.formatting import money
 
 CRITERION_COLOURS = dict(zip(KEYS, PALETTE, strict=False))
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..formatting import SYMBOLS, money, money_format, percent
-from . import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, empty_figure, styled
+from pmo_data.charts import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, empty_figure, styled
+from pmo_data.formatting import SYMBOLS, money, money_format, percent
 
 
 def _short(text: str, n: int = 38) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import PALETTE, RAG_COLOURS, empty_figure, styled
+from pmo_data.charts import PALETTE, RAG_COLOURS, empty_figure, styled
 
 BAND_COLOURS = {
     "Over capacity": RAG_COLOURS["Red"],

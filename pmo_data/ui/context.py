@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from pmo_data.store import Store, default_db_path
+from pmo_data.store.versions import Store, default_db_path
 
 _REGISTRY: dict[str, Callable] = {}
 
@@ -26,7 +26,7 @@ def _auto_demo_enabled() -> bool:
 def _open_store(path: str) -> Store:
     store = Store(path)
     if store.current_version() == 0 and _auto_demo_enabled():
-        from pmo_data.demo import load_demo
+        from pmo_data.demo.generate import load_demo
 
         load_demo(store)
     return store

@@ -11,9 +11,9 @@ from datetime import date
 
 import streamlit as st
 
-from pmo_data import queries
-from pmo_data.access import GROUP_HELP, GROUPS, Viewer
-from pmo_data.queries import Filters
+from pmo_data.store import scope as queries
+from pmo_data.store.access import GROUP_HELP, GROUPS, Viewer
+from pmo_data.store.scope import Filters
 from pmo_data.ui.context import get_store, run
 
 ALL = "All"

@@ -1,0 +1,1 @@
+"""The models behind the pages, grouped by domain. No Streamlit."""

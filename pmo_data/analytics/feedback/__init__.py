@@ -1,0 +1,1 @@
+"""Feedback: scores with intervals, themes, closing the loop."""

@@ -1,0 +1,1 @@
+"""The tailored overview: each group's metrics and the trend charts' data."""

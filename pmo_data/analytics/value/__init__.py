@@ -1,0 +1,1 @@
+"""Value: weighted scores and choosing under a budget."""

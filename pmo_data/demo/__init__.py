@@ -1,0 +1,1 @@
+"""Deterministic demo data at the reference scale."""

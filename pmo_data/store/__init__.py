@@ -1,0 +1,1 @@
+"""The versioned store, the viewer and the scope of every read."""

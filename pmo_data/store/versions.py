@@ -1,0 +1,436 @@
+"""The DuckDB store: versioned entity snapshots, history, diff and rollback.
+
+Why snapshots: every import is one transaction that writes new rows for the entities it
+contains and points a new version at them; the other entities keep pointing at their previous
+snapshot. Nothing is ever updated in place, so any version can be read, compared, or made
+current again (a rollback is just a new version pointing at old snapshots), and a failed
+import leaves the current version exactly as it was.
+
+Readers query the views named after each entity (`projects`, `feedback`, ...), which always
+show the current version; `entity_sql(entity, version)` gives the same rows for any version.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pmo_data.schema import DERIVED_COLUMNS, ENTITIES, SYSTEM_COLUMNS, entity
+
+SCHEMA_VERSION = 1
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CURRENCY = "GBP"
+
+
+def default_db_path() -> str:
+    """`PMO_DB` from the environment, else `data/pmo.duckdb` in the repository."""
+    return os.environ.get("PMO_DB") or str(REPO_ROOT / "data" / "pmo.duckdb")
+
+
+def data_columns(name: str) -> list[tuple[str, str]]:
+    """(column, SQL type) of an entity as stored: canonical, derived, then provenance."""
+    e = entity(name)
+    cols = [(c.name, c.sql_type) for c in e.columns]
+    cols += [(n, t) for n, t, _ in DERIVED_COLUMNS.get(name, ())]
+    cols += [(n, t) for n, t, _ in SYSTEM_COLUMNS]
+    return cols
+
+
+def _ddl() -> list[str]:
+    stmts = [
+        "CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+        """CREATE TABLE IF NOT EXISTS versions (
+            version INTEGER PRIMARY KEY, created_at TIMESTAMP, user_name VARCHAR,
+            action VARCHAR, note VARCHAR, files VARCHAR, row_counts VARCHAR,
+            issue_counts VARCHAR, based_on INTEGER)""",
+        """CREATE TABLE IF NOT EXISTS version_snapshots (
+            version INTEGER, entity VARCHAR, snapshot INTEGER)""",
+        """CREATE TABLE IF NOT EXISTS documents (
+            kind VARCHAR, name VARCHAR, scope VARCHAR, payload VARCHAR,
+            author VARCHAR, created_at TIMESTAMP)""",
+    ]
+    for name in ENTITIES:
+        cols = ", ".join(f'"{c}" {t}' for c, t in data_columns(name))
+        stmts.append(f"CREATE TABLE IF NOT EXISTS {name}_data ({cols}, _snapshot INTEGER)")
+        select = ", ".join(f'"{c}"' for c, _ in data_columns(name))
+        stmts.append(
+            f"""CREATE OR REPLACE VIEW {name} AS SELECT {select} FROM {name}_data
+            WHERE _snapshot = (SELECT s.snapshot FROM version_snapshots s
+                WHERE s.entity = '{name}' AND s.version =
+                    (SELECT CAST(value AS INTEGER) FROM store_meta WHERE key = 'current_version'))"""
+        )
+    return stmts
+
+
+def one(con, sql: str, params: list | None = None):
+    """First row of a query, consuming the whole result (DuckDB 2.0 keeps a half-read result
+    pending and refuses further work on that connection)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
+class StoreError(Exception):
+    """A store operation the user asked for cannot be done (message says why and what to do)."""
+
+
+@dataclass
+class EntityDiff:
+    """What changed in one entity between two versions."""
+
+    entity: str
+    added: pd.DataFrame
+    removed: pd.DataFrame
+    changed: pd.DataFrame  # key, column, old, new
+
+    @property
+    def summary(self) -> dict[str, int]:
+        changed_rows = self.changed.iloc[:, 0].nunique() if len(self.changed) else 0
+        return {"added": len(self.added), "removed": len(self.removed), "changed": changed_rows}
+
+
+class Store:
+    """One DuckDB database holding every version of every entity."""
+
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
+        self.path = str(path) if path is not None else default_db_path()
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            raise StoreError(
+                f"cannot open the store at {self.path}: {exc}. Close other programs using it "
+                "(another dashboard or CLI) or point PMO_DB at another file."
+            ) from None
+        self._write_lock = threading.Lock()
+        if not read_only:
+            self.migrate()
+
+    # -- plumbing -------------------------------------------------------------------------
+    def migrate(self) -> None:
+        """Create what is missing; safe to run on every start."""
+        for stmt in _ddl():
+            self.con.execute(stmt)
+        self.con.execute(
+            "INSERT INTO store_meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
+            [str(SCHEMA_VERSION)],
+        )
+        self.con.execute(
+            "INSERT INTO store_meta VALUES ('currency', ?) ON CONFLICT DO NOTHING",
+            [DEFAULT_CURRENCY],
+        )
+        self.con.execute(
+            "INSERT INTO store_meta VALUES ('current_version', '0') ON CONFLICT DO NOTHING"
+        )
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for one reader thread (DuckDB connections are not shared across threads)."""
+        return self.con.cursor()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def _meta(self, key: str, con=None) -> str | None:
+        row = one(con or self.cursor(), "SELECT value FROM store_meta WHERE key = ?", [key])
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str, con=None) -> None:
+        (con or self.con).execute(
+            "INSERT OR REPLACE INTO store_meta VALUES (?, ?)", [key, str(value)]
+        )
+
+    # -- reading --------------------------------------------------------------------------
+    @property
+    def currency(self) -> str:
+        return self._meta("currency") or DEFAULT_CURRENCY
+
+    def set_currency(self, code: str) -> None:
+        code = code.strip().upper()
+        if len(code) != 3 or not code.isalpha():
+            raise StoreError(f"currency {code!r} is not a 3-letter ISO code such as GBP or EUR")
+        self._set_meta("currency", code)
+
+    def current_version(self, con=None) -> int:
+        return int(self._meta("current_version", con) or 0)
+
+    def previous_version(self) -> int | None:
+        """The version before the current one (for deltas), or None."""
+        v = self.current_version()
+        row = one(self.cursor(), "SELECT max(version) FROM versions WHERE version < ?", [v])
+        return row[0] if row and row[0] is not None else None
+
+    def snapshot_of(self, name: str, version: int | None = None, con=None) -> int | None:
+        entity(name)
+        v = self.current_version(con) if version is None else version
+        row = one(
+            (con or self.cursor()),
+            "SELECT snapshot FROM version_snapshots WHERE version = ? AND entity = ?",
+            [v, name],
+        )
+        return row[0] if row else None
+
+    def entity_sql(self, name: str, version: int | None = None) -> tuple[str, list]:
+        """A subquery (SQL, params) of an entity's rows at a version (default: current)."""
+        entity(name)
+        cols = ", ".join(f'"{c}"' for c, _ in data_columns(name))
+        if version is None:
+            return f"SELECT {cols} FROM {name}", []
+        sql = (
+            f"SELECT {cols} FROM {name}_data WHERE _snapshot = (SELECT snapshot FROM "
+            "version_snapshots WHERE version = ? AND entity = ?)"
+        )
+        return sql, [version, name]
+
+    def frame(self, name: str, version: int | None = None) -> pd.DataFrame:
+        """All rows of an entity at a version, unscoped: for the CLI and tests, not pages."""
+        sql, params = self.entity_sql(name, version)
+        return self.cursor().execute(sql, params).df()
+
+    def counts(self, version: int | None = None) -> dict[str, int]:
+        out = {}
+        cur = self.cursor()
+        for name in ENTITIES:
+            sql, params = self.entity_sql(name, version)
+            out[name] = one(cur, f"SELECT count(*) FROM ({sql})", params)[0]
+        return out
+
+    def is_empty(self) -> bool:
+        return not any(self.counts().values())
+
+    def history(self) -> pd.DataFrame:
+        """Every version, newest first, with its JSON fields decoded."""
+        df = self.cursor().execute("SELECT * FROM versions ORDER BY version DESC").df()
+        for col in ("files", "row_counts", "issue_counts"):
+            df[col] = [json.loads(x) if x else {} for x in df[col]]
+        return df
+
+    def version_info(self, version: int) -> dict | None:
+        df = self.history()
+        row = df[df["version"] == version]
+        return None if row.empty else row.iloc[0].to_dict()
+
+    # -- writing --------------------------------------------------------------------------
+    def write_version(
+        self,
+        tables: dict[str, pd.DataFrame],
+        *,
+        action: str = "import",
+        user: str | None = None,
+        files: Iterable[dict] = (),
+        issue_counts: dict | None = None,
+        note: str = "",
+        created_at: datetime | None = None,
+    ) -> int:
+        """Atomically add a version replacing `tables` and keeping every other entity.
+
+        Frames may hold any subset of an entity's stored columns; missing ones become null.
+        Either the whole version lands or nothing changes. `created_at` (default now) lets the
+        demo date last month's export a month back.
+        """
+        for name in tables:
+            entity(name)
+        with self._write_lock:
+            con = self.con.cursor()
+            con.execute("BEGIN TRANSACTION")
+            try:
+                version = self._write(
+                    con, tables, action, user, files, issue_counts, note, created_at
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            finally:
+                con.close()
+        return version
+
+    def _write(self, con, tables, action, user, files, issue_counts, note, created_at) -> int:
+        current = self.current_version(con)
+        version = one(con, "SELECT coalesce(max(version), 0) FROM versions")[0] + 1
+        rows = {}
+        for name, df in tables.items():
+            known = {c for c, _ in data_columns(name)}
+            unknown = [c for c in df.columns if c not in known]
+            if unknown:
+                raise StoreError(f"{name}: columns {unknown} are not in the data model")
+            con.register("_incoming", df)
+            try:
+                cols = ", ".join(f'"{c}"' for c in df.columns)
+                con.execute(
+                    f"INSERT INTO {name}_data ({cols}, _snapshot) SELECT {cols}, ? FROM _incoming",
+                    [version],
+                )
+            finally:
+                con.unregister("_incoming")
+            rows[name] = len(df)
+        for name in ENTITIES:
+            snap = version if name in tables else self.snapshot_of(name, current, con)
+            if snap is not None:
+                con.execute("INSERT INTO version_snapshots VALUES (?, ?, ?)", [version, name, snap])
+        con.execute(
+            "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                version,
+                created_at or datetime.now(),
+                user or _local_user(),
+                action,
+                note,
+                json.dumps(list(files), default=str),
+                json.dumps(rows),
+                json.dumps(issue_counts or {}),
+                current or None,
+            ],
+        )
+        self._set_meta("current_version", str(version), con)
+        return version
+
+    def rollback(self, version: int, *, user: str | None = None) -> int:
+        """Make `version`'s data current again, as a new version (so nothing is lost)."""
+        if self.version_info(version) is None:
+            raise StoreError(f"version {version} does not exist; see `history` for the list")
+        with self._write_lock:
+            con = self.con.cursor()
+            con.execute("BEGIN TRANSACTION")
+            try:
+                new = one(con, "SELECT max(version) + 1 FROM versions")[0]
+                con.execute(
+                    "INSERT INTO version_snapshots SELECT ?, entity, snapshot "
+                    "FROM version_snapshots WHERE version = ?",
+                    [new, version],
+                )
+                counts = {}
+                for name in ENTITIES:
+                    sql, params = self.entity_sql(name, version)
+                    counts[name] = one(con, f"SELECT count(*) FROM ({sql})", params)[0]
+                con.execute(
+                    "INSERT INTO versions VALUES (?, ?, ?, 'rollback', ?, '[]', ?, '{}', ?)",
+                    [
+                        new,
+                        datetime.now(),
+                        user or _local_user(),
+                        f"rolled back to version {version}",
+                        json.dumps(counts),
+                        self.current_version(con),
+                    ],
+                )
+                self._set_meta("current_version", str(new), con)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            finally:
+                con.close()
+        return new
+
+    def clear(self, *, user: str | None = None) -> int:
+        """Empty every entity as a new version (roll back to get the data back)."""
+        empty = {
+            name: pd.DataFrame({entity(name).key: pd.Series([], dtype="string")})
+            for name in ENTITIES
+        }
+        return self.write_version(empty, action="clear", user=user, note="store cleared")
+
+    # -- comparing ------------------------------------------------------------------------
+    def diff(self, v1: int, v2: int, names: Iterable[str] | None = None) -> dict[str, EntityDiff]:
+        """Rows added, removed and changed (field by field) from version v1 to v2."""
+        for v in (v1, v2):
+            if self.version_info(v) is None:
+                raise StoreError(f"version {v} does not exist; see `history` for the list")
+        cur = self.cursor()
+        out = {}
+        for name in names or ENTITIES:
+            e = entity(name)
+            a_sql, a_p = self.entity_sql(name, v1)
+            b_sql, b_p = self.entity_sql(name, v2)
+            if self.snapshot_of(name, v1) == self.snapshot_of(name, v2):
+                blank = pd.DataFrame()
+                out[name] = EntityDiff(
+                    name, blank, blank, pd.DataFrame(columns=[e.key, "column", "old", "new"])
+                )
+                continue
+            k = f'"{e.key}"'
+            added = cur.execute(
+                f"SELECT * FROM ({b_sql}) b WHERE {k} NOT IN (SELECT {k} FROM ({a_sql}) x "
+                f"WHERE {k} IS NOT NULL)",
+                b_p + a_p,
+            ).df()
+            removed = cur.execute(
+                f"SELECT * FROM ({a_sql}) a WHERE {k} NOT IN (SELECT {k} FROM ({b_sql}) x "
+                f"WHERE {k} IS NOT NULL)",
+                a_p + b_p,
+            ).df()
+            parts = [
+                f'SELECT a.{k} AS {k}, \'{c.name}\' AS "column", CAST(a."{c.name}" AS VARCHAR) '
+                f'AS old, CAST(b."{c.name}" AS VARCHAR) AS new FROM a JOIN b USING ({k}) '
+                f'WHERE a."{c.name}" IS DISTINCT FROM b."{c.name}"'
+                for c in e.columns
+                if c.name != e.key
+            ]
+            changed = cur.execute(
+                f"WITH a AS ({a_sql}), b AS ({b_sql}) "
+                + " UNION ALL ".join(parts)
+                + f" ORDER BY {k}",
+                a_p + b_p,
+            ).df()
+            out[name] = EntityDiff(name, added, removed, changed)
+        return out
+
+    # -- saved documents (weight profiles, assumption sets, assessments, mappings) ----------
+    def save_document(
+        self,
+        kind: str,
+        name: str,
+        payload: object,
+        *,
+        author: str | None = None,
+        scope: str | None = None,
+    ) -> None:
+        """Append a named document; the newest per (kind, name) is current, older are history."""
+        self.cursor().execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                kind,
+                name,
+                scope,
+                json.dumps(payload, default=str),
+                author or _local_user(),
+                datetime.now(),
+            ],
+        )
+
+    def latest_document(self, kind: str, name: str) -> dict | None:
+        row = one(
+            self.cursor(),
+            "SELECT payload FROM documents WHERE kind = ? AND name = ? "
+            "ORDER BY created_at DESC LIMIT 1",
+            [kind, name],
+        )
+        return json.loads(row[0]) if row else None
+
+    def documents(self, kind: str, *, latest_only: bool = True) -> pd.DataFrame:
+        """Documents of a kind (newest first); with latest_only one row per name."""
+        df = (
+            self.cursor()
+            .execute("SELECT * FROM documents WHERE kind = ? ORDER BY created_at DESC", [kind])
+            .df()
+        )
+        if latest_only and not df.empty:
+            df = df.drop_duplicates("name")
+        df["payload"] = [json.loads(p) for p in df["payload"]]
+        return df.reset_index(drop=True)
+
+
+def _local_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "local user"

@@ -1,0 +1,1 @@
+"""Drawing for each page, one module per page."""

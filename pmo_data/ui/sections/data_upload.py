@@ -1,0 +1,263 @@
+"""Data page, first half: upload, mapping review, validation report, import.
+
+The plan (a dry run) lives in session state keyed by the uploaded files, so reviewing the
+mapping or filtering issues never re-reads the files. Importing is one store transaction:
+if anything fails the store is exactly as it was, and the user is told what to do.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from pmo_data.formatting import number
+from pmo_data.ingest import importer
+from pmo_data.ingest.report import format_issue
+from pmo_data.schema import ENTITIES
+from pmo_data.ui.context import clear_caches, get_store
+from pmo_data.ui.sidebar import current_viewer
+
+KEEP = "(keep in extra)"
+SKIP = "(do not import)"
+AUTO = "Recognise automatically"
+
+
+def _files_key(files) -> tuple:
+    return tuple((f.name, f.size) for f in files)
+
+
+def _check(inputs: list[tuple[str, bytes]], force: str | None, overrides: dict | None):
+    """Run the dry run with a visible step-by-step status."""
+    store = get_store()
+    with st.status("Checking the files…", expanded=True) as status:
+        bar = st.progress(0.0)
+
+        def on_step(step: str, detail: str, fraction: float | None) -> None:
+            st.write(f"**{step.capitalize()}** · {detail}")
+            if fraction is not None:
+                bar.progress(min(max(fraction, 0.0), 1.0))
+
+        plan = importer.plan(inputs, store, force, mapping_overrides=overrides, on_step=on_step)
+        bar.progress(1.0)
+        c = plan.report.counts
+        label = (
+            f"Checked: {number(sum(plan.row_counts.values()))} rows ready · "
+            f"{c['error']} errors · {c['warning']} warnings"
+        )
+        status.update(label=label, state="error" if plan.has_errors else "complete", expanded=False)
+    return plan
+
+
+def upload_section() -> None:
+    st.subheader("Upload exports")
+    st.caption(
+        "Excel (.xlsx, .xlsm, .xls), OpenDocument (.ods) or CSV; several files at once. One "
+        "file may hold several entities, a sheet each. Nothing is written until you import."
+    )
+    files = st.file_uploader(
+        "Exports to import",
+        type=["xlsx", "xlsm", "xls", "ods", "csv"],
+        accept_multiple_files=True,
+        key="upload",
+    )
+    force = st.selectbox(
+        "Treat every sheet as",
+        [AUTO, *ENTITIES],
+        key="upload_force",
+        help="Leave on automatic unless a sheet is recognised as the wrong entity.",
+    )
+    if not files:
+        st.session_state.pop("plan", None)
+        return
+    key = (_files_key(files), force)
+    if st.session_state.get("plan_key") != key:
+        inputs = [(f.name, f.getvalue()) for f in files]
+        st.session_state["plan"] = _check(inputs, None if force == AUTO else force, None)
+        st.session_state["plan_key"] = key
+    plan = st.session_state["plan"]
+    mapping_review(plan)
+    validation_report(plan)
+    import_controls(plan)
+
+
+def _samples(sheet, index: int) -> str:
+    col = sheet.frame[index] if index in sheet.frame.columns else pd.Series(dtype=object)
+    vals = col.dropna().astype(str).head(3).tolist()
+    return " · ".join(v[:25] for v in vals)
+
+
+def mapping_review(plan) -> None:
+    st.markdown("**Mapping review**")
+    st.caption(
+        "Each sheet's detected entity and how its headers map onto the data model, with the "
+        "matching confidence. Change a target to correct it; the confirmed mapping is "
+        "remembered for files with the same headers. Unmapped columns are kept, not dropped."
+    )
+    overrides: dict = {}
+    for i, ps in enumerate(plan.sheets):
+        sheet = ps.sheet
+        title = f"{sheet.file} / {sheet.name} → {ps.entity or 'not recognised'}"
+        if ps.entity:
+            title += f" ({ps.score:.0%} match, {number(len(sheet.frame))} rows)"
+        with st.expander(title, expanded=ps.entity is None or ps.score < 0.6):
+            options = [SKIP, *ENTITIES]
+            chosen = st.selectbox(
+                "Entity",
+                options,
+                index=options.index(ps.entity) if ps.entity else 0,
+                key=f"map_entity_{i}",
+            )
+            if chosen == SKIP or ps.mapping is None:
+                if chosen != ps.entity:  # None leaves the sheet out of the import
+                    overrides[(sheet.file, sheet.name)] = {
+                        "__entity__": None if chosen == SKIP else chosen
+                    }
+                continue
+            rows = pd.DataFrame(ps.mapping.to_records())
+            rows["target"] = rows["target"].fillna(KEEP)
+            rows["sample values"] = [_samples(sheet, c.index) for c in ps.mapping.columns]
+            targets = [KEEP, *ENTITIES[chosen].column_names]
+            edited = st.data_editor(
+                rows[["column", "header", "target", "confidence", "method", "sample values"]],
+                column_config={
+                    "target": st.column_config.SelectboxColumn(
+                        "maps to", options=targets, required=True
+                    ),
+                    "confidence": st.column_config.ProgressColumn(
+                        "confidence", min_value=0.0, max_value=1.0, format="percent"
+                    ),
+                },
+                disabled=["column", "header", "confidence", "method", "sample values"],
+                hide_index=True,
+                width="stretch",
+                key=f"map_editor_{i}",
+            )
+            changes = {
+                h: (None if t == KEEP else t)
+                for h, t, old in zip(
+                    edited["header"], edited["target"], rows["target"], strict=True
+                )
+                if t != old
+            }
+            if changes or chosen != ps.entity:
+                overrides[(sheet.file, sheet.name)] = {"__entity__": chosen, **changes}
+    if overrides and st.button(
+        "Apply mapping changes and re-check", key="map_apply", type="primary"
+    ):
+        st.session_state["plan"] = _check(plan.inputs, plan.force_entity, overrides)
+        st.rerun()
+
+
+def validation_report(plan) -> None:
+    report = plan.report
+    st.markdown("**Validation report**")
+    c = report.counts
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Rows ready", number(sum(plan.row_counts.values())), border=True)
+    m2.metric(
+        "Errors",
+        number(c["error"]),
+        border=True,
+        help="Rows with errors are rejected (never half-loaded).",
+    )
+    m3.metric(
+        "Warnings",
+        number(c["warning"]),
+        border=True,
+        help="The row is loaded; the cell was blanked or adjusted.",
+    )
+    m4.metric("Info", number(c["info"]), border=True, help="Skipped rows, merged repeats.")
+    per_entity = pd.DataFrame(report.entities).T
+    if not per_entity.empty:
+        st.dataframe(per_entity, width="stretch", key="report_entities")
+    issues = report.issues
+    if issues.empty:
+        st.success("No problems found.", icon=":material/check_circle:")
+        return
+    f1, f2 = st.columns([1, 2])
+    sev = f1.multiselect(
+        "Severity",
+        ["error", "warning", "info"],
+        default=["error", "warning"],
+        key="issues_severity",
+    )
+    text = f2.text_input(
+        "Search issues", key="issues_search", placeholder="a column, a value, a word in the message"
+    )
+    shown = issues[issues["severity"].isin(sev)]
+    if text:
+        hay = shown.astype(str).agg(" ".join, axis=1).str.lower()
+        shown = shown[hay.str.contains(text.lower(), regex=False)]
+    cols = [
+        c
+        for c in ["severity", "file", "sheet", "row", "letter", "column", "value", "message"]
+        if c in shown.columns
+    ]
+    st.dataframe(
+        shown[cols].head(5000), hide_index=True, width="stretch", height=300, key="issues_table"
+    )
+    st.caption(
+        f"{number(len(shown))} of {number(len(issues))} issues shown (first 5,000). "
+        "Rows are numbered as in Excel."
+    )
+    buf = io.BytesIO()
+    report.to_excel(buf)
+    st.download_button(
+        "Download the report (Excel, problem cells highlighted)",
+        buf.getvalue(),
+        "import-report.xlsx",
+        icon=":material/download:",
+        key="report_download",
+    )
+
+
+def import_controls(plan) -> None:
+    report = plan.report
+    accept = False
+    if report.has_errors:
+        rejected = sum(len(v) for v in plan.rejected.values())
+        first = report.errors(5).to_dict("records")
+        lines = "\n".join(f"- {format_issue(r).split(None, 1)[1]}" for r in first)
+        more = report.counts["error"] - len(first)
+        st.error(
+            f"**{report.counts['error']} errors.** Fix them in the source file and upload it "
+            "again, or load the good rows and leave the rejected ones out.\n\n"
+            + lines
+            + (f"\n- … and {more} more in the table above" if more > 0 else ""),
+            icon=":material/error:",
+        )
+        accept = st.checkbox(
+            f"Import without the {number(rejected)} rejected rows", key="accept_rejected"
+        )
+    ready = sum(plan.row_counts.values())
+    if st.button(
+        f"Import {number(ready)} rows",
+        type="primary",
+        key="import_go",
+        disabled=(report.has_errors and not accept) or ready == 0,
+    ):
+        store = get_store()
+        try:
+            with st.status("Importing…") as status:
+                version = importer.apply(
+                    plan, store, user=current_viewer().identity, accept_rejected=accept
+                )
+                status.update(label=f"Imported as version {version}", state="complete")
+        except importer.ImportBlocked as exc:
+            st.error(str(exc))
+            return
+        except Exception as exc:  # the store is unchanged: say so and what to do
+            st.error(
+                f"The import failed and nothing was changed: {exc}. Try again, or "
+                "report it with the file."
+            )
+            return
+        clear_caches()
+        for k in ("plan", "plan_key", "upload"):
+            st.session_state.pop(k, None)
+        st.session_state["data_flash"] = f"Imported version {version}: " + ", ".join(
+            f"{k} {number(v)}" for k, v in plan.row_counts.items()
+        )
+        st.rerun()

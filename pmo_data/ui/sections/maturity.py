@@ -1,0 +1,184 @@
+"""Drawing for the Maturity journey page: the board, next moves, the self-assessment form,
+saving, and the history of assessments.
+
+Answers live in session state under `mt_done_<square>` / `mt_note_<square>`, initialised once:
+from the newest saved assessment when there is one, else from the evidence. Saving runs in a
+button callback (before the rerun), so the new assessment is in the history at once.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pmo_data.analytics import maturity
+from pmo_data.charts import maturity as mchart
+from pmo_data.ui.context import get_store, run
+from pmo_data.ui.widgets import Kpi, chart, kpi_row
+
+ICONS = {
+    maturity.MET: ":green[:material/check_circle:]",
+    maturity.PARTIAL: ":orange[:material/contrast:]",
+    maturity.NOT_MET: ":gray[:material/radio_button_unchecked:]",
+    "your call": ":blue[:material/edit_note:]",
+}
+
+
+def _short(stage) -> str:
+    return stage.name.removeprefix("The ").removesuffix(" PMO").capitalize()
+
+
+def _done_key(sq: str) -> str:
+    return f"mt_done_{sq}"
+
+
+def _note_key(sq: str) -> str:
+    return f"mt_note_{sq}"
+
+
+def _load(answers: dict[str, dict]) -> None:
+    for s in maturity.SQUARES:
+        a = answers.get(s.id, {})
+        st.session_state[_done_key(s.id)] = bool(a.get("done", False))
+        st.session_state[_note_key(s.id)] = str(a.get("note", "") or "")
+
+
+def _from_evidence(ev: pd.DataFrame) -> None:
+    _load({k: {"done": v} for k, v in maturity.suggested(ev).items()})
+
+
+def init(ev: pd.DataFrame) -> None:
+    """Prefill once per session: the newest saved assessment, else the evidence."""
+    if "mt_init" in st.session_state:
+        return
+    saved = maturity.latest(get_store())
+    if saved:
+        _load(saved["squares"])
+    else:
+        _from_evidence(ev)
+    st.session_state["mt_init"] = True
+
+
+def answers() -> dict[str, dict]:
+    return {
+        s.id: {
+            "done": bool(st.session_state.get(_done_key(s.id), False)),
+            "note": st.session_state.get(_note_key(s.id), ""),
+        }
+        for s in maturity.SQUARES
+    }
+
+
+def done_map() -> dict[str, bool]:
+    return {k: v["done"] for k, v in answers().items()}
+
+
+def headline(ev: pd.DataFrame) -> None:
+    done = done_map()
+    reached, next_stage = maturity.stage_reached(done), maturity.working_on(done)
+    met = int((ev["status"] == maturity.MET).sum())
+    overrides = sum(done[r.square] != (r.status == maturity.MET) for r in ev.itertuples())
+    kpi_row([
+        Kpi("Stage reached", _short(reached) if reached else "None yet",
+            help="The last stage whose squares (and every earlier stage's) are all done."),
+        Kpi("Working on", _short(next_stage) if next_stage else "All done",
+            help="The next stage on the board."),
+        Kpi("Squares done", f"{sum(done.values())}/{len(maturity.SQUARES)}",
+            help="Your answers below (saved or not yet)."),
+        Kpi("Evidence says met", f"{met}/{int(ev['rule'].notna().sum())}",
+            help=f"Squares the data can speak to; {overrides} of your answers differ from it."),
+    ], per_row=2)  # fmt: skip
+
+
+def board(ev: pd.DataFrame) -> None:
+    stages = [(s.key, s.name) for s in maturity.STAGES]
+    chart(mchart.board(ev, done_map(), stages),
+          "The gameboard left to right: dark green = done (your answer), light green = the data "
+          "says met but not ticked, amber = partly met, grey = not yet. Hover for the square.",
+          key="mt_board")  # fmt: skip
+    with st.expander("What each stage means (from the gameboard)"):
+        for s in maturity.STAGES:
+            st.markdown(f"**{s.name}**: {s.belief}.")
+
+
+def next_moves(ev: pd.DataFrame) -> None:
+    moves = maturity.next_moves(done_map(), ev)
+    if not moves:
+        st.success("Every square is done: keep creating new ways to add value before they ask.")
+        return
+    for m in moves:
+        with st.container(border=True):
+            st.markdown(f"**Square {m['square']}** · {m['stage']}: {m['text']}")
+            st.caption(m["why"])
+            if m["items"]:
+                st.markdown("Start with: " + ", ".join(f"`{x}`" for x in m["items"][:6]))
+            page = m["page"].split("/")[-1].removesuffix(".py").capitalize()
+            st.page_link(m["page"], label=f"Open {page}", icon=":material/arrow_forward:")
+
+
+def form(ev: pd.DataFrame, editable: bool) -> None:
+    """Per stage, per square: done (prefilled), the evidence beside it, a note."""
+    st.button("Start again from the evidence", key="mt_reset", on_click=_from_evidence,
+              args=(ev,), disabled=not editable, icon=":material/restart_alt:")  # fmt: skip
+    rows = {r["square"]: r for r in ev.to_dict("records")}
+    for stage in maturity.STAGES:
+        st.markdown(f"##### {stage.name}")
+        for s in (x for x in maturity.SQUARES if x.stage == stage.key):
+            r = rows[s.id]
+            left, mid, right = st.columns([3, 4, 3])
+            left.markdown(f"**{s.id}.** {s.text} :gray[({s.kind})]")
+            left.checkbox("Done", key=_done_key(s.id), disabled=not editable)
+            differs = st.session_state[_done_key(s.id)] != (r["status"] == maturity.MET)
+            flag = " :orange-badge[override]" if differs and r["rule"] else ""
+            mid.markdown(f"{ICONS.get(r['status'], '')} **{r['status']}**{flag} · {r['sentence']}")
+            mid.caption(f"Threshold: {r['threshold']}")
+            right.text_input("Note", key=_note_key(s.id), disabled=not editable,
+                             label_visibility="collapsed", placeholder="Note / evidence")  # fmt: skip
+
+
+def _save(viewer, ev: pd.DataFrame) -> None:
+    author = (st.session_state.get("mt_author") or viewer.identity).strip()
+    payload = maturity.build(answers(), ev, view=viewer.label)
+    maturity.save(get_store(), payload, author=author, scope=viewer.group)
+    reached = payload["stage"]
+    st.session_state["mt_saved"] = (
+        f"Saved by {author}: {payload['done']} squares done, stage reached "
+        f"{maturity.STAGE[reached].name if reached else 'none yet'}."
+    )
+
+
+def save(viewer, ev: pd.DataFrame, editable: bool) -> None:
+    if not editable:
+        st.info("An assessment is of the whole PMO, so it is recorded from the PMO analyst or "
+                "executive view (evidence over every row). Switch to one of them in the sidebar "
+                "to change it; this view shows the evidence within your scope.")  # fmt: skip
+        return
+    left, right = st.columns([3, 1])
+    left.text_input("Assessed by", value=viewer.identity, key="mt_author")
+    right.button("Save assessment", key="mt_save", type="primary", on_click=_save,
+                 args=(viewer, ev), icon=":material/save:")  # fmt: skip
+    if msg := st.session_state.pop("mt_saved", None):
+        st.success(msg, icon=":material/check:")
+
+
+def history() -> None:
+    h = maturity.history(get_store())
+    if h.empty:
+        st.info("No assessment saved yet: the first one you save starts the history.")
+        return
+    chart(mchart.history(h, len(maturity.SQUARES)),
+          "Squares marked done in each saved assessment, oldest to newest; hover for who and "
+          "the stage reached.", key="mt_hist")  # fmt: skip
+    st.dataframe(
+        h[["created_at", "author", "stage", "done", "overrides", "view"]], hide_index=True,
+        key="mt_hist_t",
+        column_config={
+            "created_at": st.column_config.DatetimeColumn("Saved", format="D MMM YYYY, HH:mm"),
+            "author": "By", "stage": "Stage reached", "done": "Squares done",
+            "overrides": "Differs from evidence", "view": "Evidence seen as",
+        },
+    )  # fmt: skip
+
+
+def evidence(viewer, filters) -> pd.DataFrame:
+    return run(maturity.evidence, viewer, filters, None)

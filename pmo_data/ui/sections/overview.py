@@ -1,0 +1,284 @@
+"""Drawing for the tailored Overview: the group's metrics with deltas, then its own sections.
+
+Each stakeholder group gets a function below; `SECTIONS[group]` is what the page calls.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from pmo_data.analytics import customers, services
+from pmo_data.analytics.overview import metrics as overview
+from pmo_data.analytics.overview import trends as kpis
+from pmo_data.analytics.portfolio import projects as portfolio
+from pmo_data.analytics.savings import ledger as savings
+from pmo_data.charts import overview as kpi_charts
+from pmo_data.charts import portfolio as pchart
+from pmo_data.charts import services as schart
+from pmo_data.formatting import money_format
+from pmo_data.ui.context import get_store, run
+from pmo_data.ui.sections import portfolio as psec
+from pmo_data.ui.widgets import Kpi, chart, kpi_row, money_column
+
+DELTA_COLOUR = {"up": "normal", "down": "inverse", None: "off"}
+
+
+def headline(viewer, filters) -> None:
+    """The group's metrics, deltas against the previous import, and what changed in words."""
+    store = get_store()
+    cur = store.currency
+    today = date.today()
+    now = run(overview.metrics, viewer, filters, None, today)
+    prev_v = store.previous_version()
+    prev = run(overview.metrics, viewer, filters, prev_v, today) if prev_v else None
+    before = {m.key: m for m in prev or []}
+    kpi_row(
+        [
+            Kpi(
+                m.label,
+                m.show(cur),
+                m.delta(before.get(m.key), cur),
+                m.help or None,
+                delta_color=DELTA_COLOUR[m.better],
+            )
+            for m in now
+        ],
+        per_row=len(now) if len(now) <= 5 else 3,
+    )
+    st.info(overview.what_changed(now, prev, prev_v, cur), icon=":material/compare_arrows:")
+
+
+def _rag_and_nps(viewer, filters) -> None:
+    left, right = st.columns(2)
+    with left:
+        chart(
+            kpi_charts.rag_by_portfolio(run(kpis.rag_by_portfolio, viewer, filters)),
+            "Count of projects in this view by portfolio, coloured by their current RAG status.",
+            key="ov_rag",
+        )
+    with right:
+        chart(
+            kpi_charts.nps_trend(run(kpis.nps_trend, viewer, filters)),
+            "Monthly NPS = % promoters (9-10) − % detractors (0-6); the band is the 95% "
+            "interval, wide when few responded (hover for n).",
+            key="ov_nps",
+        )
+
+
+def savings_headline(viewer, filters) -> None:
+    """The executive savings line, exactly as the Savings page computes it."""
+    store = get_store()
+    t = run(savings.totals, viewer, filters, savings.state(store))
+    st.markdown(f"#### {savings.headline(t.overall, store.currency)}")
+    st.caption(
+        "P10-P90 of the savings ledger (Beta-PERT per line, 10,000 seeded draws, shared "
+        "estimation error), double counts held back until decided."
+    )
+    st.page_link("views/savings.py", label="Where each pound comes from", icon=":material/savings:")
+
+
+def executive(viewer, filters) -> None:
+    savings_headline(viewer, filters)
+    st.subheader("Top five risks to customer value")
+    psec.risks_list(viewer, filters, limit=5)
+    st.page_link("views/portfolio.py", label="All risks and the portfolio", icon=":material/list:")
+    _rag_and_nps(viewer, filters)
+
+
+def _my_projects(viewer, filters, cols: list[str], key: str) -> pd.DataFrame:
+    df = run(portfolio.projects, viewer, filters)
+    if df.empty:
+        st.info("No projects in this view.")
+        return df
+    st.dataframe(
+        psec.rag_style(df[cols]),
+        hide_index=True,
+        column_config={
+            **psec.TABLE_COLUMNS,
+            "planned_benefit": money_column("Planned"),
+            "realised_benefit": money_column("Realised"),
+        },  # fmt: skip
+        key=key,
+    )
+    st.caption("Open any of them on the Portfolio page for its customers, feedback and history.")
+    return df
+
+
+def sponsor(viewer, filters) -> None:
+    st.subheader("Your projects")
+    df = _my_projects(
+        viewer,
+        filters,
+        [
+            "project_id",
+            "name",
+            "rag",
+            "stage",
+            "budget_variance_pct",
+            "slip_days",
+            "planned_benefit",
+            "realised_benefit",
+            "percent_complete",
+        ],  # fmt: skip
+        "ov_sp_projects",
+    )
+    if len(df):
+        chart(
+            pchart.benefits(df, money_format(get_store().currency)),
+            "Planned (business case) against realised benefit per project, largest planned "
+            "first; the green bar filling the grey one is a benefit delivered.",
+            key="ov_benefits",
+        )
+    _rag_and_nps(viewer, filters)
+
+
+def project_manager(viewer, filters) -> None:
+    st.subheader("Your projects")
+    _my_projects(
+        viewer,
+        filters,
+        [
+            "project_id",
+            "name",
+            "rag",
+            "stage",
+            "percent_complete",
+            "slip_days",
+            "budget_variance_pct",
+            "forecast_end_date",
+        ],  # fmt: skip
+        "ov_pm_projects",
+    )
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Actions due")
+        acts = run(overview.actions_due, viewer, filters)
+        if acts.empty:
+            st.success("No open actions on your projects.")
+        else:
+            st.dataframe(acts, hide_index=True, key="ov_pm_actions")
+            st.caption("Open improvement actions, overdue first, then by due date.")
+    with right:
+        st.subheader("Latest feedback")
+        fb = run(overview.latest_feedback, viewer, filters)
+        if fb.empty:
+            st.info("No feedback about your projects yet.")
+        else:
+            st.dataframe(fb, hide_index=True, key="ov_pm_feedback")
+            st.caption("The ten most recent responses about your projects.")
+
+
+def account_lead(viewer, filters) -> None:
+    st.subheader("Your customers' health")
+    h = run(customers.health, viewer, filters, None)
+    if h.empty:
+        st.info("No customers in this view.")
+        return
+    cols = ["customer", "tier", "health", "band", "nps", "nps_n", "open_actions",
+            "last_contact_date", "days_overdue", "reasons"]  # fmt: skip
+    st.dataframe(
+        psec.rag_style(h[cols], "band"),
+        hide_index=True,
+        column_config={
+            "health": st.column_config.ProgressColumn(
+                "Health", min_value=0, max_value=100, format="%.0f"
+            ),
+            "nps": st.column_config.NumberColumn("NPS", format="%+.0f"),
+            "nps_n": st.column_config.NumberColumn("n", format="%d"),
+            "last_contact_date": st.column_config.DateColumn("Last contact", format="D MMM YYYY"),
+            "days_overdue": st.column_config.NumberColumn("Contact overdue (days)", format="%d"),
+            "reasons": st.column_config.TextColumn("Why", width="large"),
+        },  # fmt: skip
+        key="ov_al_health",
+    )
+    st.caption(
+        "Health 0-100 from NPS, its trend, CSAT, open actions, project RAG and contact recency "
+        "(see Customers). Band: Green 70+, Amber 50-69, Red below 50."
+    )
+    st.page_link("views/customers.py", label="Customers in depth", icon=":material/groups:")
+
+
+def service_owner(viewer, filters) -> None:
+    st.subheader("Your services: demand, capacity and satisfaction")
+    dc = run(services.demand_capacity, viewer, filters)
+    if dc.empty:
+        st.info("No services in this view.")
+        return
+    left, right = st.columns(2)
+    with left:
+        chart(
+            schart.utilisation(dc),
+            "Demand ÷ capacity hours a month: red over 100% (over-demanded), amber 85-100%.",
+            key="ov_so_util",
+        )
+    with right:
+        chart(
+            schart.csat_vs_target(run(services.satisfaction, viewer, filters)),
+            "Mean CSAT (1-5) with its 95% interval against the service's target; n on hover.",
+            key="ov_so_csat",
+        )
+    st.page_link("views/services.py", label="The service catalogue", icon=":material/menu_book:")
+
+
+def pmo_analyst(viewer, filters) -> None:
+    store = get_store()
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Orphan references")
+        orph = run(overview.orphans, viewer)
+        if orph.empty:
+            st.success("Every customer, project and service id in the data points at a loaded row.")
+        else:
+            st.dataframe(orph.rename(columns=str.capitalize), hide_index=True, key="ov_pmo_orphans")
+            st.caption("Rows whose id is not loaded: import the missing entity or fix the ids.")
+    with right:
+        st.subheader("Key customers not heard from")
+        quiet = run(overview.unheard_key_customers, viewer, filters)
+        if quiet.empty:
+            st.success(
+                f"Every Strategic customer gave feedback in the last {overview.COVERAGE_DAYS} days."
+            )
+        else:
+            st.dataframe(
+                quiet,
+                hide_index=True,
+                key="ov_pmo_quiet",
+                column_config={
+                    "customer_id": "Id",
+                    "customer": "Customer",
+                    "account_lead": "Account lead",
+                    "last_feedback": st.column_config.DateColumn(
+                        "Last feedback", format="D MMM YYYY"
+                    ),
+                },
+            )
+            st.caption("Strategic-tier customers with no feedback in the window: ask them.")
+    st.subheader("Recent imports")
+    hist = store.history().head(5)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Version": hist["version"],
+                "When": hist["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
+                "Who": hist["user_name"],
+                "What": hist["action"],
+                "Note": hist["note"],
+            }
+        ),
+        hide_index=True,
+        key="ov_pmo_history",
+    )
+    st.page_link("views/data.py", label="Data: history, diff, rollback", icon=":material/database:")
+
+
+SECTIONS = {
+    "executive": executive,
+    "sponsor": sponsor,
+    "project_manager": project_manager,
+    "account_lead": account_lead,
+    "service_owner": service_owner,
+    "pmo_analyst": pmo_analyst,
+}

@@ -1,0 +1,304 @@
+"""Drawing for the Portfolio page and the project detail: one function per section.
+
+A project opens from the table (select a row) or from a link (`?project=P-0001`); both put
+the id in the URL so the detail view can be shared. The detail reads through the viewer's
+scope: a link to a project outside it says so instead of showing it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pmo_data.analytics.portfolio import detail as project_detail
+from pmo_data.analytics.portfolio import projects as portfolio
+from pmo_data.analytics.portfolio import risks
+from pmo_data.charts import RAG_COLOURS
+from pmo_data.charts import portfolio as pchart
+from pmo_data.formatting import money, money_format, number, percent
+from pmo_data.ui.context import get_store, run
+from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row, money_column
+
+NUM = st.column_config.NumberColumn
+DATE = st.column_config.DateColumn
+RAG_BG = {"Red": "#f8d7d7", "Amber": "#fde7c2", "Green": "#d3f0dd"}
+PROJECT_PARAM = "project"
+STYLE_LIMIT = 300
+RAG_DOT = {"Red": "🔴", "Amber": "🟠", "Green": "🟢"}
+
+
+def rag_style(df: pd.DataFrame, column: str = "rag"):
+    """Colour the RAG cells (red/amber/green backgrounds) so the table reads at a glance.
+
+    Styling is per cell and slow for big tables: beyond STYLE_LIMIT rows the RAG column gets
+    a coloured dot instead."""
+    if len(df) > STYLE_LIMIT:
+        return df.assign(**{column: df[column].map(lambda v: f"{RAG_DOT.get(v, '⚪')} {v or ''}")})
+    return df.style.map(
+        lambda v: f"background-color: {RAG_BG[v]}; color: #1b2430" if v in RAG_BG else "",
+        subset=[column],
+    )
+
+
+TABLE_COLUMNS = {
+    "project_id": st.column_config.TextColumn("Project"),
+    "name": st.column_config.TextColumn("Name", width="large"),
+    "portfolio": "Portfolio",
+    "rag": "RAG",
+    "stage": "Stage",
+    "customer": "Customer",
+    "percent_complete": st.column_config.ProgressColumn(
+        "Complete", min_value=0, max_value=100, format="%.0f%%"
+    ),
+    "budget_variance_pct": NUM("Budget variance", format="percent", help="Forecast vs budget."),
+    "slip_days": NUM("Slip (days)", format="%d", help="Forecast end minus baseline end."),
+    "value_score": NUM("Value score", format="%.0f", help="0-100, default weights."),
+    "sponsor": "Sponsor",
+    "project_manager": "Project manager",
+    "end_date": DATE("Baseline end", format="D MMM YYYY"),
+    "forecast_end_date": DATE("Forecast end", format="D MMM YYYY"),
+}
+
+
+def kpis(df: pd.DataFrame) -> None:
+    cur = get_store().currency
+    s = portfolio.variance_summary(df)
+    rag = df["rag"].value_counts() if len(df) else pd.Series(dtype=int)
+    kpi_row(
+        [
+            Kpi("Projects", number(s["projects"]),
+                help=f"🔴 {rag.get('Red', 0):,} · 🟠 {rag.get('Amber', 0):,} · 🟢 {rag.get('Green', 0):,}"),
+            Kpi("Budget", money(s["budget"], cur), help=f"Forecast {money(s['forecast'], cur)}"),
+            Kpi("Forecast vs budget", percent(s["variance"], 1) if s["variance"] is not None else "–",
+                help="Forecast at completion against approved budget, all projects in view."),
+            Kpi("Slipping", number(s["slipping"]),
+                help=f"Open projects forecast to end after baseline; median slip {number(s['slip'])} days."),
+        ]
+    )  # fmt: skip
+
+
+def open_project(picked: str | None, opened: str | None) -> None:
+    """A row selected in the table becomes `?project=` (shareable) and opens above."""
+    if picked and picked != opened:
+        st.query_params[PROJECT_PARAM] = picked
+        st.rerun()
+
+
+def close_button() -> None:
+    if st.button("Close project", icon=":material/close:", key="pf_close"):
+        del st.query_params[PROJECT_PARAM]
+        # a fresh table key drops the selection, so the project does not reopen
+        st.session_state["pf_table_n"] = st.session_state.get("pf_table_n", 0) + 1
+        st.rerun()
+
+
+def project_table(df: pd.DataFrame, key: str = "pf_table") -> str | None:
+    """The sortable table; returns the project id of a selected row, if any."""
+    key = f"{key}_{st.session_state.get('pf_table_n', 0)}"
+    cfg = dict(TABLE_COLUMNS)
+    cfg["budget"] = money_column("Budget")
+    cfg["forecast_cost"] = money_column("Forecast")
+    cols = [c for c in [*TABLE_COLUMNS, "budget", "forecast_cost"] if c in df]
+    event = st.dataframe(
+        rag_style(df[cols].reset_index(drop=True)),
+        hide_index=True,
+        column_config=cfg,
+        column_order=cols,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key,
+        height=420,
+    )
+    rows = event.selection.rows if event and event.selection else []
+    return str(df.iloc[rows[0]]["project_id"]) if rows else None
+
+
+def table_filters(df: pd.DataFrame) -> pd.DataFrame:
+    """Page-level narrowing on top of the sidebar: RAG, stage, slipping, a name search."""
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
+    rags = c1.multiselect("RAG", ["Red", "Amber", "Green"], key="pf_rag")
+    stages = c2.multiselect("Stage", sorted(df["stage"].dropna().unique()), key="pf_stage")
+    late = c3.toggle("Slipping only", key="pf_late")
+    text = c4.text_input("Search name, id or customer", key="pf_search")
+    out = df
+    if rags:
+        out = out[out["rag"].isin(rags)]
+    if stages:
+        out = out[out["stage"].isin(stages)]
+    if late:
+        out = out[portfolio.slipping(out)]
+    if text:
+        hay = out["name"].fillna("") + " " + out["project_id"] + " " + out["customer"].fillna("")
+        out = out[hay.str.contains(text, case=False, regex=False)]
+    return out
+
+
+def risks_table(viewer, filters, limit: int | None = None, key: str = "pf_risks") -> None:
+    df = run(risks.risks, viewer, filters)
+    if df.empty:
+        st.success("No open project in this view is Red, Amber, slipping or over forecast.")
+        return
+    show = df.head(limit) if limit else df
+    st.dataframe(
+        rag_style(show[["rank", "project_id", "name", "rag", "value_at_stake", "reason"]]),
+        hide_index=True,
+        column_config={
+            "rank": NUM("#", format="%d", width="small"),
+            "project_id": "Project",
+            "name": st.column_config.TextColumn("Name", width="medium"),
+            "rag": "RAG",
+            "value_at_stake": money_column("Customer value at stake"),
+            "reason": st.column_config.TextColumn("Why it is listed", width="large"),
+        },
+        key=key,
+    )
+    st.caption(
+        f"{len(df):,} open projects are Red, Amber, slipping or over forecast. Ranked by trouble "
+        "(Red 3 / Amber 2 / else 1, +1 if over 30 days late, +1 if over 10% over budget) × the "
+        "annual value of the customers it serves or who commented on it, weighted ×1.5 for "
+        "Strategic (×1.2 Key) and ×1.5 when their NPS is below zero."
+    )
+
+
+def risks_list(viewer, filters, limit: int = 5) -> None:
+    """The top of the risk list as readable lines (for the executive overview)."""
+    df = run(risks.risks, viewer, filters)
+    if df.empty:
+        st.success("No open project in this view is Red, Amber, slipping or over forecast.")
+        return
+    cur = get_store().currency
+    dot = {"Red": "🔴", "Amber": "🟠", "Green": "🟢"}
+    lines = [
+        f"{r.rank}. {dot.get(r.rag, '⚪')} **{r.name}** ({r.project_id}) · "
+        f"{money(r.value_at_stake, cur)} of customer value at stake  \n"
+        f"&nbsp;&nbsp;&nbsp;&nbsp;{r.reason}"
+        for r in df.head(limit).itertuples()
+    ]
+    st.markdown("\n".join(lines))
+    st.caption(
+        f"The top {min(limit, len(df))} of {len(df):,} open projects that are Red, Amber, slipping "
+        "or over forecast, ranked by trouble × the customer value they touch (annual value, "
+        "weighted up for Strategic tier and unhappy customers). Full list on Portfolio."
+    )
+
+
+def timeline(df: pd.DataFrame) -> None:
+    bars, left_out = portfolio.timeline(df)
+    more = f" The {left_out:,} smaller open projects are left out." if left_out else ""
+    chart(
+        pchart.timeline(bars),
+        "Each open project from start to forecast end (coloured by RAG) over its baseline (thin "
+        "dark line); colour running past the line is slip. "
+        f"the {portfolio.TIMELINE_LIMIT} largest budgets, grouped by portfolio; dotted line = "
+        f"today.{more}",
+        key="pf_timeline",
+    )
+
+
+def treemap_and_trend(viewer, filters, df: pd.DataFrame) -> None:
+    chart(
+        pchart.treemap(portfolio.treemap(df), money_format(get_store().currency)),
+        "Tile area = approved budget; colour = current RAG. Click a portfolio to zoom in.",
+        key="pf_treemap",
+    )
+    hist = run(portfolio.rag_over_versions, viewer, filters)
+    left, right = st.columns(2)
+    with left:
+        chart(
+            pchart.rag_over_versions(hist),
+            "Share of projects in each RAG status at every import (the last "
+            f"{portfolio.HISTORY_VERSIONS}): is the portfolio getting healthier?",
+            key="pf_rag_versions",
+        )
+    with right:
+        chart(
+            pchart.red_share_by_portfolio(hist),
+            "Red projects ÷ all projects per portfolio at each import; falling lines improve.",
+            key="pf_red_trend",
+        )
+
+
+def download(df: pd.DataFrame) -> None:
+    download_excel("Download the project table", {"projects": df}, "portfolio.xlsx", key="pf_dl")
+
+
+def detail(viewer, project_id: str) -> None:
+    """The project detail view: facts, customers, feedback and NPS, actions, savings, history."""
+    d = run(project_detail.detail, viewer, project_id)
+    if d is None:
+        st.warning(
+            f"Project **{project_id}** is not in your view: it does not exist or it is outside "
+            "the projects you may see. Choose another person or group in the sidebar.",
+            icon=":material/visibility_off:",
+        )
+        return
+    cur = get_store().currency
+    f = d.facts
+    st.subheader(f"{f['name']} ({f['project_id']})")
+    rag = f.get("rag") or "Unknown"
+    st.markdown(
+        f"<span style='background:{RAG_COLOURS.get(rag, '#b8bec6')};color:white;padding:2px 8px;"
+        f"border-radius:4px'>{rag}</span> &nbsp; {f.get('stage') or 'stage unknown'} · "
+        f"{f.get('portfolio') or 'no portfolio'} · sponsor {f.get('sponsor') or '–'} · "
+        f"PM {f.get('project_manager') or '–'}",
+        unsafe_allow_html=True,
+    )
+    budget, fc = f.get("budget"), f.get("forecast_cost")
+    var = (fc - budget) / budget if budget and fc == fc and fc is not None else None
+    slip = None
+    if pd.notna(f.get("forecast_end_date")) and pd.notna(f.get("end_date")):
+        slip = (pd.Timestamp(f["forecast_end_date"]) - pd.Timestamp(f["end_date"])).days
+    kpi_row(
+        [
+            Kpi("Budget", money(budget, cur), help=f"Forecast {money(fc, cur)}; actual {money(f.get('actual_cost'), cur)}"),
+            Kpi("Forecast vs budget", percent(var, 1) if var is not None else "–"),
+            Kpi("Slip", f"{slip:,} days" if slip is not None else "–",
+                help=f"Baseline end {_d(f.get('end_date'))}, forecast {_d(f.get('forecast_end_date'))}"),
+            Kpi("Complete", percent(f.get("percent_complete"), fraction=False)),
+            Kpi("Benefits", money(f.get("planned_benefit"), cur),
+                help=f"Realised to date {money(f.get('realised_benefit'), cur)}"),
+            Kpi("NPS on this project", f"{d.nps:+.0f}" if d.nps is not None else "–",
+                help=f"n = {d.nps_n:,} responses about this project"),
+        ],
+        per_row=3,
+    )  # fmt: skip
+    tabs = st.tabs(["Customers", "Feedback", "Actions", "Savings", "History"])
+    with tabs[0]:
+        _table(d.customers, ["customer_id", "name", "tier", "segment", "account_lead",
+                             "annual_value", "last_contact_date"], "Its customers")  # fmt: skip
+    with tabs[1]:
+        _table(d.feedback, ["date", "customer_id", "respondent_role", "nps", "csat", "comment"],
+               "Feedback about this project, newest first")  # fmt: skip
+    with tabs[2]:
+        _table(d.actions, ["action_id", "title", "status", "owner", "due_date", "closed_date"],
+               "Improvement actions on this project")  # fmt: skip
+    with tabs[3]:
+        _table(d.savings, ["saving_id", "category", "description", "low", "likely", "high",
+                           "realised", "period_start", "period_end"], "Savings lines")  # fmt: skip
+    with tabs[4]:
+        for line in d.changes or ["No tracked field changed across the versions in the store."]:
+            st.markdown(f"- {line}")
+        _table(d.history, list(d.history.columns), "RAG, stage, forecast and completion per import")
+
+
+def _d(x) -> str:
+    return "–" if x is None or pd.isna(x) else pd.Timestamp(x).strftime("%d %b %Y")
+
+
+def _table(df: pd.DataFrame, cols: list[str], caption: str) -> None:
+    if df.empty:
+        st.info(f"{caption}: none recorded.")
+        return
+    cols = [c for c in cols if c in df]
+    money_cols = ("annual_value", "low", "likely", "high", "realised", "forecast_cost")
+    cfg = {}
+    for c in cols:
+        label = c.replace("_", " ").capitalize().replace(" id", "")
+        if c in money_cols:
+            cfg[c] = money_column(label)
+        elif c.endswith("date") or c.startswith("period_") or c == "date":
+            cfg[c] = DATE(label, format="D MMM YYYY")
+        else:
+            cfg[c] = label
+    st.dataframe(df[cols], hide_index=True, column_config=cfg)
+    st.caption(f"{caption} ({len(df):,}).")
