@@ -42,3 +42,21 @@ def test_no_pages_directory():
     """A `pages/` folder makes Streamlit route deep links itself (legacy multipage) before
     `st.navigation` runs, losing the sidebar and the shared view: pages live in `views/`."""
     assert not (ROOT / "pages").exists()
+
+
+def test_options_are_read_only_through_settings():
+    """Every environment variable is declared in `settings.py`, so the README can list them all."""
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in list((ROOT / "pmo_data").rglob("*.py")) + [ROOT / "dashboard.py"]
+        if p.name != "settings.py" and re.search(r"os\.environ|os\.getenv", p.read_text())
+    ]
+    assert offenders == []
+
+
+def test_readme_options_table_lists_exactly_the_settings():
+    from pmo_data.settings import SETTINGS
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- options:begin -->")[1].split("<!-- options:end -->")[0]
+    assert re.findall(r"^\| `(\w+)` \|", block, re.M) == [s.name for s in SETTINGS]

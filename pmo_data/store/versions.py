@@ -24,16 +24,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pmo_data import settings
 from pmo_data.schema import DERIVED_COLUMNS, ENTITIES, SYSTEM_COLUMNS, entity
 
 SCHEMA_VERSION = 1
-REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CURRENCY = "GBP"
 
 
 def default_db_path() -> str:
-    """`PMO_DB` from the environment, else `data/pmo.duckdb` in the repository."""
-    return os.environ.get("PMO_DB") or str(REPO_ROOT / "data" / "pmo.duckdb")
+    """The configured store (`settings.PMO_DB`), else `data/pmo.duckdb` in the repository."""
+    return settings.db_location()
 
 
 def data_columns(name: str) -> list[tuple[str, str]]:

@@ -7,19 +7,19 @@ nothing stale is shown.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
+from pmo_data import settings
 from pmo_data.store.versions import Store, default_db_path
 
 _REGISTRY: dict[str, Callable] = {}
 
 
 def _auto_demo_enabled() -> bool:
-    return os.environ.get("PMO_NO_DEMO", "").lower() not in ("1", "true", "yes")
+    return not settings.PMO_NO_DEMO.flag()
 
 
 @st.cache_resource(show_spinner="Opening the PMO store…")

@@ -1,0 +1,78 @@
+"""Every option the app and the CLI read, declared once: name, default, help.
+
+Why one place: options read in many modules drift from their documentation. Each option is an
+environment variable (values in `.streamlit/secrets.toml` under `[pmo]` are accepted too, for
+deployments that keep configuration with their secrets); `tests/test_settings.py` checks that
+the README's options table lists exactly these.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One option: its environment variable, default (as text) and what it does."""
+
+    name: str
+    default: str
+    help: str
+
+    def raw(self) -> str:
+        """The configured text: environment first, then secrets.toml `[pmo]`, then the default."""
+        value = os.environ.get(self.name)
+        if value is None:
+            value = _secrets().get(self.name)
+        return self.default if value in (None, "") else str(value)
+
+    def flag(self) -> bool:
+        """The option read as yes/no (1, true, yes, on)."""
+        return self.raw().strip().lower() in ("1", "true", "yes", "on")
+
+
+def _secrets() -> dict[str, str]:
+    """`[pmo]` of `.streamlit/secrets.toml` when present (read without Streamlit)."""
+    path = REPO_ROOT / ".streamlit" / "secrets.toml"
+    if not path.exists():
+        return {}
+    import tomllib
+
+    try:
+        return dict(tomllib.loads(path.read_text()).get("pmo", {}))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+PMO_DB = Setting(
+    "PMO_DB",
+    "data/pmo.duckdb",
+    "the store: a DuckDB file path, or `postgresql://user@host:port/db` for a team store "
+    "(the CLI's `--db` overrides it)",
+)
+PMO_NO_DEMO = Setting(
+    "PMO_NO_DEMO", "", "set to `1` to start with an empty store instead of demo data"
+)
+
+SETTINGS: tuple[Setting, ...] = (PMO_DB, PMO_NO_DEMO)
+
+
+def db_location() -> str:
+    """The configured store; a relative file path is taken from the repository root."""
+    value = PMO_DB.raw()
+    if "://" in value or Path(value).is_absolute():
+        return value
+    return str(REPO_ROOT / value)
+
+
+def options_table() -> str:
+    """The README's options table, generated from `SETTINGS`."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = f"`{s.default}`" if s.default else "unset"
+        rows.append(f"| `{s.name}` | {default} | {s.help} |")
+    return "\n".join(rows)
