@@ -28,7 +28,7 @@ import pandas as pd
 from pmo_data.demo import text as tx
 from pmo_data.ingest import sentiment
 from pmo_data.schema import ENTITIES, LEVELS, TIERS
-from pmo_data.store.versions import REPO_ROOT
+from pmo_data.settings import REPO_ROOT
 
 DEMO_WORKBOOK = REPO_ROOT / "data" / "demo" / "pmo_demo.xlsx"
 TODAY = date(2026, 11, 1)
