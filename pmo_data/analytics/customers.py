@@ -86,7 +86,7 @@ def signals(
       LEFT JOIN pr USING (customer_id)
     ORDER BY c.annual_value DESC NULLS LAST, c.name"""
     params = [ref] * 10 + f_p + [as_of] + a_p + p_p + [as_of] + c_p
-    df = store.cursor().execute(sql, params).df()
+    df = store.df(sql, params)
     df["days_overdue"] = (df["days_since_contact"] - df["cadence_days"]).clip(lower=0)
     df["nps_change"] = df["nps_recent"] - df["nps_before"]
     return df
@@ -197,11 +197,8 @@ def customer_map(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) ->
         value = pd.Series(1.0, index=h.index)
     h = h.assign(value=value)
     p_sql, p_p = scoped(store, "projects", viewer, filters)
-    projects = (
-        store.cursor()
-        .execute(f"SELECT project_id, name, customer_id, rag FROM ({p_sql})", p_p)
-        .df()
-        .merge(h[["customer_id", "value", "health", "projects"]], on="customer_id")
+    projects = store.df(f"SELECT project_id, name, customer_id, rag FROM ({p_sql})", p_p).merge(
+        h[["customer_id", "value", "health", "projects"]], on="customer_id"
     )
     seg = h.groupby("segment").apply(
         lambda g: pd.Series(

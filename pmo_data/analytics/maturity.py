@@ -373,23 +373,15 @@ def gather(
         "contact_cadence_days"])  # fmt: skip
     p_sql, p_p = scoped(store, "projects", viewer, filters)
     f_sql, f_p = scoped(store, "feedback", viewer, filters)
-    links = (
-        store.cursor()
-        .execute(
-            f"""SELECT DISTINCT customer_id, service_id FROM (
+    links = store.df(
+        f"""SELECT DISTINCT customer_id, service_id FROM (
               SELECT customer_id, service_id FROM ({p_sql})
               UNION ALL SELECT customer_id, service_id FROM ({f_sql}))
             WHERE customer_id IS NOT NULL AND service_id IS NOT NULL""",
-            p_p + f_p,
-        )
-        .df()
+        p_p + f_p,
     )
-    fb = (
-        store.cursor()
-        .execute(
-            f"SELECT customer_id, date, nps FROM ({f_sql}) WHERE {VALID_NPS} OR nps IS NULL", f_p
-        )
-        .df()
+    fb = store.df(
+        f"SELECT customer_id, date, nps FROM ({f_sql}) WHERE {VALID_NPS} OR nps IS NULL", f_p
     )
     acts = frame(store, "actions", viewer, filters, columns=[
         "action_id", "title", "customer_id", "status", "impact", "source", "closed_date"])  # fmt: skip

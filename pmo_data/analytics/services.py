@@ -84,7 +84,7 @@ def usage(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.Dat
       LEFT JOIN a USING (service_id) LEFT JOIN c USING (service_id)
     ORDER BY s.name"""
     params = p_p + f_p + a_p + p_p + f_p + s_p
-    return store.cursor().execute(sql, params).df()
+    return store.df(sql, params)
 
 
 def band(utilisation: float) -> str:
@@ -172,7 +172,7 @@ def demand_trend(
       LEFT JOIN a USING (month, service_id)
     ORDER BY grid.name, grid.month"""
     params = [ref, ref] + s_p + p_p + f_p + a_p
-    df = store.cursor().execute(sql, params).df()
+    df = store.df(sql, params)
     ref_ts = pd.Timestamp(ref)
     df["partial"] = (pd.to_datetime(df["month"]) == ref_ts.to_period("M").start_time) & (
         not ref_ts.is_month_end
@@ -212,16 +212,12 @@ def satisfaction(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) ->
     satisfied and NPS with n and intervals. Services nobody rated stay, with n = 0."""
     s_sql, s_p = scoped(store, "services", viewer, filters)
     f_sql, f_p = scoped(store, "feedback", viewer, filters)
-    df = (
-        store.cursor()
-        .execute(
-            f"""WITH agg AS (SELECT service_id, {AGGREGATES}, stddev_samp(csat) AS csat_sd
+    df = store.df(
+        f"""WITH agg AS (SELECT service_id, {AGGREGATES}, stddev_samp(csat) AS csat_sd
                   FROM ({f_sql}) WHERE service_id IS NOT NULL GROUP BY 1)
             SELECT s.service_id, s.name AS service, s.target_csat, agg.* EXCLUDE (service_id)
             FROM ({s_sql}) s LEFT JOIN agg USING (service_id) ORDER BY s.name""",
-            f_p + s_p,
-        )
-        .df()
+        f_p + s_p,
     )
     counts = ["responses", "nps_n", "promoters", "detractors", "nps_excluded", "csat_n",
               "csat_k", "effort_n"]  # fmt: skip
@@ -301,7 +297,7 @@ def segment_usage(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -
     SELECT seg.segment, s.service_id, s.name AS service, coalesce(used.customers, 0) AS customers
     FROM seg CROSS JOIN s LEFT JOIN used USING (segment, service_id)
     ORDER BY seg.segment, s.name"""
-    return store.cursor().execute(sql, p_p + f_p + c_p + s_p).df()
+    return store.df(sql, p_p + f_p + c_p + s_p)
 
 
 def unused(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.DataFrame:

@@ -139,7 +139,7 @@ def _known_ids(target: str, frames: dict, store) -> set | None:
     if target in frames:
         return set(frames[target][key].dropna())
     if store is not None:
-        rows = store.cursor().execute(f'SELECT DISTINCT "{key}" FROM {target}').fetchall()
+        rows = store.rows(f'SELECT DISTINCT "{key}" FROM {target}')
         if rows:
             return {r[0] for r in rows}
     return None  # nothing to check against yet

@@ -24,7 +24,7 @@ import pandas as pd
 
 from pmo_data.schema import entity
 from pmo_data.store.access import PERSON_COLUMN, Viewer
-from pmo_data.store.versions import Store, one
+from pmo_data.store.versions import Store
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ def frame(
     """The in-scope rows of an entity as a DataFrame (optionally only some columns)."""
     sql, params = scoped(store, name, viewer, filters, version)
     cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
-    return store.cursor().execute(f"SELECT {cols} FROM ({sql})", params).df()
+    return store.df(f"SELECT {cols} FROM ({sql})", params)
 
 
 def count(
@@ -214,7 +214,7 @@ def count(
     version: int | None = None,
 ) -> int:
     sql, params = scoped(store, name, viewer, filters, version)
-    return one(store.cursor(), f"SELECT count(*) FROM ({sql})", params)[0]
+    return store.row(f"SELECT count(*) FROM ({sql})", params)[0]
 
 
 def people(store: Store, group: str) -> list[str]:
@@ -223,12 +223,8 @@ def people(store: Store, group: str) -> list[str]:
         return []
     ent, col = PERSON_COLUMN[group]
     sql, params = store.entity_sql(ent)
-    rows = (
-        store.cursor()
-        .execute(
-            f'SELECT DISTINCT "{col}" FROM ({sql}) WHERE "{col}" IS NOT NULL ORDER BY 1', params
-        )
-        .fetchall()
+    rows = store.rows(
+        f'SELECT DISTINCT "{col}" FROM ({sql}) WHERE "{col}" IS NOT NULL ORDER BY 1', params
     )
     return [r[0] for r in rows]
 
@@ -237,13 +233,8 @@ def choices(store: Store, name: str, column: str, label: str | None = None) -> l
     """Distinct (value, label) pairs for a filter drop-down, e.g. customers by name."""
     sql, params = store.entity_sql(name)
     lab = f'"{label}"' if label else f'"{column}"'
-    rows = (
-        store.cursor()
-        .execute(
-            f'SELECT DISTINCT "{column}", {lab} FROM ({sql}) WHERE "{column}" IS NOT NULL '
-            "ORDER BY 2",
-            params,
-        )
-        .fetchall()
+    rows = store.rows(
+        f'SELECT DISTINCT "{column}", {lab} FROM ({sql}) WHERE "{column}" IS NOT NULL ORDER BY 2',
+        params,
     )
     return rows

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 import os
 import threading
+import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +31,8 @@ from pmo_data import settings
 from pmo_data.schema import DERIVED_COLUMNS, ENTITIES, SYSTEM_COLUMNS, entity
 
 SCHEMA_VERSION = 1
+SLOW_QUERY_MS = 250
+log = logging.getLogger(__name__)
 DEFAULT_CURRENCY = "GBP"
 
 
@@ -69,6 +74,19 @@ def _ddl() -> list[str]:
                     (SELECT CAST(value AS INTEGER) FROM store_meta WHERE key = 'current_version'))"""
         )
     return stmts
+
+
+@contextmanager
+def _timed(sql: str):
+    """Log each query's time at DEBUG, and at INFO when it is slow enough to feel."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        ms = (time.perf_counter() - start) * 1000
+        level = logging.INFO if ms >= SLOW_QUERY_MS else logging.DEBUG
+        if log.isEnabledFor(level):
+            log.log(level, "query %.1f ms: %s", ms, " ".join(sql.split())[:200])
 
 
 def one(con, sql: str, params: list | None = None):
@@ -135,6 +153,27 @@ class Store:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for one reader thread (DuckDB connections are not shared across threads)."""
         return self.con.cursor()
+
+    # -- the one read path: every model's query goes through these, timed and logged ------
+    def df(
+        self, sql: str, params: list | None = None, frames: dict[str, pd.DataFrame] | None = None
+    ) -> pd.DataFrame:
+        """Rows of a bound-parameter query as a DataFrame; `frames` are joinable by name."""
+        cur = self.cursor()
+        for name, frame in (frames or {}).items():
+            cur.register(name, frame)
+        with _timed(sql):
+            return cur.execute(sql, params or []).df()
+
+    def rows(self, sql: str, params: list | None = None) -> list[tuple]:
+        """Rows of a bound-parameter query as tuples."""
+        with _timed(sql):
+            return self.cursor().execute(sql, params or []).fetchall()
+
+    def row(self, sql: str, params: list | None = None) -> tuple | None:
+        """The first row of a bound-parameter query, or None."""
+        with _timed(sql):
+            return self.cursor().execute(sql, params or []).fetchone()
 
     def close(self) -> None:
         self.con.close()

@@ -19,7 +19,7 @@ import pandas as pd
 from pmo_data.analytics.feedback.scores import SMALL_N, VALID_NPS, Z, reference_date
 from pmo_data.store.access import Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters, scoped
-from pmo_data.store.versions import Store, one
+from pmo_data.store.versions import Store
 
 OPEN = "('Open', 'In progress')"
 METRICS = {
@@ -29,7 +29,7 @@ METRICS = {
 
 
 def _rows(store: Store, sql: str, params: list) -> pd.DataFrame:
-    return store.cursor().execute(sql, params).df()
+    return store.df(sql, params)
 
 
 def actions(
@@ -112,8 +112,7 @@ def unanswered_detractors(
               AND response_id NOT IN (SELECT rid FROM named WHERE rid IS NOT NULL)
               AND NOT EXISTS (SELECT 1 FROM a WHERE a.customer_id = f.customer_id
                   AND a.raised_date >= f.date AND a.raised_date <= f.date + {int(days)}))"""
-    counts = one(
-        store.cursor(),
+    counts = store.row(
         f"{ctes} SELECT count(*) FILTER (date + {int(days)} < ?::DATE), "
         f"count(*) FILTER (date + {int(days)} >= ?::DATE) FROM d",
         a_p + f_p + [as_of, as_of],

@@ -22,7 +22,7 @@ from scipy import stats
 
 from pmo_data.store.access import Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters, scoped
-from pmo_data.store.versions import Store, one
+from pmo_data.store.versions import Store
 
 Z = 1.959963984540054
 SMALL_N = 30
@@ -117,7 +117,7 @@ def summary(
 ) -> dict:
     """Headline NPS, CSAT and effort for the view, each with n and a 95% interval."""
     sql, params = _feedback(store, viewer, filters, version)
-    df = store.cursor().execute(f"SELECT {AGGREGATES} FROM ({sql})", params).df()
+    df = store.df(f"SELECT {AGGREGATES} FROM ({sql})", params)
     row = with_intervals(df).iloc[0].to_dict()
     row["csat_small"] = row["csat_n"] < SMALL_N
     row["effort_small"] = row["effort_n"] < SMALL_N
@@ -130,14 +130,10 @@ def trend(
     """NPS/CSAT/effort per month or quarter, with intervals (period, responses, nps...)."""
     unit = PERIODS.get(period, "quarter")
     sql, params = _feedback(store, viewer, filters)
-    df = (
-        store.cursor()
-        .execute(
-            f"SELECT date_trunc('{unit}', date) AS period, {AGGREGATES} FROM ({sql}) "
-            "WHERE date IS NOT NULL GROUP BY 1 ORDER BY 1",
-            params,
-        )
-        .df()
+    df = store.df(
+        f"SELECT date_trunc('{unit}', date) AS period, {AGGREGATES} FROM ({sql}) "
+        "WHERE date IS NOT NULL GROUP BY 1 ORDER BY 1",
+        params,
     )
     return with_intervals(df)
 
@@ -163,14 +159,10 @@ def breakdown(
     """NPS/CSAT/effort per customer, segment, service, project or respondent role."""
     label = DIMENSIONS[by]
     src, params = _joined(store, viewer, filters)
-    df = (
-        store.cursor()
-        .execute(
-            f"SELECT {label} AS label, {AGGREGATES} FROM {src} GROUP BY 1 "
-            "ORDER BY responses DESC, label",
-            params,
-        )
-        .df()
+    df = store.df(
+        f"SELECT {label} AS label, {AGGREGATES} FROM {src} GROUP BY 1 "
+        "ORDER BY responses DESC, label",
+        params,
     )
     return with_intervals(df)
 
@@ -178,7 +170,7 @@ def breakdown(
 def reference_date(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS):
     """The latest response date in view: windows like 'last two quarters' end here."""
     sql, params = _feedback(store, viewer, filters)
-    row = one(store.cursor(), f"SELECT max(date) FROM ({sql})", params)
+    row = store.row(f"SELECT max(date) FROM ({sql})", params)
     return row[0] if row else None
 
 
@@ -211,10 +203,8 @@ def falling_customers(
             ]  # fmt: skip
         )
     score = "CASE WHEN f.nps >= 9 THEN 100.0 WHEN f.nps <= 6 THEN -100.0 ELSE 0.0 END"
-    df = (
-        store.cursor()
-        .execute(
-            f"""SELECT f.customer_id, any_value(coalesce(c.name, f.customer_id)) AS customer,
+    df = store.df(
+        f"""SELECT f.customer_id, any_value(coalesce(c.name, f.customer_id)) AS customer,
                 avg({score}) FILTER (f.date <= ?::DATE - {int(days)}) AS nps_before,
                 count(*) FILTER (f.date <= ?::DATE - {int(days)}) AS n_before,
                 avg({score}) FILTER (f.date > ?::DATE - {int(days)}) AS nps_recent,
@@ -225,9 +215,7 @@ def falling_customers(
               AND f.date > ?::DATE - {2 * int(days)} AND f.date <= ?::DATE
             GROUP BY 1 HAVING n_before >= ? AND n_recent >= ?
             ORDER BY nps_recent - nps_before, customer LIMIT ?""",
-            [ref] * 5 + params + [ref] * 2 + [min_n, min_n, top],
-        )
-        .df()
+        [ref] * 5 + params + [ref] * 2 + [min_n, min_n, top],
     )
     df["change"] = df["nps_recent"] - df["nps_before"]
     df["small"] = (df["n_before"] < SMALL_N) | (df["n_recent"] < SMALL_N)

@@ -86,14 +86,10 @@ def model(store: Store, version: int | None = None) -> dict:
     if v in cache:
         return cache[v]
     sql, params = scoped(store, "feedback", EVERYONE, NO_FILTERS, v)
-    df = (
-        store.cursor()
-        .execute(
-            f"SELECT comment, any_value(sentiment) AS sentiment, count(*) AS responses "
-            f"FROM ({sql}) WHERE comment IS NOT NULL AND trim(comment) <> '' GROUP BY comment",
-            params,
-        )
-        .df()
+    df = store.df(
+        f"SELECT comment, any_value(sentiment) AS sentiment, count(*) AS responses "
+        f"FROM ({sql}) WHERE comment IS NOT NULL AND trim(comment) <> '' GROUP BY comment",
+        params,
     )
     missing = df["sentiment"].isna()
     if missing.any():
@@ -114,10 +110,9 @@ def model(store: Store, version: int | None = None) -> dict:
     return result
 
 
-def _cursor_with_themes(store: Store):
-    cur = store.cursor()
-    cur.register("comment_themes", model(store)["comments"])
-    return cur
+def _with_themes(store: Store) -> dict[str, pd.DataFrame]:
+    """The comment-to-theme table, joinable as `comment_themes` in a query."""
+    return {"comment_themes": model(store)["comments"]}
 
 
 def drivers(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.DataFrame:
@@ -127,10 +122,8 @@ def drivers(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.D
     """
     src, params = _joined(store, viewer, filters)
     score = "CASE WHEN f.nps >= 9 THEN 100.0 WHEN f.nps <= 6 THEN -100.0 ELSE 0.0 END"
-    df = (
-        _cursor_with_themes(store)
-        .execute(
-            f"""SELECT t.theme_label AS theme, count(*) AS comments,
+    df = store.df(
+        f"""SELECT t.theme_label AS theme, count(*) AS comments,
                 avg(t.sentiment) AS sentiment,
                 avg(CASE WHEN t.sentiment < {NEGATIVE} THEN 1.0 ELSE 0.0 END) AS negative_share,
                 count(*) FILTER ({VALID_NPS}) AS n,
@@ -138,9 +131,8 @@ def drivers(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.D
                 coalesce(sum({score} * {score}) FILTER ({VALID_NPS}), 0) AS ss
             FROM {src} JOIN comment_themes t ON t.comment = f.comment
             GROUP BY 1 ORDER BY comments DESC""",
-            params,
-        )
-        .df()
+        params,
+        frames=_with_themes(store),
     )
     n_all, s_all, ss_all = df["n"].sum(), df["s"].sum(), df["ss"].sum()
     rows = []
@@ -171,18 +163,15 @@ def drivers(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.D
 def theme_trend(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """Share of commented responses per quarter that carry each theme (quarter, theme, n)."""
     src, params = _joined(store, viewer, filters)
-    return (
-        _cursor_with_themes(store)
-        .execute(
-            f"""SELECT date_trunc('quarter', f.date) AS quarter, t.theme_label AS theme,
+    return store.df(
+        f"""SELECT date_trunc('quarter', f.date) AS quarter, t.theme_label AS theme,
                 count(*) AS n,
                 count(*) / sum(count(*)) OVER (PARTITION BY date_trunc('quarter', f.date))
                     AS share
             FROM {src} JOIN comment_themes t ON t.comment = f.comment
             WHERE f.date IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2""",
-            params,
-        )
-        .df()
+        params,
+        frames=_with_themes(store),
     )
 
 
@@ -196,10 +185,8 @@ def who_is_unhappy(
     src, params = _joined(store, viewer, filters)
     ids = falling["customer_id"].tolist()
     marks = ", ".join("?" for _ in ids)
-    neg = (
-        _cursor_with_themes(store)
-        .execute(
-            f"""WITH c AS (SELECT f.customer_id, t.theme_label AS theme, count(*) AS n
+    neg = store.df(
+        f"""WITH c AS (SELECT f.customer_id, t.theme_label AS theme, count(*) AS n
                 FROM {src} JOIN comment_themes t ON t.comment = f.comment
                 WHERE f.customer_id IN ({marks}) AND t.theme >= 0 AND (t.sentiment < {NEGATIVE} OR f.nps <= 6)
                   AND f.date > ?::DATE - {int(days)}
@@ -207,9 +194,8 @@ def who_is_unhappy(
             SELECT * FROM c
             QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY n DESC, theme) <= 2
             ORDER BY customer_id, n DESC""",
-            params + ids + [reference_date(store, viewer, filters)],
-        )
-        .df()
+        params + ids + [reference_date(store, viewer, filters)],
+        frames=_with_themes(store),
     )
     named = neg.assign(t=neg["theme"] + " (" + neg["n"].astype(str) + ")")
     top = named.groupby("customer_id")["t"].agg("; ".join)
@@ -257,12 +243,13 @@ def explore(
     base = f"FROM {src} JOIN comment_themes t ON t.comment = f.comment WHERE " + " AND ".join(
         f"({w})" for w in where
     )
-    cur = _cursor_with_themes(store)
-    total = cur.execute(f"SELECT count(*) {base}", params + args).fetchall()[0][0]
-    rows = cur.execute(
+    frames = _with_themes(store)
+    total = store.df(f"SELECT count(*) AS n {base}", params + args, frames=frames)["n"].iloc[0]
+    rows = store.df(
         f"""SELECT f.date, coalesce(c.name, f.customer_id) AS customer, f.nps, f.csat,
             round(t.sentiment, 2) AS sentiment, t.theme_label AS theme, f.comment
         {base} ORDER BY f.date DESC, f.response_id LIMIT {int(limit)}""",
         params + args,
-    ).df()
+        frames=frames,
+    )
     return {"rows": rows, "total": int(total)}

@@ -20,7 +20,7 @@ from pmo_data.formatting import money, number, percent, signed
 from pmo_data.schema import ENTITIES
 from pmo_data.store.access import Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters, scoped
-from pmo_data.store.versions import Store, one
+from pmo_data.store.versions import Store
 
 OPEN = "status IN ('Open', 'In progress')"
 VALID_NPS = "nps IS NOT NULL AND coalesce(nps_scale, '0-10') <> '1-10'"
@@ -87,7 +87,6 @@ class _Ctx:
     def __init__(self, store: Store, viewer: Viewer, filters: Filters, version: int | None,
                  today: date | None = None):  # fmt: skip
         self.store, self.viewer, self.filters, self.version = store, viewer, filters, version
-        self.cur = store.cursor()
         self.today = today or date.today()
         self.ref = self.q("feedback", "max(date)", filtered=False)[0] or self.today
 
@@ -98,7 +97,7 @@ class _Ctx:
     def q(self, entity: str, select: str, params: list | None = None, filtered=True) -> tuple:
         """SELECT `select` over the scoped entity; `params` bind the ?s in `select` first."""
         sql, p = self.sql(entity, filtered)
-        return one(self.cur, f"SELECT {select} FROM ({sql})", (params or []) + p)
+        return self.store.row(f"SELECT {select} FROM ({sql})", (params or []) + p)
 
 
 def _nps(c: _Ctx, label: str = "NPS (12 months)") -> Metric:
@@ -261,8 +260,7 @@ def orphans(store: Store, viewer: Viewer, version: int | None = None) -> pd.Data
         sql, p = scoped(store, name, viewer, NO_FILTERS, version)
         t_sql, t_p = store.entity_sql(target, version)
         key = ENTITIES[target].key
-        n, sample = one(
-            store.cursor(),
+        n, sample = store.row(
             f"SELECT count(*), string_agg(DISTINCT \"{col}\", ', ') FROM ({sql}) "
             f'WHERE "{col}" IS NOT NULL AND "{col}" NOT IN (SELECT "{key}" FROM ({t_sql}) '
             f'WHERE "{key}" IS NOT NULL)',
@@ -367,15 +365,11 @@ def what_changed(
 def actions_due(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """Open actions in view, overdue first then by due date (for project managers)."""
     sql, p = scoped(store, "actions", viewer, filters)
-    return (
-        store.cursor()
-        .execute(
-            f"SELECT action_id, title, project_id, owner, status, due_date, "
-            f"date_diff('day', due_date, ?::DATE) AS days_overdue FROM ({sql}) WHERE {OPEN} "
-            "ORDER BY due_date NULLS LAST LIMIT 50",
-            [date.today()] + p,
-        )
-        .df()
+    return store.df(
+        f"SELECT action_id, title, project_id, owner, status, due_date, "
+        f"date_diff('day', due_date, ?::DATE) AS days_overdue FROM ({sql}) WHERE {OPEN} "
+        "ORDER BY due_date NULLS LAST LIMIT 50",
+        [date.today()] + p,
     )
 
 
@@ -384,14 +378,10 @@ def latest_feedback(
 ) -> pd.DataFrame:
     """The most recent responses in view, with their scores and comment."""
     sql, p = scoped(store, "feedback", viewer, filters)
-    return (
-        store.cursor()
-        .execute(
-            f"SELECT date, project_id, customer_id, nps, csat, comment FROM ({sql}) "
-            "ORDER BY date DESC, response_id LIMIT ?",
-            p + [int(n)],
-        )
-        .df()
+    return store.df(
+        f"SELECT date, project_id, customer_id, nps, csat, comment FROM ({sql}) "
+        "ORDER BY date DESC, response_id LIMIT ?",
+        p + [int(n)],
     )
 
 
@@ -401,10 +391,8 @@ def unheard_key_customers(
     """Strategic customers with no feedback in the COVERAGE_DAYS to the latest response."""
     c_sql, c_p = scoped(store, "customers", viewer, filters)
     f_sql, f_p = scoped(store, "feedback", viewer, NO_FILTERS)
-    return (
-        store.cursor()
-        .execute(
-            f"""WITH f AS (SELECT * FROM ({f_sql})),
+    return store.df(
+        f"""WITH f AS (SELECT * FROM ({f_sql})),
             ref AS (SELECT max(date) AS d FROM f)
             SELECT c.customer_id, c.name AS customer, c.account_lead,
               (SELECT max(date) FROM f WHERE f.customer_id = c.customer_id) AS last_feedback
@@ -412,7 +400,5 @@ def unheard_key_customers(
               SELECT customer_id FROM f, ref WHERE customer_id IS NOT NULL
                 AND date > ref.d - {COVERAGE_DAYS})
             ORDER BY last_feedback NULLS FIRST""",
-            f_p + c_p,
-        )
-        .df()
+        f_p + c_p,
     )

@@ -16,15 +16,11 @@ from pmo_data.store.versions import Store
 def rag_by_portfolio(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """Projects per portfolio and RAG (portfolio, rag, projects, budget)."""
     sql, params = scoped(store, "projects", viewer, filters)
-    return (
-        store.cursor()
-        .execute(
-            f"SELECT coalesce(portfolio, '(none)') AS portfolio, coalesce(rag, 'Unknown') AS rag, "
-            f"count(*) AS projects, coalesce(sum(budget), 0) AS budget FROM ({sql}) "
-            "GROUP BY ALL ORDER BY portfolio",
-            params,
-        )
-        .df()
+    return store.df(
+        f"SELECT coalesce(portfolio, '(none)') AS portfolio, coalesce(rag, 'Unknown') AS rag, "
+        f"count(*) AS projects, coalesce(sum(budget), 0) AS budget FROM ({sql}) "
+        "GROUP BY ALL ORDER BY portfolio",
+        params,
     )
 
 
@@ -33,10 +29,8 @@ def nps_trend(
 ) -> pd.DataFrame:
     """Monthly NPS with n and a 95% interval (normal approximation on the +1/0/-1 scores)."""
     sql, params = scoped(store, "feedback", viewer, filters)
-    return (
-        store.cursor()
-        .execute(
-            f"""WITH s AS (
+    return store.df(
+        f"""WITH s AS (
               SELECT date_trunc('month', date) AS month,
                      CASE WHEN nps >= 9 THEN 1 WHEN nps <= 6 THEN -1 ELSE 0 END AS score
               FROM ({sql})
@@ -45,7 +39,5 @@ def nps_trend(
             SELECT month, count(*) AS n, 100 * avg(score) AS nps,
                    100 * 1.96 * coalesce(stddev_samp(score), 0) / sqrt(count(*)) AS margin
             FROM s GROUP BY month ORDER BY month""",
-            params + params,
-        )
-        .df()
+        params + params,
     )

@@ -12,7 +12,7 @@ import pandas as pd
 
 from pmo_data.store.access import Viewer
 from pmo_data.store.scope import NO_FILTERS, scoped
-from pmo_data.store.versions import Store, one
+from pmo_data.store.versions import Store
 
 TRACKED = ("rag", "stage", "forecast_end_date", "forecast_cost", "percent_complete")
 
@@ -32,7 +32,7 @@ class ProjectDetail:
 
 def _rows(store: Store, entity: str, viewer: Viewer, where: str, params: list, order: str = ""):
     sql, p = scoped(store, entity, viewer, NO_FILTERS)
-    return store.cursor().execute(f"SELECT * FROM ({sql}) WHERE {where} {order}", p + params).df()
+    return store.df(f"SELECT * FROM ({sql}) WHERE {where} {order}", p + params)
 
 
 def detail(store: Store, viewer: Viewer, project_id: str) -> ProjectDetail | None:
@@ -55,8 +55,7 @@ def detail(store: Store, viewer: Viewer, project_id: str) -> ProjectDetail | Non
         "ORDER BY annual_value DESC NULLS LAST",
     )
     f_sql, f_p = scoped(store, "feedback", viewer, NO_FILTERS)
-    nps = one(
-        store.cursor(),
+    nps = store.row(
         f"SELECT avg(CASE WHEN nps >= 9 THEN 100 WHEN nps <= 6 THEN -100 ELSE 0 END), count(nps) "
         f"FROM ({f_sql}) WHERE project_id = ? AND nps IS NOT NULL "
         "AND coalesce(nps_scale, '0-10') <> '1-10'",
@@ -90,11 +89,7 @@ def history(store: Store, viewer: Viewer, project_id: str) -> pd.DataFrame:
             continue
         sql, params = scoped(store, "projects", viewer, NO_FILTERS, version)
         cols = ", ".join(TRACKED)
-        part = (
-            store.cursor()
-            .execute(f"SELECT {cols} FROM ({sql}) WHERE project_id = ?", params + [project_id])
-            .df()
-        )
+        part = store.df(f"SELECT {cols} FROM ({sql}) WHERE project_id = ?", params + [project_id])
         if not part.empty:
             frames.append(part.assign(version=version, imported_at=v["created_at"]))
     if not frames:

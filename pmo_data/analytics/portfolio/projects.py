@@ -34,7 +34,7 @@ def projects(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.
       p.strategic_alignment, p.customer_impact
     FROM ({p_sql}) p LEFT JOIN ({c_sql}) c ON c.customer_id = p.customer_id
     ORDER BY p.project_id"""
-    df = store.cursor().execute(sql, p_p + c_p).df()
+    df = store.df(sql, p_p + c_p)
     if df.empty:
         return df.assign(value_score=pd.Series(dtype=float))
     ranked = scoring.rank(store, viewer, filters)[["project_id", "score"]]
@@ -97,14 +97,10 @@ def rag_over_versions(
         if store.snapshot_of("projects", int(v["version"])) is None:
             continue
         sql, params = scoped(store, "projects", viewer, filters, int(v["version"]))
-        part = (
-            store.cursor()
-            .execute(
-                f"SELECT coalesce(portfolio, '(none)') AS portfolio, "
-                f"coalesce(rag, 'Unknown') AS rag, count(*) AS projects FROM ({sql}) GROUP BY ALL",
-                params,
-            )
-            .df()
+        part = store.df(
+            f"SELECT coalesce(portfolio, '(none)') AS portfolio, "
+            f"coalesce(rag, 'Unknown') AS rag, count(*) AS projects FROM ({sql}) GROUP BY ALL",
+            params,
         )
         frames.append(part.assign(version=int(v["version"]), imported_at=v["created_at"]))
     if not frames:

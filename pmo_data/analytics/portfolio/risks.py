@@ -65,7 +65,7 @@ def _affected(store: Store, viewer: Viewer, filters: Filters, ids: list[str]) ->
     UNION
     SELECT project_id, customer_id FROM ({f_sql})
       WHERE customer_id IS NOT NULL AND list_contains(?, project_id)"""
-    return store.cursor().execute(sql, p_p + [ids] + f_p + [ids]).df()
+    return store.df(sql, p_p + [ids] + f_p + [ids])
 
 
 def risks(

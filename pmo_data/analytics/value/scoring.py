@@ -178,12 +178,8 @@ def customer_evidence(store: Store, viewer: Viewer, filters: Filters = NO_FILTER
       LEFT JOIN ao USING (project_id)
     GROUP BY 1"""
     params = p_p + f_p + [as_of] + c_p + [NEGATIVE_SENTIMENT] + a_p
-    df = store.cursor().execute(sql, params).df()
-    med = (
-        store.cursor()
-        .execute(f"SELECT median(annual_value) FROM ({c_sql}) WHERE annual_value > 0", c_p)
-        .fetchall()[0][0]
-    )
+    df = store.df(sql, params)
+    med = store.row(f"SELECT median(annual_value) FROM ({c_sql}) WHERE annual_value > 0", c_p)[0]
     return evidence_components(df, float(med) if med is not None else np.nan)
 
 
@@ -255,7 +251,7 @@ def inputs(
         AS days_to_deadline
     FROM ({p_sql}) p LEFT JOIN ({c_sql}) c USING (customer_id)
     WHERE {CANDIDATE.replace("stage", "p.stage")} ORDER BY p.project_id"""
-    df = store.cursor().execute(sql, [as_of] + p_p + c_p).df()
+    df = store.df(sql, [as_of] + p_p + c_p)
     ev = customer_evidence(store, viewer, filters).drop(columns=["customers"])
     return df.merge(ev, on="project_id", how="left")
 
