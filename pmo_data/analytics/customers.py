@@ -22,15 +22,23 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from pmo_data.analytics.feedback.scores import VALID_NPS, reference_date
+from pmo_data.analytics.feedback.scores import reference_date
+from pmo_data.measures import (
+    AMBER,
+    CADENCE_DAYS,
+    CSAT_SATISFIED,
+    NPS_POINTS,
+    OPEN_ACTION,
+    OVERDUE_ACTION,
+    RED,
+    VALID_NPS,
+)
 from pmo_data.store.access import Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters, scoped
 from pmo_data.store.versions import Store
 
 WEIGHTS = {"nps": 30, "nps_trend": 10, "csat": 20, "actions": 10, "projects": 20, "contact": 10}
-DEFAULT_CADENCE = 90
-OPEN = "('Open', 'In progress')"
-SCORE = "CASE WHEN nps >= 9 THEN 100.0 WHEN nps <= 6 THEN -100.0 ELSE 0.0 END"
+SCORE = NPS_POINTS.sql
 
 
 def _band(score: float) -> str:
@@ -60,23 +68,23 @@ def signals(
           AS nps_before,
         count(*) FILTER ({VALID_NPS} AND date <= ?::DATE - 182 AND date > ?::DATE - 364)
           AS n_before,
-        avg(CASE WHEN csat >= 4 THEN 1.0 ELSE 0.0 END)
+        avg(CASE WHEN {CSAT_SATISFIED} THEN 1.0 ELSE 0.0 END)
           FILTER (csat IS NOT NULL AND date > ?::DATE - 365) AS csat,
         count(csat) FILTER (date > ?::DATE - 365) AS csat_n
       FROM ({f_sql}) GROUP BY 1),
     ac AS (
-      SELECT customer_id, count(*) FILTER (status IN {OPEN}) AS open_actions,
-        count(*) FILTER (status IN {OPEN} AND due_date < ?::DATE) AS overdue_actions
+      SELECT customer_id, count(*) FILTER ({OPEN_ACTION}) AS open_actions,
+        count(*) FILTER ({OVERDUE_ACTION}) AS overdue_actions
       FROM ({a_sql}) GROUP BY 1),
     pr AS (
       SELECT customer_id, count(*) AS projects,
-        count(*) FILTER (rag = 'Red') AS red, count(*) FILTER (rag = 'Amber') AS amber,
+        count(*) FILTER ({RED}) AS red, count(*) FILTER ({AMBER}) AS amber,
         count(*) FILTER (rag = 'Green') AS green,
         string_agg(name, '; ' ORDER BY name) AS project_names
       FROM ({p_sql}) GROUP BY 1)
     SELECT c.customer_id, c.name AS customer, coalesce(c.segment, '(no segment)') AS segment,
       c.tier, c.account_lead, c.annual_value, c.last_contact_date,
-      coalesce(c.contact_cadence_days, {DEFAULT_CADENCE}) AS cadence_days,
+      {CADENCE_DAYS.on("c")} AS cadence_days,
       date_diff('day', c.last_contact_date, ?::DATE) AS days_since_contact,
       fb.* EXCLUDE (customer_id), coalesce(ac.open_actions, 0) AS open_actions,
       coalesce(ac.overdue_actions, 0) AS overdue_actions,

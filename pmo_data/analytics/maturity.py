@@ -22,7 +22,8 @@ from datetime import date, datetime
 import pandas as pd
 
 from pmo_data.analytics import services
-from pmo_data.analytics.feedback.scores import VALID_NPS, reference_date
+from pmo_data.analytics.feedback.scores import reference_date
+from pmo_data.measures import DEFAULT_CADENCE_DAYS, VALID_NPS, nps_points
 from pmo_data.store.access import Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters, frame, scoped
 from pmo_data.store.versions import Store
@@ -36,7 +37,6 @@ FOLLOW_DAYS = 90  # a completed improvement is followed by feedback within this 
 TOP = 5  # the seeds' "top 5 customers" (by annual value)
 ADVOCATE_NPS = 50  # a key customer whose NPS over the last year is this high is an advocate
 ADVOCATE_N = 5  # ... on at least this many answers
-DEFAULT_CADENCE = 90
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ def rule_key_list(d: EvidenceData) -> Evidence:
 
 
 def _within_cadence(c: pd.DataFrame, as_of: date) -> pd.Series:
-    cadence = c["contact_cadence_days"].fillna(DEFAULT_CADENCE)
+    cadence = c["contact_cadence_days"].fillna(DEFAULT_CADENCE_DAYS)
     days = (pd.Timestamp(as_of) - pd.to_datetime(c["last_contact_date"])).dt.days
     return days.notna() & (days <= cadence)
 
@@ -333,8 +333,8 @@ def rule_advocate(d: EvidenceData) -> Evidence:
                     & d.feedback["customer_id"].isin(key["customer_id"])]  # fmt: skip
     if fb.empty:
         return Evidence(NOT_MET, None, th, "No key customer answered the NPS question last year.")
-    score = fb["nps"].map(lambda x: 100.0 if x >= 9 else -100.0 if x <= 6 else 0.0)
-    per = score.groupby(fb["customer_id"]).agg(["mean", "size"])
+    score = fb["nps"].map(nps_points)
+    per = score.groupby(fb["customer_id"]).agg(["mean", "count"]).rename(columns={"count": "size"})
     per = per[per["size"] >= ADVOCATE_N].join(key.set_index("customer_id")["name"])
     fans = per[per["mean"] >= ADVOCATE_NPS].sort_values("mean", ascending=False)
     best = per["mean"].max() if len(per) else float("nan")

@@ -23,11 +23,11 @@ import pandas as pd
 from pmo_data.analytics.feedback import themes
 from pmo_data.analytics.feedback.scores import (
     AGGREGATES,
-    SMALL_N,
     mean_interval,
     reference_date,
     with_intervals,
 )
+from pmo_data.measures import ACTIVE_PROJECT, OPEN_ACTION, SMALL_N
 from pmo_data.store.access import EVERYONE, Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters, frame, scoped
 from pmo_data.store.versions import Store
@@ -66,11 +66,11 @@ def usage(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.Dat
     a_sql, a_p = scoped(store, "actions", viewer, filters)
     sql = f"""
     WITH p AS (SELECT service_id, count(*) AS projects,
-                 count(*) FILTER (coalesce(stage, '') <> 'Closed') AS open_projects
+                 count(*) FILTER ({ACTIVE_PROJECT}) AS open_projects
                FROM ({p_sql}) GROUP BY 1),
       f AS (SELECT service_id, count(*) AS responses FROM ({f_sql}) GROUP BY 1),
       a AS (SELECT service_id, count(*) AS actions,
-              count(*) FILTER (status IN ('Open', 'In progress')) AS open_actions
+              count(*) FILTER ({OPEN_ACTION}) AS open_actions
             FROM ({a_sql}) GROUP BY 1),
       c AS (SELECT service_id, count(DISTINCT customer_id) AS customers FROM (
               SELECT service_id, customer_id FROM ({p_sql})

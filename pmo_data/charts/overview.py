@@ -35,7 +35,7 @@ def nps_trend(df: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     fig.add_scatter(
         x=pd.concat([x, x[::-1]]),
-        y=pd.concat([df["nps"] + df["margin"], (df["nps"] - df["margin"])[::-1]]),
+        y=pd.concat([df["nps_hi"], df["nps_lo"][::-1]]),
         fill="toself",
         fillcolor="rgba(31,111,235,0.12)",
         line=dict(width=0),

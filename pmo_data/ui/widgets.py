@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from pmo_data.measures import SMALL_N
 from pmo_data.ui.context import get_store, is_demo
 
 
@@ -126,7 +127,7 @@ def require_data(*entities: str) -> None:
         st.stop()
 
 
-def small_sample_note(n: int, threshold: int = 30) -> None:
+def small_sample_note(n: int, threshold: int = SMALL_N) -> None:
     if 0 < n < threshold:
         st.warning(
             f"Only {n} responses in this view: treat the rates as indicative.",

@@ -16,15 +16,26 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from pmo_data.analytics.feedback.scores import SMALL_N, VALID_NPS, Z, reference_date
+from pmo_data.analytics.feedback.scores import reference_date
+from pmo_data.measures import (
+    CSAT_SATISFIED,
+    DETRACTOR,
+    DONE_ACTION,
+    NPS_POINTS,
+    OPEN_ACTION,
+    OPEN_STATUSES,
+    SMALL_N,
+    VALID_NPS,
+    Z,
+)
 from pmo_data.store.access import Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters, scoped
 from pmo_data.store.versions import Store
 
-OPEN = "('Open', 'In progress')"
+STATUS_ORDER = "[" + ", ".join(f"'{s}'" for s in (*OPEN_STATUSES, "Done", "Cancelled")) + "]"
 METRICS = {
-    "nps": ("CASE WHEN nps >= 9 THEN 100.0 WHEN nps <= 6 THEN -100.0 ELSE 0.0 END", VALID_NPS),
-    "csat": ("CASE WHEN csat >= 4 THEN 100.0 ELSE 0.0 END", "csat IS NOT NULL"),
+    "nps": (NPS_POINTS.sql, VALID_NPS.sql),
+    "csat": (f"CASE WHEN {CSAT_SATISFIED} THEN 100.0 ELSE 0.0 END", "csat IS NOT NULL"),
 }
 
 
@@ -49,7 +60,7 @@ def actions(
             nullif(trim(regexp_replace(regexp_replace(coalesce(a.source, ''), 'R-\\d+[,;]?', '',
               'g'), '[()]', '', 'g')), '') AS theme,
             a.raised_date, a.due_date, a.closed_date,
-            CASE WHEN a.status IN {OPEN} AND a.due_date < ?::DATE
+            CASE WHEN {OPEN_ACTION.on("a")} AND a.due_date < ?::DATE
                  THEN date_diff('day', a.due_date, ?::DATE) END AS days_overdue,
             date_diff('day', a.raised_date, a.closed_date) AS days_to_close
         FROM ({a_sql}) a LEFT JOIN (SELECT customer_id, name FROM ({c_sql})) c
@@ -65,9 +76,9 @@ def status_board(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) ->
     return _rows(
         store,
         f"""SELECT coalesce(status, '(none)') AS status, count(*) AS actions,
-            count(*) FILTER (status IN {OPEN} AND due_date < current_date) AS overdue
+            count(*) FILTER ({OPEN_ACTION} AND due_date < current_date) AS overdue
         FROM ({a_sql}) GROUP BY 1
-        ORDER BY list_position(['Open', 'In progress', 'Done', 'Cancelled'], any_value(status))
+        ORDER BY list_position({STATUS_ORDER}, any_value(status))
             NULLS LAST""",
         a_p,
     )
@@ -79,7 +90,7 @@ def time_to_close(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -
     days = _rows(
         store,
         f"SELECT date_diff('day', raised_date, closed_date) AS days FROM ({a_sql}) "
-        "WHERE status = 'Done' AND closed_date IS NOT NULL AND raised_date IS NOT NULL",
+        f"WHERE {DONE_ACTION} AND closed_date IS NOT NULL AND raised_date IS NOT NULL",
         a_p,
     )
     d = days["days"]
@@ -107,7 +118,7 @@ def unanswered_detractors(
     ctes = f"""WITH a AS ({a_sql}),
       named AS (SELECT DISTINCT unnest(regexp_extract_all(coalesce(source, ''), 'R-\\d+')) AS rid
                 FROM a),
-      d AS (SELECT * FROM ({f_sql}) f WHERE {VALID_NPS} AND nps <= 6
+      d AS (SELECT * FROM ({f_sql}) f WHERE {VALID_NPS} AND {DETRACTOR}
               AND customer_id IS NOT NULL
               AND response_id NOT IN (SELECT rid FROM named WHERE rid IS NOT NULL)
               AND NOT EXISTS (SELECT 1 FROM a WHERE a.customer_id = f.customer_id
@@ -141,7 +152,7 @@ def _events(store, viewer, filters, kind: str, ref) -> tuple[str, list]:
     a_sql, a_p = scoped(store, "actions", viewer, filters)
     return (
         f"SELECT action_id AS event_id, title, customer_id, closed_date AS t FROM ({a_sql}) "
-        "WHERE status = 'Done' AND closed_date IS NOT NULL AND customer_id IS NOT NULL",
+        f"WHERE {DONE_ACTION} AND closed_date IS NOT NULL AND customer_id IS NOT NULL",
         a_p,
     )
 

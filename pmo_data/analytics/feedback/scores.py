@@ -20,25 +20,32 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from pmo_data.measures import (
+    CSAT_SATISFIED,
+    DETRACTOR,
+    NPS_POINTS,
+    PROMOTER,
+    SMALL_N,
+    VALID_NPS,
+    nps_interval,
+    wilson,
+)
 from pmo_data.store.access import Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters, scoped
 from pmo_data.store.versions import Store
 
-Z = 1.959963984540054
-SMALL_N = 30
-VALID_NPS = "nps IS NOT NULL AND coalesce(nps_scale, '0-10') <> '1-10'"
 PERIODS = {"month": "month", "quarter": "quarter"}
 
 # The aggregate columns every summary, trend and breakdown shares (one definition).
 AGGREGATES = f"""
     count(*) AS responses,
     count(*) FILTER ({VALID_NPS}) AS nps_n,
-    count(*) FILTER ({VALID_NPS} AND nps >= 9) AS promoters,
-    count(*) FILTER ({VALID_NPS} AND nps <= 6) AS detractors,
+    count(*) FILTER ({VALID_NPS} AND {PROMOTER}) AS promoters,
+    count(*) FILTER ({VALID_NPS} AND {DETRACTOR}) AS detractors,
     count(nps) FILTER (nps_scale = '1-10') AS nps_excluded,
     avg(nps) FILTER (nps_scale = '1-10') AS nps_1_10_mean,
     count(csat) AS csat_n,
-    count(*) FILTER (csat >= 4) AS csat_k,
+    count(*) FILTER ({CSAT_SATISFIED}) AS csat_k,
     avg(csat) AS csat_mean,
     count(effort_score) AS effort_n,
     avg(effort_score) AS effort_mean,
@@ -52,27 +59,6 @@ DIMENSIONS = {
     "project": "coalesce(p.name, f.project_id, '(no project)')",
     "respondent_role": "coalesce(f.respondent_role, '(no role)')",
 }
-
-
-def nps_interval(promoters: int, detractors: int, n: int) -> tuple[float, float, float]:
-    """(NPS, low, high) on -100..100; NaNs when n is 0."""
-    if not n:
-        return (math.nan, math.nan, math.nan)
-    p, d = promoters / n, detractors / n
-    score = p - d
-    se = math.sqrt(max(p + d - score * score, 0.0) / n)
-    return (100 * score, max(-100.0, 100 * (score - Z * se)), min(100.0, 100 * (score + Z * se)))
-
-
-def wilson(k: int, n: int) -> tuple[float, float, float]:
-    """(share, low, high) of k successes in n, Wilson 95% interval; NaNs when n is 0."""
-    if not n:
-        return (math.nan, math.nan, math.nan)
-    p = k / n
-    denom = 1 + Z * Z / n
-    centre = (p + Z * Z / (2 * n)) / denom
-    half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / denom
-    return (p, max(0.0, centre - half), min(1.0, centre + half))
 
 
 def mean_interval(mean: float, sd: float, n: int) -> tuple[float, float]:
@@ -202,14 +188,14 @@ def falling_customers(
                 "small",
             ]  # fmt: skip
         )
-    score = "CASE WHEN f.nps >= 9 THEN 100.0 WHEN f.nps <= 6 THEN -100.0 ELSE 0.0 END"
+    score = NPS_POINTS.on("f")
     df = store.df(
         f"""SELECT f.customer_id, any_value(coalesce(c.name, f.customer_id)) AS customer,
                 avg({score}) FILTER (f.date <= ?::DATE - {int(days)}) AS nps_before,
                 count(*) FILTER (f.date <= ?::DATE - {int(days)}) AS n_before,
                 avg({score}) FILTER (f.date > ?::DATE - {int(days)}) AS nps_recent,
                 count(*) FILTER (f.date > ?::DATE - {int(days)}) AS n_recent,
-                min(f.date) FILTER (f.date > ?::DATE - {int(days)} AND f.nps <= 6) AS first_low
+                min(f.date) FILTER (f.date > ?::DATE - {int(days)} AND {DETRACTOR.on("f")}) AS first_low
             FROM {src}
             WHERE {VALID_NPS} AND f.customer_id IS NOT NULL
               AND f.date > ?::DATE - {2 * int(days)} AND f.date <= ?::DATE

@@ -18,15 +18,9 @@ import weakref
 import numpy as np
 import pandas as pd
 
-from pmo_data.analytics.feedback.scores import (
-    SMALL_N,
-    VALID_NPS,
-    Z,
-    _joined,
-    falling_customers,
-    reference_date,
-)
+from pmo_data.analytics.feedback.scores import _joined, falling_customers, reference_date
 from pmo_data.ingest import sentiment as vader
+from pmo_data.measures import DETRACTOR, NPS_POINTS, SMALL_N, VALID_NPS, Z
 from pmo_data.store.access import EVERYONE, Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters, scoped
 from pmo_data.store.versions import Store
@@ -121,7 +115,7 @@ def drivers(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.D
     Among responses that have a comment and a 0-10 NPS answer; NPS as the mean of +100/0/-100.
     """
     src, params = _joined(store, viewer, filters)
-    score = "CASE WHEN f.nps >= 9 THEN 100.0 WHEN f.nps <= 6 THEN -100.0 ELSE 0.0 END"
+    score = NPS_POINTS.on("f")
     df = store.df(
         f"""SELECT t.theme_label AS theme, count(*) AS comments,
                 avg(t.sentiment) AS sentiment,
@@ -188,7 +182,7 @@ def who_is_unhappy(
     neg = store.df(
         f"""WITH c AS (SELECT f.customer_id, t.theme_label AS theme, count(*) AS n
                 FROM {src} JOIN comment_themes t ON t.comment = f.comment
-                WHERE f.customer_id IN ({marks}) AND t.theme >= 0 AND (t.sentiment < {NEGATIVE} OR f.nps <= 6)
+                WHERE f.customer_id IN ({marks}) AND t.theme >= 0 AND (t.sentiment < {NEGATIVE} OR {DETRACTOR.on("f")})
                   AND f.date > ?::DATE - {int(days)}
                 GROUP BY 1, 2)
             SELECT * FROM c

@@ -17,14 +17,22 @@ from datetime import date
 import pandas as pd
 
 from pmo_data.formatting import money, number, percent, signed
+from pmo_data.measures import (
+    AMBER,
+    CONTACT_OVERDUE,
+    CSAT_SATISFIED,
+    NPS_POINTS,
+    OPEN_ACTION,
+    RED,
+    SLIP_DAYS,
+    SLIPPING,
+    VALID_NPS,
+)
 from pmo_data.schema import ENTITIES
 from pmo_data.store.access import Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters, scoped
 from pmo_data.store.versions import Store
 
-OPEN = "status IN ('Open', 'In progress')"
-VALID_NPS = "nps IS NOT NULL AND coalesce(nps_scale, '0-10') <> '1-10'"
-NPS_SCORE = "CASE WHEN nps >= 9 THEN 100 WHEN nps <= 6 THEN -100 ELSE 0 END"
 DUE_SOON_DAYS = 14
 COVERAGE_DAYS = 90
 ALIGNED = 4  # strategic_alignment at or above this counts as aligned to strategy
@@ -104,7 +112,7 @@ def _nps(c: _Ctx, label: str = "NPS (12 months)") -> Metric:
     n, nps = c.q(
         "feedback",
         f"count(*) FILTER ({VALID_NPS} AND date > ?::DATE - 365), "
-        f"avg({NPS_SCORE}) FILTER ({VALID_NPS} AND date > ?::DATE - 365)",
+        f"avg({NPS_POINTS}) FILTER ({VALID_NPS} AND date > ?::DATE - 365)",
         [c.ref, c.ref],
     )
     return Metric("nps", label, nps, "nps", f"n = {n:,} responses in the 12 months to {c.ref}")
@@ -113,11 +121,9 @@ def _nps(c: _Ctx, label: str = "NPS (12 months)") -> Metric:
 def _projects(c: _Ctx) -> tuple:
     return c.q(
         "projects",
-        "count(*), count(*) FILTER (rag = 'Red'), count(*) FILTER (rag = 'Amber'), "
+        f"count(*), count(*) FILTER ({RED}), count(*) FILTER ({AMBER}), "
         "coalesce(sum(budget), 0), coalesce(sum(coalesce(forecast_cost, budget)), 0), "
-        "count(*) FILTER (forecast_end_date > end_date AND coalesce(stage, '') <> 'Closed'), "
-        "median(date_diff('day', end_date, forecast_end_date)) FILTER "
-        "(forecast_end_date > end_date AND coalesce(stage, '') <> 'Closed'), "
+        f"count(*) FILTER ({SLIPPING}), median({SLIP_DAYS}) FILTER ({SLIPPING}), "
         "coalesce(sum(planned_benefit), 0), coalesce(sum(realised_benefit), 0)",
     )
 
@@ -182,9 +188,9 @@ def project_manager(c: _Ctx, currency: str) -> list[Metric]:
     n, red, amber, budget, forecast, late, slip, planned, realised = _projects(c)
     open_, due, overdue = c.q(
         "actions",
-        f"count(*) FILTER ({OPEN}), "
-        f"count(*) FILTER ({OPEN} AND due_date BETWEEN ?::DATE AND ?::DATE + {DUE_SOON_DAYS}), "
-        f"count(*) FILTER ({OPEN} AND due_date < ?::DATE)",
+        f"count(*) FILTER ({OPEN_ACTION}), "
+        f"count(*) FILTER ({OPEN_ACTION} AND due_date BETWEEN ?::DATE AND ?::DATE + {DUE_SOON_DAYS}), "
+        f"count(*) FILTER ({OPEN_ACTION} AND due_date < ?::DATE)",
         [c.today, c.today, c.today],
     )
     return [
@@ -203,13 +209,12 @@ def project_manager(c: _Ctx, currency: str) -> list[Metric]:
 def account_lead(c: _Ctx, currency: str) -> list[Metric]:
     n, value, late_contact = c.q(
         "customers",
-        "count(*), coalesce(sum(annual_value), 0), count(*) FILTER "
-        "(date_diff('day', last_contact_date, ?::DATE) > coalesce(contact_cadence_days, 90))",
+        f"count(*), coalesce(sum(annual_value), 0), count(*) FILTER ({CONTACT_OVERDUE})",
         [c.today],
     )
     open_, overdue = c.q(
         "actions",
-        f"count(*) FILTER ({OPEN}), count(*) FILTER ({OPEN} AND due_date < ?::DATE)",
+        f"count(*) FILTER ({OPEN_ACTION}), count(*) FILTER ({OPEN_ACTION} AND due_date < ?::DATE)",
         [c.today],
     )
     return [
@@ -234,8 +239,8 @@ def service_owner(c: _Ctx, currency: str) -> list[Metric]:
     )
     csat_n, csat = c.q(
         "feedback",
-        "count(csat) FILTER (date > ?::DATE - 365), avg(CASE WHEN csat >= 4 THEN 1.0 ELSE 0.0 "
-        "END) FILTER (csat IS NOT NULL AND date > ?::DATE - 365)",
+        f"count(csat) FILTER (date > ?::DATE - 365), avg(CASE WHEN {CSAT_SATISFIED} THEN 1.0 "
+        "ELSE 0.0 END) FILTER (csat IS NOT NULL AND date > ?::DATE - 365)",
         [c.ref, c.ref],
     )
     return [
@@ -367,7 +372,7 @@ def actions_due(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> 
     sql, p = scoped(store, "actions", viewer, filters)
     return store.df(
         f"SELECT action_id, title, project_id, owner, status, due_date, "
-        f"date_diff('day', due_date, ?::DATE) AS days_overdue FROM ({sql}) WHERE {OPEN} "
+        f"date_diff('day', due_date, ?::DATE) AS days_overdue FROM ({sql}) WHERE {OPEN_ACTION} "
         "ORDER BY due_date NULLS LAST LIMIT 50",
         [date.today()] + p,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pmo_data.measures import DETRACTOR, PROMOTER, VALID_NPS, nps_interval
 from pmo_data.store.access import Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters, scoped
 from pmo_data.store.versions import Store
@@ -27,17 +28,23 @@ def rag_by_portfolio(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS
 def nps_trend(
     store: Store, viewer: Viewer, filters: Filters = NO_FILTERS, months: int = 24
 ) -> pd.DataFrame:
-    """Monthly NPS with n and a 95% interval (normal approximation on the +1/0/-1 scores)."""
+    """Monthly NPS with n and the same 95% interval as the Feedback page (`nps_interval`)."""
     sql, params = scoped(store, "feedback", viewer, filters)
-    return store.df(
-        f"""WITH s AS (
-              SELECT date_trunc('month', date) AS month,
-                     CASE WHEN nps >= 9 THEN 1 WHEN nps <= 6 THEN -1 ELSE 0 END AS score
-              FROM ({sql})
-              WHERE nps IS NOT NULL AND coalesce(nps_scale, '0-10') <> '1-10'
-                AND date >= (SELECT max(date) FROM ({sql})) - INTERVAL {int(months)} MONTH)
-            SELECT month, count(*) AS n, 100 * avg(score) AS nps,
-                   100 * 1.96 * coalesce(stddev_samp(score), 0) / sqrt(count(*)) AS margin
-            FROM s GROUP BY month ORDER BY month""",
+    df = store.df(
+        f"""SELECT date_trunc('month', date) AS month, count(*) AS n,
+                   count(*) FILTER ({PROMOTER}) AS promoters,
+                   count(*) FILTER ({DETRACTOR}) AS detractors
+            FROM ({sql})
+            WHERE {VALID_NPS}
+              AND date >= (SELECT max(date) FROM ({sql})) - INTERVAL {int(months)} MONTH
+            GROUP BY month ORDER BY month""",
         params + params,
     )
+    scores = [
+        nps_interval(int(p), int(d), int(n))
+        for p, d, n in zip(df["promoters"], df["detractors"], df["n"], strict=True)
+    ]
+    df["nps"] = [s[0] for s in scores]
+    df["nps_lo"] = [s[1] for s in scores]
+    df["nps_hi"] = [s[2] for s in scores]
+    return df[["month", "n", "nps", "nps_lo", "nps_hi"]]

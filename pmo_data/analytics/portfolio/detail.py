@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pmo_data.measures import NPS_POINTS, VALID_NPS
 from pmo_data.store.access import Viewer
 from pmo_data.store.scope import NO_FILTERS, scoped
 from pmo_data.store.versions import Store
@@ -56,9 +57,7 @@ def detail(store: Store, viewer: Viewer, project_id: str) -> ProjectDetail | Non
     )
     f_sql, f_p = scoped(store, "feedback", viewer, NO_FILTERS)
     nps = store.row(
-        f"SELECT avg(CASE WHEN nps >= 9 THEN 100 WHEN nps <= 6 THEN -100 ELSE 0 END), count(nps) "
-        f"FROM ({f_sql}) WHERE project_id = ? AND nps IS NOT NULL "
-        "AND coalesce(nps_scale, '0-10') <> '1-10'",
+        f"SELECT avg({NPS_POINTS}), count(*) FROM ({f_sql}) WHERE project_id = ? AND {VALID_NPS}",
         f_p + [project_id],
     )
     actions = _rows(

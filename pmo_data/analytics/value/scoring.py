@@ -23,7 +23,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from pmo_data.analytics.feedback.scores import VALID_NPS, reference_date
+from pmo_data.analytics.feedback.scores import reference_date
+from pmo_data.measures import CSAT_SATISFIED, DETRACTOR, OPEN_ACTION, PROMOTER, SMALL_N, VALID_NPS
 from pmo_data.store.access import Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters, scoped
 from pmo_data.store.versions import Store
@@ -55,7 +56,6 @@ EVIDENCE_WEIGHTS = {
 TIER_SCORE = {"Strategic": 1.0, "Key": 2 / 3, "Standard": 1 / 3}
 ACTIONS_HALF = 3  # open actions at which the actions component reaches 0.5
 NEGATIVE_SENTIMENT = -0.05  # VADER's usual cut-off
-SMALL_N = 30
 
 
 # -- pure, vectorised scales -------------------------------------------------------------------
@@ -150,14 +150,14 @@ def customer_evidence(store: Store, viewer: Viewer, filters: Filters = NO_FILTER
     c AS (SELECT customer_id, name, tier, annual_value FROM ({c_sql})),
     fc AS (
       SELECT customer_id, count(*) FILTER ({VALID_NPS}) AS nps_n,
-        count(*) FILTER ({VALID_NPS} AND nps >= 9) AS promoters,
-        count(*) FILTER ({VALID_NPS} AND nps <= 6) AS detractors,
-        count(csat) AS csat_n, count(*) FILTER (csat >= 4) AS csat_k,
+        count(*) FILTER ({VALID_NPS} AND {PROMOTER}) AS promoters,
+        count(*) FILTER ({VALID_NPS} AND {DETRACTOR}) AS detractors,
+        count(csat) AS csat_n, count(*) FILTER ({CSAT_SATISFIED}) AS csat_k,
         count(*) FILTER (trim(coalesce(comment, '')) <> '') AS comments,
         count(*) FILTER (trim(coalesce(comment, '')) <> '' AND sentiment <= ?) AS complaints
       FROM fb GROUP BY 1),
     oa AS (SELECT action_id, project_id, customer_id FROM ({a_sql})
-           WHERE status IN ('Open', 'In progress')),
+           WHERE {OPEN_ACTION}),
     ao AS (
       SELECT project_id, count(DISTINCT action_id) AS open_actions FROM (
         SELECT l.project_id, oa.action_id FROM link l JOIN oa USING (customer_id)

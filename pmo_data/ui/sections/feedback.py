@@ -14,6 +14,7 @@ from pmo_data.analytics.feedback import scores as feedback
 from pmo_data.charts import customers as cchart
 from pmo_data.charts import feedback as fchart
 from pmo_data.formatting import money, number, percent
+from pmo_data.measures import SMALL_N
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.widgets import Kpi, chart, kpi_row, small_sample_note
 
@@ -76,7 +77,7 @@ def feedback_trend(viewer, filters) -> None:
     df = run(feedback.trend, viewer, filters, period)
     chart(fchart.trend(df, metric, period),
           f"{metric.upper()} per {period} with its 95% interval (shaded); grey points have "
-          "fewer than 30 answers. Hover for n.", key="fb_trend")  # fmt: skip
+          f"fewer than {SMALL_N} answers. Hover for n.", key="fb_trend")  # fmt: skip
 
 
 def feedback_breakdown(viewer, filters) -> None:
@@ -86,7 +87,7 @@ def feedback_breakdown(viewer, filters) -> None:
     df = run(feedback.breakdown, viewer, filters, by)
     chart(fchart.breakdown(df, metric, by),
           f"{metric.upper()} per {BY[by].lower()} for the 15 with most responses; bars show the "
-          "95% interval, grey bars have fewer than 30 answers.", key="fb_breakdown")  # fmt: skip
+          f"95% interval, grey bars have fewer than {SMALL_N} answers.", key="fb_breakdown")  # fmt: skip
     with st.expander(f"All {len(df):,} rows as a table"):
         st.dataframe(
             df[
@@ -111,7 +112,7 @@ def feedback_breakdown(viewer, filters) -> None:
                 "nps_hi": NUM("NPS high", format="%.0f"),
                 "csat": NUM("CSAT", format="percent"),
                 "effort_mean": NUM("Effort", format="%.2f"),
-                "small": "n < 30",
+                "small": f"n < {SMALL_N}",
             },  # fmt: skip
         )
 
@@ -241,7 +242,7 @@ def did_it_work(viewer, filters) -> None:
         "Difference in differences: change for the affected customer minus the change for all "
         "other customers over the same dates. Caveats: not an experiment; actions are raised "
         "after bad scores, so part of any rise is regression to the mean; pooled intervals "
-        "reuse control answers and are too narrow. Fewer than 30 answers in any group: no verdict."
+        f"reuse control answers and are too narrow. Fewer than {SMALL_N} answers in any group: no verdict."
     )
     labels = (df["event_id"] + " · " + df["title"].fillna("")).tolist()
     pick = st.selectbox(

@@ -14,6 +14,7 @@ import streamlit as st
 from pmo_data.analytics.value import scoring, selection
 from pmo_data.charts import prioritisation as pchart
 from pmo_data.formatting import money, number, percent
+from pmo_data.measures import SMALL_N
 from pmo_data.store.access import GROUPS
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
@@ -111,7 +112,7 @@ def headline(ranked, rob, top_k: int) -> None:
             help="Projects whose P(in top K) is between 10% and 90%: the weights decide."),
         Kpi("Neutral inputs", f"{imputed:,}/{n:,}",
             help=f"A missing input takes {scoring.NEUTRAL} and is listed in 'Missing'. "
-            f"{thin:,} projects have customer evidence from fewer than 30 NPS answers."),
+            f"{thin:,} projects have customer evidence from fewer than {SMALL_N} NPS answers."),
     ])  # fmt: skip
 
 

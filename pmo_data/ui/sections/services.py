@@ -11,6 +11,7 @@ import streamlit as st
 from pmo_data.analytics import services
 from pmo_data.charts import services as schart
 from pmo_data.formatting import SYMBOLS, money, number, percent
+from pmo_data.measures import SMALL_N
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
@@ -131,7 +132,7 @@ def satisfaction(viewer, filters) -> None:
             "nps_hi": NUM("NPS high", format="%.0f"), "nps_n": "NPS n",
         },
     )  # fmt: skip
-    st.caption("n beside every rate; fewer than 30 ratings: read as indicative.")
+    st.caption(f"n beside every rate; fewer than {SMALL_N} ratings: read as indicative.")
 
 
 def value(viewer, filters, currency: str) -> None:
