@@ -98,7 +98,29 @@ def main() -> None:
 
     # per-unique cost on many distinct comments (synthetic, so every comment differs)
     rng = np.random.default_rng(0)
-    words = np.array(["invoice", "billing", "late", "report", "status", "clear", "training", "course", "slow", "team", "helpful", "poor", "great", "communication", "delay", "value", "cost", "support", "dashboard"])  # fmt: skip
+    words = np.array(
+        [
+            "invoice",
+            "billing",
+            "late",
+            "report",
+            "status",
+            "clear",
+            "training",
+            "course",
+            "slow",
+            "team",
+            "helpful",
+            "poor",
+            "great",
+            "communication",
+            "delay",
+            "value",
+            "cost",
+            "support",
+            "dashboard",
+        ]
+    )
     uniq = pd.Series([" ".join(rng.choice(words, 8)) + f" {i}" for i in range(UNIQUE)])
     t_v, _ = timed(lambda: sentiment.score(uniq))
     t_t, _ = timed(lambda: themes.fit_themes(uniq))

@@ -73,8 +73,13 @@ def naive_robustness(matrix: np.ndarray, weights, top_k: int) -> pd.DataFrame:
         s = (frame * draws[:, j]).sum(axis=1)
         ranks.append(s.rank(ascending=False, method="first"))
     r = pd.concat(ranks, axis=1)
-    return pd.DataFrame({"p_top_k": (r <= top_k).mean(axis=1),
-                         "rank_p10": r.quantile(0.1, axis=1), "rank_p90": r.quantile(0.9, axis=1)})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "p_top_k": (r <= top_k).mean(axis=1),
+            "rank_p10": r.quantile(0.1, axis=1),
+            "rank_p90": r.quantile(0.9, axis=1),
+        }
+    )
 
 
 def main() -> None:
@@ -93,16 +98,32 @@ def main() -> None:
     tot = res["totals"]
     rows = [
         ("score_frame (criteria, score, contributions, ranks)", f"{N:,} projects", t_score, ""),
-        (f"robustness_table ({DRAWS:,} Dirichlet draws, top {TOP_K})", f"{N:,} x {DRAWS:,}",
-         t_rob, f"{t_base / t_rob:.0f}x faster than the pandas loop"),
-        ("select: exact 0/1 knapsack (milp), budget 30% of cost", f"{N:,} projects", t_sel,
-         f"{tot['selected']:,} chosen; value {tot['value']:,.1f} vs greedy "
-         f"{tot['greedy_value']:,.1f}"),
-        ("select with a PMO capacity limit too", f"{N:,} projects", t_cap,
-         f"{res_cap['totals']['selected']:,} chosen"),
-        ("baseline: Python loop, pandas score + rank per draw", f"{N:,} x {DRAWS:,}", t_base,
-         f"max P(top K) difference {agree:.3f}"),
-    ]  # fmt: skip
+        (
+            f"robustness_table ({DRAWS:,} Dirichlet draws, top {TOP_K})",
+            f"{N:,} x {DRAWS:,}",
+            t_rob,
+            f"{t_base / t_rob:.0f}x faster than the pandas loop",
+        ),
+        (
+            "select: exact 0/1 knapsack (milp), budget 30% of cost",
+            f"{N:,} projects",
+            t_sel,
+            f"{tot['selected']:,} chosen; value {tot['value']:,.1f} vs greedy "
+            f"{tot['greedy_value']:,.1f}",
+        ),
+        (
+            "select with a PMO capacity limit too",
+            f"{N:,} projects",
+            t_cap,
+            f"{res_cap['totals']['selected']:,} chosen",
+        ),
+        (
+            "baseline: Python loop, pandas score + rank per draw",
+            f"{N:,} x {DRAWS:,}",
+            t_base,
+            f"max P(top K) difference {agree:.3f}",
+        ),
+    ]
     lines = [
         "# Scoring and selection benchmark",
         "",

@@ -14,9 +14,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def app(
-    monkeypatch, db: str, group: str = "executive", person: str | None = None,
-    no_demo: bool = False, **params: str,
-) -> AppTest:  # fmt: skip
+    monkeypatch,
+    db: str,
+    group: str = "executive",
+    person: str | None = None,
+    no_demo: bool = False,
+    **params: str,
+) -> AppTest:
     """The app (not yet run) on the store at `db`, viewed by `group` (and `person`)."""
     monkeypatch.setenv("PMO_DB", db)
     if no_demo:

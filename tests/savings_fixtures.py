@@ -49,18 +49,44 @@ def services() -> pd.DataFrame:
     )
 
 
-def line(sid, likely, *, low=None, high=None, realised=None, pool=None, start="2025-01-01",
-         end="2025-12-31", project=None, service=None, category="Operational efficiency"):  # fmt: skip
+def line(
+    sid,
+    likely,
+    *,
+    low=None,
+    high=None,
+    realised=None,
+    pool=None,
+    start="2025-01-01",
+    end="2025-12-31",
+    project=None,
+    service=None,
+    category="Operational efficiency",
+):
     return {
-        "saving_id": sid, "category": category, "project_id": project, "service_id": service,
-        "description": f"line {sid}", "owner": "Olly", "low": low, "likely": likely,
-        "high": high, "realised": realised, "cost_pool": pool, "source": "Time study",
-        "period_start": T(start) if start else None, "period_end": T(end) if end else None,
-    }  # fmt: skip
+        "saving_id": sid,
+        "category": category,
+        "project_id": project,
+        "service_id": service,
+        "description": f"line {sid}",
+        "owner": "Olly",
+        "low": low,
+        "likely": likely,
+        "high": high,
+        "realised": realised,
+        "cost_pool": pool,
+        "source": "Time study",
+        "period_start": T(start) if start else None,
+        "period_end": T(end) if end else None,
+    }
 
 
 def load(store, lines: list[dict], **extra) -> None:
-    frames = {"projects": projects(), "customers": customers(), "services": services(),
-              "savings": pd.DataFrame(lines or {"saving_id": pd.Series([], dtype="string")})}  # fmt: skip
+    frames = {
+        "projects": projects(),
+        "customers": customers(),
+        "services": services(),
+        "savings": pd.DataFrame(lines or {"saving_id": pd.Series([], dtype="string")}),
+    }
     frames.update(extra)
     store.write_version(frames, action="import", user="test")

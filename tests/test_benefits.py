@@ -42,11 +42,14 @@ def test_by_portfolio_and_customer(store):
 
 
 def test_value_by_stakeholder_counts_savings_once(store):
-    load(store, [
-        line("SV-1", 10_000, realised=4_000, pool="X", project="P-1"),
-        line("SV-2", 5_000, realised=2_000, pool="X", project="P-1"),  # double count: held back
-        line("SV-3", 7_000, realised=1_000, pool="Y", project="P-3", service="S-3"),
-    ])  # fmt: skip
+    load(
+        store,
+        [
+            line("SV-1", 10_000, realised=4_000, pool="X", project="P-1"),
+            line("SV-2", 5_000, realised=2_000, pool="X", project="P-1"),  # double count: held back
+            line("SV-3", 7_000, realised=1_000, pool="Y", project="P-3", service="S-3"),
+        ],
+    )
     v = benefits.value_by_stakeholder(store, EXEC).set_index(["group", "who"])
     ann = v.loc[("Sponsors", "Ann")]
     assert ann["projects"] == 2 and ann["realised_benefit"] == 50_000

@@ -170,8 +170,18 @@ def test_scores_agree_with_each_other(full):
 def test_comments_speak_of_themes_and_vary(full):
     text = full["feedback"]["comment"].dropna().str.lower()
     assert text.nunique() > 2_000
-    for word in ("communication", "report", "delay", "respon", "value", "templates",
-                 "training", "resourc", "stakeholder", "dashboard"):  # fmt: skip
+    for word in (
+        "communication",
+        "report",
+        "delay",
+        "respon",
+        "value",
+        "templates",
+        "training",
+        "resourc",
+        "stakeholder",
+        "dashboard",
+    ):
         assert text.str.contains(word).mean() > 0.02, word
     f = full["feedback"].set_index("response_id")
     a = full["actions"]

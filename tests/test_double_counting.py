@@ -19,13 +19,17 @@ def lines(*rows) -> pd.DataFrame:
                 "likely": v,
             }
             for i, p, s, e, v in rows
-        ]  # fmt: skip
+        ]
     )
 
 
 def test_overlap_is_flagged_with_days_and_the_smaller_line():
-    p = dc.find_pairs(lines(("A", "CC-1", "2025-01-01", "2025-06-30", 50.0),
-                            ("B", "CC-1", "2025-06-01", "2025-12-31", 20.0)))  # fmt: skip
+    p = dc.find_pairs(
+        lines(
+            ("A", "CC-1", "2025-01-01", "2025-06-30", 50.0),
+            ("B", "CC-1", "2025-06-01", "2025-12-31", 20.0),
+        )
+    )
     assert len(p) == 1
     r = p.iloc[0]
     assert (r["line_a"], r["line_b"], r["overlap_days"]) == ("A", "B", 30)
@@ -36,49 +40,71 @@ def test_overlap_is_flagged_with_days_and_the_smaller_line():
 
 @pytest.mark.parametrize(
     "a_end, b_start",
-    [("2025-06-30", "2025-07-01"),  # inclusive ledger: the next starts the day after
-     ("2025-07-01", "2025-07-01")],  # exclusive-end ledger: the next starts on the end day
-)  # fmt: skip
+    [
+        ("2025-06-30", "2025-07-01"),  # inclusive ledger: the next starts the day after
+        ("2025-07-01", "2025-07-01"),
+    ],  # exclusive-end ledger: the next starts on the end day
+)
 def test_touching_periods_are_not_flagged(a_end, b_start):
-    p = dc.find_pairs(lines(("A", "CC-1", "2025-01-01", a_end, 50.0),
-                            ("B", "CC-1", b_start, "2025-12-31", 20.0)))  # fmt: skip
+    p = dc.find_pairs(
+        lines(("A", "CC-1", "2025-01-01", a_end, 50.0), ("B", "CC-1", b_start, "2025-12-31", 20.0))
+    )
     assert p.empty
 
 
 def test_two_shared_days_are_an_overlap():
-    p = dc.find_pairs(lines(("A", "CC-1", "2025-01-01", "2025-07-02", 50.0),
-                            ("B", "CC-1", "2025-07-01", "2025-12-31", 20.0)))  # fmt: skip
+    p = dc.find_pairs(
+        lines(
+            ("A", "CC-1", "2025-01-01", "2025-07-02", 50.0),
+            ("B", "CC-1", "2025-07-01", "2025-12-31", 20.0),
+        )
+    )
     assert p["overlap_days"].tolist() == [2]
 
 
 def test_identical_single_day_lines_overlap():
-    p = dc.find_pairs(lines(("A", "CC-1", "2025-03-01", "2025-03-01", 5.0),
-                            ("B", "CC-1", "2025-03-01", "2025-03-01", 5.0)))  # fmt: skip
+    p = dc.find_pairs(
+        lines(
+            ("A", "CC-1", "2025-03-01", "2025-03-01", 5.0),
+            ("B", "CC-1", "2025-03-01", "2025-03-01", 5.0),
+        )
+    )
     assert p["overlap_days"].tolist() == [1]
     assert p["smaller"].tolist() == ["B"]  # a tie holds back the later / higher id
 
 
 def test_pools_match_ignoring_case_and_spaces_and_differ_otherwise():
-    same = lines(("A", " CC-1  Reporting FTE", "2025-01-01", "2025-12-31", 5.0),
-                 ("B", "cc-1 reporting fte", "2025-01-01", "2025-12-31", 6.0))  # fmt: skip
+    same = lines(
+        ("A", " CC-1  Reporting FTE", "2025-01-01", "2025-12-31", 5.0),
+        ("B", "cc-1 reporting fte", "2025-01-01", "2025-12-31", 6.0),
+    )
     assert dc.find_pairs(same)["smaller"].tolist() == ["A"]
-    other = lines(("A", "CC-1", "2025-01-01", "2025-12-31", 5.0),
-                  ("B", "CC-2", "2025-01-01", "2025-12-31", 6.0),
-                  ("C", None, "2025-01-01", "2025-12-31", 6.0),
-                  ("D", "  ", "2025-01-01", "2025-12-31", 6.0))  # fmt: skip
+    other = lines(
+        ("A", "CC-1", "2025-01-01", "2025-12-31", 5.0),
+        ("B", "CC-2", "2025-01-01", "2025-12-31", 6.0),
+        ("C", None, "2025-01-01", "2025-12-31", 6.0),
+        ("D", "  ", "2025-01-01", "2025-12-31", 6.0),
+    )
     assert dc.find_pairs(other).empty
 
 
 def test_missing_end_is_open_ended():
-    p = dc.find_pairs(lines(("A", "CC-1", "2025-01-01", None, 5.0),
-                            ("B", "CC-1", "2030-01-01", "2030-12-31", 6.0)))  # fmt: skip
+    p = dc.find_pairs(
+        lines(
+            ("A", "CC-1", "2025-01-01", None, 5.0), ("B", "CC-1", "2030-01-01", "2030-12-31", 6.0)
+        )
+    )
     assert len(p) == 1 and pd.isna(p["overlap_days"].iloc[0])
 
 
 def test_a_chain_gives_every_overlapping_pair():
-    p = dc.find_pairs(lines(("A", "P", "2025-01-01", "2025-12-31", 30.0),
-                            ("B", "P", "2025-06-01", "2026-05-31", 20.0),
-                            ("C", "P", "2026-01-01", "2026-12-31", 10.0)))  # fmt: skip
+    p = dc.find_pairs(
+        lines(
+            ("A", "P", "2025-01-01", "2025-12-31", 30.0),
+            ("B", "P", "2025-06-01", "2026-05-31", 20.0),
+            ("C", "P", "2026-01-01", "2026-12-31", 10.0),
+        )
+    )
     assert p["pair_key"].tolist() == ["A|B", "B|C"]
     none = pd.DataFrame(columns=["pair_key", "decision", "note", "excluded", "author", "decided"])
     _, ex = dc.apply(p, none)
@@ -86,8 +112,12 @@ def test_a_chain_gives_every_overlapping_pair():
 
 
 def test_decisions_are_recorded_and_applied(store):
-    p = dc.find_pairs(lines(("A", "P", "2025-01-01", "2025-12-31", 30.0),
-                            ("B", "P", "2025-06-01", "2026-05-31", 20.0)))  # fmt: skip
+    p = dc.find_pairs(
+        lines(
+            ("A", "P", "2025-01-01", "2025-12-31", 30.0),
+            ("B", "P", "2025-06-01", "2026-05-31", 20.0),
+        )
+    )
     with pytest.raises(ValueError, match="note"):
         dc.resolve(store, p, "A|B", "keep A", "  ", author="fin")
     with pytest.raises(ValueError, match="decision"):

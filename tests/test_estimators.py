@@ -19,9 +19,17 @@ OE, RO = est.EFFICIENCY.key, est.RESOURCES.key
 
 
 def oe_rows(**over) -> pd.DataFrame:
-    row = {"service_id": "S-1", "activity": "Reporting automation", "hours_low": 2,
-           "hours_likely": 3, "hours_high": 5, "units_per_month": 10, "months": 12,
-           "rate_per_hour": 50, "cost_pool": "Reporting: PMO staff time"}  # fmt: skip
+    row = {
+        "service_id": "S-1",
+        "activity": "Reporting automation",
+        "hours_low": 2,
+        "hours_likely": 3,
+        "hours_high": 5,
+        "units_per_month": 10,
+        "months": 12,
+        "rate_per_hour": 50,
+        "cost_pool": "Reporting: PMO staff time",
+    }
     return pd.DataFrame([{**row, **over}])
 
 
@@ -31,8 +39,17 @@ def test_efficiency_is_hours_x_units_x_months_x_rate():
 
 
 def test_resources_from_fte_with_blank_low_and_high():
-    rows = pd.DataFrame([{"service_id": "S-1", "description": "1 FTE redeployed", "fte": 1,
-                          "months": 12, "rate_per_hour": 40}])  # fmt: skip
+    rows = pd.DataFrame(
+        [
+            {
+                "service_id": "S-1",
+                "description": "1 FTE redeployed",
+                "fte": 1,
+                "months": 12,
+                "rate_per_hour": 40,
+            }
+        ]
+    )
     assert est.validate(RO, rows) == []
     v = est.values(RO, rows).iloc[0]
     assert v["likely"] == 130 * 12 * 40 == v["low"] == v["high"]
@@ -90,8 +107,17 @@ def test_sets_are_versioned_and_feed_modelled_lines(store):
         est.save_set(store, OE, oe_rows(months=0), author="ann", period_start=date(2025, 1, 1))
     assert err.value.messages == ["Row 1, months: must be between 1 and 60 (got 0)"]
     assert est.save_set(store, OE, oe_rows(), author="ann", period_start=date(2025, 1, 1)) == 1
-    assert est.save_set(store, OE, oe_rows(units_per_month=20), author="bob",
-                        period_start=date(2025, 1, 1), note="more reports") == 2  # fmt: skip
+    assert (
+        est.save_set(
+            store,
+            OE,
+            oe_rows(units_per_month=20),
+            author="bob",
+            period_start=date(2025, 1, 1),
+            note="more reports",
+        )
+        == 2
+    )
     hist = est.versions(store, OE)
     assert hist["version"].tolist() == [2, 1] and hist["author"].tolist() == ["bob", "ann"]
     lines = est.modelled_lines(store, EXEC)
@@ -109,8 +135,13 @@ def test_sets_are_versioned_and_feed_modelled_lines(store):
 
 def test_modelled_lines_follow_scope_and_filters(store):
     load(store, [])
-    est.save_set(store, OE, pd.concat([oe_rows(), oe_rows(service_id="S-2")]), author="ann",
-                 period_start=date(2025, 1, 1))  # fmt: skip
+    est.save_set(
+        store,
+        OE,
+        pd.concat([oe_rows(), oe_rows(service_id="S-2")]),
+        author="ann",
+        period_start=date(2025, 1, 1),
+    )
     assert len(est.modelled_lines(store, EXEC)) == 2
     assert est.modelled_lines(store, Viewer("service_owner", "Sue"))["service_id"].tolist() == [
         "S-2"

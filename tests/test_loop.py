@@ -13,8 +13,12 @@ EXEC = Viewer("executive")
 
 def test_did_by_hand():
     # treated 0 -> 50 (n 40 each), control 10 -> 20: DiD 40
-    cells = {"tp": (40, 0.0, 40 * 100.0), "tq": (40, 2000.0, 2000 * 50 + 40 * 100),
-             "cp": (40, 400.0, 400 * 10 + 40 * 100), "cq": (40, 800.0, 800 * 20 + 40 * 100)}  # fmt: skip
+    cells = {
+        "tp": (40, 0.0, 40 * 100.0),
+        "tq": (40, 2000.0, 2000 * 50 + 40 * 100),
+        "cp": (40, 400.0, 400 * 10 + 40 * 100),
+        "cq": (40, 800.0, 800 * 20 + 40 * 100),
+    }
     est, lo, hi = loop.did(cells)
     assert est == pytest.approx(40)
     se = (4 * 100 / 40) ** 0.5  # each cell variance 100 (39-denominator aside)

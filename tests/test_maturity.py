@@ -21,15 +21,17 @@ def customers(n_key=4, n_std=2, contact_days=None, cadence=30):
     """n_key Strategic + n_std Standard customers, value falling with the index."""
     n = n_key + n_std
     days = contact_days if contact_days is not None else [0] * n
-    return pd.DataFrame({
-        "customer_id": [f"C-{i}" for i in range(n)],
-        "name": [f"Customer {i}" for i in range(n)],
-        "segment": ["Retail"] * n,
-        "tier": ["Strategic"] * n_key + ["Standard"] * n_std,
-        "annual_value": [1_000_000.0 - 1000 * i for i in range(n)],
-        "last_contact_date": [pd.Timestamp(REF) - pd.Timedelta(days=d) for d in days],
-        "contact_cadence_days": [float(cadence)] * n,
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "customer_id": [f"C-{i}" for i in range(n)],
+            "name": [f"Customer {i}" for i in range(n)],
+            "segment": ["Retail"] * n,
+            "tier": ["Strategic"] * n_key + ["Standard"] * n_std,
+            "annual_value": [1_000_000.0 - 1000 * i for i in range(n)],
+            "last_contact_date": [pd.Timestamp(REF) - pd.Timedelta(days=d) for d in days],
+            "contact_cadence_days": [float(cadence)] * n,
+        }
+    )
 
 
 def data(**kw) -> m.EvidenceData:
@@ -48,7 +50,7 @@ def data(**kw) -> m.EvidenceData:
                 "source",
                 "closed_date",
             ]
-        ),  # fmt: skip
+        ),
         coverage=pd.DataFrame(columns=["theme", "status"]),
         ref=REF,
         as_of=REF,
@@ -64,8 +66,13 @@ def fb(rows):
 
 
 def test_board_follows_the_seed():
-    assert [s.key for s in m.STAGES] == ["self_serving", "presumptuous", "engaged", "people",
-                                         "proactive"]  # fmt: skip
+    assert [s.key for s in m.STAGES] == [
+        "self_serving",
+        "presumptuous",
+        "engaged",
+        "people",
+        "proactive",
+    ]
     assert len(m.SQUARES) == 14  # 13 numbers, the seed's square 4 twice
     per_stage = [sum(s.stage == st.key for s in m.SQUARES) for st in m.STAGES]
     assert per_stage == [4, 3, 3, 3, 1]
@@ -108,9 +115,17 @@ def test_top_five_met_and_improvements():
     late = customers(2, 4, contact_days=[0, 0, 0, 0, 31, 0])
     e = m.rule_top_met(data(customers=late))
     assert e.status == m.PARTIAL and e.items == ("Customer 4",)
-    acts = pd.DataFrame({"action_id": ["A-1"], "title": ["x"], "customer_id": ["C-0"],
-                         "status": ["Open"], "impact": ["High"], "source": ["R-1"],
-                         "closed_date": [None]})  # fmt: skip
+    acts = pd.DataFrame(
+        {
+            "action_id": ["A-1"],
+            "title": ["x"],
+            "customer_id": ["C-0"],
+            "status": ["Open"],
+            "impact": ["High"],
+            "source": ["R-1"],
+            "closed_date": [None],
+        }
+    )
     e = m.rule_top_improvements(data(customers=c, actions=acts))
     assert e.status == m.PARTIAL and e.figure == pytest.approx(0.2)
     assert m.rule_top_improvements(data(customers=c)).status == m.NOT_MET
@@ -131,21 +146,35 @@ def test_key_list_and_customer_list():
 
 
 def action(aid, customer, closed, status="Done"):
-    return {"action_id": aid, "title": f"Fix {aid}", "customer_id": customer, "status": status,
-            "impact": "High", "source": "R-1", "closed_date": pd.Timestamp(closed)}  # fmt: skip
+    return {
+        "action_id": aid,
+        "title": f"Fix {aid}",
+        "customer_id": customer,
+        "status": status,
+        "impact": "High",
+        "source": "R-1",
+        "closed_date": pd.Timestamp(closed),
+    }
 
 
 def test_followed_up_by_hand():
     closed = date(2026, 1, 1)
-    acts = pd.DataFrame([
-        action("A-1", "C-0", closed),  # followed 89 days later
-        action("A-2", "C-1", closed),  # only a same-day answer: not after closing
-        action("A-3", "C-2", closed),  # answer 91 days later: too late
-        action("A-4", "C-3", REF - timedelta(days=30)),  # window still open: pending
-        action("A-5", "C-0", closed, status="Open"),  # not done: not counted
-    ])  # fmt: skip
-    answers = fb([("C-0", closed + timedelta(days=89), 9), ("C-1", closed, 9),
-                  ("C-2", closed + timedelta(days=91), 9)])  # fmt: skip
+    acts = pd.DataFrame(
+        [
+            action("A-1", "C-0", closed),  # followed 89 days later
+            action("A-2", "C-1", closed),  # only a same-day answer: not after closing
+            action("A-3", "C-2", closed),  # answer 91 days later: too late
+            action("A-4", "C-3", REF - timedelta(days=30)),  # window still open: pending
+            action("A-5", "C-0", closed, status="Open"),  # not done: not counted
+        ]
+    )
+    answers = fb(
+        [
+            ("C-0", closed + timedelta(days=89), 9),
+            ("C-1", closed, 9),
+            ("C-2", closed + timedelta(days=91), 9),
+        ]
+    )
     out = m.followed_up(acts, answers, REF).set_index("action_id")
     assert out["followed"].to_dict() == {"A-1": True, "A-2": False, "A-3": False, "A-4": False}
     assert out["pending"].to_dict() == {"A-1": False, "A-2": False, "A-3": False, "A-4": True}
@@ -165,18 +194,27 @@ def test_prioritised_and_catalogue():
     assert m.rule_prioritised(data(actions=acts)).status == m.PARTIAL
     acts.loc[2, "impact"] = None
     assert m.rule_prioritised(data(actions=acts)).status == m.NOT_MET
-    cat = pd.DataFrame({"service_id": ["S-1", "S-2"], "name": ["A", "B"],
-                        "description": ["x", None], "demand_hours": [10.0, 5.0]})  # fmt: skip
+    cat = pd.DataFrame(
+        {
+            "service_id": ["S-1", "S-2"],
+            "name": ["A", "B"],
+            "description": ["x", None],
+            "demand_hours": [10.0, 5.0],
+        }
+    )
     assert m.rule_catalogue(data(catalogue=cat)).status == m.PARTIAL
     assert m.rule_catalogue(data()).status == m.NOT_MET
 
 
 @pytest.mark.parametrize(
     "statuses, status",
-    [(["Covered"] * 4, m.MET), (["Covered"] * 3 + ["Not covered"], m.PARTIAL),
-     (["Covered", "Not covered"], m.NOT_MET),
-     (["Covered", "Covered outside your view", "Too generic to match"], m.MET)],
-)  # fmt: skip
+    [
+        (["Covered"] * 4, m.MET),
+        (["Covered"] * 3 + ["Not covered"], m.PARTIAL),
+        (["Covered", "Not covered"], m.NOT_MET),
+        (["Covered", "Covered outside your view", "Too generic to match"], m.MET),
+    ],
+)
 def test_catalogue_review(statuses, status):
     cov = pd.DataFrame({"theme": [f"{i}. t" for i in range(len(statuses))], "status": statuses})
     assert m.rule_catalogue_review(data(coverage=cov)).status == status
@@ -213,8 +251,9 @@ def test_stage_reached_and_next_moves():
     assert m.stage_reached(two).key == "presumptuous"
     everything = {s.id: True for s in m.SQUARES}
     assert m.stage_reached(everything).key == "proactive" and m.working_on(everything) is None
-    ev = pd.DataFrame([{"square": s.id, "sentence": f"why {s.id}", "items": [f"thing {s.id}"]}
-                       for s in m.SQUARES])  # fmt: skip
+    ev = pd.DataFrame(
+        [{"square": s.id, "sentence": f"why {s.id}", "items": [f"thing {s.id}"]} for s in m.SQUARES]
+    )
     moves = m.next_moves(two | {"8": True}, ev, k=3)
     assert [x["square"] for x in moves] == ["7", "9", "10"]
     assert moves[0]["page"] == "views/feedback.py" and moves[0]["items"] == ["thing 7"]
@@ -258,9 +297,13 @@ def test_assessment_saved_and_reloaded(store):
     assert again["squares"]["1"] == {
         "done": True,
         "note": "Customer map agreed at the away day",
-        "evidence": {"status": m.NOT_MET, "figure": 0, "threshold": ev.loc[0, "threshold"],
-                     "sentence": "No customers are recorded yet."},
-    }  # fmt: skip
+        "evidence": {
+            "status": m.NOT_MET,
+            "figure": 0,
+            "threshold": ev.loc[0, "threshold"],
+            "sentence": "No customers are recorded yet.",
+        },
+    }
     assert m.latest(store)["squares"]["4b"]["done"] is True
 
 

@@ -84,14 +84,42 @@ def test_many_lines_beyond_the_exact_limit_stay_accurate():
 
 # -- totals on a small ledger -------------------------------------------------------------
 def small(store):
-    load(store, [
-        line("SV-1", 100_000, low=80_000, high=120_000, realised=40_000, pool="CC-1 Reporting",
-             project="P-1"),
-        line("SV-2", 30_000, low=30_000, high=30_000, realised=10_000, pool="cc-1  reporting",
-             start="2025-07-01", end="2026-06-30", project="P-3"),
-        line("SV-3", 60_000, low=40_000, high=90_000, pool="CC-2", service="S-2",
-             category="Avoided cost", start="2026-01-01", end="2026-12-31"),
-    ])  # fmt: skip
+    load(
+        store,
+        [
+            line(
+                "SV-1",
+                100_000,
+                low=80_000,
+                high=120_000,
+                realised=40_000,
+                pool="CC-1 Reporting",
+                project="P-1",
+            ),
+            line(
+                "SV-2",
+                30_000,
+                low=30_000,
+                high=30_000,
+                realised=10_000,
+                pool="cc-1  reporting",
+                start="2025-07-01",
+                end="2026-06-30",
+                project="P-3",
+            ),
+            line(
+                "SV-3",
+                60_000,
+                low=40_000,
+                high=90_000,
+                pool="CC-2",
+                service="S-2",
+                category="Avoided cost",
+                start="2026-01-01",
+                end="2026-12-31",
+            ),
+        ],
+    )
 
 
 def test_totals_hold_back_the_smaller_overlapping_line(store):
@@ -116,8 +144,14 @@ def test_totals_hold_back_the_smaller_overlapping_line(store):
 
 def test_time_accrual_by_year_and_cumulative(store):
     small(store)
-    dc.resolve(store, dc.find_pairs(savings.ledger(store, EXEC)), "SV-1|SV-2", "keep both",
-               "different teams", author="fin")  # fmt: skip
+    dc.resolve(
+        store,
+        dc.find_pairs(savings.ledger(store, EXEC)),
+        "SV-1|SV-2",
+        "keep both",
+        "different teams",
+        author="fin",
+    )
     t = savings.totals(
         store, EXEC, state=savings.state(store), today=pd.Timestamp("2026-03-15").date()
     )
@@ -149,8 +183,14 @@ def test_decisions_change_the_totals(store):
 def test_state_changes_when_a_decision_is_saved(store):
     small(store)
     before = savings.state(store)
-    dc.resolve(store, dc.find_pairs(savings.ledger(store, EXEC)), "SV-1|SV-2", "keep both",
-               "ok", author="fin")  # fmt: skip
+    dc.resolve(
+        store,
+        dc.find_pairs(savings.ledger(store, EXEC)),
+        "SV-1|SV-2",
+        "keep both",
+        "ok",
+        author="fin",
+    )
     assert savings.state(store) != before
 
 
@@ -228,8 +268,13 @@ def test_correlated_approximation_for_large_ledgers_matches_exact_sampling():
 def test_a_double_count_is_held_back_in_every_view_even_when_its_twin_is_out_of_scope(store):
     """Ann's P-1 line and Bob's P-3 line claim the same pool over the same year: the smaller
     (Bob's) is held back for the executive, and for Bob too, who cannot see Ann's line."""
-    load(store, [line("SV-A", 50_000.0, pool="CC-1", project="P-1"),
-                 line("SV-B", 20_000.0, pool=" cc-1", project="P-3")])  # fmt: skip
+    load(
+        store,
+        [
+            line("SV-A", 50_000.0, pool="CC-1", project="P-1"),
+            line("SV-B", 20_000.0, pool=" cc-1", project="P-3"),
+        ],
+    )
     exec_lines, exec_pairs = savings.counted_lines(store, EXEC)
     assert exec_lines.set_index("line_id")["counted"].to_dict() == {"SV-A": True, "SV-B": False}
     assert len(exec_pairs) == 1

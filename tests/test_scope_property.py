@@ -69,7 +69,7 @@ def worlds(draw):
             "owner": [draw(people) for _ in sids],
             "capacity_hours": [10.0] * n_s,
             "demand_hours": [12.0] * n_s,
-        }  # fmt: skip
+        }
     )
     n_f, n_a, n_v = draw(st.integers(0, 8)), draw(st.integers(0, 5)), draw(st.integers(0, 4))
     feedback = pd.DataFrame(
@@ -103,15 +103,27 @@ def worlds(draw):
     )
     group = draw(st.sampled_from(list(GROUPS)))
     person = draw(st.sampled_from(PEOPLE)) if group in PERSON_COLUMN else None
-    tables = dict(projects=projects, customers=cust, services=services, feedback=feedback,
-                  actions=actions, savings=savings)  # fmt: skip
+    tables = dict(
+        projects=projects,
+        customers=cust,
+        services=services,
+        feedback=feedback,
+        actions=actions,
+        savings=savings,
+    )
     return tables, Viewer(group, person)
 
 
 def expected(t: dict, v: Viewer) -> dict[str, set]:
     """Allowed keys per entity, straight from the scope rules."""
-    keys = {"projects": "project_id", "customers": "customer_id", "services": "service_id",
-            "feedback": "response_id", "actions": "action_id", "savings": "saving_id"}  # fmt: skip
+    keys = {
+        "projects": "project_id",
+        "customers": "customer_id",
+        "services": "service_id",
+        "feedback": "response_id",
+        "actions": "action_id",
+        "savings": "saving_id",
+    }
     if v.sees_everything:
         return {k: set(t[k][col]) for k, col in keys.items()}
     p, c, s, f, a, sv = (t[k] for k in keys)
@@ -160,8 +172,14 @@ def test_no_query_returns_a_row_outside_the_viewers_scope(world):
     try:
         store.write_version(tables)
         allowed = expected(tables, viewer)
-        keys = {"projects": "project_id", "customers": "customer_id", "services": "service_id",
-                "feedback": "response_id", "actions": "action_id", "savings": "saving_id"}  # fmt: skip
+        keys = {
+            "projects": "project_id",
+            "customers": "customer_id",
+            "services": "service_id",
+            "feedback": "response_id",
+            "actions": "action_id",
+            "savings": "saving_id",
+        }
         for name, key in keys.items():
             got = set(frame(store, name, viewer)[key])
             assert got == allowed[name], (name, viewer)
@@ -181,7 +199,7 @@ def test_no_query_returns_a_row_outside_the_viewers_scope(world):
             tables["feedback"]
             .set_index("response_id")
             .loc[list(allowed["feedback"]), "project_id"]
-            .dropna()  # fmt: skip
+            .dropna()
         )
         assert set(services.demand_capacity(store, viewer)["service_id"]) <= S
         assert set(overview.unheard_key_customers(store, viewer)["customer_id"]) <= C

@@ -139,9 +139,13 @@ def test_customer_evidence_by_hand(store):
     assert p2["ev_value"] == pytest.approx(150 / (150 + median))
     w = scoring.EVIDENCE_WEIGHTS
     expected = (
-        w["tier"] * 2 / 3 + w["value"] * 0.6 + w["dissatisfaction"] * 0.375
-        + w["detractors"] * 0.25 + w["actions"] * 0.4 + w["complaints"] * 0.5
-    )  # fmt: skip
+        w["tier"] * 2 / 3
+        + w["value"] * 0.6
+        + w["dissatisfaction"] * 0.375
+        + w["detractors"] * 0.25
+        + w["actions"] * 0.4
+        + w["complaints"] * 0.5
+    )
     assert p2["evidence"] == pytest.approx(expected)
     assert "NPS +25 (n=4, small sample); 25% detractors" in p2["proof"]
     assert "2 open actions" in p2["proof"] and "1 negative of 2 comments" in p2["proof"]
@@ -183,12 +187,15 @@ def test_slider_change_reorders(store):
 
 
 def test_profiles_round_trip(store):
-    scoring.save_profile(store, "Exec view", (3, 2, 2, 1, 1, 1), "blend", 0.3,
-                         author="ann@x", scope="executive")  # fmt: skip
-    scoring.save_profile(store, "Exec view", (1, 0, 0, 0, 0, 0), "declared", 0,
-                         author="ann@x", scope="executive")  # fmt: skip
-    scoring.save_profile(store, "Sponsors", (1, 1, 1, 1, 1, 1), "evidence", 1,
-                         author="sam@x", scope="sponsor")  # fmt: skip
+    scoring.save_profile(
+        store, "Exec view", (3, 2, 2, 1, 1, 1), "blend", 0.3, author="ann@x", scope="executive"
+    )
+    scoring.save_profile(
+        store, "Exec view", (1, 0, 0, 0, 0, 0), "declared", 0, author="ann@x", scope="executive"
+    )
+    scoring.save_profile(
+        store, "Sponsors", (1, 1, 1, 1, 1, 1), "evidence", 1, author="sam@x", scope="sponsor"
+    )
     p = scoring.profiles(store).set_index("name")
     assert len(p) == 2
     assert p.loc["Exec view", "weights"] == (1, 0, 0, 0, 0, 0)  # newest save wins
@@ -200,9 +207,14 @@ def test_profiles_round_trip(store):
 
 def test_disagreement_wide(store):
     build(store)
-    wide = scoring.disagreement(store, EXEC, settings=(
-        ("mine", (1, 0, 0, 0, 0, 0), "declared", 0), ("risk", (0, 0, 0, 0, 1, 0), "blend", 0.5),
-    ))  # fmt: skip
+    wide = scoring.disagreement(
+        store,
+        EXEC,
+        settings=(
+            ("mine", (1, 0, 0, 0, 0, 0), "declared", 0),
+            ("risk", (0, 0, 0, 0, 1, 0), "blend", 0.5),
+        ),
+    )
     assert list(wide.columns) == ["project_id", "name", "mine", "risk"]
     assert wide["mine"].tolist() == [1, 2, 3]
 
@@ -212,8 +224,9 @@ def test_weight_draws_are_dirichlet_around_weights():
     w = scoring.weight_draws((0.3, 0.2, 0.2, 0.1, 0.1, 0.0), draws=4000, seed=1)
     assert w.shape == (6, 4000) and np.allclose(w.sum(axis=0), 1)
     assert (w[5] == 0).all()  # a zero weight stays zero
-    assert w.mean(axis=1)[:5] == pytest.approx([0.3 / 0.9, 0.2 / 0.9, 0.2 / 0.9, 0.1 / 0.9,
-                                                0.1 / 0.9], abs=0.01)  # fmt: skip
+    assert w.mean(axis=1)[:5] == pytest.approx(
+        [0.3 / 0.9, 0.2 / 0.9, 0.2 / 0.9, 0.1 / 0.9, 0.1 / 0.9], abs=0.01
+    )
     p = 0.3 / 0.9
     assert w[0].std() == pytest.approx(np.sqrt(p * (1 - p) / 51), rel=0.1)
     assert np.array_equal(w, scoring.weight_draws((0.3, 0.2, 0.2, 0.1, 0.1, 0), 4000, seed=1))
@@ -289,11 +302,19 @@ def test_zero_weight_removes_a_criterion(c, w, i, other):
 @given(st.lists(st.tuples(st.integers(1, 5), st.integers(1, 5)), min_size=1, max_size=5))
 def test_better_ratings_never_rank_lower(pairs):
     """Raising a project's declared impact never lowers its score in a frame of ratings."""
-    base = pd.DataFrame({"project_id": [f"P{i}" for i in range(len(pairs))], "name": "x",
-                         "customer_impact": [float(a) for a, _ in pairs],
-                         "strategic_alignment": [float(b) for _, b in pairs],
-                         "planned_benefit": 1.0, "cost": 1.0, "days_to_deadline": 30.0,
-                         "risk": 3.0, "effort": 3.0})  # fmt: skip
+    base = pd.DataFrame(
+        {
+            "project_id": [f"P{i}" for i in range(len(pairs))],
+            "name": "x",
+            "customer_impact": [float(a) for a, _ in pairs],
+            "strategic_alignment": [float(b) for _, b in pairs],
+            "planned_benefit": 1.0,
+            "cost": 1.0,
+            "days_to_deadline": 30.0,
+            "risk": 3.0,
+            "effort": 3.0,
+        }
+    )
     before = scoring.score_frame(base, scoring.DEFAULT_WEIGHTS, "declared", 0)
     up = base.assign(customer_impact=(base["customer_impact"] + 1).clip(upper=5))
     after = scoring.score_frame(up, scoring.DEFAULT_WEIGHTS, "declared", 0)

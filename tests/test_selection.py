@@ -75,11 +75,14 @@ money = st.integers(0, 1000).map(float)
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.lists(st.tuples(st.integers(1, 100).map(float), money, st.integers(1, 5).map(float)),
-             min_size=1, max_size=12),
+    st.lists(
+        st.tuples(st.integers(1, 100).map(float), money, st.integers(1, 5).map(float)),
+        min_size=1,
+        max_size=12,
+    ),
     money,
     st.one_of(st.none(), st.integers(0, 30).map(float)),
-)  # fmt: skip
+)
 def test_knapsack_matches_brute_force_and_never_overspends(items, budget, capacity):
     v = np.array([i[0] for i in items])
     c = np.array([i[1] for i in items])
@@ -107,7 +110,12 @@ def test_reduced_cost_fixing_matches_a_plain_exact_milp(seed):
     chosen = selection.knapsack(v, c, budget, e, cap)
     a = np.vstack([c] + ([e] if cap else []))
     ub = [budget] + ([cap] if cap else [])
-    ref = milp(-v, integrality=np.ones(n), bounds=Bounds(0, 1),
-               constraints=LinearConstraint(a, -np.inf, ub), options={"mip_rel_gap": 0})  # fmt: skip
+    ref = milp(
+        -v,
+        integrality=np.ones(n),
+        bounds=Bounds(0, 1),
+        constraints=LinearConstraint(a, -np.inf, ub),
+        options={"mip_rel_gap": 0},
+    )
     assert c[chosen].sum() <= budget and (cap is None or e[chosen].sum() <= cap)
     assert v[chosen].sum() == pytest.approx(-ref.fun, abs=1e-6)

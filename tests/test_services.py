@@ -20,46 +20,82 @@ ANN = Viewer("service_owner", "Ann")
 
 
 def build(store):
-    services = pd.DataFrame({
-        "service_id": ["S-1", "S-2", "S-3", "S-4", "S-5"],
-        "name": ["Portfolio reporting", "Training academy", "Templates", "Idle service",
-                 "Uncounted"],
-        "category": ["Insight", "Capability", "Governance", "Insight", "Insight"],
-        "owner": ["Ann", "Bob", "Ann", "Cat", "Cat"],
-        "description": ["Monthly report for the board", "Courses and coaching",
-                        "Standard templates", "Nothing yet", "No capacity recorded"],
-        "skills": ["Power BI", "Facilitation", "Writing", "Modelling", "Planning"],
-        "capacity_hours": [100.0, 100.0, 100.0, 40.0, None],
-        "demand_hours": [120.0, 90.0, 50.0, 0.0, 30.0],
-        "unit_cost": [500.0, 400.0, 300.0, 600.0, 100.0],
-        "charge": [600.0, 500.0, 0.0, 700.0, 100.0],
-        "target_csat": [4.0, 4.0, 4.0, 4.2, 4.0],
-    })  # fmt: skip
-    customers = pd.DataFrame({
-        "customer_id": ["C-1", "C-2"], "name": ["Retail Co", "Health Trust"],
-        "segment": ["Retail", "Health"], "tier": ["Strategic", "Standard"],
-    })  # fmt: skip
-    projects = pd.DataFrame({
-        "project_id": ["P-1", "P-2", "P-3"], "name": ["Alpha", "Beta", "Gamma"],
-        "customer_id": ["C-1", "C-2", "C-2"], "service_id": ["S-1", "S-2", "S-5"],
-        "start_date": pd.to_datetime(["2026-01-10", "2025-06-01", "2025-01-01"]),
-        "end_date": pd.to_datetime(["2026-12-31", "2025-08-31", "2026-12-31"]),
-        "stage": ["Execution", "Closed", "Execution"],
-    })  # fmt: skip
-    feedback = pd.DataFrame({
-        "response_id": [f"R-{i}" for i in range(9)],
-        "date": pd.to_datetime(["2026-03-01"] * 8 + ["2026-03-31"]),
-        "customer_id": ["C-1"] * 4 + ["C-2"] * 5,
-        "service_id": ["S-1"] * 4 + ["S-2"] * 4 + ["S-3"],
-        "csat": [5, 5, 4, 4, 1, 2, 1, 2, 5],
-        "nps": [10, 9, 7, 3, 0, 1, 2, 3, 10],
-        "nps_scale": "0-10",
-    })  # fmt: skip
-    actions = pd.DataFrame({"action_id": ["A-1"], "title": ["Shorter report"],
-                            "customer_id": ["C-1"], "service_id": ["S-1"], "status": ["Open"],
-                            "raised_date": pd.to_datetime(["2026-03-05"])})  # fmt: skip
-    store.write_version({"services": services, "customers": customers, "projects": projects,
-                         "feedback": feedback, "actions": actions})  # fmt: skip
+    services = pd.DataFrame(
+        {
+            "service_id": ["S-1", "S-2", "S-3", "S-4", "S-5"],
+            "name": [
+                "Portfolio reporting",
+                "Training academy",
+                "Templates",
+                "Idle service",
+                "Uncounted",
+            ],
+            "category": ["Insight", "Capability", "Governance", "Insight", "Insight"],
+            "owner": ["Ann", "Bob", "Ann", "Cat", "Cat"],
+            "description": [
+                "Monthly report for the board",
+                "Courses and coaching",
+                "Standard templates",
+                "Nothing yet",
+                "No capacity recorded",
+            ],
+            "skills": ["Power BI", "Facilitation", "Writing", "Modelling", "Planning"],
+            "capacity_hours": [100.0, 100.0, 100.0, 40.0, None],
+            "demand_hours": [120.0, 90.0, 50.0, 0.0, 30.0],
+            "unit_cost": [500.0, 400.0, 300.0, 600.0, 100.0],
+            "charge": [600.0, 500.0, 0.0, 700.0, 100.0],
+            "target_csat": [4.0, 4.0, 4.0, 4.2, 4.0],
+        }
+    )
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["C-1", "C-2"],
+            "name": ["Retail Co", "Health Trust"],
+            "segment": ["Retail", "Health"],
+            "tier": ["Strategic", "Standard"],
+        }
+    )
+    projects = pd.DataFrame(
+        {
+            "project_id": ["P-1", "P-2", "P-3"],
+            "name": ["Alpha", "Beta", "Gamma"],
+            "customer_id": ["C-1", "C-2", "C-2"],
+            "service_id": ["S-1", "S-2", "S-5"],
+            "start_date": pd.to_datetime(["2026-01-10", "2025-06-01", "2025-01-01"]),
+            "end_date": pd.to_datetime(["2026-12-31", "2025-08-31", "2026-12-31"]),
+            "stage": ["Execution", "Closed", "Execution"],
+        }
+    )
+    feedback = pd.DataFrame(
+        {
+            "response_id": [f"R-{i}" for i in range(9)],
+            "date": pd.to_datetime(["2026-03-01"] * 8 + ["2026-03-31"]),
+            "customer_id": ["C-1"] * 4 + ["C-2"] * 5,
+            "service_id": ["S-1"] * 4 + ["S-2"] * 4 + ["S-3"],
+            "csat": [5, 5, 4, 4, 1, 2, 1, 2, 5],
+            "nps": [10, 9, 7, 3, 0, 1, 2, 3, 10],
+            "nps_scale": "0-10",
+        }
+    )
+    actions = pd.DataFrame(
+        {
+            "action_id": ["A-1"],
+            "title": ["Shorter report"],
+            "customer_id": ["C-1"],
+            "service_id": ["S-1"],
+            "status": ["Open"],
+            "raised_date": pd.to_datetime(["2026-03-05"]),
+        }
+    )
+    store.write_version(
+        {
+            "services": services,
+            "customers": customers,
+            "projects": projects,
+            "feedback": feedback,
+            "actions": actions,
+        }
+    )
 
 
 @pytest.fixture
@@ -70,9 +106,15 @@ def built(store):
 
 @pytest.mark.parametrize(
     "u, expected",
-    [(1.0001, "Over capacity"), (1.0, "Near capacity"), (0.85, "Near capacity"),
-     (0.8499, "Within capacity"), (0.0, "Within capacity"), (float("nan"), "No capacity recorded")],
-)  # fmt: skip
+    [
+        (1.0001, "Over capacity"),
+        (1.0, "Near capacity"),
+        (0.85, "Near capacity"),
+        (0.8499, "Within capacity"),
+        (0.0, "Within capacity"),
+        (float("nan"), "No capacity recorded"),
+    ],
+)
 def test_band_edges(u, expected):
     assert sv.band(u) == expected
 
@@ -155,12 +197,25 @@ def test_demand_trend_counts_active_projects_per_month(built):
 def test_trend_summary_directions():
     months = pd.date_range("2025-01-01", periods=13, freq="MS")
     rows = []
-    for sid, before, recent in (("up", 10, 12), ("flat", 10, 11), ("down", 10, 8), ("new", 0, 3),
-                                ("none", 0, 0)):  # fmt: skip
+    for sid, before, recent in (
+        ("up", 10, 12),
+        ("flat", 10, 11),
+        ("down", 10, 8),
+        ("new", 0, 3),
+        ("none", 0, 0),
+    ):
         for i, m in enumerate(months):
             val = (before if i < 6 else recent) if i < 12 else 999  # month 13 is partial
-            rows.append({"month": m, "service_id": sid, "projects_active": val, "responses": 0,
-                         "actions_raised": 0, "partial": i == 12})  # fmt: skip
+            rows.append(
+                {
+                    "month": m,
+                    "service_id": sid,
+                    "projects_active": val,
+                    "responses": 0,
+                    "actions_raised": 0,
+                    "partial": i == 12,
+                }
+            )
     out = sv.trend_summary(pd.DataFrame(rows)).set_index("service_id")
     assert out.loc["up", "direction"] == "rising" and out.loc["up", "change"] == pytest.approx(0.2)
     assert out.loc["flat", "direction"] == "steady"  # +10% is not beyond the step
@@ -171,14 +226,27 @@ def test_trend_summary_directions():
 
 
 def test_theme_matching_rule():
-    themes = pd.DataFrame({
-        "theme": ["1. reports, monthly, board", "2. value, money, cost", "3. project, team, pmo",
-                  "4. coaching, sessions", "(no clear theme)"],
-        "comments": [10, 8, 5, 3, 2], "negative_share": [0.1, 0.5, 0.2, 0.0, 0.0],
-    })  # fmt: skip
-    cat = pd.DataFrame({"service_id": ["S-1", "S-2"], "name": ["Portfolio reporting", "Academy"],
-                        "description": ["Monthly report", "Training and coaching"],
-                        "skills": ["Power BI", None]})  # fmt: skip
+    themes = pd.DataFrame(
+        {
+            "theme": [
+                "1. reports, monthly, board",
+                "2. value, money, cost",
+                "3. project, team, pmo",
+                "4. coaching, sessions",
+                "(no clear theme)",
+            ],
+            "comments": [10, 8, 5, 3, 2],
+            "negative_share": [0.1, 0.5, 0.2, 0.0, 0.0],
+        }
+    )
+    cat = pd.DataFrame(
+        {
+            "service_id": ["S-1", "S-2"],
+            "name": ["Portfolio reporting", "Academy"],
+            "description": ["Monthly report", "Training and coaching"],
+            "skills": ["Power BI", None],
+        }
+    )
     assert sv.theme_terms("1. reports, monthly, board") == ["reports", "monthly", "board"]
     assert sv.theme_terms("3. project, team, pmo") == []
     assert sv.matching_terms(["reports", "money"], "Portfolio reporting") == ["reports"]

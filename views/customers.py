@@ -35,7 +35,7 @@ sec.health_table(
         "open_actions",
         "projects",
         "reasons",
-    ],  # fmt: skip
+    ],
     key="cu_top5",
 )
 st.caption("The five largest relationships by annual value, with their health and why.")
@@ -70,7 +70,7 @@ else:
             "cadence_days",
             "days_overdue",
             "health",
-        ],  # fmt: skip
+        ],
         key="cu_late",
     )
     st.caption("Days since the last contact beyond the agreed cadence, most overdue first.")
@@ -82,5 +82,6 @@ st.caption(
     "project RAG (20) and contact recency (10), over the signals each customer has. "
     "'Why' lists the signals pulling the score down, worst first."
 )
-ui.download_excel("Download customer health", {"health": health}, "customer_health.xlsx",
-                  key="cu_dl")  # fmt: skip
+ui.download_excel(
+    "Download customer health", {"health": health}, "customer_health.xlsx", key="cu_dl"
+)

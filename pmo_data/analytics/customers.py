@@ -125,11 +125,17 @@ def _reasons(row: pd.Series, comp: pd.Series) -> str:
         "nps": lambda: f"NPS {row['nps']:+.0f} (n={row['nps_n']:.0f})",
         "nps_trend": lambda: f"NPS fell {-row['nps_change']:.0f} points over the last two quarters",
         "csat": lambda: f"CSAT {row['csat']:.0%} satisfied (n={row['csat_n']:.0f})",
-        "actions": lambda: f"{row['overdue_actions']:.0f} overdue of {row['open_actions']:.0f} open actions",
-        "projects": lambda: f"{row['red']:.0f} Red and {row['amber']:.0f} Amber of {row['projects']:.0f} projects",
-        "contact": lambda: f"last contact {row['days_overdue']:.0f} days overdue "
-        f"(cadence {row['cadence_days']:.0f} days)",
-    }  # fmt: skip
+        "actions": lambda: (
+            f"{row['overdue_actions']:.0f} overdue of {row['open_actions']:.0f} open actions"
+        ),
+        "projects": lambda: (
+            f"{row['red']:.0f} Red and {row['amber']:.0f} Amber of {row['projects']:.0f} projects"
+        ),
+        "contact": lambda: (
+            f"last contact {row['days_overdue']:.0f} days overdue "
+            f"(cadence {row['cadence_days']:.0f} days)"
+        ),
+    }
     for key, w in WEIGHTS.items():
         value = comp[key]
         if pd.notna(value) and value < 0.5:
@@ -210,19 +216,43 @@ def customer_map(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) ->
     )
     seg = h.groupby("segment").apply(
         lambda g: pd.Series(
-            {"value": g["value"].sum(), "health": np.average(g["health"].fillna(50), weights=g["value"] + 1e-9)}
+            {
+                "value": g["value"].sum(),
+                "health": np.average(g["health"].fillna(50), weights=g["value"] + 1e-9),
+            }
         ),
         include_groups=False,
-    )  # fmt: skip
+    )
     nodes = [
-        pd.DataFrame({"id": "seg:" + seg.index, "parent": "", "label": seg.index,
-                      "value": seg["value"].to_numpy(), "health": seg["health"].round(0).to_numpy(),
-                      "detail": "segment"}),
-        pd.DataFrame({"id": "cus:" + h["customer_id"], "parent": "seg:" + h["segment"],
-                      "label": h["customer"], "value": h["value"], "health": h["health"],
-                      "detail": h["reasons"]}),
-        pd.DataFrame({"id": "prj:" + projects["project_id"], "parent": "cus:" + projects["customer_id"],
-                      "label": projects["name"], "value": projects["value"] / projects["projects"],
-                      "health": projects["health"], "detail": "RAG " + projects["rag"].fillna("unknown")}),
-    ]  # fmt: skip
+        pd.DataFrame(
+            {
+                "id": "seg:" + seg.index,
+                "parent": "",
+                "label": seg.index,
+                "value": seg["value"].to_numpy(),
+                "health": seg["health"].round(0).to_numpy(),
+                "detail": "segment",
+            }
+        ),
+        pd.DataFrame(
+            {
+                "id": "cus:" + h["customer_id"],
+                "parent": "seg:" + h["segment"],
+                "label": h["customer"],
+                "value": h["value"],
+                "health": h["health"],
+                "detail": h["reasons"],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "id": "prj:" + projects["project_id"],
+                "parent": "cus:" + projects["customer_id"],
+                "label": projects["name"],
+                "value": projects["value"] / projects["projects"],
+                "health": projects["health"],
+                "detail": "RAG " + projects["rag"].fillna("unknown"),
+            }
+        ),
+    ]
     return pd.concat(nodes, ignore_index=True)[cols]

@@ -57,55 +57,134 @@ class Square:
 
 
 STAGES = (
-    Stage("self_serving", "The self-serving PMO", "We don't think of our internal stakeholders "
-          "as customers and are focused on the operational tasks needed to keep our function "
-          "moving"),
-    Stage("presumptuous", "The presumptuous PMO", "We know what our customers need and work "
-          "hard to ensure what we produce meets quality standards"),
-    Stage("engaged", "The engaged PMO", "We seek customer feedback and prioritise key issues in "
-          "order to improve customer satisfaction and reduce complaints"),
-    Stage("people", "The people PMO", "We focus on long term relationships and strive to make an "
-          "emotional connection by providing delightful experiences that create advocates"),
-    Stage("proactive", "The proactive PMO", "We think deeply about what our customers are trying "
-          "to accomplish and create new ways to add value before they ask!"),
-)  # fmt: skip
+    Stage(
+        "self_serving",
+        "The self-serving PMO",
+        "We don't think of our internal stakeholders "
+        "as customers and are focused on the operational tasks needed to keep our function "
+        "moving",
+    ),
+    Stage(
+        "presumptuous",
+        "The presumptuous PMO",
+        "We know what our customers need and work "
+        "hard to ensure what we produce meets quality standards",
+    ),
+    Stage(
+        "engaged",
+        "The engaged PMO",
+        "We seek customer feedback and prioritise key issues in "
+        "order to improve customer satisfaction and reduce complaints",
+    ),
+    Stage(
+        "people",
+        "The people PMO",
+        "We focus on long term relationships and strive to make an "
+        "emotional connection by providing delightful experiences that create advocates",
+    ),
+    Stage(
+        "proactive",
+        "The proactive PMO",
+        "We think deeply about what our customers are trying "
+        "to accomplish and create new ways to add value before they ask!",
+    ),
+)
 STAGE = {s.key: s for s in STAGES}
 
 SQUARES = (
-    Square("1", "self_serving", "question", "Who benefits from our work?", "customer_list",
-           "customers"),
-    Square("2", "self_serving", "question", "Who needs our services?", "service_users",
-           "services"),
-    Square("3", "self_serving", "question", "What services do they need?", "catalogue",
-           "services"),
-    Square("4", "self_serving", "task", "Based on your answers to 1 and 2, develop a key "
-           "customer list", "key_list", "customers"),
-    Square("4b", "presumptuous", "task", "Arrange to meet your top 5 customers", "top_met",
-           "customers"),
-    Square("5", "presumptuous", "task", "Collect feedback on your services", "key_feedback",
-           "feedback"),
-    Square("6", "presumptuous", "task", "Make a list of things your top 5 customers would like "
-           "to see improved", "top_improvements", "feedback"),
-    Square("7", "engaged", "task", "Prioritise improvements based on the impact for your "
-           "customers", "prioritised", "feedback"),
-    Square("8", "engaged", "task", "Complete improvements and ask for more feedback!",
-           "followed_up", "feedback"),
-    Square("9", "engaged", "question", "Set up a regular connection call or face-to-face with "
-           "your top customers", "cadence", "customers"),
-    Square("10", "people", "question", "What challenges is your customer having? What "
-           "opportunities do they see for the business? What is changing for them? Remember to "
-           "LISTEN!", None, "feedback"),
-    Square("11", "people", "task", "Review your service catalogue. Can you identify other "
-           "services that could help your customers achieve success?", "catalogue_review",
-           "services"),
-    Square("12", "people", "star point", "Congratulations, you've gained an advocate (and a "
-           "friend)!", "advocate", "customers"),
-    Square("13", "proactive", "final square", "Create new ways to add value before your "
-           "customers ask", None, "services"),
-)  # fmt: skip
+    Square(
+        "1", "self_serving", "question", "Who benefits from our work?", "customer_list", "customers"
+    ),
+    Square("2", "self_serving", "question", "Who needs our services?", "service_users", "services"),
+    Square("3", "self_serving", "question", "What services do they need?", "catalogue", "services"),
+    Square(
+        "4",
+        "self_serving",
+        "task",
+        "Based on your answers to 1 and 2, develop a key customer list",
+        "key_list",
+        "customers",
+    ),
+    Square(
+        "4b", "presumptuous", "task", "Arrange to meet your top 5 customers", "top_met", "customers"
+    ),
+    Square(
+        "5", "presumptuous", "task", "Collect feedback on your services", "key_feedback", "feedback"
+    ),
+    Square(
+        "6",
+        "presumptuous",
+        "task",
+        "Make a list of things your top 5 customers would like to see improved",
+        "top_improvements",
+        "feedback",
+    ),
+    Square(
+        "7",
+        "engaged",
+        "task",
+        "Prioritise improvements based on the impact for your customers",
+        "prioritised",
+        "feedback",
+    ),
+    Square(
+        "8",
+        "engaged",
+        "task",
+        "Complete improvements and ask for more feedback!",
+        "followed_up",
+        "feedback",
+    ),
+    Square(
+        "9",
+        "engaged",
+        "question",
+        "Set up a regular connection call or face-to-face with your top customers",
+        "cadence",
+        "customers",
+    ),
+    Square(
+        "10",
+        "people",
+        "question",
+        "What challenges is your customer having? What "
+        "opportunities do they see for the business? What is changing for them? Remember to "
+        "LISTEN!",
+        None,
+        "feedback",
+    ),
+    Square(
+        "11",
+        "people",
+        "task",
+        "Review your service catalogue. Can you identify other "
+        "services that could help your customers achieve success?",
+        "catalogue_review",
+        "services",
+    ),
+    Square(
+        "12",
+        "people",
+        "star point",
+        "Congratulations, you've gained an advocate (and a friend)!",
+        "advocate",
+        "customers",
+    ),
+    Square(
+        "13",
+        "proactive",
+        "final square",
+        "Create new ways to add value before your customers ask",
+        None,
+        "services",
+    ),
+)
 SQUARE = {s.id: s for s in SQUARES}
-PAGES = {"customers": "views/customers.py", "feedback": "views/feedback.py",
-         "services": "views/services.py"}  # fmt: skip
+PAGES = {
+    "customers": "views/customers.py",
+    "feedback": "views/feedback.py",
+    "services": "views/services.py",
+}
 
 
 @dataclass(frozen=True)
@@ -154,8 +233,9 @@ def _names(df: pd.DataFrame, col: str = "name", limit: int = 10) -> tuple[str, .
 
 
 def _top(d: EvidenceData) -> pd.DataFrame:
-    c = d.customers.sort_values(["annual_value", "name"], ascending=[False, True],
-                                na_position="last")  # fmt: skip
+    c = d.customers.sort_values(
+        ["annual_value", "name"], ascending=[False, True], na_position="last"
+    )
     return c.head(TOP)
 
 
@@ -170,8 +250,12 @@ def rule_customer_list(d: EvidenceData) -> Evidence:
     if not n:
         return Evidence(NOT_MET, 0, th, "No customers are recorded yet.")
     share = d.customers["segment"].notna().mean()
-    return Evidence(_share_status(share, MOST, 0), share, th,
-                    f"{n:,} customers recorded; {_pct(share)} have a segment.")  # fmt: skip
+    return Evidence(
+        _share_status(share, MOST, 0),
+        share,
+        th,
+        f"{n:,} customers recorded; {_pct(share)} have a segment.",
+    )
 
 
 def rule_service_users(d: EvidenceData) -> Evidence:
@@ -181,9 +265,13 @@ def rule_service_users(d: EvidenceData) -> Evidence:
         return Evidence(NOT_MET, None, th, "No customers are recorded yet.")
     linked = d.customers["customer_id"].isin(d.links["customer_id"])
     share = linked.mean()
-    return Evidence(_share_status(share), share, th,
-                    f"{linked.sum():,} of {n:,} customers ({_pct(share)}) use a named service.",
-                    _names(d.customers[~linked]))  # fmt: skip
+    return Evidence(
+        _share_status(share),
+        share,
+        th,
+        f"{linked.sum():,} of {n:,} customers ({_pct(share)}) use a named service.",
+        _names(d.customers[~linked]),
+    )
 
 
 def rule_catalogue(d: EvidenceData) -> Evidence:
@@ -193,18 +281,27 @@ def rule_catalogue(d: EvidenceData) -> Evidence:
         return Evidence(NOT_MET, None, th, "There is no service catalogue yet.")
     ok = d.catalogue["description"].notna() & d.catalogue["demand_hours"].notna()
     share = ok.mean()
-    return Evidence(_share_status(share), share, th,
-                    f"{_n(n, 'service')} on the menu; {ok.sum():,} ({_pct(share)}) say what the "
-                    "customer gets and how much is asked for.",
-                    _names(d.catalogue[~ok]))  # fmt: skip
+    return Evidence(
+        _share_status(share),
+        share,
+        th,
+        f"{_n(n, 'service')} on the menu; {ok.sum():,} ({_pct(share)}) say what the "
+        "customer gets and how much is asked for.",
+        _names(d.catalogue[~ok]),
+    )
 
 
 def rule_key_list(d: EvidenceData) -> Evidence:
     th = "at least one customer in the Strategic tier"
     k = len(_key(d))
     if k:
-        return Evidence(MET, k, th, f"A key-customer list exists: {k:,} Strategic-tier customers.",
-                        _names(_key(d)))  # fmt: skip
+        return Evidence(
+            MET,
+            k,
+            th,
+            f"A key-customer list exists: {k:,} Strategic-tier customers.",
+            _names(_key(d)),
+        )
     tiered = d.customers["tier"].notna().any() if len(d.customers) else False
     if tiered:
         return Evidence(PARTIAL, 0, th, "Customers have tiers but none is Strategic.")
@@ -224,9 +321,14 @@ def rule_top_met(d: EvidenceData) -> Evidence:
         return Evidence(NOT_MET, None, th, "No customers are recorded yet.")
     ok = _within_cadence(top, d.as_of)
     status = MET if ok.all() else PARTIAL if ok.any() else NOT_MET
-    return Evidence(status, ok.mean(), th,
-                    f"{ok.sum():,} of the top {len(top):,} customers were met within their "
-                    "agreed contact cadence.", _names(top[~ok]))  # fmt: skip
+    return Evidence(
+        status,
+        ok.mean(),
+        th,
+        f"{ok.sum():,} of the top {len(top):,} customers were met within their "
+        "agreed contact cadence.",
+        _names(top[~ok]),
+    )
 
 
 def rule_key_feedback(d: EvidenceData) -> Evidence:
@@ -238,10 +340,14 @@ def rule_key_feedback(d: EvidenceData) -> Evidence:
     recent = d.feedback[pd.to_datetime(d.feedback["date"]) > since]["customer_id"]
     heard = key["customer_id"].isin(recent)
     share = heard.mean()
-    return Evidence(_share_status(share), share, th,
-                    f"{heard.sum():,} of {len(key):,} key customers ({_pct(share)}) gave feedback "
-                    f"in the {FEEDBACK_DAYS} days to {d.ref:%d %b %Y}.",
-                    _names(key[~heard]))  # fmt: skip
+    return Evidence(
+        _share_status(share),
+        share,
+        th,
+        f"{heard.sum():,} of {len(key):,} key customers ({_pct(share)}) gave feedback "
+        f"in the {FEEDBACK_DAYS} days to {d.ref:%d %b %Y}.",
+        _names(key[~heard]),
+    )
 
 
 def rule_top_improvements(d: EvidenceData) -> Evidence:
@@ -251,9 +357,14 @@ def rule_top_improvements(d: EvidenceData) -> Evidence:
         return Evidence(NOT_MET, None, th, "No customers are recorded yet.")
     has = top["customer_id"].isin(d.actions["customer_id"])
     status = MET if has.all() else PARTIAL if has.any() else NOT_MET
-    return Evidence(status, has.mean(), th,
-                    f"{has.sum():,} of the top {len(top):,} customers have a list of improvements "
-                    "(actions raised for them).", _names(top[~has]))  # fmt: skip
+    return Evidence(
+        status,
+        has.mean(),
+        th,
+        f"{has.sum():,} of the top {len(top):,} customers have a list of improvements "
+        "(actions raised for them).",
+        _names(top[~has]),
+    )
 
 
 def rule_prioritised(d: EvidenceData) -> Evidence:
@@ -263,22 +374,31 @@ def rule_prioritised(d: EvidenceData) -> Evidence:
         return Evidence(NOT_MET, None, th, "No improvement actions are recorded yet.")
     ok = a["impact"].notna() & (a["customer_id"].notna() | a["source"].notna())
     share = ok.mean()
-    return Evidence(_share_status(share), share, th,
-                    f"{ok.sum():,} of {len(a):,} actions ({_pct(share)}) carry a customer impact "
-                    "rating and say whose feedback they answer.",
-                    _names(a[~ok], "title"))  # fmt: skip
+    return Evidence(
+        _share_status(share),
+        share,
+        th,
+        f"{ok.sum():,} of {len(a):,} actions ({_pct(share)}) carry a customer impact "
+        "rating and say whose feedback they answer.",
+        _names(a[~ok], "title"),
+    )
 
 
 def followed_up(actions: pd.DataFrame, feedback: pd.DataFrame, ref: date) -> pd.DataFrame:
     """Done actions for a customer with `followed` (a response from that customer within
     FOLLOW_DAYS after closing) and `pending` (window still open, no response yet)."""
-    done = actions[(actions["status"] == "Done") & actions["customer_id"].notna()
-                   & actions["closed_date"].notna()].copy()  # fmt: skip
+    done = actions[
+        (actions["status"] == "Done")
+        & actions["customer_id"].notna()
+        & actions["closed_date"].notna()
+    ].copy()
     closed = pd.to_datetime(done["closed_date"])
     fb = feedback.assign(date=pd.to_datetime(feedback["date"]))
     pairs = done[["action_id", "customer_id"]].assign(closed=closed).merge(fb, on="customer_id")
-    hit = pairs[(pairs["date"] > pairs["closed"])
-                & (pairs["date"] <= pairs["closed"] + pd.Timedelta(days=FOLLOW_DAYS))]  # fmt: skip
+    hit = pairs[
+        (pairs["date"] > pairs["closed"])
+        & (pairs["date"] <= pairs["closed"] + pd.Timedelta(days=FOLLOW_DAYS))
+    ]
     done["followed"] = done["action_id"].isin(hit["action_id"])
     open_window = closed + pd.Timedelta(days=FOLLOW_DAYS) > pd.Timestamp(ref)
     done["pending"] = ~done["followed"] & open_window
@@ -294,10 +414,14 @@ def rule_followed_up(d: EvidenceData) -> Evidence:
     share = judged["followed"].mean()
     wait = int(done["pending"].sum())
     tail = f" {wait:,} more closed recently and are still inside their window." if wait else ""
-    return Evidence(_share_status(share), share, th,
-                    f"{judged['followed'].sum():,} of {len(judged):,} completed improvements "
-                    f"({_pct(share)}) were followed by new feedback from the customer.{tail}",
-                    _names(judged[~judged["followed"]], "title"))  # fmt: skip
+    return Evidence(
+        _share_status(share),
+        share,
+        th,
+        f"{judged['followed'].sum():,} of {len(judged):,} completed improvements "
+        f"({_pct(share)}) were followed by new feedback from the customer.{tail}",
+        _names(judged[~judged["followed"]], "title"),
+    )
 
 
 def rule_cadence(d: EvidenceData) -> Evidence:
@@ -307,9 +431,14 @@ def rule_cadence(d: EvidenceData) -> Evidence:
         return Evidence(NOT_MET, None, th, "No key (Strategic) customers to stay in touch with.")
     ok = _within_cadence(key, d.as_of)
     share = ok.mean()
-    return Evidence(_share_status(share), share, th,
-                    f"{ok.sum():,} of {len(key):,} key customers ({_pct(share)}) are within their "
-                    f"contact cadence on {d.as_of:%d %b %Y}.", _names(key[~ok]))  # fmt: skip
+    return Evidence(
+        _share_status(share),
+        share,
+        th,
+        f"{ok.sum():,} of {len(key):,} key customers ({_pct(share)}) are within their "
+        f"contact cadence on {d.as_of:%d %b %Y}.",
+        _names(key[~ok]),
+    )
 
 
 def rule_catalogue_review(d: EvidenceData) -> Evidence:
@@ -320,17 +449,24 @@ def rule_catalogue_review(d: EvidenceData) -> Evidence:
     gap = cov[cov["status"] == "Not covered"]
     share = 1 - len(gap) / len(cov)
     status = MET if gap.empty else _share_status(share, 2, MOST)
-    return Evidence(status, share, th,
-                    f"{len(cov) - len(gap):,} of {len(cov):,} things customers talk about match a "
-                    f"service on the menu; {len(gap):,} do not.", _names(gap, "theme"))  # fmt: skip
+    return Evidence(
+        status,
+        share,
+        th,
+        f"{len(cov) - len(gap):,} of {len(cov):,} things customers talk about match a "
+        f"service on the menu; {len(gap):,} do not.",
+        _names(gap, "theme"),
+    )
 
 
 def rule_advocate(d: EvidenceData) -> Evidence:
     th = f"a key customer with NPS {ADVOCATE_NPS}+ over the last year (n >= {ADVOCATE_N})"
     key = _key(d)
     since = pd.Timestamp(d.ref) - pd.Timedelta(days=365)
-    fb = d.feedback[(pd.to_datetime(d.feedback["date"]) > since)
-                    & d.feedback["customer_id"].isin(key["customer_id"])]  # fmt: skip
+    fb = d.feedback[
+        (pd.to_datetime(d.feedback["date"]) > since)
+        & d.feedback["customer_id"].isin(key["customer_id"])
+    ]
     if fb.empty:
         return Evidence(NOT_MET, None, th, "No key customer answered the NPS question last year.")
     score = fb["nps"].map(nps_points)
@@ -339,11 +475,19 @@ def rule_advocate(d: EvidenceData) -> Evidence:
     fans = per[per["mean"] >= ADVOCATE_NPS].sort_values("mean", ascending=False)
     best = per["mean"].max() if len(per) else float("nan")
     if len(fans):
-        return Evidence(MET, best, th, f"{_n(len(fans), 'key customer')} with NPS "
-                        f"{ADVOCATE_NPS}+: an advocate.", _names(fans))  # fmt: skip
+        return Evidence(
+            MET,
+            best,
+            th,
+            f"{_n(len(fans), 'key customer')} with NPS {ADVOCATE_NPS}+: an advocate.",
+            _names(fans),
+        )
     status = PARTIAL if len(per) and best > 0 else NOT_MET
-    text = ("No key customer has enough answers to tell." if pd.isna(best)
-            else f"The best key customer's NPS is {best:+.0f}; none reaches {ADVOCATE_NPS}.")  # fmt: skip
+    text = (
+        "No key customer has enough answers to tell."
+        if pd.isna(best)
+        else f"The best key customer's NPS is {best:+.0f}; none reaches {ADVOCATE_NPS}."
+    )
     return Evidence(status, best, th, text)
 
 
@@ -368,9 +512,21 @@ def gather(
     store: Store, viewer: Viewer, filters: Filters = NO_FILTERS, as_of: date | None = None
 ) -> EvidenceData:
     """The viewer's scoped frames the rules read."""
-    cust = frame(store, "customers", viewer, filters, columns=[
-        "customer_id", "name", "segment", "tier", "annual_value", "last_contact_date",
-        "contact_cadence_days"])  # fmt: skip
+    cust = frame(
+        store,
+        "customers",
+        viewer,
+        filters,
+        columns=[
+            "customer_id",
+            "name",
+            "segment",
+            "tier",
+            "annual_value",
+            "last_contact_date",
+            "contact_cadence_days",
+        ],
+    )
     p_sql, p_p = scoped(store, "projects", viewer, filters)
     f_sql, f_p = scoped(store, "feedback", viewer, filters)
     links = store.df(
@@ -383,17 +539,31 @@ def gather(
     fb = store.df(
         f"SELECT customer_id, date, nps FROM ({f_sql}) WHERE {VALID_NPS} OR nps IS NULL", f_p
     )
-    acts = frame(store, "actions", viewer, filters, columns=[
-        "action_id", "title", "customer_id", "status", "impact", "source", "closed_date"])  # fmt: skip
-    cat = frame(store, "services", viewer, filters,
-                columns=["service_id", "name", "description", "demand_hours"])  # fmt: skip
+    acts = frame(
+        store,
+        "actions",
+        viewer,
+        filters,
+        columns=["action_id", "title", "customer_id", "status", "impact", "source", "closed_date"],
+    )
+    cat = frame(
+        store,
+        "services",
+        viewer,
+        filters,
+        columns=["service_id", "name", "description", "demand_hours"],
+    )
     ref = reference_date(store, viewer, filters)
     return EvidenceData(
-        customers=cust, links=links, catalogue=cat, feedback=fb, actions=acts,
+        customers=cust,
+        links=links,
+        catalogue=cat,
+        feedback=fb,
+        actions=acts,
         coverage=services.uncovered_requests(store, viewer, filters)[["theme", "status"]],
         ref=pd.Timestamp(ref).date() if ref is not None and not pd.isna(ref) else date.today(),
         as_of=as_of or date.today(),
-    )  # fmt: skip
+    )
 
 
 def evaluate(data: EvidenceData) -> dict[str, Evidence]:
@@ -410,15 +580,22 @@ def evidence(
     rows = []
     for s in SQUARES:
         e = ev.get(s.id)
-        rows.append({
-            "square": s.id, "stage": s.stage, "stage_name": STAGE[s.stage].name, "kind": s.kind,
-            "text": s.text, "rule": s.rule, "page": s.page,
-            "status": e.status if e else "your call",
-            "figure": e.figure if e else None,
-            "threshold": e.threshold if e else "only the PMO can answer this",
-            "sentence": e.sentence if e else "No data can answer this: it is for you to judge.",
-            "items": list(e.items) if e else [],
-        })  # fmt: skip
+        rows.append(
+            {
+                "square": s.id,
+                "stage": s.stage,
+                "stage_name": STAGE[s.stage].name,
+                "kind": s.kind,
+                "text": s.text,
+                "rule": s.rule,
+                "page": s.page,
+                "status": e.status if e else "your call",
+                "figure": e.figure if e else None,
+                "threshold": e.threshold if e else "only the PMO can answer this",
+                "sentence": e.sentence if e else "No data can answer this: it is for you to judge.",
+                "items": list(e.items) if e else [],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -465,9 +642,16 @@ def next_moves(done: dict[str, bool], ev: pd.DataFrame, k: int = 3) -> list[dict
         if done.get(s.id, False):
             continue
         r = by_id.get(s.id, {})
-        out.append({"square": s.id, "stage": STAGE[s.stage].name, "text": s.text,
-                    "why": r.get("sentence", ""), "page": PAGES[s.page],
-                    "items": list(r.get("items", []))})  # fmt: skip
+        out.append(
+            {
+                "square": s.id,
+                "stage": STAGE[s.stage].name,
+                "text": s.text,
+                "why": r.get("sentence", ""),
+                "page": PAGES[s.page],
+                "items": list(r.get("items", [])),
+            }
+        )
         if len(out) == k:
             break
     return out
@@ -512,14 +696,18 @@ def history(store: Store) -> pd.DataFrame:
     if docs.empty:
         return pd.DataFrame(columns=[*cols, "payload"])
     p = docs["payload"]
-    return pd.DataFrame({
-        "created_at": docs["created_at"], "author": docs["author"],
-        "stage": [STAGE[x["stage"]].name if x.get("stage") else "None yet"
-                  for x in p],
-        "done": [int(x.get("done", 0)) for x in p],
-        "overrides": [int(x.get("overrides", 0)) for x in p],
-        "view": [x.get("view", "") for x in p], "name": docs["name"], "payload": p,
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "created_at": docs["created_at"],
+            "author": docs["author"],
+            "stage": [STAGE[x["stage"]].name if x.get("stage") else "None yet" for x in p],
+            "done": [int(x.get("done", 0)) for x in p],
+            "overrides": [int(x.get("overrides", 0)) for x in p],
+            "view": [x.get("view", "") for x in p],
+            "name": docs["name"],
+            "payload": p,
+        }
+    )
 
 
 def latest(store: Store) -> dict | None:

@@ -39,13 +39,47 @@ TREND_MONTHS = 24
 TREND_WINDOW = 6  # months compared: the last six against the six before
 TREND_STEP = 0.10  # a change beyond +-10% is rising / falling
 STEM = 5  # theme terms match catalogue words sharing their first five letters
-GENERIC = frozenset({  # words too common in PMO comments to say what the request is about
-    "project", "projects", "pmo", "team", "teams", "service", "services", "manager",
-    "managers", "management", "time", "okay", "good", "great", "really", "just", "kept",
-    "work", "need", "help", "new", "best", "well"})  # fmt: skip
+GENERIC = frozenset(
+    {  # words too common in PMO comments to say what the request is about
+        "project",
+        "projects",
+        "pmo",
+        "team",
+        "teams",
+        "service",
+        "services",
+        "manager",
+        "managers",
+        "management",
+        "time",
+        "okay",
+        "good",
+        "great",
+        "really",
+        "just",
+        "kept",
+        "work",
+        "need",
+        "help",
+        "new",
+        "best",
+        "well",
+    }
+)
 GENERIC_ONLY = "Too generic to match"
-CATALOGUE_COLUMNS = ["service_id", "name", "category", "owner", "description", "skills",
-                     "charge", "unit_cost", "capacity_hours", "demand_hours", "target_csat"]  # fmt: skip
+CATALOGUE_COLUMNS = [
+    "service_id",
+    "name",
+    "category",
+    "owner",
+    "description",
+    "skills",
+    "charge",
+    "unit_cost",
+    "capacity_hours",
+    "demand_hours",
+    "target_csat",
+]
 
 
 def catalogue(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.DataFrame:
@@ -124,14 +158,18 @@ def skills(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.Da
     long = long[long["skill"] != ""]
     long["key"] = long["skill"].str.lower()
     out = long.groupby("key").agg(
-        skill=("skill", "first"), services=("service_id", "nunique"), over=("over", "sum"),
-        shortfall_hours=("shortfall_hours", "sum"), people_short=("people_short", "sum"),
+        skill=("skill", "first"),
+        services=("service_id", "nunique"),
+        over=("over", "sum"),
+        shortfall_hours=("shortfall_hours", "sum"),
+        people_short=("people_short", "sum"),
         service_names=("name", lambda x: ", ".join(sorted(x))),
-    )  # fmt: skip
+    )
     out["over"] = out["over"].astype(int)
     out["skill"] = out["skill"].str[:1].str.upper() + out["skill"].str[1:]
-    return out.sort_values(["shortfall_hours", "services", "skill"],
-                           ascending=[False, False, True], ignore_index=True)[cols]  # fmt: skip
+    return out.sort_values(
+        ["shortfall_hours", "services", "skill"], ascending=[False, False, True], ignore_index=True
+    )[cols]
 
 
 def _as_of(store: Store, viewer: Viewer, filters: Filters) -> date:
@@ -219,19 +257,35 @@ def satisfaction(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) ->
             FROM ({s_sql}) s LEFT JOIN agg USING (service_id) ORDER BY s.name""",
         f_p + s_p,
     )
-    counts = ["responses", "nps_n", "promoters", "detractors", "nps_excluded", "csat_n",
-              "csat_k", "effort_n"]  # fmt: skip
+    counts = [
+        "responses",
+        "nps_n",
+        "promoters",
+        "detractors",
+        "nps_excluded",
+        "csat_n",
+        "csat_k",
+        "effort_n",
+    ]
     df[counts] = df[counts].fillna(0).astype(int)
     df = with_intervals(df)
-    ci = [mean_interval(m, s, int(n)) for m, s, n in
-          zip(df["csat_mean"], df["csat_sd"], df["csat_n"], strict=True)]  # fmt: skip
+    ci = [
+        mean_interval(m, s, int(n))
+        for m, s, n in zip(df["csat_mean"], df["csat_sd"], df["csat_n"], strict=True)
+    ]
     df[["csat_mean_lo", "csat_mean_hi"]] = np.array(ci, dtype=float).reshape(-1, 2)
     df["gap"] = df["csat_mean"] - df["target_csat"]
     df["vs_target"] = [
         _vs_target(m, lo, hi, t, n)
-        for m, lo, hi, t, n in zip(df["csat_mean"], df["csat_mean_lo"], df["csat_mean_hi"],
-                                   df["target_csat"], df["csat_n"], strict=True)
-    ]  # fmt: skip
+        for m, lo, hi, t, n in zip(
+            df["csat_mean"],
+            df["csat_mean_lo"],
+            df["csat_mean_hi"],
+            df["target_csat"],
+            df["csat_n"],
+            strict=True,
+        )
+    ]
     return df
 
 
@@ -256,8 +310,17 @@ def value_for_money(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS)
     cat = catalogue(store, viewer, filters)
     sat = satisfaction(store, viewer, filters)
     use = usage(store, viewer, filters)
-    keep = ["service_id", "csat_mean", "csat_mean_lo", "csat_mean_hi", "csat_n", "nps", "nps_n",
-            "vs_target", "small"]  # fmt: skip
+    keep = [
+        "service_id",
+        "csat_mean",
+        "csat_mean_lo",
+        "csat_mean_hi",
+        "csat_n",
+        "nps",
+        "nps_n",
+        "vs_target",
+        "small",
+    ]
     df = cat.merge(sat[keep], on="service_id", how="left").merge(
         use.drop(columns="service"), on="service_id", how="left"
     )
@@ -349,23 +412,47 @@ def coverage(
         hits = {sid: t for sid, t in hits.items() if t}
         seen = sorted(texts[sid][0] for sid in hits if sid in visible)
         matched = sorted({t for ts in hits.values() for t in ts})
-        status = ("Covered" if seen else "Covered outside your view" if hits
-                  else "Not covered" if terms else GENERIC_ONLY)  # fmt: skip
-        rows.append((r.theme, int(r.comments), float(r.negative_share), ", ".join(terms),
-                     ", ".join(matched), "; ".join(seen), status))  # fmt: skip
+        status = (
+            "Covered"
+            if seen
+            else "Covered outside your view"
+            if hits
+            else "Not covered"
+            if terms
+            else GENERIC_ONLY
+        )
+        rows.append(
+            (
+                r.theme,
+                int(r.comments),
+                float(r.negative_share),
+                ", ".join(terms),
+                ", ".join(matched),
+                "; ".join(seen),
+                status,
+            )
+        )
     cols = ["theme", "comments", "negative_share", "terms", "matched_terms", "services", "status"]
     out = pd.DataFrame(rows, columns=cols)
     order = {"Not covered": 0, "Covered outside your view": 1, "Covered": 2, GENERIC_ONLY: 3}
-    return out.sort_values(["status", "comments"], key=lambda s: s.map(order) if s.name == "status"
-                           else -s, ignore_index=True)  # fmt: skip
+    return out.sort_values(
+        ["status", "comments"],
+        key=lambda s: s.map(order) if s.name == "status" else -s,
+        ignore_index=True,
+    )
 
 
 def uncovered_requests(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """Feedback themes in view matched against the whole catalogue (see `coverage`); only
     services the viewer may see are named."""
     drv = themes.drivers(store, viewer, filters)
-    whole = frame(store, "services", EVERYONE, NO_FILTERS,
-                  columns=["service_id", "name", "description", "skills"])  # fmt: skip
+    whole = frame(
+        store,
+        "services",
+        EVERYONE,
+        NO_FILTERS,
+        columns=["service_id", "name", "description", "skills"],
+    )
     visible = set(frame(store, "services", viewer, filters, columns=["service_id"])["service_id"])
     return coverage(drv, whole, visible)
 

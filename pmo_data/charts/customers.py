@@ -7,8 +7,12 @@ import plotly.graph_objects as go
 
 from pmo_data.charts import RAG_COLOURS, RAG_ORDER, empty_figure, styled
 
-HEALTH_SCALE = [[0, RAG_COLOURS["Red"]], [0.5, RAG_COLOURS["Amber"]], [0.7, "#9ccc65"],
-                [1, RAG_COLOURS["Green"]]]  # fmt: skip
+HEALTH_SCALE = [
+    [0, RAG_COLOURS["Red"]],
+    [0.5, RAG_COLOURS["Amber"]],
+    [0.7, "#9ccc65"],
+    [1, RAG_COLOURS["Green"]],
+]
 
 
 def customer_map(nodes: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
@@ -28,7 +32,7 @@ def customer_map(nodes: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
                 cmin=0,
                 cmax=100,
                 colorbar=dict(title="Health"),
-            ),  # fmt: skip
+            ),
             customdata=nodes[["health", "detail"]],
             hovertemplate="<b>%{label}</b><br>Annual value %{value:" + money_format + "}"
             "<br>Health %{customdata[0]:.0f}<br>%{customdata[1]}<extra></extra>",

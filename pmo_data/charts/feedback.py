@@ -140,7 +140,7 @@ def status_board(df: pd.DataFrame) -> go.Figure:
             text=[
                 f"{a:,}" + (f" ({o:,} overdue)" if o else "")
                 for a, o in zip(df["actions"], df["overdue"], strict=True)
-            ],  # fmt: skip
+            ],
             textposition="outside",
             hovertemplate="%{x}: %{y:,} actions<extra></extra>",
         )
@@ -155,8 +155,14 @@ def time_to_close(days: pd.DataFrame) -> go.Figure:
     fig = go.Figure(go.Histogram(x=days["days"], nbinsx=30, marker_color="#1f6feb"))
     median = days["days"].median()
     fig.add_vline(x=median, line=dict(color=NEGATIVE, dash="dash"))
-    fig.add_annotation(x=median, y=1, yref="paper", text=f"median {median:.0f} days",
-                       showarrow=False, xanchor="left")  # fmt: skip
+    fig.add_annotation(
+        x=median,
+        y=1,
+        yref="paper",
+        text=f"median {median:.0f} days",
+        showarrow=False,
+        xanchor="left",
+    )
     fig.update_xaxes(title="Days from raised to closed")
     fig.update_yaxes(title="Actions")
     return styled(fig, "Time to close", height=300)
@@ -177,6 +183,6 @@ def did_cells(row: pd.Series, metric: str = "nps") -> go.Figure:
             name=name,
             line=dict(color=colour, width=3),
             hovertemplate=name + ": %{y:.1f} (n=%{customdata:,})<extra></extra>",
-        )  # fmt: skip
+        )
     fig.update_yaxes(title="NPS" if metric == "nps" else "% satisfied")
     return styled(fig, "Before and after, affected vs other customers", height=300)

@@ -40,9 +40,11 @@ def board(ev: pd.DataFrame, done: dict[str, bool], stages: list[tuple[str, str]]
     df = ev.assign(
         x=ev["stage"].map(order),
         y=ev.groupby("stage").cumcount(),
-        state=[state(done.get(s, False), st) for s, st in zip(ev["square"], ev["status"], strict=True)],
+        state=[
+            state(done.get(s, False), st) for s, st in zip(ev["square"], ev["status"], strict=True)
+        ],
         hover=["<br>".join(textwrap.wrap(t, 48)) for t in ev["text"]],
-    )  # fmt: skip
+    )
     fig = go.Figure()
     for name, colour in STATE_COLOURS.items():
         g = df[df["state"] == name]

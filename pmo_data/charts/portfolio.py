@@ -38,8 +38,9 @@ def timeline(bars: pd.DataFrame) -> go.Figure:
     fig.update_layout(barmode="overlay", legend_title_text=None)
     fig.add_vline(x=pd.Timestamp.today(), line=dict(color="#1b2430", dash="dot", width=1))
     n = bars["project"].nunique()
-    return styled(fig, "Forecast (RAG colour) against baseline (dark line)",
-                  height=max(320, 22 * n + 140))  # fmt: skip
+    return styled(
+        fig, "Forecast (RAG colour) against baseline (dark line)", height=max(320, 22 * n + 140)
+    )
 
 
 def treemap(df: pd.DataFrame, money_fmt: str) -> go.Figure:
@@ -56,12 +57,18 @@ def treemap(df: pd.DataFrame, money_fmt: str) -> go.Figure:
     sym = money_fmt[:1] if money_fmt[:1] in "£$€" else ""
     fig = go.Figure(
         go.Treemap(
-            ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
-            marker=dict(colors=colours), customdata=[""] * (1 + len(ports)) + list(df["rag"]),
+            ids=ids,
+            labels=labels,
+            parents=parents,
+            values=values,
+            branchvalues="total",
+            marker=dict(colors=colours),
+            customdata=[""] * (1 + len(ports)) + list(df["rag"]),
             hovertemplate="%{label}<br>Budget " + sym + "%{value:,.0f}<br>%{customdata}"
-            "<extra></extra>", maxdepth=3,
+            "<extra></extra>",
+            maxdepth=3,
         )
-    )  # fmt: skip
+    )
     return styled(fig, "Budget by portfolio and project, coloured by RAG", height=520)
 
 
@@ -98,8 +105,12 @@ def red_share_by_portfolio(df: pd.DataFrame) -> go.Figure:
     m = tot.merge(red, on=["version", "portfolio"], how="left", suffixes=("", "_red"))
     m["red_share"] = m["projects_red"].fillna(0) / m["projects"]
     fig = px.line(m, x="version", y="red_share", color="portfolio", markers=True)
-    fig.update_layout(yaxis_tickformat=".0%", xaxis_title="Store version", yaxis_title="Red share",
-                      legend_title_text=None)  # fmt: skip
+    fig.update_layout(
+        yaxis_tickformat=".0%",
+        xaxis_title="Store version",
+        yaxis_title="Red share",
+        legend_title_text=None,
+    )
     fig.update_xaxes(dtick=1)
     return styled(fig, "Share of projects Red, by portfolio", height=320)
 
@@ -111,11 +122,20 @@ def benefits(df: pd.DataFrame, money_fmt: str, limit: int = 25) -> go.Figure:
         return empty_figure("No planned benefits in this view")
     d = d.iloc[::-1]
     fig = go.Figure()
-    fig.add_bar(y=d["name"], x=d["planned_benefit"], name="Planned", orientation="h",
-                marker_color="#c9d1d9")  # fmt: skip
-    fig.add_bar(y=d["name"], x=d["realised_benefit"].fillna(0), name="Realised",
-                orientation="h", marker_color="#2e9e5b")  # fmt: skip
-    fig.update_layout(barmode="overlay", xaxis_tickformat=money_fmt.lstrip("£$€"),
-                      xaxis_tickprefix=money_fmt[:1] if money_fmt[:1] in "£$€" else "")  # fmt: skip
+    fig.add_bar(
+        y=d["name"], x=d["planned_benefit"], name="Planned", orientation="h", marker_color="#c9d1d9"
+    )
+    fig.add_bar(
+        y=d["name"],
+        x=d["realised_benefit"].fillna(0),
+        name="Realised",
+        orientation="h",
+        marker_color="#2e9e5b",
+    )
+    fig.update_layout(
+        barmode="overlay",
+        xaxis_tickformat=money_fmt.lstrip("£$€"),
+        xaxis_tickprefix=money_fmt[:1] if money_fmt[:1] in "£$€" else "",
+    )
     fig.update_traces(hovertemplate="%{y}: %{x:,.0f}<extra></extra>")
     return styled(fig, "Benefits planned against realised", height=max(300, 24 * len(d) + 120))

@@ -26,10 +26,13 @@ def composition(ranked: pd.DataFrame, top: int = 25) -> go.Figure:
     fig = go.Figure()
     for k in KEYS:
         fig.add_bar(
-            y=labels, x=df[f"pts_{k}"], name=CRITERIA[k], orientation="h",
+            y=labels,
+            x=df[f"pts_{k}"],
+            name=CRITERIA[k],
+            orientation="h",
             marker_color=CRITERION_COLOURS[k],
             hovertemplate=f"%{{y}}<br>{CRITERIA[k]}: %{{x:.1f}} points<extra></extra>",
-        )  # fmt: skip
+        )
     fig.update_layout(barmode="stack", xaxis_title="Score (0-100)", xaxis_range=[0, 100])
     return styled(fig, f"Top {len(df)} projects: what each score is made of", 120 + 24 * len(df))
 
@@ -59,22 +62,40 @@ def robustness(rob: pd.DataFrame, top_k: int, top: int = 30) -> go.Figure:
         return empty_figure("No candidate projects in this view")
     df = rob.head(top).iloc[::-1]
     colour = df["verdict"].map(
-        lambda v: RAG_COLOURS["Green"] if "in the top" in v
-        else NEUTRAL if "outside" in v else RAG_COLOURS["Amber"]
-    )  # fmt: skip
+        lambda v: (
+            RAG_COLOURS["Green"]
+            if "in the top" in v
+            else NEUTRAL
+            if "outside" in v
+            else RAG_COLOURS["Amber"]
+        )
+    )
     labels = [f"{r}. {_short(n)}" for r, n in zip(df["rank"], df["name"], strict=True)]
     fig = go.Figure(
         go.Scatter(
-            x=df["rank_p50"], y=labels, mode="markers", marker=dict(color=colour, size=10),
-            error_x=dict(type="data", symmetric=False, array=df["rank_p90"] - df["rank_p50"],
-                         arrayminus=df["rank_p50"] - df["rank_p10"], color="#8c959f"),
+            x=df["rank_p50"],
+            y=labels,
+            mode="markers",
+            marker=dict(color=colour, size=10),
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=df["rank_p90"] - df["rank_p50"],
+                arrayminus=df["rank_p50"] - df["rank_p10"],
+                color="#8c959f",
+            ),
             customdata=df[["p_top_k", "rank_p10", "rank_p90", "verdict"]],
             hovertemplate="%{y}<br>rank P10-P90: %{customdata[1]}-%{customdata[2]}"
             "<br>P(top K): %{customdata[0]:.0%}<br>%{customdata[3]}<extra></extra>",
         )
-    )  # fmt: skip
-    fig.add_vline(x=top_k + 0.5, line_dash="dash", line_color=NEGATIVE,
-                  annotation_text=f"top {top_k} line", annotation_position="top")  # fmt: skip
+    )
+    fig.add_vline(
+        x=top_k + 0.5,
+        line_dash="dash",
+        line_color=NEGATIVE,
+        annotation_text=f"top {top_k} line",
+        annotation_position="top",
+    )
     fig.update_xaxes(title="Rank under perturbed weights (median, P10-P90)", autorange="reversed")
     return styled(fig, "How settled is each place?", 140 + 22 * len(df))
 
@@ -87,11 +108,16 @@ def disagreement(wide: pd.DataFrame) -> go.Figure:
     z = wide[cols].to_numpy(dtype=float)
     fig = go.Figure(
         go.Heatmap(
-            z=z, x=cols, y=[_short(n, 36) for n in wide["name"]], text=z, texttemplate="%{text:.0f}",
+            z=z,
+            x=cols,
+            y=[_short(n, 36) for n in wide["name"]],
+            text=z,
+            texttemplate="%{text:.0f}",
             colorscale=[[0, POSITIVE], [0.5, "#f6f8fa"], [1, NEGATIVE]],
-            colorbar=dict(title="Rank"), hovertemplate="%{y}<br>%{x}: rank %{z:.0f}<extra></extra>",
+            colorbar=dict(title="Rank"),
+            hovertemplate="%{y}<br>%{x}: rank %{z:.0f}<extra></extra>",
         )
-    )  # fmt: skip
+    )
     fig.update_yaxes(autorange="reversed")
     return styled(fig, "Rank under each group's profile", 160 + 22 * len(wide))
 
@@ -103,14 +129,23 @@ def wsjf_scatter(table: pd.DataFrame, rho: float) -> go.Figure:
     n = len(table)
     fig = go.Figure(
         go.Scatter(
-            x=table["rank"], y=table["wsjf_rank"], mode="markers",
-            marker=dict(color=PALETTE[0], size=8, opacity=0.75), text=table["name"],
+            x=table["rank"],
+            y=table["wsjf_rank"],
+            mode="markers",
+            marker=dict(color=PALETTE[0], size=8, opacity=0.75),
+            text=table["name"],
             hovertemplate="%{text}<br>weighted rank %{x}, WSJF rank %{y}<extra></extra>",
             showlegend=False,
         )
-    )  # fmt: skip
-    fig.add_scatter(x=[1, n], y=[1, n], mode="lines", line=dict(dash="dot", color=NEUTRAL),
-                    showlegend=False, hoverinfo="skip")  # fmt: skip
+    )
+    fig.add_scatter(
+        x=[1, n],
+        y=[1, n],
+        mode="lines",
+        line=dict(dash="dot", color=NEUTRAL),
+        showlegend=False,
+        hoverinfo="skip",
+    )
     fig.update_xaxes(title="Rank by weighted score", autorange="reversed")
     fig.update_yaxes(title="Rank by WSJF", autorange="reversed")
     return styled(fig, f"Weighted score vs WSJF (Spearman rho {rho:.2f}, n={n})", 420)
@@ -124,17 +159,24 @@ def frontier(front: pd.DataFrame, budget: float, currency: str) -> go.Figure:
     colour = [POSITIVE if s else NEUTRAL for s in sel] if sel is not None else PALETTE[0]
     fig = go.Figure(
         go.Scatter(
-            x=front["cum_cost"], y=front["cum_value"], mode="lines+markers",
-            line=dict(color="#b8bec6"), marker=dict(color=colour, size=7),
+            x=front["cum_cost"],
+            y=front["cum_value"],
+            mode="lines+markers",
+            line=dict(color="#b8bec6"),
+            marker=dict(color=colour, size=7),
             text=front["name"],
             customdata=[money(c, currency) for c in front["cost"]],
             hovertemplate="%{text}<br>cost %{customdata}<br>cumulative value %{y:.0f}"
             "<extra></extra>",
         )
-    )  # fmt: skip
+    )
     fig.update_layout(showlegend=False)
-    fig.add_vline(x=budget, line_dash="dash", line_color=NEGATIVE,
-                  annotation_text=f"budget {money(budget, currency)}")  # fmt: skip
+    fig.add_vline(
+        x=budget,
+        line_dash="dash",
+        line_color=NEGATIVE,
+        annotation_text=f"budget {money(budget, currency)}",
+    )
     fig.update_xaxes(title=f"Cumulative cost ({currency})")
     fig.update_yaxes(title="Cumulative value (sum of scores)")
     return styled(fig, "Value-for-money frontier (green: in the optimal selection)", 420)

@@ -33,13 +33,23 @@ def ranges(df: pd.DataFrame, currency: str, title: str, top: int = 15) -> go.Fig
     ]
     fig = go.Figure(
         go.Bar(
-            y=[_short(g) for g in d["group"]], x=d["p50"], orientation="h",
-            marker_color=PALETTE[0], name="P50",
-            error_x=dict(type="data", symmetric=False, array=d["p90"] - d["p50"],
-                         arrayminus=d["p50"] - d["p10"], color="#1b2430", thickness=1.2),
-            hovertext=hover, hoverinfo="text",
+            y=[_short(g) for g in d["group"]],
+            x=d["p50"],
+            orientation="h",
+            marker_color=PALETTE[0],
+            name="P50",
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=d["p90"] - d["p50"],
+                arrayminus=d["p50"] - d["p10"],
+                color="#1b2430",
+                thickness=1.2,
+            ),
+            hovertext=hover,
+            hoverinfo="text",
         )
-    )  # fmt: skip
+    )
     fig.update_xaxes(title=f"Savings ({currency})", **_axis(currency))
     more = f" (top {top} of {len(df)})" if len(df) > top else ""
     return styled(fig, title + more, 110 + 26 * len(d))
@@ -50,13 +60,17 @@ def realised_vs_estimated(df: pd.DataFrame, currency: str) -> go.Figure:
     if df is None or df.empty:
         return empty_figure("No savings in this view")
     fig = go.Figure()
-    fig.add_bar(x=df["category"], y=df["likely"], name="Estimated (likely)",
-                marker_color=PALETTE[0])  # fmt: skip
     fig.add_bar(
-        x=df["category"], y=df["realised"], name="Realised to date", marker_color=POSITIVE,
+        x=df["category"], y=df["likely"], name="Estimated (likely)", marker_color=PALETTE[0]
+    )
+    fig.add_bar(
+        x=df["category"],
+        y=df["realised"],
+        name="Realised to date",
+        marker_color=POSITIVE,
         text=[f"{percent(r)} of {n:,}" for r, n in zip(df["rate"], df["n"], strict=True)],
         textposition="outside",
-    )  # fmt: skip
+    )
     fig.update_layout(barmode="group")
     fig.update_yaxes(title=f"{currency}", **_axis(currency))
     return styled(fig, "Realised against estimated, by category", 380)
@@ -67,14 +81,23 @@ def cumulative(df: pd.DataFrame, currency: str, today) -> go.Figure:
     if df is None or df.empty:
         return empty_figure("No savings lines with a period in this view")
     fig = go.Figure()
-    fig.add_scatter(x=df["month"], y=df["p90"], line=dict(width=0), showlegend=False,
-                    hoverinfo="skip")  # fmt: skip
-    fig.add_scatter(x=df["month"], y=df["p10"], line=dict(width=0), fill="tonexty",
-                    fillcolor="rgba(31,111,235,0.18)", name="P10-P90")  # fmt: skip
-    fig.add_scatter(x=df["month"], y=df["p50"], name="Estimated (P50)",
-                    line=dict(color=PALETTE[0], width=2.5))  # fmt: skip
-    fig.add_scatter(x=df["month"], y=df["realised"], name="Realised",
-                    line=dict(color=POSITIVE, width=2.5))  # fmt: skip
+    fig.add_scatter(
+        x=df["month"], y=df["p90"], line=dict(width=0), showlegend=False, hoverinfo="skip"
+    )
+    fig.add_scatter(
+        x=df["month"],
+        y=df["p10"],
+        line=dict(width=0),
+        fill="tonexty",
+        fillcolor="rgba(31,111,235,0.18)",
+        name="P10-P90",
+    )
+    fig.add_scatter(
+        x=df["month"], y=df["p50"], name="Estimated (P50)", line=dict(color=PALETTE[0], width=2.5)
+    )
+    fig.add_scatter(
+        x=df["month"], y=df["realised"], name="Realised", line=dict(color=POSITIVE, width=2.5)
+    )
     fig.add_vline(x=pd.Timestamp(today).to_pydatetime(), line=dict(color=NEUTRAL, dash="dot"))
     fig.update_yaxes(title=f"Cumulative ({currency})", **_axis(currency))
     fig.update_layout(hovermode="x unified", yaxis_hoverformat=money_format(currency))
@@ -88,12 +111,16 @@ def waterfall(df: pd.DataFrame, currency: str) -> go.Figure:
     fig = go.Figure(
         go.Waterfall(
             x=[f"{s}<br>{n:,} lines" for s, n in zip(df["step"], df["n"], strict=True)],
-            y=df["value"], measure=df["measure"],
-            text=[money(v, currency) for v in df["value"]], textposition="outside",
-            decreasing=dict(marker_color=NEGATIVE), totals=dict(marker_color=POSITIVE),
-            increasing=dict(marker_color=PALETTE[0]), connector=dict(line=dict(color="#d0d7de")),
+            y=df["value"],
+            measure=df["measure"],
+            text=[money(v, currency) for v in df["value"]],
+            textposition="outside",
+            decreasing=dict(marker_color=NEGATIVE),
+            totals=dict(marker_color=POSITIVE),
+            increasing=dict(marker_color=PALETTE[0]),
+            connector=dict(line=dict(color="#d0d7de")),
         )
-    )  # fmt: skip
+    )
     fig.update_yaxes(title=f"Expected savings ({currency})", **_axis(currency))
     return styled(fig, "From gross to net", 400)
 
@@ -105,13 +132,16 @@ def benefits(df: pd.DataFrame, currency: str, title: str, top: int = 15) -> go.F
     d = df.head(top).iloc[::-1]
     labels = [_short(g) for g in d["group"]]
     fig = go.Figure()
-    fig.add_bar(y=labels, x=d["planned"], name="Planned", orientation="h",
-                marker_color="#c9d7f2")  # fmt: skip
+    fig.add_bar(y=labels, x=d["planned"], name="Planned", orientation="h", marker_color="#c9d7f2")
     fig.add_bar(
-        y=labels, x=d["realised"], name="Realised", orientation="h", marker_color=POSITIVE,
+        y=labels,
+        x=d["realised"],
+        name="Realised",
+        orientation="h",
+        marker_color=POSITIVE,
         text=[f"{percent(r)} (n={n:,})" for r, n in zip(d["rate"], d["n_rate"], strict=True)],
         textposition="outside",
-    )  # fmt: skip
+    )
     fig.update_layout(barmode="overlay", legend=dict(y=1.02, yanchor="bottom", x=0))
     fig.update_xaxes(**_axis(currency))
     more = f" (top {top} of {len(df)} by planned)" if len(df) > top else ""
@@ -124,11 +154,15 @@ def after_go_live(df: pd.DataFrame) -> go.Figure:
         return empty_figure("No projects in this view")
     fig = go.Figure(
         go.Bar(
-            x=df["since_go_live"], y=df["rate"], marker_color=PALETTE[1],
-            text=[f"{percent(r)}<br>n={n:,}" for r, n in zip(df["rate"], df["n_rate"], strict=True)],
+            x=df["since_go_live"],
+            y=df["rate"],
+            marker_color=PALETTE[1],
+            text=[
+                f"{percent(r)}<br>n={n:,}" for r, n in zip(df["rate"], df["n_rate"], strict=True)
+            ],
             textposition="outside",
         )
-    )  # fmt: skip
+    )
     top = float(df["rate"].max()) if df["rate"].notna().any() else 1.0
     fig.update_yaxes(title="Realised / planned", tickformat=".0%", range=[0, max(1.0, top) * 1.2])
     return styled(fig, "Benefit realisation by time since go-live", 360)
@@ -141,10 +175,20 @@ def stakeholders(df: pd.DataFrame, currency: str, group: str, top: int = 15) -> 
         return empty_figure("No value recorded for this group")
     labels = [_short(w) for w in d["who"]]
     fig = go.Figure()
-    fig.add_bar(y=labels, x=d["realised_benefit"], name="Realised benefit", orientation="h",
-                marker_color=POSITIVE)  # fmt: skip
-    fig.add_bar(y=labels, x=d["savings_realised"], name="Realised savings", orientation="h",
-                marker_color=PALETTE[0])  # fmt: skip
+    fig.add_bar(
+        y=labels,
+        x=d["realised_benefit"],
+        name="Realised benefit",
+        orientation="h",
+        marker_color=POSITIVE,
+    )
+    fig.add_bar(
+        y=labels,
+        x=d["savings_realised"],
+        name="Realised savings",
+        orientation="h",
+        marker_color=PALETTE[0],
+    )
     fig.update_layout(barmode="stack", legend=dict(y=1.02, yanchor="bottom", x=0))
     fig.update_xaxes(**_axis(currency))
     return styled(fig, f"Value delivered: {group}", 120 + 26 * len(d))

@@ -133,14 +133,17 @@ def value_map(vfm: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
             text=g["name"],
             textposition="top center",
             textfont=dict(size=10, color="#57606a"),
-            marker=dict(size=8 + g["customers"].fillna(0) * scale,
-                        color=VERDICT_COLOURS.get(verdict, PALETTE[0]),
-                        opacity=0.75, line=dict(width=1, color="white")),
+            marker=dict(
+                size=8 + g["customers"].fillna(0) * scale,
+                color=VERDICT_COLOURS.get(verdict, PALETTE[0]),
+                opacity=0.75,
+                line=dict(width=1, color="white"),
+            ),
             customdata=g[["unit_cost", "customers", "csat_n", "target_csat"]],
             hovertemplate="<b>%{text}</b><br>Charge %{x:" + money_format + "}, unit cost "
             "%{customdata[0]:" + money_format + "}<br>Mean CSAT %{y:.2f} (n=%{customdata[2]:,}), "
             "target %{customdata[3]:.1f}<br>%{customdata[1]:,} customers<extra></extra>",
-        )  # fmt: skip
+        )
     fig.update_xaxes(title="Charge per unit")
     fig.update_yaxes(title="Mean CSAT (1-5)")
     return styled(fig, "What customers value and pay for", height=460)

@@ -451,8 +451,13 @@ def _themes(rng, svc, role, own_red, amber) -> np.ndarray:
     for s, spec in enumerate(tx.SERVICES):
         for th, boost in zip(spec[6], (3.0, 2.0), strict=True):
             w[svc == s, keys[th]] += boost
-    for r, th, boost in ((4, "value", 3.0), (3, "dashboards", 2.0), (3, "reporting", 1.0),
-                         (2, "training", 1.5), (0, "engagement", 1.0)):  # fmt: skip
+    for r, th, boost in (
+        (4, "value", 3.0),
+        (3, "dashboards", 2.0),
+        (3, "reporting", 1.0),
+        (2, "training", 1.5),
+        (0, "engagement", 1.0),
+    ):
         w[role == r, keys[th]] += boost
     for th, boost in (("timeliness", 5.0), ("communication", 2.0), ("resourcing", 2.0)):
         w[own_red, keys[th]] += boost
@@ -530,8 +535,12 @@ def _actions(rng, n, fb, customers, services, staff, t):
     th_raised = t - rng.integers(10, YEARS * 365, n_th) * DAY
 
     theme = np.concatenate([theme_fb, theme_th])
-    svc = np.concatenate([np.where(fb["svc"][anchor] >= 0, fb["svc"][anchor], svc_of_theme[theme_fb]),
-                          svc_of_theme[theme_th]])  # fmt: skip
+    svc = np.concatenate(
+        [
+            np.where(fb["svc"][anchor] >= 0, fb["svc"][anchor], svc_of_theme[theme_fb]),
+            svc_of_theme[theme_th],
+        ]
+    )
     raised = np.concatenate([fb["date"][anchor] + rng.integers(2, 22, n_fb) * DAY, th_raised])
     raised = np.minimum(raised, t)
     due = raised + rng.choice([30, 45, 60, 90], n) * DAY
@@ -575,8 +584,9 @@ def _actions(rng, n, fb, customers, services, staff, t):
     frame = frame.iloc[order].reset_index(drop=True).assign(action_id=_ids("A", n, 3))
 
     done = (status == "Done") & (cidx >= 0)
-    lift = _window_hits(fb["cidx"], fb["date"], cidx[done], closed[done] + DAY,
-                        np.full(done.sum(), t + DAY))  # fmt: skip
+    lift = _window_hits(
+        fb["cidx"], fb["date"], cidx[done], closed[done] + DAY, np.full(done.sum(), t + DAY)
+    )
     lift[anchor] = False  # the response that prompted an action keeps its score
     return frame, lift
 

@@ -229,10 +229,16 @@ def did_it_work(
         with np.errstate(invalid="ignore", divide="ignore"):
             out[f"mean_{name}"] = arr[:, cols + 1] / arr[:, cols]
     res = [
-        did({"tp": tuple(tr[i, :3]), "tq": tuple(tr[i, 3:]), "cp": tuple(ct[i, :3]),
-             "cq": tuple(ct[i, 3:])})
+        did(
+            {
+                "tp": tuple(tr[i, :3]),
+                "tq": tuple(tr[i, 3:]),
+                "cp": tuple(ct[i, :3]),
+                "cq": tuple(ct[i, 3:]),
+            }
+        )
         for i in range(len(df))
-    ]  # fmt: skip
+    ]
     out[["did", "lo", "hi"]] = np.array(res, dtype=float).reshape(-1, 3)
     out["complete"] = (pd.to_datetime(out["t"]) + pd.Timedelta(days=w)) <= pd.Timestamp(ref)
     out["verdict"] = [verdict(r) for r in out.itertuples()]

@@ -186,7 +186,7 @@ def falling_customers(
                 "change",
                 "first_low",
                 "small",
-            ]  # fmt: skip
+            ]
         )
     score = NPS_POINTS.on("f")
     df = store.df(

@@ -148,8 +148,13 @@ def drivers(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.D
         "effect_lo",
         "effect_hi",
     ]
-    out = pd.concat([df[["theme", "comments", "sentiment", "negative_share"]],
-                     pd.DataFrame(rows, columns=cols, index=df.index)], axis=1)  # fmt: skip
+    out = pd.concat(
+        [
+            df[["theme", "comments", "sentiment", "negative_share"]],
+            pd.DataFrame(rows, columns=cols, index=df.index),
+        ],
+        axis=1,
+    )
     out["small"] = (out["n_present"] < SMALL_N) | (out["n_absent"] < SMALL_N)
     return out
 

@@ -92,8 +92,14 @@ class Metric:
 class _Ctx:
     """Scoped aggregate queries for one viewer, filters and version."""
 
-    def __init__(self, store: Store, viewer: Viewer, filters: Filters, version: int | None,
-                 today: date | None = None):  # fmt: skip
+    def __init__(
+        self,
+        store: Store,
+        viewer: Viewer,
+        filters: Filters,
+        version: int | None,
+        today: date | None = None,
+    ):
         self.store, self.viewer, self.filters, self.version = store, viewer, filters, version
         self.today = today or date.today()
         self.ref = self.q("feedback", "max(date)", filtered=False)[0] or self.today
@@ -143,23 +149,32 @@ def executive(c: _Ctx, currency: str) -> list[Metric]:
     # range net of double counts, and a raw ledger sum beside it would disagree.
     return [
         Metric(
-            "value", "Value delivered", realised, "money",
+            "value",
+            "Value delivered",
+            realised,
+            "money",
             f"Benefits realised to date by the projects in view, against "
             f"{money(planned, currency)} planned; savings are in the headline above.",
         ),
         _nps(c),
         Metric(
-            "aligned", "Budget aligned to strategy", aligned[0], "percent",
+            "aligned",
+            "Budget aligned to strategy",
+            aligned[0],
+            "percent",
             f"Share of budget in projects rated {ALIGNED}-5 for strategic alignment "
             f"({aligned[1]:,} projects rated).",
         ),
         Metric("red", "Red projects", red, help=f"{amber:,} Amber of {n:,}", better="down"),
         Metric(
-            "variance", "Forecast vs budget", _variance(budget, forecast), "percent",
+            "variance",
+            "Forecast vs budget",
+            _variance(budget, forecast),
+            "percent",
             f"Forecast {money(forecast, currency)} against budget {money(budget, currency)}.",
             better="down",
         ),
-    ]  # fmt: skip
+    ]
 
 
 def sponsor(c: _Ctx, currency: str) -> list[Metric]:
@@ -168,20 +183,29 @@ def sponsor(c: _Ctx, currency: str) -> list[Metric]:
         Metric("projects", "Projects sponsored", n, better=None),
         Metric("planned", "Benefits planned", planned, "money", "Business-case benefits."),
         Metric(
-            "realised", "Benefits realised", realised, "money",
+            "realised",
+            "Benefits realised",
+            realised,
+            "money",
             f"Realisation rate {percent(realised / planned) if planned else '–'} of planned.",
         ),
         Metric("red_amber", "Red or Amber", red + amber, help=f"{red:,} Red", better="down"),
         Metric(
-            "variance", "Forecast vs budget", _variance(budget, forecast), "percent",
+            "variance",
+            "Forecast vs budget",
+            _variance(budget, forecast),
+            "percent",
             f"Forecast {money(forecast, currency)} against budget {money(budget, currency)}.",
             better="down",
         ),
         Metric(
-            "late", "Projects slipping", late,
-            help=f"Forecast end after baseline; median slip {number(slip)} days.", better="down",
+            "late",
+            "Projects slipping",
+            late,
+            help=f"Forecast end after baseline; median slip {number(slip)} days.",
+            better="down",
         ),
-    ]  # fmt: skip
+    ]
 
 
 def project_manager(c: _Ctx, currency: str) -> list[Metric]:
@@ -199,11 +223,14 @@ def project_manager(c: _Ctx, currency: str) -> list[Metric]:
         _nps(c, "NPS on my projects"),
         Metric("open_actions", "Open actions", open_, better="down"),
         Metric(
-            "due", f"Due in {DUE_SOON_DAYS} days", due,
-            help="Open actions due from today to two weeks ahead.", better=None,
+            "due",
+            f"Due in {DUE_SOON_DAYS} days",
+            due,
+            help="Open actions due from today to two weeks ahead.",
+            better=None,
         ),
         Metric("overdue", "Overdue actions", overdue, better="down"),
-    ]  # fmt: skip
+    ]
 
 
 def account_lead(c: _Ctx, currency: str) -> list[Metric]:
@@ -223,11 +250,14 @@ def account_lead(c: _Ctx, currency: str) -> list[Metric]:
         _nps(c),
         Metric("open_actions", "Open actions", open_, help=f"{overdue:,} overdue", better="down"),
         Metric(
-            "contact", "Contact overdue", late_contact,
+            "contact",
+            "Contact overdue",
+            late_contact,
             help="Customers whose last contact is older than their agreed cadence (90 days "
-            "when none is set).", better="down",
+            "when none is set).",
+            better="down",
         ),
-    ]  # fmt: skip
+    ]
 
 
 def service_owner(c: _Ctx, currency: str) -> list[Metric]:
@@ -246,16 +276,30 @@ def service_owner(c: _Ctx, currency: str) -> list[Metric]:
     return [
         Metric("services", "My services", n, better=None),
         Metric(
-            "utilisation", "Utilisation", dem / cap if cap else None, "percent",
+            "utilisation",
+            "Utilisation",
+            dem / cap if cap else None,
+            "percent",
             f"Demand {number(dem)} h against capacity {number(cap)} h a month (services that "
-            "record a capacity).", better=None,
+            "record a capacity).",
+            better=None,
         ),
-        Metric("over", "Over-demanded", over, help="Services with demand above capacity.",
-               better="down"),
-        Metric("csat", "CSAT (4-5 of 5)", csat, "percent",
-               f"n = {csat_n:,} ratings in the 12 months to {c.ref}"),
+        Metric(
+            "over",
+            "Over-demanded",
+            over,
+            help="Services with demand above capacity.",
+            better="down",
+        ),
+        Metric(
+            "csat",
+            "CSAT (4-5 of 5)",
+            csat,
+            "percent",
+            f"n = {csat_n:,} ratings in the 12 months to {c.ref}",
+        ),
         _nps(c),
-    ]  # fmt: skip
+    ]
 
 
 def orphans(store: Store, viewer: Viewer, version: int | None = None) -> pd.DataFrame:
@@ -274,9 +318,14 @@ def orphans(store: Store, viewer: Viewer, version: int | None = None) -> pd.Data
         if n:
             ids = (sample or "").split(", ")
             rows.append(
-                dict(entity=name, column=col, target=target, rows=n,
-                     examples=", ".join(sorted(ids)[:5]) + (" …" if len(ids) > 5 else ""))
-            )  # fmt: skip
+                dict(
+                    entity=name,
+                    column=col,
+                    target=target,
+                    rows=n,
+                    examples=", ".join(sorted(ids)[:5]) + (" …" if len(ids) > 5 else ""),
+                )
+            )
     return pd.DataFrame(rows, columns=["entity", "column", "target", "rows", "examples"])
 
 
@@ -300,23 +349,38 @@ def pmo_analyst(c: _Ctx, currency: str) -> list[Metric]:
     )
     return [
         Metric(
-            "rejected", "Rejected rows", rejected,
+            "rejected",
+            "Rejected rows",
+            rejected,
             help="Rows left out at the import that made this version (see Data > History).",
             better="down",
         ),
-        Metric("orphans", "Orphan references", n_orphans,
-               help="Rows pointing at a customer, project or service id that is not loaded.",
-               better="down"),
-        Metric("age", "Days since import", age, "days", better="down", compare=False),
-        Metric("stale", "Days since latest feedback", stale, "days",
-               help=f"Latest feedback response: {c.ref}.", better="down", compare=False),
         Metric(
-            "coverage", "Key customers heard (90 days)", got / total if total else None,
+            "orphans",
+            "Orphan references",
+            n_orphans,
+            help="Rows pointing at a customer, project or service id that is not loaded.",
+            better="down",
+        ),
+        Metric("age", "Days since import", age, "days", better="down", compare=False),
+        Metric(
+            "stale",
+            "Days since latest feedback",
+            stale,
+            "days",
+            help=f"Latest feedback response: {c.ref}.",
+            better="down",
+            compare=False,
+        ),
+        Metric(
+            "coverage",
+            "Key customers heard (90 days)",
+            got / total if total else None,
             "percent",
             f"{got:,} of {total:,} Strategic-tier customers gave feedback in the "
             f"{COVERAGE_DAYS} days to {c.ref}.",
         ),
-    ]  # fmt: skip
+    ]
 
 
 GROUP_METRICS = {

@@ -26,9 +26,20 @@ SLIP_DAYS = 30  # slip beyond this adds a point of severity
 OVERRUN = 0.10  # forecast over budget beyond this adds a point
 UNHAPPY_NPS = 0  # customers with NPS below this count 1.5x
 COLUMNS = [
-    "rank", "project_id", "name", "portfolio", "rag", "slip_days", "budget_variance_pct",
-    "customers", "customer_names", "value_at_stake", "severity", "risk_score", "reason",
-]  # fmt: skip
+    "rank",
+    "project_id",
+    "name",
+    "portfolio",
+    "rag",
+    "slip_days",
+    "budget_variance_pct",
+    "customers",
+    "customer_names",
+    "value_at_stake",
+    "severity",
+    "risk_score",
+    "reason",
+]
 
 
 def severity(rag, slip_days, overrun_pct) -> np.ndarray:

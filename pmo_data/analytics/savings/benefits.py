@@ -17,11 +17,27 @@ from pmo_data.analytics.savings import ledger as savings
 from pmo_data.store.access import Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters, frame
 
-AGE_BUCKETS = ((-np.inf, 0, "Not live yet"), (0, 3, "0-3 months"), (3, 6, "3-6 months"),
-               (6, 12, "6-12 months"), (12, 24, "12-24 months"), (24, np.inf, "24+ months"))  # fmt: skip
-PROJECT_COLUMNS = ["project_id", "name", "customer_id", "portfolio", "service_id", "sponsor",
-                   "project_manager", "stage", "planned_benefit", "realised_benefit",
-                   "go_live_date"]  # fmt: skip
+AGE_BUCKETS = (
+    (-np.inf, 0, "Not live yet"),
+    (0, 3, "0-3 months"),
+    (3, 6, "3-6 months"),
+    (6, 12, "6-12 months"),
+    (12, 24, "12-24 months"),
+    (24, np.inf, "24+ months"),
+)
+PROJECT_COLUMNS = [
+    "project_id",
+    "name",
+    "customer_id",
+    "portfolio",
+    "service_id",
+    "sponsor",
+    "project_manager",
+    "stage",
+    "planned_benefit",
+    "realised_benefit",
+    "go_live_date",
+]
 
 
 def _projects(store, viewer, filters) -> pd.DataFrame:
@@ -123,8 +139,9 @@ def value_by_stakeholder(
     service owners, counting only lines not held back as double counts.
     """
     p = _projects(store, viewer, filters)
-    cust = frame(store, "customers", viewer, NO_FILTERS,
-                 columns=["customer_id", "account_lead", "tier"])  # fmt: skip
+    cust = frame(
+        store, "customers", viewer, NO_FILTERS, columns=["customer_id", "account_lead", "tier"]
+    )
     svc = frame(store, "services", viewer, NO_FILTERS, columns=["service_id", "owner"])
     lead = cust.set_index("customer_id")["account_lead"]
     tier = cust.set_index("customer_id")["tier"]
@@ -141,14 +158,25 @@ def value_by_stakeholder(
     )
     p["savings_likely"] = p["project_id"].map(by_project["likely"]).fillna(0.0)
     p["savings_realised"] = p["project_id"].map(by_project["realised"]).fillna(0.0)
-    groups = {"sponsor": "Sponsors", "project_manager": "Project managers",
-              "account_lead": "Account leads", "service_owner": "Service owners",
-              "customer_tier": "Customers by tier"}  # fmt: skip
+    groups = {
+        "sponsor": "Sponsors",
+        "project_manager": "Project managers",
+        "account_lead": "Account leads",
+        "service_owner": "Service owners",
+        "customer_tier": "Customers by tier",
+    }
     parts = []
     for col, label in groups.items():
         g = p.assign(who=p[col].fillna("(not named)"), projects=1).groupby("who")
-        agg = g[["projects", "planned_benefit", "realised_benefit", "savings_likely",
-                 "savings_realised"]].sum()  # fmt: skip
+        agg = g[
+            [
+                "projects",
+                "planned_benefit",
+                "realised_benefit",
+                "savings_likely",
+                "savings_realised",
+            ]
+        ].sum()
         if col == "service_owner" and len(lines):  # savings follow the service
             by_svc = lines.assign(who=lines["service_id"].map(owner)).groupby("who")
             agg["savings_likely"] = by_svc["likely"].sum().reindex(agg.index).fillna(0.0)
@@ -158,7 +186,16 @@ def value_by_stakeholder(
     if out.empty:
         return out
     out["value_delivered"] = out["realised_benefit"].fillna(0) + out["savings_realised"]
-    cols = ["group", "who", "projects", "planned_benefit", "realised_benefit", "savings_likely",
-            "savings_realised", "value_delivered"]  # fmt: skip
-    return out[cols].sort_values(["group", "value_delivered"], ascending=[True, False],
-                                 ignore_index=True)  # fmt: skip
+    cols = [
+        "group",
+        "who",
+        "projects",
+        "planned_benefit",
+        "realised_benefit",
+        "savings_likely",
+        "savings_realised",
+        "value_delivered",
+    ]
+    return out[cols].sort_values(
+        ["group", "value_delivered"], ascending=[True, False], ignore_index=True
+    )

@@ -27,9 +27,22 @@ RESOLUTION_KIND = "savings_resolution"
 DECISIONS = ("keep both", "keep A", "keep B", "reopen")
 _OPEN_START, _OPEN_END = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-01-01")
 PAIR_COLUMNS = [
-    "pair_key", "cost_pool", "line_a", "line_b", "a_start", "a_end", "b_start", "b_end",
-    "overlap_from", "overlap_to", "overlap_days", "likely_a", "likely_b", "at_stake", "smaller",
-]  # fmt: skip
+    "pair_key",
+    "cost_pool",
+    "line_a",
+    "line_b",
+    "a_start",
+    "a_end",
+    "b_start",
+    "b_end",
+    "overlap_from",
+    "overlap_to",
+    "overlap_days",
+    "likely_a",
+    "likely_b",
+    "at_stake",
+    "smaller",
+]
 
 
 def normalise_pool(pool) -> str | None:
@@ -116,8 +129,13 @@ def resolve(store, pairs: pd.DataFrame, key: str, decision: str, note: str, *, a
         raise ValueError(f"{key} is not a flagged pair in this view")
     a, b = row.iloc[0]["line_a"], row.iloc[0]["line_b"]
     excluded = {"keep A": b, "keep B": a}.get(decision)
-    payload = {"decision": decision, "note": note.strip(), "line_a": a, "line_b": b,
-               "excluded": excluded}  # fmt: skip
+    payload = {
+        "decision": decision,
+        "note": note.strip(),
+        "line_a": a,
+        "line_b": b,
+        "excluded": excluded,
+    }
     store.save_document(RESOLUTION_KIND, key, payload, author=author)
     return payload
 
@@ -165,15 +183,23 @@ def apply(pairs: pd.DataFrame, decisions: pd.DataFrame) -> tuple[pd.DataFrame, p
     other = np.where(ex["excluded"] == ex["line_a"], ex["line_b"], ex["line_a"])
     reason = np.where(
         ex["decision"].notna(),
-        "duplicate of " + other + " (decided by " + ex["author"].astype(str) + ": "
-        + ex["note"].astype(str) + ")",
-        "held back: overlaps " + other + " on '" + ex["cost_pool"].astype(str)
+        "duplicate of "
+        + other
+        + " (decided by "
+        + ex["author"].astype(str)
+        + ": "
+        + ex["note"].astype(str)
+        + ")",
+        "held back: overlaps "
+        + other
+        + " on '"
+        + ex["cost_pool"].astype(str)
         + "' (awaiting decision)",
-    )  # fmt: skip
+    )
     exclusions = (
         pd.DataFrame(
             {"line_id": ex["excluded"], "reason": reason, "resolved": ex["decision"].notna()}
-        )  # fmt: skip
+        )
         .sort_values("resolved", ascending=False, kind="stable")
         .drop_duplicates("line_id")
         .reset_index(drop=True)

@@ -42,16 +42,19 @@ class Estimator:
 
 
 EFFICIENCY = Estimator(
-    "operational_efficiency", "Operational efficiency", "activity",
-    ("service_id", "activity", *HOURS, "units_per_month", "months", "rate_per_hour",
-     "cost_pool"),
+    "operational_efficiency",
+    "Operational efficiency",
+    "activity",
+    ("service_id", "activity", *HOURS, "units_per_month", "months", "rate_per_hour", "cost_pool"),
     "hours saved per unit x units a month x months x rate per hour",
-)  # fmt: skip
+)
 RESOURCES = Estimator(
-    "resource_optimisation", "Resource optimisation", "description",
+    "resource_optimisation",
+    "Resource optimisation",
+    "description",
     ("service_id", "description", "fte", *HOURS, "months", "rate_per_hour", "cost_pool"),
     f"hours a month released or reallocated (or FTE x {HOURS_PER_FTE:g}) x months x rate",
-)  # fmt: skip
+)
 ESTIMATORS = {e.key: e for e in (EFFICIENCY, RESOURCES)}
 # Default activities: (name, hours saved per unit low/likely/high, units a month per live project)
 ACTIVITIES = (
@@ -96,8 +99,19 @@ def defaults(
         for (_, s), r in zip(services.iterrows(), rate, strict=True):
             n = int(live.get(s["service_id"], 0))
             for name, (lo, mid, hi), per_project in ACTIVITIES if n else ():
-                rows.append([s["service_id"], name, lo, mid, hi, round(n * per_project, 1), 12,
-                             r, f"{s['name']}: PMO staff time"])  # fmt: skip
+                rows.append(
+                    [
+                        s["service_id"],
+                        name,
+                        lo,
+                        mid,
+                        hi,
+                        round(n * per_project, 1),
+                        12,
+                        r,
+                        f"{s['name']}: PMO staff time",
+                    ]
+                )
         return pd.DataFrame(rows, columns=list(est.columns))
     cap = pd.to_numeric(services["capacity_hours"], errors="coerce").fillna(0).to_numpy()
     dem = pd.to_numeric(services["demand_hours"], errors="coerce").fillna(0).to_numpy()
@@ -171,8 +185,9 @@ def validate(kind: str, rows: pd.DataFrame, known_services=None) -> list[str]:
             problems.append(f"{at}, service_id: {sid!r} is not in the catalogue")
         fte = num("fte", hi=1_000, required=False) if kind == RESOURCES.key else None
         need_hours = fte is None
-        lo, mid, hi = (num(c, hi=100_000, required=need_hours and c == "hours_likely")
-                       for c in HOURS)  # fmt: skip
+        lo, mid, hi = (
+            num(c, hi=100_000, required=need_hours and c == "hours_likely") for c in HOURS
+        )
         if mid is not None:
             if lo is not None and lo > mid:
                 problems.append(
@@ -230,8 +245,12 @@ def save_set(
         for r in df.to_dict("records")
     ]
     version = len(versions(store, kind)) + 1
-    payload = {"version": version, "rows": records, "note": note.strip(),
-               "period_start": pd.Timestamp(period_start).date().isoformat()}  # fmt: skip
+    payload = {
+        "version": version,
+        "rows": records,
+        "note": note.strip(),
+        "period_start": pd.Timestamp(period_start).date().isoformat(),
+    }
     store.save_document(ASSUMPTION_KIND, kind, payload, author=author)
     return version
 
@@ -295,7 +314,7 @@ def modelled_lines(store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.D
                 {
                     "line_id": [
                         f"M-{kind[:2].upper()}{s['version']}-{i + 1:03d}" for i in df.index
-                    ],  # fmt: skip
+                    ],
                     "kind": "modelled",
                     "category": est.label,
                     "project_id": None,
@@ -312,7 +331,7 @@ def modelled_lines(store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.D
                     "source": "estimated by model",
                     "provenance": [
                         f"Estimated by model: {tag}, row {i + 1} ({est.formula})" for i in df.index
-                    ],  # fmt: skip
+                    ],
                 }
             )
         )

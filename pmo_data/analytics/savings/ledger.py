@@ -29,10 +29,28 @@ from pmo_data.store.scope import NO_FILTERS, Filters, frame
 NO_CUSTOMER, NO_SERVICE, NO_PERIOD = "(no customer)", "(no service)", "(no period)"
 MAX_MONTHS = 240  # the cumulative chart spans at most 20 years from the first start
 LINE_COLUMNS = [
-    "line_id", "kind", "category", "project_id", "project", "customer_id", "customer",
-    "portfolio", "service_id", "service", "owner", "description", "low", "likely", "high",
-    "realised", "period_start", "period_end", "cost_pool", "source", "provenance",
-]  # fmt: skip
+    "line_id",
+    "kind",
+    "category",
+    "project_id",
+    "project",
+    "customer_id",
+    "customer",
+    "portfolio",
+    "service_id",
+    "service",
+    "owner",
+    "description",
+    "low",
+    "likely",
+    "high",
+    "realised",
+    "period_start",
+    "period_end",
+    "cost_pool",
+    "source",
+    "provenance",
+]
 
 
 def state(store) -> str:
@@ -61,8 +79,9 @@ def _provenance(store, rows: pd.DataFrame) -> pd.Series:
         + ", row "
         + rows["_row"].astype("Int64").astype(str)
     )
-    return pd.Series(np.where(has_file, where + with_src, "loaded as " + loaded + with_src),
-                     index=rows.index)  # fmt: skip
+    return pd.Series(
+        np.where(has_file, where + with_src, "loaded as " + loaded + with_src), index=rows.index
+    )
 
 
 def ledger(store, viewer: Viewer, filters: Filters = NO_FILTERS, state: str = "") -> pd.DataFrame:
@@ -80,8 +99,13 @@ def ledger(store, viewer: Viewer, filters: Filters = NO_FILTERS, state: str = ""
     lines = lines.reindex(columns=LINE_COLUMNS)
     if lines.empty:
         return lines
-    projects = frame(store, "projects", viewer, NO_FILTERS,
-                     columns=["project_id", "name", "customer_id", "portfolio", "service_id"])  # fmt: skip
+    projects = frame(
+        store,
+        "projects",
+        viewer,
+        NO_FILTERS,
+        columns=["project_id", "name", "customer_id", "portfolio", "service_id"],
+    )
     customers = frame(store, "customers", viewer, NO_FILTERS, columns=["customer_id", "name"])
     services = frame(store, "services", viewer, NO_FILTERS, columns=["service_id", "name"])
     p = projects.set_index("project_id")
@@ -203,8 +227,15 @@ def totals(
         key = pd.DataFrame(names, columns=["dim", "group"])
         for dim, keys in dims.items():
             rows = (key["dim"] == dim).to_numpy()
-            agg = pd.DataFrame({"group": keys.astype(str), "likely": cm, "mean": means,
-                                "realised": realised, "n": 1})  # fmt: skip
+            agg = pd.DataFrame(
+                {
+                    "group": keys.astype(str),
+                    "likely": cm,
+                    "mean": means,
+                    "realised": realised,
+                    "n": 1,
+                }
+            )
             agg = agg.groupby("group", sort=True).sum()
             by[dim] = (
                 pd.DataFrame(
@@ -213,7 +244,7 @@ def totals(
                         "p10": q[rows, 0],
                         "p50": q[rows, 1],
                         "p90": q[rows, 2],
-                    }  # fmt: skip
+                    }
                 )
                 .join(agg, on="group")
                 .sort_values("p50", ascending=False, ignore_index=True)
@@ -263,8 +294,7 @@ def _over_time(cl, a, m, b, today, run) -> tuple[pd.DataFrame, pd.DataFrame]:
     per_month = _accrual(cs, ce, grid, cumulative=False)
     by_year = np.vstack([per_month[(grid // 12) == y].sum(axis=0) for y in years])
     cum = _accrual(cs, ce, grid, cumulative=True)
-    q = pert.group_quantiles(a[dated], m[dated], b[dated], w, mix=np.vstack([by_year, cum]),
-                             **run)  # fmt: skip
+    q = pert.group_quantiles(a[dated], m[dated], b[dated], w, mix=np.vstack([by_year, cum]), **run)
     lk = w @ m[dated]
     mu = w @ pert.mean(a[dated], m[dated], b[dated])
     real = w @ cl["realised"].fillna(0).to_numpy()[dated]
@@ -281,7 +311,7 @@ def _over_time(cl, a, m, b, today, run) -> tuple[pd.DataFrame, pd.DataFrame]:
             "mean": by_year @ mu,
             "realised": np.nan,
             "n": (by_year > 0).astype(int) @ np.bincount(cell_of, minlength=len(cells)),
-        }  # fmt: skip
+        }
     )
     months = pd.to_datetime([f"{g // 12}-{g % 12 + 1:02d}-01" for g in grid])
     cumulative = pd.DataFrame(
@@ -292,7 +322,7 @@ def _over_time(cl, a, m, b, today, run) -> tuple[pd.DataFrame, pd.DataFrame]:
             "p90": q[ny:, 2],
             "likely": cum @ lk,
             "realised": np.where(grid <= now, real_acc @ real, np.nan),
-        }  # fmt: skip
+        }
     )
     return year[cols_y], cumulative[cols_c]
 
@@ -320,10 +350,9 @@ def _waterfall(lines: pd.DataFrame) -> pd.DataFrame:
     steps = [
         ("Gross", gross, "absolute", len(lines)),
         ("Duplicates<br>removed", -float(mean[decided].sum()), "relative", int(decided.sum())),
-        ("Overlaps<br>held back", -float(mean[held].sum()), "relative",
-         int(held.sum())),
+        ("Overlaps<br>held back", -float(mean[held].sum()), "relative", int(held.sum())),
         ("Net", float(mean[lines["counted"]].sum()), "total", int(lines["counted"].sum())),
-    ]  # fmt: skip
+    ]
     return pd.DataFrame(steps, columns=["step", "value", "measure", "n"])
 
 

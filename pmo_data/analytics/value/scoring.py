@@ -440,9 +440,14 @@ def wsjf_frame(ranked: pd.DataFrame) -> pd.DataFrame:
     cod = ubv + 10 * ranked["c_urgency"] + 10 * ranked["c_strategic"]
     size = ranked["effort"].astype(float).fillna(3).clip(lower=1)
     out = ranked[["project_id", "name", "score", "rank"]].copy()
-    out = out.assign(business_value=ubv, time_criticality=10 * ranked["c_urgency"],
-                     risk_reduction=10 * ranked["c_strategic"], cost_of_delay=cod,
-                     job_size=size, wsjf=cod / size)  # fmt: skip
+    out = out.assign(
+        business_value=ubv,
+        time_criticality=10 * ranked["c_urgency"],
+        risk_reduction=10 * ranked["c_strategic"],
+        cost_of_delay=cod,
+        job_size=size,
+        wsjf=cod / size,
+    )
     out["wsjf_rank"] = ranks(out["wsjf"].to_numpy(), out["project_id"].to_numpy())
     out["rank_shift"] = out["rank"] - out["wsjf_rank"]
     return out
@@ -463,8 +468,10 @@ def wsjf_compare(
     n = len(table)
     rho = float(spearmanr(table["score"], table["wsjf"]).statistic) if n >= 3 else float("nan")
     k = min(10, n)
-    overlap = len(set(table.nsmallest(k, "rank")["project_id"]) &
-                  set(table.nsmallest(k, "wsjf_rank")["project_id"]))  # fmt: skip
+    overlap = len(
+        set(table.nsmallest(k, "rank")["project_id"])
+        & set(table.nsmallest(k, "wsjf_rank")["project_id"])
+    )
     return {"table": table, "rho": rho, "n": n, "top_k": k, "overlap": overlap}
 
 
@@ -479,8 +486,11 @@ def save_profile(
     w = weight_vector(weights)
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
-    payload = {"weights": dict(zip(KEYS, map(float, w), strict=True)), "method": method,
-               "blend": float(blend)}  # fmt: skip
+    payload = {
+        "weights": dict(zip(KEYS, map(float, w), strict=True)),
+        "method": method,
+        "blend": float(blend),
+    }
     store.save_document(PROFILE_KIND, name.strip(), payload, author=author, scope=scope)
 
 

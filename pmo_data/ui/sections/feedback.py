@@ -44,15 +44,25 @@ def feedback_kpis(viewer, filters) -> dict:
                 number(s["nps"]),
                 help=f"n = {s['nps_n']:,} answers on 0-10; "
                 + _ci(s["nps_lo"], s["nps_hi"], number)
-                + (f". {s['nps_excluded']:,} answers on a 1-10 scale left out." if s["nps_excluded"] else ""),
+                + (
+                    f". {s['nps_excluded']:,} answers on a 1-10 scale left out."
+                    if s["nps_excluded"]
+                    else ""
+                ),
             ),
-            Kpi("CSAT (4-5 of 5)", pct(s["csat"]),
-                help=f"n = {s['csat_n']:,}; " + _ci(s["csat_lo"], s["csat_hi"], pct) + " (Wilson)"),
-            Kpi("Effort (1 easy - 5 hard)", number(s["effort_mean"], 2),
-                help=f"n = {s['effort_n']:,}; " + _ci(s["effort_lo"], s["effort_hi"],
-                                                       lambda x: number(x, 2))),
+            Kpi(
+                "CSAT (4-5 of 5)",
+                pct(s["csat"]),
+                help=f"n = {s['csat_n']:,}; " + _ci(s["csat_lo"], s["csat_hi"], pct) + " (Wilson)",
+            ),
+            Kpi(
+                "Effort (1 easy - 5 hard)",
+                number(s["effort_mean"], 2),
+                help=f"n = {s['effort_n']:,}; "
+                + _ci(s["effort_lo"], s["effort_hi"], lambda x: number(x, 2)),
+            ),
         ]
-    )  # fmt: skip
+    )
     st.caption(
         f"NPS {number(s['nps'])} ({_ci(s['nps_lo'], s['nps_hi'], number)}, n={s['nps_n']:,}) · "
         f"CSAT {pct(s['csat'])} ({_ci(s['csat_lo'], s['csat_hi'], pct)}, n={s['csat_n']:,}) · "
@@ -71,13 +81,21 @@ def feedback_kpis(viewer, filters) -> dict:
 
 def feedback_trend(viewer, filters) -> None:
     c1, c2 = st.columns(2)
-    metric = c1.radio("Measure", ["nps", "csat", "effort"], horizontal=True, key="fb_metric",
-                      format_func=lambda m: {"nps": "NPS", "csat": "CSAT", "effort": "Effort"}[m])  # fmt: skip
+    metric = c1.radio(
+        "Measure",
+        ["nps", "csat", "effort"],
+        horizontal=True,
+        key="fb_metric",
+        format_func=lambda m: {"nps": "NPS", "csat": "CSAT", "effort": "Effort"}[m],
+    )
     period = c2.radio("Period", ["quarter", "month"], horizontal=True, key="fb_period")
     df = run(feedback.trend, viewer, filters, period)
-    chart(fchart.trend(df, metric, period),
-          f"{metric.upper()} per {period} with its 95% interval (shaded); grey points have "
-          f"fewer than {SMALL_N} answers. Hover for n.", key="fb_trend")  # fmt: skip
+    chart(
+        fchart.trend(df, metric, period),
+        f"{metric.upper()} per {period} with its 95% interval (shaded); grey points have "
+        f"fewer than {SMALL_N} answers. Hover for n.",
+        key="fb_trend",
+    )
 
 
 def feedback_breakdown(viewer, filters) -> None:
@@ -85,9 +103,12 @@ def feedback_breakdown(viewer, filters) -> None:
     by = c1.selectbox("Break down by", list(BY), format_func=BY.get, key="fb_by")
     metric = c2.radio("Measure ", ["nps", "csat", "effort"], horizontal=True, key="fb_by_metric")
     df = run(feedback.breakdown, viewer, filters, by)
-    chart(fchart.breakdown(df, metric, by),
-          f"{metric.upper()} per {BY[by].lower()} for the 15 with most responses; bars show the "
-          f"95% interval, grey bars have fewer than {SMALL_N} answers.", key="fb_breakdown")  # fmt: skip
+    chart(
+        fchart.breakdown(df, metric, by),
+        f"{metric.upper()} per {BY[by].lower()} for the 15 with most responses; bars show the "
+        f"95% interval, grey bars have fewer than {SMALL_N} answers.",
+        key="fb_breakdown",
+    )
     with st.expander(f"All {len(df):,} rows as a table"):
         st.dataframe(
             df[
@@ -103,7 +124,7 @@ def feedback_breakdown(viewer, filters) -> None:
                     "effort_mean",
                     "small",
                 ]
-            ],  # fmt: skip
+            ],
             hide_index=True,
             column_config={
                 "label": BY[by],
@@ -113,7 +134,7 @@ def feedback_breakdown(viewer, filters) -> None:
                 "csat": NUM("CSAT", format="percent"),
                 "effort_mean": NUM("Effort", format="%.2f"),
                 "small": f"n < {SMALL_N}",
-            },  # fmt: skip
+            },
         )
 
 
@@ -134,7 +155,7 @@ def who_is_unhappy(viewer, filters) -> None:
                 "first_low",
                 "negative_themes",
             ]
-        ],  # fmt: skip
+        ],
         hide_index=True,
         column_config={
             "customer": "Customer",
@@ -145,7 +166,7 @@ def who_is_unhappy(viewer, filters) -> None:
             "change": NUM("Change", format="%+.0f"),
             "first_low": st.column_config.DateColumn("First detractor since", format="D MMM YYYY"),
             "negative_themes": "Top negative themes",
-        },  # fmt: skip
+        },
     )
     st.caption(
         "Customers whose NPS fell most: the last two quarters (182 days to the latest response) "
@@ -164,14 +185,18 @@ def themes_and_drivers(viewer, filters) -> None:
     st.caption(note)
     left, right = st.columns(2)
     with left:
-        chart(fchart.drivers(run(themes.drivers, viewer, filters)),
-              "NPS among responses whose comment carries the theme minus NPS among other "
-              "commented responses, with a 95% interval; red = significantly lower.",
-              key="fb_drivers")  # fmt: skip
+        chart(
+            fchart.drivers(run(themes.drivers, viewer, filters)),
+            "NPS among responses whose comment carries the theme minus NPS among other "
+            "commented responses, with a 95% interval; red = significantly lower.",
+            key="fb_drivers",
+        )
     with right:
-        chart(fchart.theme_trend(run(themes.theme_trend, viewer, filters)),
-              "Share of each quarter's comments in each theme (TF-IDF + NMF, labelled by top "
-              "terms).", key="fb_theme_trend")  # fmt: skip
+        chart(
+            fchart.theme_trend(run(themes.theme_trend, viewer, filters)),
+            "Share of each quarter's comments in each theme (TF-IDF + NMF, labelled by top terms).",
+            key="fb_theme_trend",
+        )
 
 
 def comment_explorer(viewer, filters) -> None:
@@ -188,8 +213,16 @@ def comment_explorer(viewer, filters) -> None:
         else "All"
     )
     scores = c5.slider("NPS answer", 0, 10, (0, 10), key="fb_scores")
-    res = run(themes.explore, viewer, filters, text, None if theme == "All" else theme, sentiment,
-              None if customer == "All" else customer, tuple(scores))  # fmt: skip
+    res = run(
+        themes.explore,
+        viewer,
+        filters,
+        text,
+        None if theme == "All" else theme,
+        sentiment,
+        None if customer == "All" else customer,
+        tuple(scores),
+    )
     st.caption(f"{res['total']:,} comments match; the newest {len(res['rows']):,} are shown.")
     st.dataframe(
         res["rows"],
@@ -204,31 +237,57 @@ def comment_explorer(viewer, filters) -> None:
 def closing_the_loop(viewer, filters) -> None:
     left, right = st.columns(2)
     with left:
-        chart(fchart.status_board(run(loop.status_board, viewer, filters)),
-              "Improvement actions in this view by status; overdue = open past its due date.",
-              key="fb_status")  # fmt: skip
+        chart(
+            fchart.status_board(run(loop.status_board, viewer, filters)),
+            "Improvement actions in this view by status; overdue = open past its due date.",
+            key="fb_status",
+        )
     ttc = run(loop.time_to_close, viewer, filters)
     with right:
-        chart(fchart.time_to_close(ttc["days"]),
-              f"Days from raised to closed for {ttc['n']:,} done actions; median "
-              f"{number(ttc['median'])}, middle half {number(ttc['p25'])}-{number(ttc['p75'])}.",
-              key="fb_ttc")  # fmt: skip
+        chart(
+            fchart.time_to_close(ttc["days"]),
+            f"Days from raised to closed for {ttc['n']:,} done actions; median "
+            f"{number(ttc['median'])}, middle half {number(ttc['p25'])}-{number(ttc['p75'])}.",
+            key="fb_ttc",
+        )
     acts = run(loop.actions, viewer, filters, None)
     late = acts[acts["days_overdue"].notna()].sort_values("days_overdue", ascending=False)
     st.markdown(f"**Overdue actions** ({len(late):,})")
-    st.dataframe(late[["action_id", "title", "customer", "owner", "status", "due_date", "days_overdue", "responses", "theme"]],
-                 hide_index=True, column_config={"due_date": st.column_config.DateColumn("Due", format="D MMM YYYY")})  # fmt: skip
+    st.dataframe(
+        late[
+            [
+                "action_id",
+                "title",
+                "customer",
+                "owner",
+                "status",
+                "due_date",
+                "days_overdue",
+                "responses",
+                "theme",
+            ]
+        ],
+        hide_index=True,
+        column_config={"due_date": st.column_config.DateColumn("Due", format="D MMM YYYY")},
+    )
     days = st.slider("Follow-up expected within (days)", 7, 120, 30, key="fb_follow_days")
     u = run(loop.unanswered_detractors, viewer, filters, days, None)
-    st.markdown(f"**Detractors with no follow-up within {days} days**: {u['missed']:,} "
-                f"(another {u['pending']:,} still inside their {days}-day window)")  # fmt: skip
+    st.markdown(
+        f"**Detractors with no follow-up within {days} days**: {u['missed']:,} "
+        f"(another {u['pending']:,} still inside their {days}-day window)"
+    )
     st.dataframe(u["rows"], hide_index=True, column_config={"date": DATE})
 
 
 def did_it_work(viewer, filters) -> None:
     c1, c2, c3 = st.columns(3)
-    kind = c1.radio("Change", ["action", "project"], horizontal=True, key="fb_did_kind",
-                    format_func=lambda k: "Closed action" if k == "action" else "Project go-live")  # fmt: skip
+    kind = c1.radio(
+        "Change",
+        ["action", "project"],
+        horizontal=True,
+        key="fb_did_kind",
+        format_func=lambda k: "Closed action" if k == "action" else "Project go-live",
+    )
     metric = c2.radio("Measure", ["nps", "csat"], horizontal=True, key="fb_did_metric")
     window = c3.select_slider("Days either side", [30, 60, 90, 180], 90, key="fb_did_window")
     df = run(loop.did_it_work, viewer, filters, kind, window, metric)
@@ -236,8 +295,10 @@ def did_it_work(viewer, filters) -> None:
         st.info("No closed actions or go-lives for a customer in this view yet.")
         return
     p = loop.pooled(df)
-    st.markdown(f"**All {p['events']:,} together:** {p['verdict']} — affected n = "
-                f"{p['n_tp']:,} before / {p['n_tq']:,} after.")  # fmt: skip
+    st.markdown(
+        f"**All {p['events']:,} together:** {p['verdict']} — affected n = "
+        f"{p['n_tp']:,} before / {p['n_tq']:,} after."
+    )
     st.caption(
         "Difference in differences: change for the affected customer minus the change for all "
         "other customers over the same dates. Caveats: not an experiment; actions are raised "
@@ -250,8 +311,12 @@ def did_it_work(viewer, filters) -> None:
     )
     row = df.iloc[pick]
     st.markdown(f"**{row['verdict']}**")
-    chart(fchart.did_cells(row, metric), "Mean score before and after for the affected customer "
-          "and for all other customers in view; hover for n.", key="fb_did_chart")  # fmt: skip
+    chart(
+        fchart.did_cells(row, metric),
+        "Mean score before and after for the affected customer "
+        "and for all other customers in view; hover for n.",
+        key="fb_did_chart",
+    )
 
 
 # -- Customers page ---------------------------------------------------------------------------
@@ -289,13 +354,28 @@ def health_table(df, columns=None, key=None) -> None:
 def customer_kpis(viewer, filters):
     h = run(customers.health, viewer, filters, None)
     cur = get_store().currency
-    kpi_row([
-        Kpi("Customers", number(len(h)), help=f"Annual value {money(h['annual_value'].sum(), cur)}"),
-        Kpi("Median health", number(h["health"].median()), help="0-100; 70+ Green, 50-69 Amber."),
-        Kpi("At risk", number(int(h["at_risk"].sum())), help="Red health or NPS down 15+ points."),
-        Kpi("Contact overdue", number(int((h["days_overdue"] > 0).sum())),
-            help="Last contact older than the agreed cadence."),
-    ])  # fmt: skip
+    kpi_row(
+        [
+            Kpi(
+                "Customers",
+                number(len(h)),
+                help=f"Annual value {money(h['annual_value'].sum(), cur)}",
+            ),
+            Kpi(
+                "Median health", number(h["health"].median()), help="0-100; 70+ Green, 50-69 Amber."
+            ),
+            Kpi(
+                "At risk",
+                number(int(h["at_risk"].sum())),
+                help="Red health or NPS down 15+ points.",
+            ),
+            Kpi(
+                "Contact overdue",
+                number(int((h["days_overdue"] > 0).sum())),
+                help="Last contact older than the agreed cadence.",
+            ),
+        ]
+    )
     return h
 
 
@@ -303,8 +383,11 @@ def customer_map(viewer, filters, h) -> None:
     cur = get_store().currency
     left, right = st.columns([3, 1])
     with left:
-        chart(cchart.customer_map(run(customers.customer_map, viewer, filters), money_format=",.0f"),
-              f"Tiles sized by annual value ({cur}), coloured by health (red < 50, amber < 70, "
-              "green); click a segment to open its customers and their projects.", key="cu_map")  # fmt: skip
+        chart(
+            cchart.customer_map(run(customers.customer_map, viewer, filters), money_format=",.0f"),
+            f"Tiles sized by annual value ({cur}), coloured by health (red < 50, amber < 70, "
+            "green); click a segment to open its customers and their projects.",
+            key="cu_map",
+        )
     with right:
         chart(cchart.health_bands(h), "Customers per health band.", key="cu_bands")

@@ -78,24 +78,41 @@ def headline(ev: pd.DataFrame) -> None:
     reached, next_stage = maturity.stage_reached(done), maturity.working_on(done)
     met = int((ev["status"] == maturity.MET).sum())
     overrides = sum(done[r.square] != (r.status == maturity.MET) for r in ev.itertuples())
-    kpi_row([
-        Kpi("Stage reached", _short(reached) if reached else "None yet",
-            help="The last stage whose squares (and every earlier stage's) are all done."),
-        Kpi("Working on", _short(next_stage) if next_stage else "All done",
-            help="The next stage on the board."),
-        Kpi("Squares done", f"{sum(done.values())}/{len(maturity.SQUARES)}",
-            help="Your answers below (saved or not yet)."),
-        Kpi("Evidence says met", f"{met}/{int(ev['rule'].notna().sum())}",
-            help=f"Squares the data can speak to; {overrides} of your answers differ from it."),
-    ], per_row=2)  # fmt: skip
+    kpi_row(
+        [
+            Kpi(
+                "Stage reached",
+                _short(reached) if reached else "None yet",
+                help="The last stage whose squares (and every earlier stage's) are all done.",
+            ),
+            Kpi(
+                "Working on",
+                _short(next_stage) if next_stage else "All done",
+                help="The next stage on the board.",
+            ),
+            Kpi(
+                "Squares done",
+                f"{sum(done.values())}/{len(maturity.SQUARES)}",
+                help="Your answers below (saved or not yet).",
+            ),
+            Kpi(
+                "Evidence says met",
+                f"{met}/{int(ev['rule'].notna().sum())}",
+                help=f"Squares the data can speak to; {overrides} of your answers differ from it.",
+            ),
+        ],
+        per_row=2,
+    )
 
 
 def board(ev: pd.DataFrame) -> None:
     stages = [(s.key, s.name) for s in maturity.STAGES]
-    chart(mchart.board(ev, done_map(), stages),
-          "The gameboard left to right: dark green = done (your answer), light green = the data "
-          "says met but not ticked, amber = partly met, grey = not yet. Hover for the square.",
-          key="mt_board")  # fmt: skip
+    chart(
+        mchart.board(ev, done_map(), stages),
+        "The gameboard left to right: dark green = done (your answer), light green = the data "
+        "says met but not ticked, amber = partly met, grey = not yet. Hover for the square.",
+        key="mt_board",
+    )
     with st.expander("What each stage means (from the gameboard)"):
         for s in maturity.STAGES:
             st.markdown(f"**{s.name}**: {s.belief}.")
@@ -118,8 +135,14 @@ def next_moves(ev: pd.DataFrame) -> None:
 
 def form(ev: pd.DataFrame, editable: bool) -> None:
     """Per stage, per square: done (prefilled), the evidence beside it, a note."""
-    st.button("Start again from the evidence", key="mt_reset", on_click=_from_evidence,
-              args=(ev,), disabled=not editable, icon=":material/restart_alt:")  # fmt: skip
+    st.button(
+        "Start again from the evidence",
+        key="mt_reset",
+        on_click=_from_evidence,
+        args=(ev,),
+        disabled=not editable,
+        icon=":material/restart_alt:",
+    )
     rows = {r["square"]: r for r in ev.to_dict("records")}
     for stage in maturity.STAGES:
         st.markdown(f"##### {stage.name}")
@@ -132,8 +155,13 @@ def form(ev: pd.DataFrame, editable: bool) -> None:
             flag = " :orange-badge[override]" if differs and r["rule"] else ""
             mid.markdown(f"{ICONS.get(r['status'], '')} **{r['status']}**{flag} · {r['sentence']}")
             mid.caption(f"Threshold: {r['threshold']}")
-            right.text_input("Note", key=_note_key(s.id), disabled=not editable,
-                             label_visibility="collapsed", placeholder="Note / evidence")  # fmt: skip
+            right.text_input(
+                "Note",
+                key=_note_key(s.id),
+                disabled=not editable,
+                label_visibility="collapsed",
+                placeholder="Note / evidence",
+            )
 
 
 def _save(viewer, ev: pd.DataFrame) -> None:
@@ -149,14 +177,22 @@ def _save(viewer, ev: pd.DataFrame) -> None:
 
 def save(viewer, ev: pd.DataFrame, editable: bool) -> None:
     if not editable:
-        st.info("An assessment is of the whole PMO, so it is recorded from the PMO analyst or "
-                "executive view (evidence over every row). Switch to one of them in the sidebar "
-                "to change it; this view shows the evidence within your scope.")  # fmt: skip
+        st.info(
+            "An assessment is of the whole PMO, so it is recorded from the PMO analyst or "
+            "executive view (evidence over every row). Switch to one of them in the sidebar "
+            "to change it; this view shows the evidence within your scope."
+        )
         return
     left, right = st.columns([3, 1])
     left.text_input("Assessed by", value=viewer.identity, key="mt_author")
-    right.button("Save assessment", key="mt_save", type="primary", on_click=_save,
-                 args=(viewer, ev), icon=":material/save:")  # fmt: skip
+    right.button(
+        "Save assessment",
+        key="mt_save",
+        type="primary",
+        on_click=_save,
+        args=(viewer, ev),
+        icon=":material/save:",
+    )
     if msg := st.session_state.pop("mt_saved", None):
         st.success(msg, icon=":material/check:")
 
@@ -166,18 +202,25 @@ def history() -> None:
     if h.empty:
         st.info("No assessment saved yet: the first one you save starts the history.")
         return
-    chart(mchart.history(h, len(maturity.SQUARES)),
-          "Squares marked done in each saved assessment, oldest to newest; hover for who and "
-          "the stage reached.", key="mt_hist")  # fmt: skip
+    chart(
+        mchart.history(h, len(maturity.SQUARES)),
+        "Squares marked done in each saved assessment, oldest to newest; hover for who and "
+        "the stage reached.",
+        key="mt_hist",
+    )
     st.dataframe(
-        h[["created_at", "author", "stage", "done", "overrides", "view"]], hide_index=True,
+        h[["created_at", "author", "stage", "done", "overrides", "view"]],
+        hide_index=True,
         key="mt_hist_t",
         column_config={
             "created_at": st.column_config.DatetimeColumn("Saved", format="D MMM YYYY, HH:mm"),
-            "author": "By", "stage": "Stage reached", "done": "Squares done",
-            "overrides": "Differs from evidence", "view": "Evidence seen as",
+            "author": "By",
+            "stage": "Stage reached",
+            "done": "Squares done",
+            "overrides": "Differs from evidence",
+            "view": "Evidence seen as",
         },
-    )  # fmt: skip
+    )
 
 
 def evidence(viewer, filters) -> pd.DataFrame:

@@ -100,7 +100,7 @@ def _my_projects(viewer, filters, cols: list[str], key: str) -> pd.DataFrame:
             **psec.TABLE_COLUMNS,
             "planned_benefit": money_column("Planned"),
             "realised_benefit": money_column("Realised"),
-        },  # fmt: skip
+        },
         key=key,
     )
     st.caption("Open any of them on the Portfolio page for its customers, feedback and history.")
@@ -122,7 +122,7 @@ def sponsor(viewer, filters) -> None:
             "planned_benefit",
             "realised_benefit",
             "percent_complete",
-        ],  # fmt: skip
+        ],
         "ov_sp_projects",
     )
     if len(df):
@@ -149,7 +149,7 @@ def project_manager(viewer, filters) -> None:
             "slip_days",
             "budget_variance_pct",
             "forecast_end_date",
-        ],  # fmt: skip
+        ],
         "ov_pm_projects",
     )
     left, right = st.columns(2)
@@ -177,8 +177,18 @@ def account_lead(viewer, filters) -> None:
     if h.empty:
         st.info("No customers in this view.")
         return
-    cols = ["customer", "tier", "health", "band", "nps", "nps_n", "open_actions",
-            "last_contact_date", "days_overdue", "reasons"]  # fmt: skip
+    cols = [
+        "customer",
+        "tier",
+        "health",
+        "band",
+        "nps",
+        "nps_n",
+        "open_actions",
+        "last_contact_date",
+        "days_overdue",
+        "reasons",
+    ]
     st.dataframe(
         psec.rag_style(h[cols], "band"),
         hide_index=True,
@@ -191,7 +201,7 @@ def account_lead(viewer, filters) -> None:
             "last_contact_date": st.column_config.DateColumn("Last contact", format="D MMM YYYY"),
             "days_overdue": st.column_config.NumberColumn("Contact overdue (days)", format="%d"),
             "reasons": st.column_config.TextColumn("Why", width="large"),
-        },  # fmt: skip
+        },
         key="ov_al_health",
     )
     st.caption(

@@ -66,15 +66,24 @@ def kpis(df: pd.DataFrame) -> None:
     rag = df["rag"].value_counts() if len(df) else pd.Series(dtype=int)
     kpi_row(
         [
-            Kpi("Projects", number(s["projects"]),
-                help=f"🔴 {rag.get('Red', 0):,} · 🟠 {rag.get('Amber', 0):,} · 🟢 {rag.get('Green', 0):,}"),
+            Kpi(
+                "Projects",
+                number(s["projects"]),
+                help=f"🔴 {rag.get('Red', 0):,} · 🟠 {rag.get('Amber', 0):,} · 🟢 {rag.get('Green', 0):,}",
+            ),
             Kpi("Budget", money(s["budget"], cur), help=f"Forecast {money(s['forecast'], cur)}"),
-            Kpi("Forecast vs budget", percent(s["variance"], 1) if s["variance"] is not None else "–",
-                help="Forecast at completion against approved budget, all projects in view."),
-            Kpi("Slipping", number(s["slipping"]),
-                help=f"Open projects forecast to end after baseline; median slip {number(s['slip'])} days."),
+            Kpi(
+                "Forecast vs budget",
+                percent(s["variance"], 1) if s["variance"] is not None else "–",
+                help="Forecast at completion against approved budget, all projects in view.",
+            ),
+            Kpi(
+                "Slipping",
+                number(s["slipping"]),
+                help=f"Open projects forecast to end after baseline; median slip {number(s['slip'])} days.",
+            ),
         ]
-    )  # fmt: skip
+    )
 
 
 def open_project(picked: str | None, opened: str | None) -> None:
@@ -250,31 +259,74 @@ def detail(viewer, project_id: str) -> None:
         slip = (pd.Timestamp(f["forecast_end_date"]) - pd.Timestamp(f["end_date"])).days
     kpi_row(
         [
-            Kpi("Budget", money(budget, cur), help=f"Forecast {money(fc, cur)}; actual {money(f.get('actual_cost'), cur)}"),
+            Kpi(
+                "Budget",
+                money(budget, cur),
+                help=f"Forecast {money(fc, cur)}; actual {money(f.get('actual_cost'), cur)}",
+            ),
             Kpi("Forecast vs budget", percent(var, 1) if var is not None else "–"),
-            Kpi("Slip", f"{slip:,} days" if slip is not None else "–",
-                help=f"Baseline end {_d(f.get('end_date'))}, forecast {_d(f.get('forecast_end_date'))}"),
+            Kpi(
+                "Slip",
+                f"{slip:,} days" if slip is not None else "–",
+                help=f"Baseline end {_d(f.get('end_date'))}, forecast {_d(f.get('forecast_end_date'))}",
+            ),
             Kpi("Complete", percent(f.get("percent_complete"), fraction=False)),
-            Kpi("Benefits", money(f.get("planned_benefit"), cur),
-                help=f"Realised to date {money(f.get('realised_benefit'), cur)}"),
-            Kpi("NPS on this project", f"{d.nps:+.0f}" if d.nps is not None else "–",
-                help=f"n = {d.nps_n:,} responses about this project"),
+            Kpi(
+                "Benefits",
+                money(f.get("planned_benefit"), cur),
+                help=f"Realised to date {money(f.get('realised_benefit'), cur)}",
+            ),
+            Kpi(
+                "NPS on this project",
+                f"{d.nps:+.0f}" if d.nps is not None else "–",
+                help=f"n = {d.nps_n:,} responses about this project",
+            ),
         ],
         per_row=3,
-    )  # fmt: skip
+    )
     tabs = st.tabs(["Customers", "Feedback", "Actions", "Savings", "History"])
     with tabs[0]:
-        _table(d.customers, ["customer_id", "name", "tier", "segment", "account_lead",
-                             "annual_value", "last_contact_date"], "Its customers")  # fmt: skip
+        _table(
+            d.customers,
+            [
+                "customer_id",
+                "name",
+                "tier",
+                "segment",
+                "account_lead",
+                "annual_value",
+                "last_contact_date",
+            ],
+            "Its customers",
+        )
     with tabs[1]:
-        _table(d.feedback, ["date", "customer_id", "respondent_role", "nps", "csat", "comment"],
-               "Feedback about this project, newest first")  # fmt: skip
+        _table(
+            d.feedback,
+            ["date", "customer_id", "respondent_role", "nps", "csat", "comment"],
+            "Feedback about this project, newest first",
+        )
     with tabs[2]:
-        _table(d.actions, ["action_id", "title", "status", "owner", "due_date", "closed_date"],
-               "Improvement actions on this project")  # fmt: skip
+        _table(
+            d.actions,
+            ["action_id", "title", "status", "owner", "due_date", "closed_date"],
+            "Improvement actions on this project",
+        )
     with tabs[3]:
-        _table(d.savings, ["saving_id", "category", "description", "low", "likely", "high",
-                           "realised", "period_start", "period_end"], "Savings lines")  # fmt: skip
+        _table(
+            d.savings,
+            [
+                "saving_id",
+                "category",
+                "description",
+                "low",
+                "likely",
+                "high",
+                "realised",
+                "period_start",
+                "period_end",
+            ],
+            "Savings lines",
+        )
     with tabs[4]:
         for line in d.changes or ["No tracked field changed across the versions in the store."]:
             st.markdown(f"- {line}")

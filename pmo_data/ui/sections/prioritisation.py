@@ -53,8 +53,9 @@ def _load_profile() -> None:
 
 def _save(viewer, name: str, weights, method: str, blend: float) -> None:
     """Button callback: runs before the rerun, so the new profile is listed at once."""
-    scoring.save_profile(get_store(), name, weights, method, blend,
-                         author=viewer.identity, scope=viewer.group)  # fmt: skip
+    scoring.save_profile(
+        get_store(), name, weights, method, blend, author=viewer.identity, scope=viewer.group
+    )
     st.session_state["pr_profile"] = name.strip()
     st.session_state["pr_saved"] = (
         f"Saved '{name.strip()}' for {GROUPS[viewer.group]} as {viewer.identity}."
@@ -66,18 +67,36 @@ def controls(viewer) -> Settings:
     if "pr_w_customer" not in st.session_state:
         _apply(scoring.DEFAULT_WEIGHTS, "blend", 0.5)
     saved = scoring.profiles(get_store())
-    labels = {r["name"]: f"{r['name']} ({GROUPS.get(r['group'], r['group'])}, {r['author']})"
-              for _, r in saved.iterrows()}  # fmt: skip
-    st.selectbox("Start from a weight profile", [DEFAULT_PROFILE, *labels], key="pr_profile",
-                 format_func=lambda n: labels.get(n, n), on_change=_load_profile,
-                 help="Profiles saved by each stakeholder group; the sliders below load it.")  # fmt: skip
+    labels = {
+        r["name"]: f"{r['name']} ({GROUPS.get(r['group'], r['group'])}, {r['author']})"
+        for _, r in saved.iterrows()
+    }
+    st.selectbox(
+        "Start from a weight profile",
+        [DEFAULT_PROFILE, *labels],
+        key="pr_profile",
+        format_func=lambda n: labels.get(n, n),
+        on_change=_load_profile,
+        help="Profiles saved by each stakeholder group; the sliders below load it.",
+    )
     left, right = st.columns([2, 3])
-    method = left.radio("Customer impact from", list(scoring.METHODS), key="pr_method",
-                        format_func=scoring.METHODS.get, horizontal=False,
-                        help="Declared: the project's own 1-5 rating. Evidence: tier, value, "
-                        "satisfaction, actions and complaints of the customers it serves.")  # fmt: skip
-    blend = left.slider("Evidence share in the blend", 0.0, 1.0, key="pr_blend", step=0.05,
-                        disabled=method != "blend")  # fmt: skip
+    method = left.radio(
+        "Customer impact from",
+        list(scoring.METHODS),
+        key="pr_method",
+        format_func=scoring.METHODS.get,
+        horizontal=False,
+        help="Declared: the project's own 1-5 rating. Evidence: tier, value, "
+        "satisfaction, actions and complaints of the customers it serves.",
+    )
+    blend = left.slider(
+        "Evidence share in the blend",
+        0.0,
+        1.0,
+        key="pr_blend",
+        step=0.05,
+        disabled=method != "blend",
+    )
     cols = right.columns(3)
     for i, (k, label) in enumerate(scoring.CRITERIA.items()):
         cols[i % 3].slider(label, 0.0, 1.0, step=0.05, key=f"pr_w_{k}")
@@ -85,14 +104,22 @@ def controls(viewer) -> Settings:
     if sum(weights) <= 0:
         right.warning("All weights are zero: using the default weights until one is raised.")
         weights = scoring.DEFAULT_WEIGHTS
-    share = ", ".join(f"{scoring.CRITERIA[k]} {w / sum(weights):.0%}"
-                      for k, w in zip(scoring.KEYS, weights, strict=True))  # fmt: skip
+    share = ", ".join(
+        f"{scoring.CRITERIA[k]} {w / sum(weights):.0%}"
+        for k, w in zip(scoring.KEYS, weights, strict=True)
+    )
     right.caption(f"Effective weights (normalised to 100%): {share}.")
     with st.popover("Save these weights as a profile", icon=":material/save:"):
-        name = st.text_input("Profile name", key="pr_profile_name",
-                             placeholder=f"{GROUPS[viewer.group]} view")  # fmt: skip
-        st.button("Save profile", key="pr_save", disabled=not name.strip(),
-                  on_click=_save, args=(viewer, name, weights, method, blend))  # fmt: skip
+        name = st.text_input(
+            "Profile name", key="pr_profile_name", placeholder=f"{GROUPS[viewer.group]} view"
+        )
+        st.button(
+            "Save profile",
+            key="pr_save",
+            disabled=not name.strip(),
+            on_click=_save,
+            args=(viewer, name, weights, method, blend),
+        )
     if msg := st.session_state.pop("pr_saved", None):
         st.success(msg, icon=":material/check:")
     return Settings(weights, method, float(blend))
@@ -104,49 +131,81 @@ def headline(ranked, rob, top_k: int) -> None:
     settled = int(rob["verdict"].str.contains("in the top").sum())
     hinge = int((rob["verdict"] == "Hinges on the weights").sum())
     thin = int(ranked["evidence_small_sample"].fillna(True).astype(bool).sum())
-    kpi_row([
-        Kpi("Candidates", number(n), help="Projects in view that are not Closed."),
-        Kpi(f"Sure of the top {top_k}", f"{settled:,}/{top_k:,}",
-            help="P(in top K) above 90% over 2,000 perturbed weight draws."),
-        Kpi("Places that hinge", f"{hinge:,}",
-            help="Projects whose P(in top K) is between 10% and 90%: the weights decide."),
-        Kpi("Neutral inputs", f"{imputed:,}/{n:,}",
-            help=f"A missing input takes {scoring.NEUTRAL} and is listed in 'Missing'. "
-            f"{thin:,} projects have customer evidence from fewer than {SMALL_N} NPS answers."),
-    ])  # fmt: skip
+    kpi_row(
+        [
+            Kpi("Candidates", number(n), help="Projects in view that are not Closed."),
+            Kpi(
+                f"Sure of the top {top_k}",
+                f"{settled:,}/{top_k:,}",
+                help="P(in top K) above 90% over 2,000 perturbed weight draws.",
+            ),
+            Kpi(
+                "Places that hinge",
+                f"{hinge:,}",
+                help="Projects whose P(in top K) is between 10% and 90%: the weights decide.",
+            ),
+            Kpi(
+                "Neutral inputs",
+                f"{imputed:,}/{n:,}",
+                help=f"A missing input takes {scoring.NEUTRAL} and is listed in 'Missing'. "
+                f"{thin:,} projects have customer evidence from fewer than {SMALL_N} NPS answers.",
+            ),
+        ]
+    )
 
 
 def ranked_table(ranked, currency: str) -> None:
-    cols = ["rank", "name", "customer", "portfolio", "stage", "score", "customer_declared",
-            "evidence", *[f"c_{k}" for k in scoring.KEYS], "cost", "missing"]  # fmt: skip
-    pct = {f"c_{k}": NUM(v, format="%.2f", help="0-1 after scaling")
-           for k, v in scoring.CRITERIA.items()}  # fmt: skip
+    cols = [
+        "rank",
+        "name",
+        "customer",
+        "portfolio",
+        "stage",
+        "score",
+        "customer_declared",
+        "evidence",
+        *[f"c_{k}" for k in scoring.KEYS],
+        "cost",
+        "missing",
+    ]
+    pct = {
+        f"c_{k}": NUM(v, format="%.2f", help="0-1 after scaling")
+        for k, v in scoring.CRITERIA.items()
+    }
     st.dataframe(
-        ranked[cols], hide_index=True, key="pr_table", height=420,
+        ranked[cols],
+        hide_index=True,
+        key="pr_table",
+        height=420,
         column_config={
-            "rank": NUM("Rank"), "name": "Project", "customer": "Customer",
-            "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100,
-                                                     format="%.1f"),
+            "rank": NUM("Rank"),
+            "name": "Project",
+            "customer": "Customer",
+            "score": st.column_config.ProgressColumn(
+                "Score", min_value=0, max_value=100, format="%.1f"
+            ),
             "customer_declared": NUM("Customer: declared", format="%.2f"),
             "evidence": NUM("Customer: evidence", format="%.2f"),
             "cost": NUM(f"Cost ({currency})", format="localized"),
-            "missing": "Missing (neutral 0.5)", **pct,
+            "missing": "Missing (neutral 0.5)",
+            **pct,
         },
-    )  # fmt: skip
+    )
 
 
 def why(ranked, currency: str) -> None:
     """Waterfall of one project's score, its raw inputs and both customer-impact sources."""
     ids = ranked["project_id"].tolist()
     names = dict(zip(ranked["project_id"], ranked["name"], strict=True))
-    pid = st.selectbox("Project", ids, key="pr_project",
-                       format_func=lambda p: f"{names[p]} ({p})")  # fmt: skip
+    pid = st.selectbox("Project", ids, key="pr_project", format_func=lambda p: f"{names[p]} ({p})")
     row = ranked[ranked["project_id"] == pid].iloc[0]
     left, right = st.columns([3, 2])
     with left:
-        chart(pchart.waterfall(row),
-              "Points each criterion adds: 100 x weight share x criterion value (0-1).",
-              key="pr_waterfall")  # fmt: skip
+        chart(
+            pchart.waterfall(row),
+            "Points each criterion adds: 100 x weight share x criterion value (0-1).",
+            key="pr_waterfall",
+        )
     with right:
         raw = [
             ("Customer impact (declared, 1-5)", number(row["customer_impact"])),
@@ -166,28 +225,40 @@ def why(ranked, currency: str) -> None:
     a.metric("Declared (rating scaled 0-1)", number(row["customer_declared"], 2), border=True)
     b.metric("Evidence from the data (0-1)", number(row["evidence"], 2), border=True)
     ev = scoring.EVIDENCE_WEIGHTS
-    st.table({
-        "Component": [k.capitalize() for k in ev],
-        "Weight": [percent(w) for w in ev.values()],
-        "Value (0-1)": [number(row[f"ev_{k}"], 2) for k in ev],
-    })  # fmt: skip
-    st.caption(f"Proof: {row['proof'] if isinstance(row['proof'], str) else 'no customer linked'}."
-               f" Customers: {row['customer_names'] if isinstance(row['customer_names'], str) else '–'}.")  # fmt: skip
+    st.table(
+        {
+            "Component": [k.capitalize() for k in ev],
+            "Weight": [percent(w) for w in ev.values()],
+            "Value (0-1)": [number(row[f"ev_{k}"], 2) for k in ev],
+        }
+    )
+    st.caption(
+        f"Proof: {row['proof'] if isinstance(row['proof'], str) else 'no customer linked'}."
+        f" Customers: {row['customer_names'] if isinstance(row['customer_names'], str) else '–'}."
+    )
 
 
 def robustness(viewer, filters, s: Settings, n: int) -> tuple:
-    top_k = st.number_input("Top K", 1, max(1, n), min(10, n), key="pr_topk",
-                            help="How many projects you expect to fund or start.")  # fmt: skip
+    top_k = st.number_input(
+        "Top K",
+        1,
+        max(1, n),
+        min(10, n),
+        key="pr_topk",
+        help="How many projects you expect to fund or start.",
+    )
     rob = run(scoring.robustness, viewer, filters, *s.args, int(top_k))
     return rob, int(top_k)
 
 
 def robustness_detail(rob, top_k: int) -> None:
-    chart(pchart.robustness(rob, top_k),
-          f"Median rank and P10-P90 over {scoring.DRAWS:,} Dirichlet weight draws around your "
-          f"weights (concentration {scoring.CONCENTRATION:.0f}: a 0.30 weight varies by about "
-          "+-0.06). Green: settled in the top K; grey: settled outside; amber: hinges on weights.",
-          key="pr_rob")  # fmt: skip
+    chart(
+        pchart.robustness(rob, top_k),
+        f"Median rank and P10-P90 over {scoring.DRAWS:,} Dirichlet weight draws around your "
+        f"weights (concentration {scoring.CONCENTRATION:.0f}: a 0.30 weight varies by about "
+        "+-0.06). Green: settled in the top K; grey: settled outside; amber: hinges on weights.",
+        key="pr_rob",
+    )
     ins = rob[rob["verdict"].str.contains("in the top")]["name"].tolist()
     hinge = rob[rob["verdict"] == "Hinges on the weights"].head(15)
     st.markdown(f"**Settled in the top {top_k}** (P > 90%): " + (", ".join(ins) or "none."))
@@ -195,78 +266,164 @@ def robustness_detail(rob, top_k: int) -> None:
         st.success("No place near the line depends on the exact weights.")
     else:
         st.markdown("**These places hinge on the weights** (P(top K) between 10% and 90%):")
-        st.dataframe(hinge[["rank", "name", "p_top_k", "rank_p10", "rank_p90"]], hide_index=True,
-                     key="pr_hinge", column_config={
-                         "rank": NUM("Rank"), "name": "Project",
-                         "p_top_k": NUM(f"P(top {top_k})", format="percent"),
-                         "rank_p10": NUM("Rank P10"), "rank_p90": NUM("Rank P90")})  # fmt: skip
+        st.dataframe(
+            hinge[["rank", "name", "p_top_k", "rank_p10", "rank_p90"]],
+            hide_index=True,
+            key="pr_hinge",
+            column_config={
+                "rank": NUM("Rank"),
+                "name": "Project",
+                "p_top_k": NUM(f"P(top {top_k})", format="percent"),
+                "rank_p10": NUM("Rank P10"),
+                "rank_p90": NUM("Rank P90"),
+            },
+        )
 
 
 def disagreement(viewer, filters, s: Settings) -> None:
     saved = scoring.profiles(get_store())
     settings = [("Your sliders", *s.args), ("Default", scoring.DEFAULT_WEIGHTS, "blend", 0.5)]
-    settings += [(f"{r['name']} ({GROUPS.get(r['group'], r['group'])})", r["weights"],
-                  r["method"], r["blend"]) for _, r in saved.iterrows()]  # fmt: skip
+    settings += [
+        (
+            f"{r['name']} ({GROUPS.get(r['group'], r['group'])})",
+            r["weights"],
+            r["method"],
+            r["blend"],
+        )
+        for _, r in saved.iterrows()
+    ]
     wide = run(scoring.disagreement, viewer, filters, tuple(settings), 30)
     if saved.empty:
         st.info("No group has saved a weight profile yet: save one above to compare views.")
-    chart(pchart.disagreement(wide),
-          "Rank of the top 30 projects (by your sliders) under each saved profile: rows that "
-          "change colour across columns are where groups disagree.", key="pr_heat")  # fmt: skip
+    chart(
+        pchart.disagreement(wide),
+        "Rank of the top 30 projects (by your sliders) under each saved profile: rows that "
+        "change colour across columns are where groups disagree.",
+        key="pr_heat",
+    )
 
 
 def wsjf(viewer, filters, s: Settings) -> None:
     res = run(scoring.wsjf_compare, viewer, filters, *s.args)
-    chart(pchart.wsjf_scatter(res["table"], res["rho"]),
-          "WSJF = cost of delay (business value + time criticality + risk reduction, each "
-          "0-10) / job size (effort 1-5); on the diagonal both methods agree.", key="pr_wsjf")  # fmt: skip
-    st.caption(f"Spearman rank correlation {res['rho']:.2f} (n={res['n']:,}); "
-               f"{res['overlap']} of the top {res['top_k']} are the same under both methods.")  # fmt: skip
+    chart(
+        pchart.wsjf_scatter(res["table"], res["rho"]),
+        "WSJF = cost of delay (business value + time criticality + risk reduction, each "
+        "0-10) / job size (effort 1-5); on the diagonal both methods agree.",
+        key="pr_wsjf",
+    )
+    st.caption(
+        f"Spearman rank correlation {res['rho']:.2f} (n={res['n']:,}); "
+        f"{res['overlap']} of the top {res['top_k']} are the same under both methods."
+    )
     moved = res["table"].reindex(
         res["table"]["rank_shift"].abs().sort_values(ascending=False).index
     )
-    st.dataframe(moved.head(8)[["name", "rank", "wsjf_rank", "cost_of_delay", "job_size", "wsjf"]],
-                 hide_index=True, key="pr_wsjf_t", column_config={
-                     "rank": NUM("Weighted rank"), "wsjf_rank": NUM("WSJF rank"),
-                     "cost_of_delay": NUM("Cost of delay", format="%.1f"), "name": "Project",
-                     "job_size": NUM("Job size"),
-                     "wsjf": NUM("WSJF", format="%.2f")})  # fmt: skip
+    st.dataframe(
+        moved.head(8)[["name", "rank", "wsjf_rank", "cost_of_delay", "job_size", "wsjf"]],
+        hide_index=True,
+        key="pr_wsjf_t",
+        column_config={
+            "rank": NUM("Weighted rank"),
+            "wsjf_rank": NUM("WSJF rank"),
+            "cost_of_delay": NUM("Cost of delay", format="%.1f"),
+            "name": "Project",
+            "job_size": NUM("Job size"),
+            "wsjf": NUM("WSJF", format="%.2f"),
+        },
+    )
 
 
 def budget(viewer, filters, s: Settings, ranked, currency: str) -> None:
     total = float(ranked["cost"].sum())
     a, b = st.columns(2)
-    amount = a.number_input(f"Budget ({currency})", 0.0, None, float(round(total * 0.3, -3)),
-                            step=50_000.0, key="pr_budget", format="%.0f")  # fmt: skip
+    amount = a.number_input(
+        f"Budget ({currency})",
+        0.0,
+        None,
+        float(round(total * 0.3, -3)),
+        step=50_000.0,
+        key="pr_budget",
+        format="%.0f",
+    )
     cap_on = b.checkbox("Also limit PMO capacity (effort points)", key="pr_cap_on")
-    cap = b.number_input("Capacity (effort 1-5 per project)", 0.0, None,
-                         float(ranked["effort"].fillna(3).sum() / 2), step=5.0, key="pr_cap",
-                         disabled=not cap_on)  # fmt: skip
-    res = run(selection.choose, viewer, filters, *s.args, float(amount),
-              float(cap) if cap_on else None)  # fmt: skip
+    cap = b.number_input(
+        "Capacity (effort 1-5 per project)",
+        0.0,
+        None,
+        float(ranked["effort"].fillna(3).sum() / 2),
+        step=5.0,
+        key="pr_cap",
+        disabled=not cap_on,
+    )
+    res = run(
+        selection.choose, viewer, filters, *s.args, float(amount), float(cap) if cap_on else None
+    )
     t = res["totals"]
-    kpi_row([
-        Kpi("Selected", f"{t['selected']:,}/{t['candidates']:,}", help="Projects selected / candidates."),
-        Kpi("Spent", money(t["spent"], currency), f"{money(t['left'], currency)} left",
-            delta_color="off"),
-        Kpi("Value captured", percent(t["value"] / t["value_all"]) if t["value_all"] else "–",
-            help="Sum of selected scores / sum of all candidate scores."),
-        Kpi("Gain over greedy", f"+{number(t['value'] - t['greedy_value'], 1)}",
-            help="Score points the exact 0/1 selection adds over 'best value per pound first'."),
-    ])  # fmt: skip
-    chart(pchart.frontier(res["frontier"], float(amount), currency),
-          "Projects ordered by score per pound; cumulative value against cumulative cost. "
-          "The exact selection (green) maximises total score within the budget.", key="pr_front")  # fmt: skip
+    kpi_row(
+        [
+            Kpi(
+                "Selected",
+                f"{t['selected']:,}/{t['candidates']:,}",
+                help="Projects selected / candidates.",
+            ),
+            Kpi(
+                "Spent",
+                money(t["spent"], currency),
+                f"{money(t['left'], currency)} left",
+                delta_color="off",
+            ),
+            Kpi(
+                "Value captured",
+                percent(t["value"] / t["value_all"]) if t["value_all"] else "–",
+                help="Sum of selected scores / sum of all candidate scores.",
+            ),
+            Kpi(
+                "Gain over greedy",
+                f"+{number(t['value'] - t['greedy_value'], 1)}",
+                help="Score points the exact 0/1 selection adds over 'best value per pound first'.",
+            ),
+        ]
+    )
+    chart(
+        pchart.frontier(res["frontier"], float(amount), currency),
+        "Projects ordered by score per pound; cumulative value against cumulative cost. "
+        "The exact selection (green) maximises total score within the budget.",
+        key="pr_front",
+    )
     st.markdown("**Just below the line** (best-ranked projects not selected)")
     cut = res["cut"]
-    st.dataframe(cut[["rank", "name", "score", "cost", "short_by"]], hide_index=True,
-                 key="pr_cut", column_config={
-                     "rank": NUM("Rank"), "name": "Project", "score": NUM("Score", format="%.1f"),
-                     "cost": NUM(f"Cost ({currency})", format="localized"),
-                     "short_by": NUM(f"Budget short by ({currency})", format="localized")})  # fmt: skip
+    st.dataframe(
+        cut[["rank", "name", "score", "cost", "short_by"]],
+        hide_index=True,
+        key="pr_cut",
+        column_config={
+            "rank": NUM("Rank"),
+            "name": "Project",
+            "score": NUM("Score", format="%.1f"),
+            "cost": NUM(f"Cost ({currency})", format="localized"),
+            "short_by": NUM(f"Budget short by ({currency})", format="localized"),
+        },
+    )
     if len(res["unpriced"]):
         st.warning(f"{len(res['unpriced']):,} projects have no cost and cannot be selected.")
-    out = res["table"][["rank", "project_id", "name", "customer", "portfolio", "score",
-                        "cost", "effort", "selected", "missing", "proof"]]  # fmt: skip
-    download_excel("Download ranked selection (Excel)", {"selection": out},
-                   "prioritised_selection.xlsx", key="pr_dl")  # fmt: skip
+    out = res["table"][
+        [
+            "rank",
+            "project_id",
+            "name",
+            "customer",
+            "portfolio",
+            "score",
+            "cost",
+            "effort",
+            "selected",
+            "missing",
+            "proof",
+        ]
+    ]
+    download_excel(
+        "Download ranked selection (Excel)",
+        {"selection": out},
+        "prioritised_selection.xlsx",
+        key="pr_dl",
+    )

@@ -45,58 +45,83 @@ def headline(viewer, filters, state: str, currency: str) -> savings.Totals:
         return t
     waiting = t.pairs[t.pairs["status"] == "awaiting decision"] if len(t.pairs) else t.pairs
     rate = o["realised"] / o["likely"] if o["likely"] else float("nan")
-    kpi_row([
-        Kpi("Estimated (P50)", money(o["p50"], currency),
-            help=f"P10 {money(o['p10'], currency)}, P90 {money(o['p90'], currency)}."),
-        Kpi("Realised to date", money(o["realised"], currency),
-            help=f"{percent(rate)} of the likely total, reported on {o['n_realised']:,} of "
-            f"{o['n_counted']:,} counted lines."),
-        Kpi("Lines counted", number(o["n_counted"]),
-            help=f"{o['n_counted']:,} of {o['n_lines']:,} lines; lines held back as double "
-            "counts are not counted."),
-        Kpi("Pairs to decide", number(len(waiting)),
-            help=f"{money(waiting['at_stake'].sum() if len(waiting) else 0, currency)} held "
-            "back until someone decides."),
-    ])  # fmt: skip
+    kpi_row(
+        [
+            Kpi(
+                "Estimated (P50)",
+                money(o["p50"], currency),
+                help=f"P10 {money(o['p10'], currency)}, P90 {money(o['p90'], currency)}.",
+            ),
+            Kpi(
+                "Realised to date",
+                money(o["realised"], currency),
+                help=f"{percent(rate)} of the likely total, reported on {o['n_realised']:,} of "
+                f"{o['n_counted']:,} counted lines.",
+            ),
+            Kpi(
+                "Lines counted",
+                number(o["n_counted"]),
+                help=f"{o['n_counted']:,} of {o['n_lines']:,} lines; lines held back as double "
+                "counts are not counted.",
+            ),
+            Kpi(
+                "Pairs to decide",
+                number(len(waiting)),
+                help=f"{money(waiting['at_stake'].sum() if len(waiting) else 0, currency)} held "
+                "back until someone decides.",
+            ),
+        ]
+    )
     return t
 
 
 def breakdowns(t: savings.Totals, currency: str) -> None:
-    labels = {"category": "Category", "service": "Service", "customer": "Customer",
-              "year": "Year"}  # fmt: skip
+    labels = {"category": "Category", "service": "Service", "customer": "Customer", "year": "Year"}
     tabs = st.tabs(list(labels.values()))
     for tab, (dim, label) in zip(tabs, labels.items(), strict=True):
         with tab:
             df = t.by.get(dim)
             if dim == "year" and df is not None:
                 df = df.sort_values("group", ascending=False, ignore_index=True)
-            chart(chart_fns.ranges(df, currency, f"Savings by {label.lower()}"),
-                  f"P50 bar with P10-P90 whisker per {label.lower()}, from the same 10,000 "
-                  "draws as the headline; "
-                  + ("a line counts in each year by the share of its months in that year."
-                     if dim == "year" else "lines without one are grouped together."),
-                  key=f"sv_by_{dim}")  # fmt: skip
+            chart(
+                chart_fns.ranges(df, currency, f"Savings by {label.lower()}"),
+                f"P50 bar with P10-P90 whisker per {label.lower()}, from the same 10,000 "
+                "draws as the headline; "
+                + (
+                    "a line counts in each year by the share of its months in that year."
+                    if dim == "year"
+                    else "lines without one are grouped together."
+                ),
+                key=f"sv_by_{dim}",
+            )
 
 
 def realised(t: savings.Totals, currency: str) -> None:
-    chart(chart_fns.realised_vs_estimated(t.realised, currency),
-          "Sum of likely estimates against realised (cash) savings reported to date, per "
-          "category of counted lines; the label is realised / likely and n lines.",
-          key="sv_realised")  # fmt: skip
+    chart(
+        chart_fns.realised_vs_estimated(t.realised, currency),
+        "Sum of likely estimates against realised (cash) savings reported to date, per "
+        "category of counted lines; the label is realised / likely and n lines.",
+        key="sv_realised",
+    )
 
 
 def over_time(t: savings.Totals, currency: str) -> None:
-    chart(chart_fns.cumulative(t.cumulative, currency, date.today()),
-          "Each line's estimate accrues evenly over the months of its period (band P10-P90 "
-          "of the running total); realised accrues over the months elapsed, up to today "
-          "(dotted line).", key="sv_cumulative")  # fmt: skip
+    chart(
+        chart_fns.cumulative(t.cumulative, currency, date.today()),
+        "Each line's estimate accrues evenly over the months of its period (band P10-P90 "
+        "of the running total); realised accrues over the months elapsed, up to today "
+        "(dotted line).",
+        key="sv_cumulative",
+    )
 
 
 def gross_to_net(t: savings.Totals, currency: str) -> None:
-    chart(chart_fns.waterfall(t.waterfall, currency),
-          "Expected values (PERT means, (low + 4 likely + high) / 6): every line, less lines "
-          "decided to be duplicates, less the smaller line of each overlap awaiting a decision.",
-          key="sv_waterfall")  # fmt: skip
+    chart(
+        chart_fns.waterfall(t.waterfall, currency),
+        "Expected values (PERT means, (low + 4 likely + high) / 6): every line, less lines "
+        "decided to be duplicates, less the smaller line of each overlap awaiting a decision.",
+        key="sv_waterfall",
+    )
 
 
 def _resolve(viewer, pairs: pd.DataFrame) -> None:
@@ -116,23 +141,47 @@ def double_counts(viewer, t: savings.Totals, currency: str) -> None:
     """Flagged pairs, what each holds back, and (for whole-portfolio viewers) the decision."""
     pairs = t.pairs
     if pairs.empty:
-        st.success("No two lines claim the same cost pool over overlapping periods.",
-                   icon=":material/check:")  # fmt: skip
+        st.success(
+            "No two lines claim the same cost pool over overlapping periods.",
+            icon=":material/check:",
+        )
         return
     st.dataframe(
-        pairs[["pair_key", "cost_pool", "line_a", "line_b", "overlap_from", "overlap_to",
-               "overlap_days", "likely_a", "likely_b", "at_stake", "status", "excluded",
-               "note"]],
-        hide_index=True, key="sv_pairs",
+        pairs[
+            [
+                "pair_key",
+                "cost_pool",
+                "line_a",
+                "line_b",
+                "overlap_from",
+                "overlap_to",
+                "overlap_days",
+                "likely_a",
+                "likely_b",
+                "at_stake",
+                "status",
+                "excluded",
+                "note",
+            ]
+        ],
+        hide_index=True,
+        key="sv_pairs",
         column_config={
-            "pair_key": "Pair", "cost_pool": "Cost pool", "line_a": "Line A", "line_b": "Line B",
-            "overlap_from": DATE("Overlap from"), "overlap_to": DATE("Overlap to"),
-            "overlap_days": NUM("Days", format="%d"), "likely_a": _money_col("A likely", currency),
+            "pair_key": "Pair",
+            "cost_pool": "Cost pool",
+            "line_a": "Line A",
+            "line_b": "Line B",
+            "overlap_from": DATE("Overlap from"),
+            "overlap_to": DATE("Overlap to"),
+            "overlap_days": NUM("Days", format="%d"),
+            "likely_a": _money_col("A likely", currency),
             "likely_b": _money_col("B likely", currency),
-            "at_stake": _money_col("At stake", currency), "status": "Status",
-            "excluded": "Left out", "note": "Note",
+            "at_stake": _money_col("At stake", currency),
+            "status": "Status",
+            "excluded": "Left out",
+            "note": "Note",
         },
-    )  # fmt: skip
+    )
     st.caption(
         "Same cost pool (ignoring case and spaces) and at least one shared day; periods are "
         "inclusive, and lines that only touch (the next starts the day after, or on the day, "
@@ -143,42 +192,97 @@ def double_counts(viewer, t: savings.Totals, currency: str) -> None:
         return
     with st.expander("Decide a flagged pair", icon=":material/gavel:"):
         keys = pairs["pair_key"].tolist()
-        st.selectbox("Pair", keys, key="sv_pair",
-                     format_func=lambda k: f"{k} ({pairs.set_index('pair_key').at[k, 'status']})")  # fmt: skip
-        st.radio("Decision", list(dc.DECISIONS), key="sv_decision", horizontal=True,
-                 help="keep A / keep B leaves the other line out; keep both counts both; "
-                 "reopen returns the pair to 'awaiting decision'.")  # fmt: skip
-        st.text_input("Note (required)", key="sv_note",
-                      placeholder="e.g. separate teams, different budget lines")  # fmt: skip
-        st.button("Record decision", key="sv_resolve", on_click=_resolve,
-                  args=(viewer, pairs), icon=":material/check:")  # fmt: skip
+        st.selectbox(
+            "Pair",
+            keys,
+            key="sv_pair",
+            format_func=lambda k: f"{k} ({pairs.set_index('pair_key').at[k, 'status']})",
+        )
+        st.radio(
+            "Decision",
+            list(dc.DECISIONS),
+            key="sv_decision",
+            horizontal=True,
+            help="keep A / keep B leaves the other line out; keep both counts both; "
+            "reopen returns the pair to 'awaiting decision'.",
+        )
+        st.text_input(
+            "Note (required)",
+            key="sv_note",
+            placeholder="e.g. separate teams, different budget lines",
+        )
+        st.button(
+            "Record decision",
+            key="sv_resolve",
+            on_click=_resolve,
+            args=(viewer, pairs),
+            icon=":material/check:",
+        )
     if msg := st.session_state.pop("sv_resolve_msg", None):
         (st.success if msg[0] == "ok" else st.error)(msg[1])
 
 
 def ledger_table(t: savings.Totals, currency: str) -> None:
     lines = t.lines
-    cols = ["line_id", "kind", "category", "project_id", "project", "customer", "service",
-            "owner", "description", "low", "likely", "high", "realised", "period_start",
-            "period_end", "cost_pool", "counted", "excluded_reason", "provenance"]  # fmt: skip
+    cols = [
+        "line_id",
+        "kind",
+        "category",
+        "project_id",
+        "project",
+        "customer",
+        "service",
+        "owner",
+        "description",
+        "low",
+        "likely",
+        "high",
+        "realised",
+        "period_start",
+        "period_end",
+        "cost_pool",
+        "counted",
+        "excluded_reason",
+        "provenance",
+    ]
     st.dataframe(
-        lines[cols], hide_index=True, key="sv_ledger", height=380,
+        lines[cols],
+        hide_index=True,
+        key="sv_ledger",
+        height=380,
         column_config={
-            "line_id": "Line", "kind": "Kind", "category": "Category", "project_id": "Project id",
-            "project": "Project", "customer": "Customer", "service": "Service", "owner": "Owner",
-            "description": "Description", "cost_pool": "Cost pool", "low": _money_col("Low", currency),
-            "likely": _money_col("Likely", currency), "high": _money_col("High", currency),
-            "realised": _money_col("Realised", currency), "period_start": DATE("From"),
-            "period_end": DATE("To"), "counted": st.column_config.CheckboxColumn("Counted"),
-            "excluded_reason": "Why left out", "provenance": "Source",
+            "line_id": "Line",
+            "kind": "Kind",
+            "category": "Category",
+            "project_id": "Project id",
+            "project": "Project",
+            "customer": "Customer",
+            "service": "Service",
+            "owner": "Owner",
+            "description": "Description",
+            "cost_pool": "Cost pool",
+            "low": _money_col("Low", currency),
+            "likely": _money_col("Likely", currency),
+            "high": _money_col("High", currency),
+            "realised": _money_col("Realised", currency),
+            "period_start": DATE("From"),
+            "period_end": DATE("To"),
+            "counted": st.column_config.CheckboxColumn("Counted"),
+            "excluded_reason": "Why left out",
+            "provenance": "Source",
         },
-    )  # fmt: skip
+    )
     if t.overall.get("n_reordered"):
-        st.caption(f"{t.overall['n_reordered']:,} line(s) had low/likely/high out of order and "
-                   "were sorted before sampling.")  # fmt: skip
-    download_excel("Download the ledger (Excel)",
-                   {"ledger": _for_excel(lines[cols]), "double counts": _for_excel(t.pairs)},
-                   "savings_ledger.xlsx", key="sv_download")  # fmt: skip
+        st.caption(
+            f"{t.overall['n_reordered']:,} line(s) had low/likely/high out of order and "
+            "were sorted before sampling."
+        )
+    download_excel(
+        "Download the ledger (Excel)",
+        {"ledger": _for_excel(lines[cols]), "double counts": _for_excel(t.pairs)},
+        "savings_ledger.xlsx",
+        key="sv_download",
+    )
 
 
 def _for_excel(df: pd.DataFrame) -> pd.DataFrame:
@@ -197,10 +301,14 @@ def _save_set(viewer, kind: str, known: list[str]) -> None:
     edited = st.session_state.get(f"sv_rows_{kind}")
     try:
         v = estimators.save_set(
-            get_store(), kind, edited, author=viewer.identity,
+            get_store(),
+            kind,
+            edited,
+            author=viewer.identity,
             period_start=st.session_state[f"sv_start_{kind}"],
-            note=st.session_state.get(f"sv_setnote_{kind}", ""), known_services=known,
-        )  # fmt: skip
+            note=st.session_state.get(f"sv_setnote_{kind}", ""),
+            known_services=known,
+        )
     except estimators.AssumptionError as exc:
         st.session_state[f"sv_save_msg_{kind}"] = ("error", "; ".join(exc.messages[:5]))
         return
@@ -212,11 +320,15 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
     est = estimators.estimator(kind)
     store = get_store()
     current = estimators.current_set(store, kind)
-    st.caption(f"Value = {est.formula}. Low and high come from the hours; blank low/high take "
-               "likely. Saved sets are versioned; the newest one feeds the ledger.")  # fmt: skip
+    st.caption(
+        f"Value = {est.formula}. Low and high come from the hours; blank low/high take "
+        "likely. Saved sets are versioned; the newest one feeds the ledger."
+    )
     if current:
-        st.caption(f"Current: version {current['version']} by {current['author']}, "
-                   f"{pd.Timestamp(current['saved']):%Y-%m-%d %H:%M}.")  # fmt: skip
+        st.caption(
+            f"Current: version {current['version']} by {current['author']}, "
+            f"{pd.Timestamp(current['saved']):%Y-%m-%d %H:%M}."
+        )
         rows = pd.DataFrame(current["rows"]).reindex(columns=list(est.columns))
         start = date.fromisoformat(current["period_start"])
     else:
@@ -233,10 +345,15 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
             st.dataframe(rows, hide_index=True, key=f"sv_view_{kind}")
         return
     edited = st.data_editor(
-        rows, num_rows="dynamic", hide_index=True, key=f"sv_editor_{kind}",
-        column_config={"rate_per_hour": NUM(f"rate_per_hour ({currency})", min_value=0),
-                       "months": NUM("months", min_value=1, max_value=60, step=1)},
-    )  # fmt: skip
+        rows,
+        num_rows="dynamic",
+        hide_index=True,
+        key=f"sv_editor_{kind}",
+        column_config={
+            "rate_per_hour": NUM(f"rate_per_hour ({currency})", min_value=0),
+            "months": NUM("months", min_value=1, max_value=60, step=1),
+        },
+    )
     st.session_state[f"sv_rows_{kind}"] = edited
     known = run(_service_ids, viewer)
     problems = estimators.validate(kind, edited, known)
@@ -247,11 +364,19 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
         st.error("Fix before saving:\n\n" + "\n".join(f"- {p}" for p in problems[:8]))
     else:
         v = estimators.values(kind, edited)
-        st.caption(f"This set gives {money(v['low'].sum(), currency)} low, "
-                   f"{money(v['likely'].sum(), currency)} likely, "
-                   f"{money(v['high'].sum(), currency)} high over {len(v):,} line(s).")  # fmt: skip
-    st.button("Save as a new version", key=f"sv_save_{kind}", disabled=bool(problems),
-              on_click=_save_set, args=(viewer, kind, known), icon=":material/save:")  # fmt: skip
+        st.caption(
+            f"This set gives {money(v['low'].sum(), currency)} low, "
+            f"{money(v['likely'].sum(), currency)} likely, "
+            f"{money(v['high'].sum(), currency)} high over {len(v):,} line(s)."
+        )
+    st.button(
+        "Save as a new version",
+        key=f"sv_save_{kind}",
+        disabled=bool(problems),
+        on_click=_save_set,
+        args=(viewer, kind, known),
+        icon=":material/save:",
+    )
     if msg := st.session_state.pop(f"sv_save_msg_{kind}", None):
         (st.success if msg[0] == "ok" else st.error)(msg[1])
     hist = estimators.versions(store, kind)
@@ -269,39 +394,73 @@ def benefits_section(viewer, filters, state: str, currency: str) -> None:
     if not s["projects"]:
         st.info("No projects in this view, so no benefits to show.")
         return
-    kpi_row([
-        Kpi("Planned benefit", money(s["planned"], currency), help=f"{s['projects']:,} projects."),
-        Kpi("Realised benefit", money(s["realised"], currency)),
-        Kpi("Realisation rate", percent(s["rate"]),
-            help=f"Realised / planned over n={s['n_rate']:,} projects with a planned benefit."),
-        Kpi("Rate once live", percent(s["live_rate"]),
-            help=f"Projects live by today: n={s['n_live']:,}."),
-    ])  # fmt: skip
+    kpi_row(
+        [
+            Kpi(
+                "Planned benefit",
+                money(s["planned"], currency),
+                help=f"{s['projects']:,} projects.",
+            ),
+            Kpi("Realised benefit", money(s["realised"], currency)),
+            Kpi(
+                "Realisation rate",
+                percent(s["rate"]),
+                help=f"Realised / planned over n={s['n_rate']:,} projects with a planned benefit.",
+            ),
+            Kpi(
+                "Rate once live",
+                percent(s["live_rate"]),
+                help=f"Projects live by today: n={s['n_live']:,}.",
+            ),
+        ]
+    )
     left, right = st.columns(2)
     with left:
-        chart(chart_fns.benefits(run(benefits.by_dimension, viewer, filters, "portfolio"),
-                                 currency, "Benefits by portfolio"),
-              "Planned (light) against realised (green) benefit; label realised / planned and "
-              "n projects with a planned benefit.", key="sv_ben_portfolio")  # fmt: skip
+        chart(
+            chart_fns.benefits(
+                run(benefits.by_dimension, viewer, filters, "portfolio"),
+                currency,
+                "Benefits by portfolio",
+            ),
+            "Planned (light) against realised (green) benefit; label realised / planned and "
+            "n projects with a planned benefit.",
+            key="sv_ben_portfolio",
+        )
     with right:
-        chart(chart_fns.after_go_live(run(benefits.after_go_live, viewer, filters)),
-              "Realised / planned benefit of projects grouped by months since go-live "
-              "(go-live date to today); n on each bar.", key="sv_ben_age")  # fmt: skip
-    chart(chart_fns.benefits(run(benefits.by_dimension, viewer, filters, "customer"),
-                             currency, "Benefits by customer"),
-          "Planned against realised benefit of each customer's projects; label realised / "
-          "planned and n.", key="sv_ben_customer")  # fmt: skip
+        chart(
+            chart_fns.after_go_live(run(benefits.after_go_live, viewer, filters)),
+            "Realised / planned benefit of projects grouped by months since go-live "
+            "(go-live date to today); n on each bar.",
+            key="sv_ben_age",
+        )
+    chart(
+        chart_fns.benefits(
+            run(benefits.by_dimension, viewer, filters, "customer"),
+            currency,
+            "Benefits by customer",
+        ),
+        "Planned against realised benefit of each customer's projects; label realised / "
+        "planned and n.",
+        key="sv_ben_customer",
+    )
     st.markdown("**Value delivered to each stakeholder group**")
     value = run(benefits.value_by_stakeholder, viewer, filters, state)
     if value.empty:
         return
-    group = st.selectbox("Stakeholder group", sorted(value["group"].unique()),
-                         key="sv_stakeholder")  # fmt: skip
-    chart(chart_fns.stakeholders(value, currency, group),
-          "Realised benefit of the projects each person is linked to plus the realised "
-          "savings of those projects (of their services, for service owners).",
-          key="sv_value_group")  # fmt: skip
-    st.dataframe(value[value["group"] == group].drop(columns="group"), hide_index=True,
-                 key="sv_value_table",
-                 column_config={c: _money_col(c.replace("_", " ").capitalize(), currency)
-                                for c in value.columns if c not in ("group", "who", "projects")})  # fmt: skip
+    group = st.selectbox("Stakeholder group", sorted(value["group"].unique()), key="sv_stakeholder")
+    chart(
+        chart_fns.stakeholders(value, currency, group),
+        "Realised benefit of the projects each person is linked to plus the realised "
+        "savings of those projects (of their services, for service owners).",
+        key="sv_value_group",
+    )
+    st.dataframe(
+        value[value["group"] == group].drop(columns="group"),
+        hide_index=True,
+        key="sv_value_table",
+        column_config={
+            c: _money_col(c.replace("_", " ").capitalize(), currency)
+            for c in value.columns
+            if c not in ("group", "who", "projects")
+        },
+    )

@@ -25,33 +25,68 @@ def _money_col(label: str, currency: str):
 
 def kpis(viewer, filters) -> dict:
     s = run(services.summary, viewer, filters)
-    kpi_row([
-        Kpi("Services", number(s["services"]),
-            help=f"{s['unused']:,} not used by anyone in this view."),
-        Kpi("Over capacity", f"{s['over']:,}/{s['services']:,}",
-            help=f"Demand above capacity; another {s['near']:,} at 85-100%."),
-        Kpi("Utilisation", percent(s["utilisation"]),
-            help=f"{number(s['demand'])} h asked for against {number(s['capacity'])} h a month."),
-        Kpi("People short", number(s["people_short"], 1),
-            help=f"Hours over capacity / {services.HOURS_PER_PERSON} productive hours per "
-            "person a month, summed over over-demanded services."),
-        Kpi("Below target", f"{s['below_target']:,}/{s['rated']:,}",
-            help="Rated services whose whole 95% interval for mean CSAT is below target."),
-    ], per_row=5)  # fmt: skip
-    st.caption(f"{s['services']:,} services on the menu; utilisation = demand / capacity hours "
-               f"a month over the services that record a capacity; 'below target' = mean CSAT clearly below the service's target "
-               f"(n = {s['rated']:,} rated services).")  # fmt: skip
+    kpi_row(
+        [
+            Kpi(
+                "Services",
+                number(s["services"]),
+                help=f"{s['unused']:,} not used by anyone in this view.",
+            ),
+            Kpi(
+                "Over capacity",
+                f"{s['over']:,}/{s['services']:,}",
+                help=f"Demand above capacity; another {s['near']:,} at 85-100%.",
+            ),
+            Kpi(
+                "Utilisation",
+                percent(s["utilisation"]),
+                help=f"{number(s['demand'])} h asked for against {number(s['capacity'])} h a month.",
+            ),
+            Kpi(
+                "People short",
+                number(s["people_short"], 1),
+                help=f"Hours over capacity / {services.HOURS_PER_PERSON} productive hours per "
+                "person a month, summed over over-demanded services.",
+            ),
+            Kpi(
+                "Below target",
+                f"{s['below_target']:,}/{s['rated']:,}",
+                help="Rated services whose whole 95% interval for mean CSAT is below target.",
+            ),
+        ],
+        per_row=5,
+    )
+    st.caption(
+        f"{s['services']:,} services on the menu; utilisation = demand / capacity hours "
+        f"a month over the services that record a capacity; 'below target' = mean CSAT clearly below the service's target "
+        f"(n = {s['rated']:,} rated services)."
+    )
     return s
 
 
 def menu(viewer, filters, currency: str) -> None:
     cat = run(services.catalogue, viewer, filters)
-    cols = ["name", "category", "owner", "description", "skills", "charge", "unit_cost",
-            "margin", "capacity_hours", "demand_hours", "target_csat"]  # fmt: skip
+    cols = [
+        "name",
+        "category",
+        "owner",
+        "description",
+        "skills",
+        "charge",
+        "unit_cost",
+        "margin",
+        "capacity_hours",
+        "demand_hours",
+        "target_csat",
+    ]
     st.dataframe(
-        cat[cols], hide_index=True, key="sv_menu",
+        cat[cols],
+        hide_index=True,
+        key="sv_menu",
         column_config={
-            "name": "Service", "category": "Category", "owner": "Owner",
+            "name": "Service",
+            "category": "Category",
+            "owner": "Owner",
             "description": TEXT("What the customer gets", width="large"),
             "skills": TEXT("Skills behind it", width="medium"),
             "charge": _money_col("Charge / unit", currency),
@@ -61,34 +96,52 @@ def menu(viewer, filters, currency: str) -> None:
             "demand_hours": NUM("Demand (h/month)", format="%,.0f"),
             "target_csat": NUM("Target CSAT", format="%.1f"),
         },
-    )  # fmt: skip
+    )
     st.caption(
         "The menu as imported: charge is what the customer pays per unit (0 = free at the point "
         "of use), margin = charge - unit cost."
     )
-    download_excel("Download the catalogue", {"catalogue": cat}, "service_catalogue.xlsx",
-                   key="sv_dl")  # fmt: skip
+    download_excel(
+        "Download the catalogue", {"catalogue": cat}, "service_catalogue.xlsx", key="sv_dl"
+    )
 
 
 def demand(viewer, filters) -> None:
     dc = run(services.demand_capacity, viewer, filters)
-    chart(schart.utilisation(dc),
-          "Utilisation = demand hours / capacity hours per month; red over 100% (over-demanded), "
-          "amber 85-100% (near capacity), green below.", key="sv_util")  # fmt: skip
+    chart(
+        schart.utilisation(dc),
+        "Utilisation = demand hours / capacity hours per month; red over 100% (over-demanded), "
+        "amber 85-100% (near capacity), green below.",
+        key="sv_util",
+    )
     st.dataframe(
-        dc.assign(utilisation=dc["utilisation"] * 100, change=dc["change"] * 100)[["name", "band", "utilisation", "demand_hours", "capacity_hours", "shortfall_hours",
-            "people_short", "direction", "change"]],
-        hide_index=True, key="sv_dc",
+        dc.assign(utilisation=dc["utilisation"] * 100, change=dc["change"] * 100)[
+            [
+                "name",
+                "band",
+                "utilisation",
+                "demand_hours",
+                "capacity_hours",
+                "shortfall_hours",
+                "people_short",
+                "direction",
+                "change",
+            ]
+        ],
+        hide_index=True,
+        key="sv_dc",
         column_config={
-            "name": "Service", "band": "Capacity",
+            "name": "Service",
+            "band": "Capacity",
             "utilisation": NUM("Utilisation", format="%.0f%%"),
             "demand_hours": NUM("Demand (h)", format="%,.0f"),
             "capacity_hours": NUM("Capacity (h)", format="%,.0f"),
             "shortfall_hours": NUM("Short by (h)", format="%,.0f"),
             "people_short": NUM("People short", format="%.1f"),
-            "direction": "Demand trend", "change": NUM("Trend change", format="%+.0f%%"),
+            "direction": "Demand trend",
+            "change": NUM("Trend change", format="%+.0f%%"),
         },
-    )  # fmt: skip
+    )
     st.caption(
         f"People short = hours over capacity / {services.HOURS_PER_PERSON} productive hours a "
         f"month. Demand trend compares activity (active projects + responses + actions) in the "
@@ -97,77 +150,146 @@ def demand(viewer, filters) -> None:
     )
     sk = run(services.skills, viewer, filters)
     st.markdown("**Enough chefs? Skills behind the over-demanded services**")
-    st.dataframe(sk.head(12), hide_index=True, key="sv_skills", column_config={
-        "skill": "Skill", "services": "Services needing it", "over": "Of which over capacity",
-        "shortfall_hours": NUM("Short by (h/month)", format="%,.0f"),
-        "people_short": NUM("People short", format="%.1f"),
-        "service_names": TEXT("Services", width="large")})  # fmt: skip
-    st.caption("Skills as listed in the catalogue (comma separated); the hours short of every "
-               "over-demanded service that needs the skill, summed, most short first.")  # fmt: skip
-    measure = st.radio("Demand signal", list(schart.MEASURES), format_func=schart.MEASURES.get,
-                       horizontal=True, key="sv_measure")  # fmt: skip
+    st.dataframe(
+        sk.head(12),
+        hide_index=True,
+        key="sv_skills",
+        column_config={
+            "skill": "Skill",
+            "services": "Services needing it",
+            "over": "Of which over capacity",
+            "shortfall_hours": NUM("Short by (h/month)", format="%,.0f"),
+            "people_short": NUM("People short", format="%.1f"),
+            "service_names": TEXT("Services", width="large"),
+        },
+    )
+    st.caption(
+        "Skills as listed in the catalogue (comma separated); the hours short of every "
+        "over-demanded service that needs the skill, summed, most short first."
+    )
+    measure = st.radio(
+        "Demand signal",
+        list(schart.MEASURES),
+        format_func=schart.MEASURES.get,
+        horizontal=True,
+        key="sv_measure",
+    )
     trend = run(services.demand_trend, viewer, filters)
-    chart(schart.demand_heatmap(trend, measure),
-          f"{schart.MEASURES[measure]} tied to each service per month over the last "
-          f"{services.TREND_MONTHS} months (projects count in every month from start to forecast "
-          "end); the last month may be incomplete.", key="sv_trend")  # fmt: skip
+    chart(
+        schart.demand_heatmap(trend, measure),
+        f"{schart.MEASURES[measure]} tied to each service per month over the last "
+        f"{services.TREND_MONTHS} months (projects count in every month from start to forecast "
+        "end); the last month may be incomplete.",
+        key="sv_trend",
+    )
 
 
 def satisfaction(viewer, filters) -> None:
     sat = run(services.satisfaction, viewer, filters)
-    chart(schart.csat_vs_target(sat),
-          "Mean CSAT (1-5) per service with its 95% t-interval against the service's target "
-          "(black tick); red only when the whole interval is below target.", key="sv_csat")  # fmt: skip
+    chart(
+        schart.csat_vs_target(sat),
+        "Mean CSAT (1-5) per service with its 95% t-interval against the service's target "
+        "(black tick); red only when the whole interval is below target.",
+        key="sv_csat",
+    )
     st.dataframe(
-        sat[["service", "csat_mean", "csat_mean_lo", "csat_mean_hi", "csat_n", "target_csat",
-             "vs_target", "csat", "nps", "nps_lo", "nps_hi", "nps_n"]],
-        hide_index=True, key="sv_sat",
+        sat[
+            [
+                "service",
+                "csat_mean",
+                "csat_mean_lo",
+                "csat_mean_hi",
+                "csat_n",
+                "target_csat",
+                "vs_target",
+                "csat",
+                "nps",
+                "nps_lo",
+                "nps_hi",
+                "nps_n",
+            ]
+        ],
+        hide_index=True,
+        key="sv_sat",
         column_config={
-            "service": "Service", "csat_mean": NUM("Mean CSAT", format="%.2f"),
+            "service": "Service",
+            "csat_mean": NUM("Mean CSAT", format="%.2f"),
             "csat_mean_lo": NUM("CSAT low", format="%.2f"),
-            "csat_mean_hi": NUM("CSAT high", format="%.2f"), "csat_n": "CSAT n",
-            "target_csat": NUM("Target", format="%.1f"), "vs_target": "Against target",
+            "csat_mean_hi": NUM("CSAT high", format="%.2f"),
+            "csat_n": "CSAT n",
+            "target_csat": NUM("Target", format="%.1f"),
+            "vs_target": "Against target",
             "csat": NUM("Satisfied (4-5)", format="percent"),
-            "nps": NUM("NPS", format="%.0f"), "nps_lo": NUM("NPS low", format="%.0f"),
-            "nps_hi": NUM("NPS high", format="%.0f"), "nps_n": "NPS n",
+            "nps": NUM("NPS", format="%.0f"),
+            "nps_lo": NUM("NPS low", format="%.0f"),
+            "nps_hi": NUM("NPS high", format="%.0f"),
+            "nps_n": "NPS n",
         },
-    )  # fmt: skip
+    )
     st.caption(f"n beside every rate; fewer than {SMALL_N} ratings: read as indicative.")
 
 
 def value(viewer, filters, currency: str) -> None:
     vfm = run(services.value_for_money, viewer, filters)
     fmt = SYMBOLS.get(currency, "") + ",.0f"
-    chart(schart.value_map(vfm, fmt),
-          "Each service at its charge per unit (x) and mean CSAT (y); bubble size = customers "
-          "using it (projects or feedback). Verdict: charged or free, and whether CSAT is below "
-          "target (95% interval).", key="sv_value")  # fmt: skip
+    chart(
+        schart.value_map(vfm, fmt),
+        "Each service at its charge per unit (x) and mean CSAT (y); bubble size = customers "
+        "using it (projects or feedback). Verdict: charged or free, and whether CSAT is below "
+        "target (95% interval).",
+        key="sv_value",
+    )
     st.dataframe(
-        vfm[["name", "verdict", "charge", "unit_cost", "recovery", "csat_mean", "csat_n",
-             "nps", "nps_n", "customers", "open_projects", "responses"]],
-        hide_index=True, key="sv_vfm",
+        vfm[
+            [
+                "name",
+                "verdict",
+                "charge",
+                "unit_cost",
+                "recovery",
+                "csat_mean",
+                "csat_n",
+                "nps",
+                "nps_n",
+                "customers",
+                "open_projects",
+                "responses",
+            ]
+        ],
+        hide_index=True,
+        key="sv_vfm",
         column_config={
-            "name": "Service", "verdict": "Verdict",
+            "name": "Service",
+            "verdict": "Verdict",
             "charge": _money_col("Charge / unit", currency),
             "unit_cost": _money_col("Unit cost", currency),
             "recovery": NUM("Charge / cost", format="%.2f"),
-            "csat_mean": NUM("Mean CSAT", format="%.2f"), "csat_n": "CSAT n",
-            "nps": NUM("NPS", format="%.0f"), "nps_n": "NPS n", "customers": "Customers",
-            "open_projects": "Open projects", "responses": "Responses",
+            "csat_mean": NUM("Mean CSAT", format="%.2f"),
+            "csat_n": "CSAT n",
+            "nps": NUM("NPS", format="%.0f"),
+            "nps_n": "NPS n",
+            "customers": "Customers",
+            "open_projects": "Open projects",
+            "responses": "Responses",
         },
-    )  # fmt: skip
+    )
     free = vfm[(vfm["charge"].fillna(0) == 0)]
     if len(free):
-        st.caption(f"Free at the point of use: {', '.join(free['name'])}. Their cost "
-                   f"({money(free['unit_cost'].sum(), currency)} per unit in all) is recovered "
-                   "elsewhere or not at all.")  # fmt: skip
+        st.caption(
+            f"Free at the point of use: {', '.join(free['name'])}. Their cost "
+            f"({money(free['unit_cost'].sum(), currency)} per unit in all) is recovered "
+            "elsewhere or not at all."
+        )
 
 
 def segments(viewer, filters) -> None:
     seg = run(services.segment_usage, viewer, filters)
-    chart(schart.segment_heatmap(seg),
-          "Distinct customers of each segment with a project or a feedback response about the "
-          "service; blank columns are services no segment uses.", key="sv_seg")  # fmt: skip
+    chart(
+        schart.segment_heatmap(seg),
+        "Distinct customers of each segment with a project or a feedback response about the "
+        "service; blank columns are services no segment uses.",
+        key="sv_seg",
+    )
 
 
 def gaps(viewer, filters) -> None:
@@ -178,10 +300,17 @@ def gaps(viewer, filters) -> None:
         if idle.empty:
             st.success("Every service in this view has a project, a response or an action.")
         else:
-            st.dataframe(idle[["name", "category", "owner", "capacity_hours"]], hide_index=True,
-                         key="sv_unused", column_config={
-                             "name": "Service", "category": "Category", "owner": "Owner",
-                             "capacity_hours": NUM("Capacity (h)", format="%,.0f")})  # fmt: skip
+            st.dataframe(
+                idle[["name", "category", "owner", "capacity_hours"]],
+                hide_index=True,
+                key="sv_unused",
+                column_config={
+                    "name": "Service",
+                    "category": "Category",
+                    "owner": "Owner",
+                    "capacity_hours": NUM("Capacity (h)", format="%,.0f"),
+                },
+            )
             st.caption("No project, feedback response or action in this view names the service.")
     with right:
         st.markdown("**Asked for, not on the menu**")
@@ -189,12 +318,19 @@ def gaps(viewer, filters) -> None:
         if cov.empty:
             st.info("No comment themes in this view to compare with the menu.")
             return
-        st.dataframe(cov[["status", "theme", "comments", "negative_share", "matched_terms",
-                          "services"]], hide_index=True, key="sv_cover",
-                     column_config={
-                         "status": "Catalogue", "theme": "Feedback theme",
-                         "comments": "Comments", "negative_share": NUM("Negative", format="percent"),
-                         "matched_terms": "Matched terms", "services": "Matching services"})  # fmt: skip
+        st.dataframe(
+            cov[["status", "theme", "comments", "negative_share", "matched_terms", "services"]],
+            hide_index=True,
+            key="sv_cover",
+            column_config={
+                "status": "Catalogue",
+                "theme": "Feedback theme",
+                "comments": "Comments",
+                "negative_share": NUM("Negative", format="percent"),
+                "matched_terms": "Matched terms",
+                "services": "Matching services",
+            },
+        )
         st.caption(
             "Themes come from the comment model (top terms per theme). A theme is covered when "
             f"one of its terms (4+ letters, generic words like 'project' or 'team' left out) "
