@@ -8,9 +8,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from pmo_data.analytics.savings import double_counting as dc
+from pmo_data.analytics.savings import double_counting, pert
 from pmo_data.analytics.savings import ledger as savings
-from pmo_data.analytics.savings import pert
 from pmo_data.demo.generate import load_demo
 from pmo_data.store.access import Viewer
 from pmo_data.store.scope import Filters
@@ -144,9 +143,9 @@ def test_totals_hold_back_the_smaller_overlapping_line(store):
 
 def test_time_accrual_by_year_and_cumulative(store):
     small(store)
-    dc.resolve(
+    double_counting.resolve(
         store,
-        dc.find_pairs(savings.ledger(store, EXEC)),
+        double_counting.find_pairs(savings.ledger(store, EXEC)),
         "SV-1|SV-2",
         "keep both",
         "different teams",
@@ -171,8 +170,10 @@ def test_time_accrual_by_year_and_cumulative(store):
 
 def test_decisions_change_the_totals(store):
     small(store)
-    pairs = dc.find_pairs(savings.ledger(store, EXEC))
-    dc.resolve(store, pairs, "SV-1|SV-2", "keep B", "SV-2 is the audited figure", author="fin")
+    pairs = double_counting.find_pairs(savings.ledger(store, EXEC))
+    double_counting.resolve(
+        store, pairs, "SV-1|SV-2", "keep B", "SV-2 is the audited figure", author="fin"
+    )
     t = savings.totals(store, EXEC, state=savings.state(store))
     reason = t.lines.set_index("line_id")["excluded_reason"]
     assert reason["SV-1"].startswith("duplicate of SV-2 (decided by fin")
@@ -183,9 +184,9 @@ def test_decisions_change_the_totals(store):
 def test_state_changes_when_a_decision_is_saved(store):
     small(store)
     before = savings.state(store)
-    dc.resolve(
+    double_counting.resolve(
         store,
-        dc.find_pairs(savings.ledger(store, EXEC)),
+        double_counting.find_pairs(savings.ledger(store, EXEC)),
         "SV-1|SV-2",
         "keep both",
         "ok",

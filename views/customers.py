@@ -4,7 +4,7 @@ import streamlit as st
 
 from pmo_data import ui
 from pmo_data.analytics import customers
-from pmo_data.ui.sections import feedback as sec
+from pmo_data.ui.sections import customers as sec
 
 viewer, filters = ui.current_viewer(), ui.current_filters()
 ui.page_header(

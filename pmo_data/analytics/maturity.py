@@ -180,11 +180,6 @@ SQUARES = (
     ),
 )
 SQUARE = {s.id: s for s in SQUARES}
-PAGES = {
-    "customers": "views/customers.py",
-    "feedback": "views/feedback.py",
-    "services": "views/services.py",
-}
 
 
 @dataclass(frozen=True)
@@ -648,7 +643,7 @@ def next_moves(done: dict[str, bool], ev: pd.DataFrame, k: int = 3) -> list[dict
                 "stage": STAGE[s.stage].name,
                 "text": s.text,
                 "why": r.get("sentence", ""),
-                "page": PAGES[s.page],
+                "page": s.page,
                 "items": list(r.get("items", [])),
             }
         )

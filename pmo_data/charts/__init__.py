@@ -11,7 +11,6 @@ import plotly.io as pio
 
 RAG_COLOURS = {"Red": "#d64545", "Amber": "#f0a330", "Green": "#2e9e5b", "Unknown": "#b8bec6"}
 RAG_ORDER = ["Red", "Amber", "Green", "Unknown"]
-SEVERITY_COLOURS = {"error": "#d64545", "warning": "#f0a330", "info": "#6b8fc7"}
 PALETTE = ["#1f6feb", "#2e9e5b", "#f0a330", "#8957e5", "#d64545", "#0e8a9a", "#bf5f1b", "#6e7781"]
 POSITIVE, NEGATIVE, NEUTRAL = "#2e9e5b", "#d64545", "#8c959f"
 

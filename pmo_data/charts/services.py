@@ -33,8 +33,8 @@ MEASURES = {
 }
 
 
-def utilisation(dc: pd.DataFrame) -> go.Figure:
-    data = dc[dc["utilisation"].notna()] if len(dc) else dc
+def utilisation(load: pd.DataFrame) -> go.Figure:
+    data = load[load["utilisation"].notna()] if len(load) else load
     if data.empty:
         return empty_figure("No service has both demand and capacity recorded")
     data = data.sort_values("utilisation")

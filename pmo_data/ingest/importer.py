@@ -9,6 +9,7 @@ and records the rejected ones in the report; warnings never block. `import_files
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from pmo_data.ingest.report import ImportReport, SheetResult, format_issue
 from pmo_data.ingest.rules import add_sentiment, check, check_references, split
 from pmo_data.ingest.validation import coerce, issue, issues_frame
 from pmo_data.schema import ENTITIES, entity, normalise_header
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, str, "float | None"], None]
 
@@ -328,6 +331,12 @@ def apply(
         if ps.chosen and ps.mapping is not None:
             remember(store, ps.mapping.signature, ps.entity, ps.mapping)
     plan_.version = version
+    log.info(
+        "imported %s as version %s (%s rejected rows)",
+        ", ".join(str(f.get("name", "?")) for f in report.files),
+        version,
+        rejected,
+    )
     return version
 
 

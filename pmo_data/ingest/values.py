@@ -52,7 +52,6 @@ _SUFFIX = {
     "b": 1e9,
     "billion": 1e9,
 }
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
 @dataclass
@@ -281,19 +280,6 @@ def parse_numbers(series: pd.Series, *, kind: str = "number", multiplier: float 
     else:
         out = out * multiplier
     return Parsed(out, problems)
-
-
-def parse_integers(series: pd.Series, *, lo=None, hi=None) -> Parsed:
-    """Whole numbers (as float64 with NaN); fractions and out-of-range values are errors."""
-    p = parse_numbers(series)
-    v = p.values
-    frac = v.notna() & (v % 1 != 0)
-    p.problems += [
-        Problem(i, series[i], "error", f"'{series[i]}' is not a whole number")
-        for i in v[frac].index
-    ]
-    v = v.where(~frac)
-    return _range(series, Parsed(v, p.problems), lo, hi)
 
 
 def _range(series, p: Parsed, lo, hi) -> Parsed:

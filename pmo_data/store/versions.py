@@ -290,6 +290,14 @@ class Store:
                 raise
             finally:
                 con.close()
+        log.info(
+            "store %s: version %s written (%s by %s): %s",
+            self.path,
+            version,
+            action,
+            user or _local_user(),
+            ", ".join(f"{n} {len(df):,} rows" for n, df in tables.items()),
+        )
         return version
 
     def _write(self, con, tables, action, user, files, issue_counts, note, created_at) -> int:

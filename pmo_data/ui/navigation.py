@@ -26,6 +26,13 @@ PAGE_NAMES: list[str] = [name for pages in SECTIONS.values() for name, _, _ in p
 DEFAULT_PAGE = "overview"
 
 
+def page_path(name: str) -> str:
+    """The script of page `name`, for `st.page_link` / `st.switch_page` (never written by hand)."""
+    if name not in PAGE_NAMES:
+        raise KeyError(f"no page {name!r}; pages: {', '.join(PAGE_NAMES)}")
+    return f"views/{name}.py"
+
+
 def navigation():
     """`st.navigation` over SECTIONS (Streamlit imported here: this is the UI layer)."""
     import streamlit as st
@@ -34,7 +41,7 @@ def navigation():
         {
             section: [
                 st.Page(
-                    f"views/{name}.py",
+                    page_path(name),
                     title=title,
                     icon=f":material/{icon}:",
                     default=name == DEFAULT_PAGE,

@@ -11,6 +11,7 @@ import streamlit as st
 
 from pmo_data.measures import SMALL_N
 from pmo_data.ui.context import get_store, is_demo
+from pmo_data.ui.navigation import page_path
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def require_data(*entities: str) -> None:
             "filled in) on the **Data** page to see this view.",
             icon=":material/upload_file:",
         )
-        st.page_link("views/data.py", label="Go to the Data page", icon=":material/upload:")
+        st.page_link(page_path("data"), label="Go to the Data page", icon=":material/upload:")
         st.stop()
 
 

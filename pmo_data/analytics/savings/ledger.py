@@ -20,8 +20,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from pmo_data.analytics.savings import double_counting as dc
-from pmo_data.analytics.savings import estimators, pert
+from pmo_data.analytics.savings import double_counting, estimators, pert
 from pmo_data.formatting import money
 from pmo_data.store.access import EVERYONE, Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters, frame
@@ -57,7 +56,7 @@ def state(store) -> str:
     """A stamp of the saved decisions and assumption sets: pass it to cached models so a new
     decision recomputes the totals (documents are not part of the store version)."""
     parts = []
-    for kind in (dc.RESOLUTION_KIND, estimators.ASSUMPTION_KIND):
+    for kind in (double_counting.RESOLUTION_KIND, estimators.ASSUMPTION_KIND):
         docs = store.documents(kind, latest_only=False)
         parts.append(f"{len(docs)}@{docs['created_at'].max() if len(docs) else '-'}")
     return "|".join(parts)
@@ -174,8 +173,8 @@ def counted_lines(
     lines = ledger(store, viewer, filters, state)
     whole = viewer.sees_everything and not filters.active
     everything = lines if whole else ledger(store, EVERYONE, NO_FILTERS, state)
-    pairs = dc.find_pairs(everything)
-    pairs, exclusions = dc.apply(pairs, dc.resolutions(store))
+    pairs = double_counting.find_pairs(everything)
+    pairs, exclusions = double_counting.apply(pairs, double_counting.resolutions(store))
     if not whole and len(pairs):
         seen = set(lines["line_id"]) if len(lines) else set()
         pairs = pairs[pairs["line_a"].isin(seen) & pairs["line_b"].isin(seen)]

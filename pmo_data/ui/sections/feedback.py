@@ -1,4 +1,4 @@
-"""Drawing for the Feedback and Customers pages, one function per section.
+"""Drawing for the Feedback page, one function per section.
 
 Pages stay a readable table of contents; every number comes from `ui.run(model, viewer,
 filters, ...)` so it is scoped, cached per store version, and computed outside Streamlit.
@@ -11,11 +11,10 @@ import streamlit as st
 from pmo_data.analytics import customers
 from pmo_data.analytics.feedback import loop, themes
 from pmo_data.analytics.feedback import scores as feedback
-from pmo_data.charts import customers as cchart
-from pmo_data.charts import feedback as fchart
-from pmo_data.formatting import money, number, percent
+from pmo_data.charts import feedback as feedback_charts
+from pmo_data.formatting import number, percent
 from pmo_data.measures import SMALL_N
-from pmo_data.ui.context import get_store, run
+from pmo_data.ui.context import run
 from pmo_data.ui.widgets import Kpi, chart, kpi_row, small_sample_note
 
 BY = {
@@ -91,7 +90,7 @@ def feedback_trend(viewer, filters) -> None:
     period = c2.radio("Period", ["quarter", "month"], horizontal=True, key="fb_period")
     df = run(feedback.trend, viewer, filters, period)
     chart(
-        fchart.trend(df, metric, period),
+        feedback_charts.trend(df, metric, period),
         f"{metric.upper()} per {period} with its 95% interval (shaded); grey points have "
         f"fewer than {SMALL_N} answers. Hover for n.",
         key="fb_trend",
@@ -104,7 +103,7 @@ def feedback_breakdown(viewer, filters) -> None:
     metric = c2.radio("Measure ", ["nps", "csat", "effort"], horizontal=True, key="fb_by_metric")
     df = run(feedback.breakdown, viewer, filters, by)
     chart(
-        fchart.breakdown(df, metric, by),
+        feedback_charts.breakdown(df, metric, by),
         f"{metric.upper()} per {BY[by].lower()} for the 15 with most responses; bars show the "
         f"95% interval, grey bars have fewer than {SMALL_N} answers.",
         key="fb_breakdown",
@@ -186,14 +185,14 @@ def themes_and_drivers(viewer, filters) -> None:
     left, right = st.columns(2)
     with left:
         chart(
-            fchart.drivers(run(themes.drivers, viewer, filters)),
+            feedback_charts.drivers(run(themes.drivers, viewer, filters)),
             "NPS among responses whose comment carries the theme minus NPS among other "
             "commented responses, with a 95% interval; red = significantly lower.",
             key="fb_drivers",
         )
     with right:
         chart(
-            fchart.theme_trend(run(themes.theme_trend, viewer, filters)),
+            feedback_charts.theme_trend(run(themes.theme_trend, viewer, filters)),
             "Share of each quarter's comments in each theme (TF-IDF + NMF, labelled by top terms).",
             key="fb_theme_trend",
         )
@@ -238,14 +237,14 @@ def closing_the_loop(viewer, filters) -> None:
     left, right = st.columns(2)
     with left:
         chart(
-            fchart.status_board(run(loop.status_board, viewer, filters)),
+            feedback_charts.status_board(run(loop.status_board, viewer, filters)),
             "Improvement actions in this view by status; overdue = open past its due date.",
             key="fb_status",
         )
     ttc = run(loop.time_to_close, viewer, filters)
     with right:
         chart(
-            fchart.time_to_close(ttc["days"]),
+            feedback_charts.time_to_close(ttc["days"]),
             f"Days from raised to closed for {ttc['n']:,} done actions; median "
             f"{number(ttc['median'])}, middle half {number(ttc['p25'])}-{number(ttc['p75'])}.",
             key="fb_ttc",
@@ -312,7 +311,7 @@ def did_it_work(viewer, filters) -> None:
     row = df.iloc[pick]
     st.markdown(f"**{row['verdict']}**")
     chart(
-        fchart.did_cells(row, metric),
+        feedback_charts.did_cells(row, metric),
         "Mean score before and after for the affected customer "
         "and for all other customers in view; hover for n.",
         key="fb_did_chart",
@@ -320,74 +319,3 @@ def did_it_work(viewer, filters) -> None:
 
 
 # -- Customers page ---------------------------------------------------------------------------
-HEALTH_COLS = {
-    "customer": "Customer",
-    "tier": "Tier",
-    "account_lead": "Account lead",
-    "annual_value": None,
-    "health": NUM("Health", format="%.0f"),
-    "band": "Band",
-    "nps": NUM("NPS (12 m)", format="%.0f"),
-    "nps_n": "NPS n",
-    "nps_change": NUM("NPS change", format="%+.0f"),
-    "open_actions": "Open actions",
-    "projects": "Projects",
-    "reasons": st.column_config.TextColumn("Why", width="large"),
-    "risk_reason": "At risk because",
-    "last_contact_date": st.column_config.DateColumn("Last contact", format="D MMM YYYY"),
-    "cadence_days": NUM("Cadence (days)", format="%.0f"),
-    "days_overdue": NUM("Days overdue", format="%.0f"),
-}
-
-
-HEALTH_DEFAULT = list(HEALTH_COLS)[:12]
-
-
-def health_table(df, columns=None, key=None) -> None:
-    cur = get_store().currency
-    cols = columns or HEALTH_DEFAULT
-    cfg = {c: HEALTH_COLS.get(c, c.replace("_", " ").capitalize()) for c in cols}
-    cfg["annual_value"] = NUM("Annual value", format=("£" if cur == "GBP" else "") + "%,.0f")
-    st.dataframe(df[cols], hide_index=True, column_config=cfg, key=key)
-
-
-def customer_kpis(viewer, filters):
-    h = run(customers.health, viewer, filters, None)
-    cur = get_store().currency
-    kpi_row(
-        [
-            Kpi(
-                "Customers",
-                number(len(h)),
-                help=f"Annual value {money(h['annual_value'].sum(), cur)}",
-            ),
-            Kpi(
-                "Median health", number(h["health"].median()), help="0-100; 70+ Green, 50-69 Amber."
-            ),
-            Kpi(
-                "At risk",
-                number(int(h["at_risk"].sum())),
-                help="Red health or NPS down 15+ points.",
-            ),
-            Kpi(
-                "Contact overdue",
-                number(int((h["days_overdue"] > 0).sum())),
-                help="Last contact older than the agreed cadence.",
-            ),
-        ]
-    )
-    return h
-
-
-def customer_map(viewer, filters, h) -> None:
-    cur = get_store().currency
-    left, right = st.columns([3, 1])
-    with left:
-        chart(
-            cchart.customer_map(run(customers.customer_map, viewer, filters), money_format=",.0f"),
-            f"Tiles sized by annual value ({cur}), coloured by health (red < 50, amber < 70, "
-            "green); click a segment to open its customers and their projects.",
-            key="cu_map",
-        )
-    with right:
-        chart(cchart.health_bands(h), "Customers per health band.", key="cu_bands")

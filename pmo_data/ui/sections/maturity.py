@@ -12,8 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from pmo_data.analytics import maturity
-from pmo_data.charts import maturity as mchart
+from pmo_data.charts import maturity as maturity_charts
 from pmo_data.ui.context import get_store, run
+from pmo_data.ui.navigation import page_path
 from pmo_data.ui.widgets import Kpi, chart, kpi_row
 
 ICONS = {
@@ -108,7 +109,7 @@ def headline(ev: pd.DataFrame) -> None:
 def board(ev: pd.DataFrame) -> None:
     stages = [(s.key, s.name) for s in maturity.STAGES]
     chart(
-        mchart.board(ev, done_map(), stages),
+        maturity_charts.board(ev, done_map(), stages),
         "The gameboard left to right: dark green = done (your answer), light green = the data "
         "says met but not ticked, amber = partly met, grey = not yet. Hover for the square.",
         key="mt_board",
@@ -129,8 +130,11 @@ def next_moves(ev: pd.DataFrame) -> None:
             st.caption(m["why"])
             if m["items"]:
                 st.markdown("Start with: " + ", ".join(f"`{x}`" for x in m["items"][:6]))
-            page = m["page"].split("/")[-1].removesuffix(".py").capitalize()
-            st.page_link(m["page"], label=f"Open {page}", icon=":material/arrow_forward:")
+            st.page_link(
+                page_path(m["page"]),
+                label=f"Open {m['page'].capitalize()}",
+                icon=":material/arrow_forward:",
+            )
 
 
 def form(ev: pd.DataFrame, editable: bool) -> None:
@@ -203,7 +207,7 @@ def history() -> None:
         st.info("No assessment saved yet: the first one you save starts the history.")
         return
     chart(
-        mchart.history(h, len(maturity.SQUARES)),
+        maturity_charts.history(h, len(maturity.SQUARES)),
         "Squares marked done in each saved assessment, oldest to newest; hover for who and "
         "the stage reached.",
         key="mt_hist",

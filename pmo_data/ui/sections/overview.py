@@ -15,12 +15,13 @@ from pmo_data.analytics.overview import metrics as overview
 from pmo_data.analytics.overview import trends as kpis
 from pmo_data.analytics.portfolio import projects as portfolio
 from pmo_data.analytics.savings import ledger as savings
-from pmo_data.charts import overview as kpi_charts
-from pmo_data.charts import portfolio as pchart
-from pmo_data.charts import services as schart
+from pmo_data.charts import overview as overview_charts
+from pmo_data.charts import portfolio as portfolio_charts
+from pmo_data.charts import services as services_charts
 from pmo_data.formatting import money_format
 from pmo_data.ui.context import get_store, run
-from pmo_data.ui.sections import portfolio as psec
+from pmo_data.ui.navigation import page_path
+from pmo_data.ui.sections import portfolio as portfolio_sections
 from pmo_data.ui.widgets import Kpi, chart, kpi_row, money_column
 
 DELTA_COLOUR = {"up": "normal", "down": "inverse", None: "off"}
@@ -55,13 +56,13 @@ def _rag_and_nps(viewer, filters) -> None:
     left, right = st.columns(2)
     with left:
         chart(
-            kpi_charts.rag_by_portfolio(run(kpis.rag_by_portfolio, viewer, filters)),
+            overview_charts.rag_by_portfolio(run(kpis.rag_by_portfolio, viewer, filters)),
             "Count of projects in this view by portfolio, coloured by their current RAG status.",
             key="ov_rag",
         )
     with right:
         chart(
-            kpi_charts.nps_trend(run(kpis.nps_trend, viewer, filters)),
+            overview_charts.nps_trend(run(kpis.nps_trend, viewer, filters)),
             "Monthly NPS = % promoters (9-10) − % detractors (0-6); the band is the 95% "
             "interval, wide when few responded (hover for n).",
             key="ov_nps",
@@ -77,14 +78,18 @@ def savings_headline(viewer, filters) -> None:
         "P10-P90 of the savings ledger (Beta-PERT per line, 10,000 seeded draws, shared "
         "estimation error), double counts held back until decided."
     )
-    st.page_link("views/savings.py", label="Where each pound comes from", icon=":material/savings:")
+    st.page_link(
+        page_path("savings"), label="Where each pound comes from", icon=":material/savings:"
+    )
 
 
 def executive(viewer, filters) -> None:
     savings_headline(viewer, filters)
     st.subheader("Top five risks to customer value")
-    psec.risks_list(viewer, filters, limit=5)
-    st.page_link("views/portfolio.py", label="All risks and the portfolio", icon=":material/list:")
+    portfolio_sections.risks_list(viewer, filters, limit=5)
+    st.page_link(
+        page_path("portfolio"), label="All risks and the portfolio", icon=":material/list:"
+    )
     _rag_and_nps(viewer, filters)
 
 
@@ -94,10 +99,10 @@ def _my_projects(viewer, filters, cols: list[str], key: str) -> pd.DataFrame:
         st.info("No projects in this view.")
         return df
     st.dataframe(
-        psec.rag_style(df[cols]),
+        portfolio_sections.rag_style(df[cols]),
         hide_index=True,
         column_config={
-            **psec.TABLE_COLUMNS,
+            **portfolio_sections.TABLE_COLUMNS,
             "planned_benefit": money_column("Planned"),
             "realised_benefit": money_column("Realised"),
         },
@@ -127,7 +132,7 @@ def sponsor(viewer, filters) -> None:
     )
     if len(df):
         chart(
-            pchart.benefits(df, money_format(get_store().currency)),
+            portfolio_charts.benefits(df, money_format(get_store().currency)),
             "Planned (business case) against realised benefit per project, largest planned "
             "first; the green bar filling the grey one is a benefit delivered.",
             key="ov_benefits",
@@ -190,7 +195,7 @@ def account_lead(viewer, filters) -> None:
         "reasons",
     ]
     st.dataframe(
-        psec.rag_style(h[cols], "band"),
+        portfolio_sections.rag_style(h[cols], "band"),
         hide_index=True,
         column_config={
             "health": st.column_config.ProgressColumn(
@@ -208,29 +213,29 @@ def account_lead(viewer, filters) -> None:
         "Health 0-100 from NPS, its trend, CSAT, open actions, project RAG and contact recency "
         "(see Customers). Band: Green 70+, Amber 50-69, Red below 50."
     )
-    st.page_link("views/customers.py", label="Customers in depth", icon=":material/groups:")
+    st.page_link(page_path("customers"), label="Customers in depth", icon=":material/groups:")
 
 
 def service_owner(viewer, filters) -> None:
     st.subheader("Your services: demand, capacity and satisfaction")
-    dc = run(services.demand_capacity, viewer, filters)
-    if dc.empty:
+    load = run(services.demand_capacity, viewer, filters)
+    if load.empty:
         st.info("No services in this view.")
         return
     left, right = st.columns(2)
     with left:
         chart(
-            schart.utilisation(dc),
+            services_charts.utilisation(load),
             "Demand ÷ capacity hours a month: red over 100% (over-demanded), amber 85-100%.",
             key="ov_so_util",
         )
     with right:
         chart(
-            schart.csat_vs_target(run(services.satisfaction, viewer, filters)),
+            services_charts.csat_vs_target(run(services.satisfaction, viewer, filters)),
             "Mean CSAT (1-5) with its 95% interval against the service's target; n on hover.",
             key="ov_so_csat",
         )
-    st.page_link("views/services.py", label="The service catalogue", icon=":material/menu_book:")
+    st.page_link(page_path("services"), label="The service catalogue", icon=":material/menu_book:")
 
 
 def pmo_analyst(viewer, filters) -> None:
@@ -281,7 +286,9 @@ def pmo_analyst(viewer, filters) -> None:
         hide_index=True,
         key="ov_pmo_history",
     )
-    st.page_link("views/data.py", label="Data: history, diff, rollback", icon=":material/database:")
+    st.page_link(
+        page_path("data"), label="Data: history, diff, rollback", icon=":material/database:"
+    )
 
 
 SECTIONS = {

@@ -14,7 +14,7 @@ from pmo_data.analytics.portfolio import detail as project_detail
 from pmo_data.analytics.portfolio import projects as portfolio
 from pmo_data.analytics.portfolio import risks
 from pmo_data.charts import RAG_COLOURS
-from pmo_data.charts import portfolio as pchart
+from pmo_data.charts import portfolio as portfolio_charts
 from pmo_data.formatting import money, money_format, number, percent
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row, money_column
@@ -195,7 +195,7 @@ def timeline(df: pd.DataFrame) -> None:
     bars, left_out = portfolio.timeline(df)
     more = f" The {left_out:,} smaller open projects are left out." if left_out else ""
     chart(
-        pchart.timeline(bars),
+        portfolio_charts.timeline(bars),
         "Each open project from start to forecast end (coloured by RAG) over its baseline (thin "
         "dark line); colour running past the line is slip. "
         f"the {portfolio.TIMELINE_LIMIT} largest budgets, grouped by portfolio; dotted line = "
@@ -206,7 +206,7 @@ def timeline(df: pd.DataFrame) -> None:
 
 def treemap_and_trend(viewer, filters, df: pd.DataFrame) -> None:
     chart(
-        pchart.treemap(portfolio.treemap(df), money_format(get_store().currency)),
+        portfolio_charts.treemap(portfolio.treemap(df), money_format(get_store().currency)),
         "Tile area = approved budget; colour = current RAG. Click a portfolio to zoom in.",
         key="pf_treemap",
     )
@@ -214,14 +214,14 @@ def treemap_and_trend(viewer, filters, df: pd.DataFrame) -> None:
     left, right = st.columns(2)
     with left:
         chart(
-            pchart.rag_over_versions(hist),
+            portfolio_charts.rag_over_versions(hist),
             "Share of projects in each RAG status at every import (the last "
             f"{portfolio.HISTORY_VERSIONS}): is the portfolio getting healthier?",
             key="pf_rag_versions",
         )
     with right:
         chart(
-            pchart.red_share_by_portfolio(hist),
+            portfolio_charts.red_share_by_portfolio(hist),
             "Red projects ÷ all projects per portfolio at each import; falling lines improve.",
             key="pf_red_trend",
         )

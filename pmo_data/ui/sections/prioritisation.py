@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from pmo_data.analytics.value import scoring, selection
-from pmo_data.charts import prioritisation as pchart
+from pmo_data.charts import prioritisation as prioritisation_charts
 from pmo_data.formatting import money, number, percent
 from pmo_data.measures import SMALL_N
 from pmo_data.store.access import GROUPS
@@ -202,7 +202,7 @@ def why(ranked, currency: str) -> None:
     left, right = st.columns([3, 2])
     with left:
         chart(
-            pchart.waterfall(row),
+            prioritisation_charts.waterfall(row),
             "Points each criterion adds: 100 x weight share x criterion value (0-1).",
             key="pr_waterfall",
         )
@@ -253,7 +253,7 @@ def robustness(viewer, filters, s: Settings, n: int) -> tuple:
 
 def robustness_detail(rob, top_k: int) -> None:
     chart(
-        pchart.robustness(rob, top_k),
+        prioritisation_charts.robustness(rob, top_k),
         f"Median rank and P10-P90 over {scoring.DRAWS:,} Dirichlet weight draws around your "
         f"weights (concentration {scoring.CONCENTRATION:.0f}: a 0.30 weight varies by about "
         "+-0.06). Green: settled in the top K; grey: settled outside; amber: hinges on weights.",
@@ -296,7 +296,7 @@ def disagreement(viewer, filters, s: Settings) -> None:
     if saved.empty:
         st.info("No group has saved a weight profile yet: save one above to compare views.")
     chart(
-        pchart.disagreement(wide),
+        prioritisation_charts.disagreement(wide),
         "Rank of the top 30 projects (by your sliders) under each saved profile: rows that "
         "change colour across columns are where groups disagree.",
         key="pr_heat",
@@ -306,7 +306,7 @@ def disagreement(viewer, filters, s: Settings) -> None:
 def wsjf(viewer, filters, s: Settings) -> None:
     res = run(scoring.wsjf_compare, viewer, filters, *s.args)
     chart(
-        pchart.wsjf_scatter(res["table"], res["rho"]),
+        prioritisation_charts.wsjf_scatter(res["table"], res["rho"]),
         "WSJF = cost of delay (business value + time criticality + risk reduction, each "
         "0-10) / job size (effort 1-5); on the diagonal both methods agree.",
         key="pr_wsjf",
@@ -385,7 +385,7 @@ def budget(viewer, filters, s: Settings, ranked, currency: str) -> None:
         ]
     )
     chart(
-        pchart.frontier(res["frontier"], float(amount), currency),
+        prioritisation_charts.frontier(res["frontier"], float(amount), currency),
         "Projects ordered by score per pound; cumulative value against cumulative cost. "
         "The exact selection (green) maximises total score within the budget.",
         key="pr_front",

@@ -14,10 +14,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from pmo_data.analytics.savings import benefits, estimators
-from pmo_data.analytics.savings import double_counting as dc
+from pmo_data.analytics.savings import benefits, double_counting, estimators
 from pmo_data.analytics.savings import ledger as savings
-from pmo_data.charts import savings as chart_fns
+from pmo_data.charts import savings as savings_charts
 from pmo_data.formatting import money, number, percent
 from pmo_data.store.scope import NO_FILTERS, frame
 from pmo_data.ui.context import get_store, run
@@ -84,7 +83,7 @@ def breakdowns(t: savings.Totals, currency: str) -> None:
             if dim == "year" and df is not None:
                 df = df.sort_values("group", ascending=False, ignore_index=True)
             chart(
-                chart_fns.ranges(df, currency, f"Savings by {label.lower()}"),
+                savings_charts.ranges(df, currency, f"Savings by {label.lower()}"),
                 f"P50 bar with P10-P90 whisker per {label.lower()}, from the same 10,000 "
                 "draws as the headline; "
                 + (
@@ -98,7 +97,7 @@ def breakdowns(t: savings.Totals, currency: str) -> None:
 
 def realised(t: savings.Totals, currency: str) -> None:
     chart(
-        chart_fns.realised_vs_estimated(t.realised, currency),
+        savings_charts.realised_vs_estimated(t.realised, currency),
         "Sum of likely estimates against realised (cash) savings reported to date, per "
         "category of counted lines; the label is realised / likely and n lines.",
         key="sv_realised",
@@ -107,7 +106,7 @@ def realised(t: savings.Totals, currency: str) -> None:
 
 def over_time(t: savings.Totals, currency: str) -> None:
     chart(
-        chart_fns.cumulative(t.cumulative, currency, date.today()),
+        savings_charts.cumulative(t.cumulative, currency, date.today()),
         "Each line's estimate accrues evenly over the months of its period (band P10-P90 "
         "of the running total); realised accrues over the months elapsed, up to today "
         "(dotted line).",
@@ -117,7 +116,7 @@ def over_time(t: savings.Totals, currency: str) -> None:
 
 def gross_to_net(t: savings.Totals, currency: str) -> None:
     chart(
-        chart_fns.waterfall(t.waterfall, currency),
+        savings_charts.waterfall(t.waterfall, currency),
         "Expected values (PERT means, (low + 4 likely + high) / 6): every line, less lines "
         "decided to be duplicates, less the smaller line of each overlap awaiting a decision.",
         key="sv_waterfall",
@@ -129,7 +128,7 @@ def _resolve(viewer, pairs: pd.DataFrame) -> None:
     key, choice = st.session_state.get("sv_pair"), st.session_state.get("sv_decision")
     note = st.session_state.get("sv_note", "")
     try:
-        dc.resolve(get_store(), pairs, key, choice, note, author=viewer.identity)
+        double_counting.resolve(get_store(), pairs, key, choice, note, author=viewer.identity)
     except ValueError as exc:
         st.session_state["sv_resolve_msg"] = ("error", str(exc))
         return
@@ -200,7 +199,7 @@ def double_counts(viewer, t: savings.Totals, currency: str) -> None:
         )
         st.radio(
             "Decision",
-            list(dc.DECISIONS),
+            list(double_counting.DECISIONS),
             key="sv_decision",
             horizontal=True,
             help="keep A / keep B leaves the other line out; keep both counts both; "
@@ -417,7 +416,7 @@ def benefits_section(viewer, filters, state: str, currency: str) -> None:
     left, right = st.columns(2)
     with left:
         chart(
-            chart_fns.benefits(
+            savings_charts.benefits(
                 run(benefits.by_dimension, viewer, filters, "portfolio"),
                 currency,
                 "Benefits by portfolio",
@@ -428,13 +427,13 @@ def benefits_section(viewer, filters, state: str, currency: str) -> None:
         )
     with right:
         chart(
-            chart_fns.after_go_live(run(benefits.after_go_live, viewer, filters)),
+            savings_charts.after_go_live(run(benefits.after_go_live, viewer, filters)),
             "Realised / planned benefit of projects grouped by months since go-live "
             "(go-live date to today); n on each bar.",
             key="sv_ben_age",
         )
     chart(
-        chart_fns.benefits(
+        savings_charts.benefits(
             run(benefits.by_dimension, viewer, filters, "customer"),
             currency,
             "Benefits by customer",
@@ -449,7 +448,7 @@ def benefits_section(viewer, filters, state: str, currency: str) -> None:
         return
     group = st.selectbox("Stakeholder group", sorted(value["group"].unique()), key="sv_stakeholder")
     chart(
-        chart_fns.stakeholders(value, currency, group),
+        savings_charts.stakeholders(value, currency, group),
         "Realised benefit of the projects each person is linked to plus the realised "
         "savings of those projects (of their services, for service owners).",
         key="sv_value_group",

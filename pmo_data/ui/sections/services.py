@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pmo_data.analytics import services
-from pmo_data.charts import services as schart
+from pmo_data.charts import services as services_charts
 from pmo_data.formatting import SYMBOLS, money, number, percent
 from pmo_data.measures import SMALL_N
 from pmo_data.ui.context import get_store, run
@@ -107,15 +107,15 @@ def menu(viewer, filters, currency: str) -> None:
 
 
 def demand(viewer, filters) -> None:
-    dc = run(services.demand_capacity, viewer, filters)
+    load = run(services.demand_capacity, viewer, filters)
     chart(
-        schart.utilisation(dc),
+        services_charts.utilisation(load),
         "Utilisation = demand hours / capacity hours per month; red over 100% (over-demanded), "
         "amber 85-100% (near capacity), green below.",
         key="sv_util",
     )
     st.dataframe(
-        dc.assign(utilisation=dc["utilisation"] * 100, change=dc["change"] * 100)[
+        load.assign(utilisation=load["utilisation"] * 100, change=load["change"] * 100)[
             [
                 "name",
                 "band",
@@ -169,15 +169,15 @@ def demand(viewer, filters) -> None:
     )
     measure = st.radio(
         "Demand signal",
-        list(schart.MEASURES),
-        format_func=schart.MEASURES.get,
+        list(services_charts.MEASURES),
+        format_func=services_charts.MEASURES.get,
         horizontal=True,
         key="sv_measure",
     )
     trend = run(services.demand_trend, viewer, filters)
     chart(
-        schart.demand_heatmap(trend, measure),
-        f"{schart.MEASURES[measure]} tied to each service per month over the last "
+        services_charts.demand_heatmap(trend, measure),
+        f"{services_charts.MEASURES[measure]} tied to each service per month over the last "
         f"{services.TREND_MONTHS} months (projects count in every month from start to forecast "
         "end); the last month may be incomplete.",
         key="sv_trend",
@@ -187,7 +187,7 @@ def demand(viewer, filters) -> None:
 def satisfaction(viewer, filters) -> None:
     sat = run(services.satisfaction, viewer, filters)
     chart(
-        schart.csat_vs_target(sat),
+        services_charts.csat_vs_target(sat),
         "Mean CSAT (1-5) per service with its 95% t-interval against the service's target "
         "(black tick); red only when the whole interval is below target.",
         key="sv_csat",
@@ -233,7 +233,7 @@ def value(viewer, filters, currency: str) -> None:
     vfm = run(services.value_for_money, viewer, filters)
     fmt = SYMBOLS.get(currency, "") + ",.0f"
     chart(
-        schart.value_map(vfm, fmt),
+        services_charts.value_map(vfm, fmt),
         "Each service at its charge per unit (x) and mean CSAT (y); bubble size = customers "
         "using it (projects or feedback). Verdict: charged or free, and whether CSAT is below "
         "target (95% interval).",
@@ -285,7 +285,7 @@ def value(viewer, filters, currency: str) -> None:
 def segments(viewer, filters) -> None:
     seg = run(services.segment_usage, viewer, filters)
     chart(
-        schart.segment_heatmap(seg),
+        services_charts.segment_heatmap(seg),
         "Distinct customers of each segment with a project or a feedback response about the "
         "service; blank columns are services no segment uses.",
         key="sv_seg",
