@@ -256,3 +256,14 @@ def customer_map(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) ->
         ),
     ]
     return pd.concat(nodes, ignore_index=True)[cols]
+
+
+def summary(h: pd.DataFrame) -> dict:
+    """The Customers headline from `health(...)`: count, value, median health, at risk, overdue."""
+    return {
+        "customers": len(h),
+        "annual_value": float(h["annual_value"].sum()) if len(h) else 0.0,
+        "median_health": float(h["health"].median()) if len(h) else None,
+        "at_risk": int(h["at_risk"].sum()) if len(h) else 0,
+        "contact_overdue": int((h["days_overdue"] > 0).sum()) if len(h) else 0,
+    }

@@ -479,3 +479,8 @@ def summary(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> dict
         "small": int(((sat["csat_n"] > 0) & (sat["csat_n"] < SMALL_N)).sum()),
         "unused": len(unused(store, viewer, filters)),
     }
+
+
+def service_ids(store: Store, viewer: Viewer) -> list[str]:
+    """The ids of the services in the viewer's scope (for checking assumption sets)."""
+    return frame(store, "services", viewer, columns=["service_id"])["service_id"].tolist()

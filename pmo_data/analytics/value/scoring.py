@@ -541,3 +541,15 @@ def disagreement(
     names = df.set_index("project_id")["name"]
     wide.insert(0, "name", names.reindex(wide.index))
     return wide.reset_index()
+
+
+def headline(ranked: pd.DataFrame, rob: pd.DataFrame) -> dict[str, int]:
+    """The Prioritisation headline: candidates, imputed scores, settled and hinging places,
+    and projects whose customer evidence rests on a small sample."""
+    return {
+        "candidates": len(ranked),
+        "imputed": int((ranked["missing"] != "").sum()),
+        "settled": int(rob["verdict"].str.contains("in the top").sum()),
+        "hinge": int((rob["verdict"] == "Hinges on the weights").sum()),
+        "thin": int(ranked["evidence_small_sample"].fillna(True).astype(bool).sum()),
+    }

@@ -50,25 +50,20 @@ def health_table(df, columns=None, key=None) -> None:
 
 def customer_kpis(viewer, filters):
     h = run(customers.health, viewer, filters, None)
+    s = customers.summary(h)
     cur = get_store().currency
     kpi_row(
         [
             Kpi(
                 "Customers",
-                number(len(h)),
-                help=f"Annual value {money(h['annual_value'].sum(), cur)}",
+                number(s["customers"]),
+                help=f"Annual value {money(s['annual_value'], cur)}",
             ),
-            Kpi(
-                "Median health", number(h["health"].median()), help="0-100; 70+ Green, 50-69 Amber."
-            ),
-            Kpi(
-                "At risk",
-                number(int(h["at_risk"].sum())),
-                help="Red health or NPS down 15+ points.",
-            ),
+            Kpi("Median health", number(s["median_health"]), help="0-100; 70+ Green, 50-69 Amber."),
+            Kpi("At risk", number(s["at_risk"]), help="Red health or NPS down 15+ points."),
             Kpi(
                 "Contact overdue",
-                number(int((h["days_overdue"] > 0).sum())),
+                number(s["contact_overdue"]),
                 help="Last contact older than the agreed cadence.",
             ),
         ]

@@ -126,11 +126,7 @@ def controls(viewer) -> Settings:
 
 
 def headline(ranked, rob, top_k: int) -> None:
-    n = len(ranked)
-    imputed = int((ranked["missing"] != "").sum())
-    settled = int(rob["verdict"].str.contains("in the top").sum())
-    hinge = int((rob["verdict"] == "Hinges on the weights").sum())
-    thin = int(ranked["evidence_small_sample"].fillna(True).astype(bool).sum())
+    n, imputed, settled, hinge, thin = scoring.headline(ranked, rob).values()
     kpi_row(
         [
             Kpi("Candidates", number(n), help="Projects in view that are not Closed."),

@@ -14,11 +14,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from pmo_data.analytics import services
 from pmo_data.analytics.savings import benefits, double_counting, estimators
 from pmo_data.analytics.savings import ledger as savings
 from pmo_data.charts import savings as savings_charts
 from pmo_data.formatting import money, number, percent
-from pmo_data.store.scope import NO_FILTERS, frame
+from pmo_data.store.scope import NO_FILTERS
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
@@ -335,7 +336,7 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
         rows = run(estimators.defaults, viewer, NO_FILTERS, kind)  # the whole organisation's
         start = date(date.today().year - 1, date.today().month, 1)
     if not viewer.sees_everything:  # read-only, and only the rows of services in view
-        mine = set(run(_service_ids, viewer))
+        mine = set(run(services.service_ids, viewer))
         if "service_id" in rows:
             rows = rows[rows["service_id"].isin(mine)]
         if rows.empty:
@@ -354,7 +355,7 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
         },
     )
     st.session_state[f"sv_rows_{kind}"] = edited
-    known = run(_service_ids, viewer)
+    known = run(services.service_ids, viewer)
     problems = estimators.validate(kind, edited, known)
     c1, c2 = st.columns([1, 2])
     c1.date_input("Period starts", value=start, key=f"sv_start_{kind}")
@@ -381,10 +382,6 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
     hist = estimators.versions(store, kind)
     if len(hist):
         st.dataframe(hist, hide_index=True, key=f"sv_versions_{kind}")
-
-
-def _service_ids(store, viewer) -> list[str]:
-    return frame(store, "services", viewer, columns=["service_id"])["service_id"].tolist()
 
 
 def benefits_section(viewer, filters, state: str, currency: str) -> None:
