@@ -6,6 +6,7 @@ new store is filled with demo data on first start (set PMO_NO_DEMO=1 to start em
 
 import streamlit as st
 
+from pmo_data.escaping import md
 from pmo_data.ui import demo_banner, get_store, sidebar, store_version
 from pmo_data.ui.navigation import navigation
 
@@ -23,10 +24,10 @@ with st.sidebar:
     version = store_version()
     info = store.version_info(version) if version else None
     if info:
-        when = info["created_at"].strftime("%d %b %Y %H:%M")
         st.caption(
-            f":material/history: Store version **{version}** · {info['action']} · {when}  \n"
-            f"Currency {store.currency} · {viewer.identity} (local mode: switch views freely)"
+            f":material/history: Store version **{version:d}** · {md(info['action'])} · "
+            f"{info['created_at']:%d %b %Y %H:%M}  \n"
+            f"Currency {md(store.currency)} · {md(viewer.identity)} (local mode: switch views freely)"
         )
     else:
         st.caption(":material/inbox: The store is empty: upload data on the Data page.")

@@ -11,7 +11,7 @@ ui.page_header(
     "Upload exports, check them, import them as a new version; compare and roll back versions.",
 )
 if flash := st.session_state.pop("data_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+    st.success(ui.md(flash), icon=":material/check_circle:")
 
 store = ui.get_store()
 if store.is_empty():

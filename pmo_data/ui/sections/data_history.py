@@ -11,6 +11,7 @@ import io
 import pandas as pd
 import streamlit as st
 
+from pmo_data.exports import XLSX_MIME
 from pmo_data.formatting import number
 from pmo_data.ui.context import clear_caches, get_store
 
@@ -47,7 +48,7 @@ def history_section() -> None:
         st.caption("No imports yet. Every import, rollback and clear becomes a version here.")
         return
     st.caption(
-        f"{len(history)} versions; version **{store.current_version()}** is current. Each "
+        f"{len(history)} versions; version **{store.current_version():d}** is current. Each "
         "import writes a new version; earlier versions are kept for comparison and rollback."
     )
     st.dataframe(_history_table(history), hide_index=True, width="stretch", key="history")
@@ -79,7 +80,7 @@ def diff_section(versions: list[int]) -> None:
 @st.dialog("Roll back the store?")
 def _confirm_rollback(version: int) -> None:
     st.write(
-        f"The data of version **{version}** becomes current again, as a new version. Nothing "
+        f"The data of version **{version:d}** becomes current again, as a new version. Nothing "
         "is deleted: you can roll forward again from the history."
     )
     if st.button("Roll back", type="primary", key="rollback_confirm"):
@@ -124,7 +125,7 @@ def template_section() -> None:
         "Download the import template",
         data=buf.getvalue(),
         file_name="pmo-value-hub-template.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=XLSX_MIME,
         icon=":material/download:",
         key="template_download",
     )

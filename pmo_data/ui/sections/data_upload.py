@@ -12,6 +12,8 @@ import io
 import pandas as pd
 import streamlit as st
 
+from pmo_data import exports
+from pmo_data.escaping import md
 from pmo_data.formatting import number
 from pmo_data.ingest import importer
 from pmo_data.ingest.report import format_issue
@@ -35,7 +37,7 @@ def _check(inputs: list[tuple[str, bytes]], force: str | None, overrides: dict |
         bar = st.progress(0.0)
 
         def on_step(step: str, detail: str, fraction: float | None) -> None:
-            st.write(f"**{step.capitalize()}** · {detail}")
+            st.markdown(f"**{md(step.capitalize())}** · {md(detail)}")
             if fraction is not None:
                 bar.progress(min(max(fraction, 0.0), 1.0))
 
@@ -98,7 +100,7 @@ def mapping_review(plan) -> None:
     overrides: dict = {}
     for i, ps in enumerate(plan.sheets):
         sheet = ps.sheet
-        title = f"{sheet.file} / {sheet.name} → {ps.entity or 'not recognised'}"
+        title = f"{md(sheet.file)} / {md(sheet.name)} → {md(ps.entity or 'not recognised')}"
         if ps.entity:
             title += f" ({ps.score:.0%} match, {number(len(sheet.frame))} rows)"
         with st.expander(title, expanded=ps.entity is None or ps.score < 0.6):
@@ -202,15 +204,20 @@ def validation_report(plan) -> None:
         f"{number(len(shown))} of {number(len(issues))} issues shown (first 5,000). "
         "Rows are numbered as in Excel."
     )
-    buf = io.BytesIO()
-    report.to_excel(buf)
     st.download_button(
         "Download the report (Excel, problem cells highlighted)",
-        buf.getvalue(),
+        lambda: _report_bytes(report),
         "import-report.xlsx",
+        mime=exports.XLSX_MIME,
         icon=":material/download:",
         key="report_download",
     )
+
+
+def _report_bytes(report) -> bytes:
+    buf = io.BytesIO()
+    report.to_excel(buf)
+    return buf.getvalue()
 
 
 def import_controls(plan) -> None:
@@ -219,13 +226,13 @@ def import_controls(plan) -> None:
     if report.has_errors:
         rejected = sum(len(v) for v in plan.rejected.values())
         first = report.errors(5).to_dict("records")
-        lines = "\n".join(f"- {format_issue(r).split(None, 1)[1]}" for r in first)
+        lines = "\n".join(f"- {md(format_issue(r).split(None, 1)[1])}" for r in first)
         more = report.counts["error"] - len(first)
         st.error(
-            f"**{report.counts['error']} errors.** Fix them in the source file and upload it "
+            f"**{report.counts['error']:,} errors.** Fix them in the source file and upload it "
             "again, or load the good rows and leave the rejected ones out.\n\n"
             + lines
-            + (f"\n- … and {more} more in the table above" if more > 0 else ""),
+            + (f"\n- … and {more:,} more in the table above" if more > 0 else ""),
             icon=":material/error:",
         )
         accept = st.checkbox(
@@ -244,13 +251,13 @@ def import_controls(plan) -> None:
                 version = importer.apply(
                     plan, store, user=current_viewer().identity, accept_rejected=accept
                 )
-                status.update(label=f"Imported as version {version}", state="complete")
+                status.update(label=f"Imported as version {version:d}", state="complete")
         except importer.ImportBlocked as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return
         except Exception as exc:  # the store is unchanged: say so and what to do
             st.error(
-                f"The import failed and nothing was changed: {exc}. Try again, or "
+                f"The import failed and nothing was changed: {md(exc)}. Try again, or "
                 "report it with the file."
             )
             return

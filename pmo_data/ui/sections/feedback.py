@@ -12,6 +12,7 @@ from pmo_data.analytics import customers
 from pmo_data.analytics.feedback import loop, themes
 from pmo_data.analytics.feedback import scores as feedback
 from pmo_data.charts import feedback as feedback_charts
+from pmo_data.escaping import md
 from pmo_data.formatting import number, percent
 from pmo_data.measures import SMALL_N
 from pmo_data.ui.context import run
@@ -272,8 +273,8 @@ def closing_the_loop(viewer, filters) -> None:
     days = st.slider("Follow-up expected within (days)", 7, 120, 30, key="fb_follow_days")
     u = run(loop.unanswered_detractors, viewer, filters, days, None)
     st.markdown(
-        f"**Detractors with no follow-up within {days} days**: {u['missed']:,} "
-        f"(another {u['pending']:,} still inside their {days}-day window)"
+        f"**Detractors with no follow-up within {days:d} days**: {u['missed']:,} "
+        f"(another {u['pending']:,} still inside their {days:d}-day window)"
     )
     st.dataframe(u["rows"], hide_index=True, column_config={"date": DATE})
 
@@ -295,7 +296,7 @@ def did_it_work(viewer, filters) -> None:
         return
     p = loop.pooled(df)
     st.markdown(
-        f"**All {p['events']:,} together:** {p['verdict']} — affected n = "
+        f"**All {p['events']:,} together:** {md(p['verdict'])} — affected n = "
         f"{p['n_tp']:,} before / {p['n_tq']:,} after."
     )
     st.caption(
@@ -309,7 +310,7 @@ def did_it_work(viewer, filters) -> None:
         "One change", range(len(df)), format_func=lambda i: labels[i], key="fb_did_pick"
     )
     row = df.iloc[pick]
-    st.markdown(f"**{row['verdict']}**")
+    st.markdown(f"**{md(row['verdict'])}**")
     chart(
         feedback_charts.did_cells(row, metric),
         "Mean score before and after for the affected customer "

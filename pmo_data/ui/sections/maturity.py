@@ -13,6 +13,7 @@ import streamlit as st
 
 from pmo_data.analytics import maturity
 from pmo_data.charts import maturity as maturity_charts
+from pmo_data.escaping import md
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.navigation import page_path
 from pmo_data.ui.widgets import Kpi, chart, kpi_row
@@ -23,6 +24,7 @@ ICONS = {
     maturity.NOT_MET: ":gray[:material/radio_button_unchecked:]",
     "your call": ":blue[:material/edit_note:]",
 }
+FLAG = " :orange-badge[override]"  # the evidence says otherwise than the ticked box
 
 
 def _short(stage) -> str:
@@ -98,8 +100,8 @@ def headline(ev: pd.DataFrame) -> None:
             ),
             Kpi(
                 "Evidence says met",
-                f"{met}/{int(ev['rule'].notna().sum())}",
-                help=f"Squares the data can speak to; {overrides} of your answers differ from it.",
+                f"{met:,}/{int(ev['rule'].notna().sum())}",
+                help=f"Squares the data can speak to; {overrides:,} of your answers differ from it.",
             ),
         ],
         per_row=2,
@@ -116,7 +118,7 @@ def board(ev: pd.DataFrame) -> None:
     )
     with st.expander("What each stage means (from the gameboard)"):
         for s in maturity.STAGES:
-            st.markdown(f"**{s.name}**: {s.belief}.")
+            st.markdown(f"**{md(s.name)}**: {md(s.belief)}.")
 
 
 def next_moves(ev: pd.DataFrame) -> None:
@@ -126,13 +128,13 @@ def next_moves(ev: pd.DataFrame) -> None:
         return
     for m in moves:
         with st.container(border=True):
-            st.markdown(f"**Square {m['square']}** · {m['stage']}: {m['text']}")
+            st.markdown(f"**Square {md(m['square'])}** · {md(m['stage'])}: {md(m['text'])}")
             st.caption(m["why"])
             if m["items"]:
-                st.markdown("Start with: " + ", ".join(f"`{x}`" for x in m["items"][:6]))
+                st.markdown("Start with: " + ", ".join(md(x) for x in m["items"][:6]))
             st.page_link(
                 page_path(m["page"]),
-                label=f"Open {m['page'].capitalize()}",
+                label=f"Open {md(m['page'].capitalize())}",
                 icon=":material/arrow_forward:",
             )
 
@@ -149,16 +151,17 @@ def form(ev: pd.DataFrame, editable: bool) -> None:
     )
     rows = {r["square"]: r for r in ev.to_dict("records")}
     for stage in maturity.STAGES:
-        st.markdown(f"##### {stage.name}")
+        st.markdown(f"##### {md(stage.name)}")
         for s in (x for x in maturity.SQUARES if x.stage == stage.key):
             r = rows[s.id]
             left, mid, right = st.columns([3, 4, 3])
-            left.markdown(f"**{s.id}.** {s.text} :gray[({s.kind})]")
+            left.markdown(f"**{md(s.id)}.** {md(s.text)} :gray[({md(s.kind)})]")
             left.checkbox("Done", key=_done_key(s.id), disabled=not editable)
             differs = st.session_state[_done_key(s.id)] != (r["status"] == maturity.MET)
-            flag = " :orange-badge[override]" if differs and r["rule"] else ""
-            mid.markdown(f"{ICONS.get(r['status'], '')} **{r['status']}**{flag} · {r['sentence']}")
-            mid.caption(f"Threshold: {r['threshold']}")
+            mid.markdown(
+                f"{ICONS.get(r['status'], '')} **{md(r['status'])}**{FLAG if differs and r['rule'] else ''} · {md(r['sentence'])}"
+            )
+            mid.caption(f"Threshold: {md(r['threshold'])}")
             right.text_input(
                 "Note",
                 key=_note_key(s.id),
@@ -198,7 +201,7 @@ def save(viewer, ev: pd.DataFrame, editable: bool) -> None:
         icon=":material/save:",
     )
     if msg := st.session_state.pop("mt_saved", None):
-        st.success(msg, icon=":material/check:")
+        st.success(md(msg), icon=":material/check:")
 
 
 def history() -> None:

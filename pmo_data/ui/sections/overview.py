@@ -18,6 +18,7 @@ from pmo_data.analytics.savings import ledger as savings
 from pmo_data.charts import overview as overview_charts
 from pmo_data.charts import portfolio as portfolio_charts
 from pmo_data.charts import services as services_charts
+from pmo_data.escaping import md
 from pmo_data.formatting import money_format
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.navigation import page_path
@@ -73,7 +74,7 @@ def savings_headline(viewer, filters) -> None:
     """The executive savings line, exactly as the Savings page computes it."""
     store = get_store()
     t = run(savings.totals, viewer, filters, savings.state(store))
-    st.markdown(f"#### {savings.headline(t.overall, store.currency)}")
+    st.markdown(f"#### {md(savings.headline(t.overall, store.currency))}")
     st.caption(
         "P10-P90 of the savings ledger (Beta-PERT per line, 10,000 seeded draws, shared "
         "estimation error), double counts held back until decided."

@@ -13,8 +13,8 @@ import streamlit as st
 from pmo_data.analytics.portfolio import detail as project_detail
 from pmo_data.analytics.portfolio import projects as portfolio
 from pmo_data.analytics.portfolio import risks
-from pmo_data.charts import RAG_COLOURS
 from pmo_data.charts import portfolio as portfolio_charts
+from pmo_data.escaping import md
 from pmo_data.formatting import money, money_format, number, percent
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row, money_column
@@ -24,6 +24,7 @@ DATE = st.column_config.DateColumn
 RAG_BG = {"Red": "#f8d7d7", "Amber": "#fde7c2", "Green": "#d3f0dd"}
 PROJECT_PARAM = "project"
 STYLE_LIMIT = 300
+RAG_BADGE = {"Red": "red", "Amber": "orange", "Green": "green"}
 RAG_DOT = {"Red": "🔴", "Amber": "🟠", "Green": "🟢"}
 
 
@@ -176,14 +177,14 @@ def risks_list(viewer, filters, limit: int = 5) -> None:
         st.success("No open project in this view is Red, Amber, slipping or over forecast.")
         return
     cur = get_store().currency
-    dot = {"Red": "🔴", "Amber": "🟠", "Green": "🟢"}
-    lines = [
-        f"{r.rank}. {dot.get(r.rag, '⚪')} **{r.name}** ({r.project_id}) · "
-        f"{money(r.value_at_stake, cur)} of customer value at stake  \n"
-        f"&nbsp;&nbsp;&nbsp;&nbsp;{r.reason}"
-        for r in df.head(limit).itertuples()
-    ]
-    st.markdown("\n".join(lines))
+    st.markdown(
+        "\n".join(
+            f"{int(r.rank)}. {RAG_DOT.get(r.rag, '⚪')} **{md(r.name)}** ({md(r.project_id)}) · "
+            f"{money(r.value_at_stake, cur)} of customer value at stake  \n"
+            f"&nbsp;&nbsp;&nbsp;&nbsp;{md(r.reason)}"
+            for r in df.head(limit).itertuples()
+        )
+    )
     st.caption(
         f"The top {min(limit, len(df))} of {len(df):,} open projects that are Red, Amber, slipping "
         "or over forecast, ranked by trouble × the customer value they touch (annual value, "
@@ -236,21 +237,19 @@ def detail(viewer, project_id: str) -> None:
     d = run(project_detail.detail, viewer, project_id)
     if d is None:
         st.warning(
-            f"Project **{project_id}** is not in your view: it does not exist or it is outside "
+            f"Project **{md(project_id)}** is not in your view: it does not exist or it is outside "
             "the projects you may see. Choose another person or group in the sidebar.",
             icon=":material/visibility_off:",
         )
         return
     cur = get_store().currency
     f = d.facts
-    st.subheader(f"{f['name']} ({f['project_id']})")
+    st.subheader(f"{md(f['name'])} ({md(f['project_id'])})")
     rag = f.get("rag") or "Unknown"
     st.markdown(
-        f"<span style='background:{RAG_COLOURS.get(rag, '#b8bec6')};color:white;padding:2px 8px;"
-        f"border-radius:4px'>{rag}</span> &nbsp; {f.get('stage') or 'stage unknown'} · "
-        f"{f.get('portfolio') or 'no portfolio'} · sponsor {f.get('sponsor') or '–'} · "
-        f"PM {f.get('project_manager') or '–'}",
-        unsafe_allow_html=True,
+        f":{RAG_BADGE.get(rag, 'gray')}-badge[{md(rag)}] &nbsp; "
+        f"{md(f.get('stage') or 'stage unknown')} · {md(f.get('portfolio') or 'no portfolio')} · "
+        f"sponsor {md(f.get('sponsor') or '–')} · PM {md(f.get('project_manager') or '–')}"
     )
     budget, fc = f.get("budget"), f.get("forecast_cost")
     var = (fc - budget) / budget if budget and fc == fc and fc is not None else None
@@ -329,7 +328,7 @@ def detail(viewer, project_id: str) -> None:
         )
     with tabs[4]:
         for line in d.changes or ["No tracked field changed across the versions in the store."]:
-            st.markdown(f"- {line}")
+            st.markdown(f"- {md(line)}")
         _table(d.history, list(d.history.columns), "RAG, stage, forecast and completion per import")
 
 
@@ -339,7 +338,7 @@ def _d(x) -> str:
 
 def _table(df: pd.DataFrame, cols: list[str], caption: str) -> None:
     if df.empty:
-        st.info(f"{caption}: none recorded.")
+        st.info(f"{md(caption)}: none recorded.")
         return
     cols = [c for c in cols if c in df]
     money_cols = ("annual_value", "low", "likely", "high", "realised", "forecast_cost")
@@ -353,4 +352,4 @@ def _table(df: pd.DataFrame, cols: list[str], caption: str) -> None:
         else:
             cfg[c] = label
     st.dataframe(df[cols], hide_index=True, column_config=cfg)
-    st.caption(f"{caption} ({len(df):,}).")
+    st.caption(f"{md(caption)} ({len(df):,}).")

@@ -13,6 +13,7 @@ import streamlit as st
 
 from pmo_data.analytics.value import scoring, selection
 from pmo_data.charts import prioritisation as prioritisation_charts
+from pmo_data.escaping import md
 from pmo_data.formatting import money, number, percent
 from pmo_data.measures import SMALL_N
 from pmo_data.store.access import GROUPS
@@ -108,7 +109,7 @@ def controls(viewer) -> Settings:
         f"{scoring.CRITERIA[k]} {w / sum(weights):.0%}"
         for k, w in zip(scoring.KEYS, weights, strict=True)
     )
-    right.caption(f"Effective weights (normalised to 100%): {share}.")
+    right.caption(f"Effective weights (normalised to 100%): {md(share)}.")
     with st.popover("Save these weights as a profile", icon=":material/save:"):
         name = st.text_input(
             "Profile name", key="pr_profile_name", placeholder=f"{GROUPS[viewer.group]} view"
@@ -121,7 +122,7 @@ def controls(viewer) -> Settings:
             args=(viewer, name, weights, method, blend),
         )
     if msg := st.session_state.pop("pr_saved", None):
-        st.success(msg, icon=":material/check:")
+        st.success(md(msg), icon=":material/check:")
     return Settings(weights, method, float(blend))
 
 
@@ -131,7 +132,7 @@ def headline(ranked, rob, top_k: int) -> None:
         [
             Kpi("Candidates", number(n), help="Projects in view that are not Closed."),
             Kpi(
-                f"Sure of the top {top_k}",
+                f"Sure of the top {top_k:,}",
                 f"{settled:,}/{top_k:,}",
                 help="P(in top K) above 90% over 2,000 perturbed weight draws.",
             ),
@@ -229,8 +230,8 @@ def why(ranked, currency: str) -> None:
         }
     )
     st.caption(
-        f"Proof: {row['proof'] if isinstance(row['proof'], str) else 'no customer linked'}."
-        f" Customers: {row['customer_names'] if isinstance(row['customer_names'], str) else '–'}."
+        f"Proof: {md(row['proof'] if isinstance(row['proof'], str) else 'no customer linked')}."
+        f" Customers: {md(row['customer_names'] if isinstance(row['customer_names'], str) else '–')}."
     )
 
 
@@ -257,7 +258,9 @@ def robustness_detail(rob, top_k: int) -> None:
     )
     ins = rob[rob["verdict"].str.contains("in the top")]["name"].tolist()
     hinge = rob[rob["verdict"] == "Hinges on the weights"].head(15)
-    st.markdown(f"**Settled in the top {top_k}** (P > 90%): " + (", ".join(ins) or "none."))
+    st.markdown(
+        f"**Settled in the top {top_k:d}** (P > 90%): " + (", ".join(md(x) for x in ins) or "none.")
+    )
     if hinge.empty:
         st.success("No place near the line depends on the exact weights.")
     else:
@@ -309,7 +312,7 @@ def wsjf(viewer, filters, s: Settings) -> None:
     )
     st.caption(
         f"Spearman rank correlation {res['rho']:.2f} (n={res['n']:,}); "
-        f"{res['overlap']} of the top {res['top_k']} are the same under both methods."
+        f"{res['overlap']:d} of the top {res['top_k']:d} are the same under both methods."
     )
     moved = res["table"].reindex(
         res["table"]["rank_shift"].abs().sort_values(ascending=False).index
@@ -333,7 +336,7 @@ def budget(viewer, filters, s: Settings, ranked, currency: str) -> None:
     total = float(ranked["cost"].sum())
     a, b = st.columns(2)
     amount = a.number_input(
-        f"Budget ({currency})",
+        f"Budget ({md(currency)})",
         0.0,
         None,
         float(round(total * 0.3, -3)),

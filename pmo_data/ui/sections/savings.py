@@ -18,6 +18,7 @@ from pmo_data.analytics import services
 from pmo_data.analytics.savings import benefits, double_counting, estimators
 from pmo_data.analytics.savings import ledger as savings
 from pmo_data.charts import savings as savings_charts
+from pmo_data.escaping import md
 from pmo_data.formatting import money, number, percent
 from pmo_data.store.scope import NO_FILTERS
 from pmo_data.ui.context import get_store, run
@@ -39,7 +40,7 @@ def headline(viewer, filters, state: str, currency: str) -> savings.Totals:
     """The executive line first, how it is computed, then the four numbers behind it."""
     t = run(savings.totals, viewer, filters, state)
     o = t.overall
-    st.markdown(f"### {savings.headline(o, currency)}")
+    st.markdown(f"### {md(savings.headline(o, currency))}")
     st.caption(savings.headline_caption(o, currency))
     if t.empty:
         return t
@@ -219,7 +220,7 @@ def double_counts(viewer, t: savings.Totals, currency: str) -> None:
             icon=":material/check:",
         )
     if msg := st.session_state.pop("sv_resolve_msg", None):
-        (st.success if msg[0] == "ok" else st.error)(msg[1])
+        (st.success if msg[0] == "ok" else st.error)(md(msg[1]))
 
 
 def ledger_table(t: savings.Totals, currency: str) -> None:
@@ -279,22 +280,10 @@ def ledger_table(t: savings.Totals, currency: str) -> None:
         )
     download_excel(
         "Download the ledger (Excel)",
-        {"ledger": _for_excel(lines[cols]), "double counts": _for_excel(t.pairs)},
+        {"ledger": lines[cols], "double counts": t.pairs},
         "savings_ledger.xlsx",
         key="sv_download",
     )
-
-
-def _for_excel(df: pd.DataFrame) -> pd.DataFrame:
-    """Blank cells of text (or all-blank) columns as '': an all-blank column breaks the
-    width estimate in `excel_bytes` under pandas 3."""
-    out = df.copy()
-    for c in out.columns:
-        col = out[c]
-        typed = pd.api.types.is_numeric_dtype(col) or pd.api.types.is_datetime64_any_dtype(col)
-        if col.isna().all() or not typed:
-            out[c] = col.astype(object).where(col.notna(), "").astype(str)
-    return out
 
 
 def _save_set(viewer, kind: str, known: list[str]) -> None:
@@ -321,12 +310,12 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
     store = get_store()
     current = estimators.current_set(store, kind)
     st.caption(
-        f"Value = {est.formula}. Low and high come from the hours; blank low/high take "
+        f"Value = {md(est.formula)}. Low and high come from the hours; blank low/high take "
         "likely. Saved sets are versioned; the newest one feeds the ledger."
     )
     if current:
         st.caption(
-            f"Current: version {current['version']} by {current['author']}, "
+            f"Current: version {md(current['version'])} by {md(current['author'])}, "
             f"{pd.Timestamp(current['saved']):%Y-%m-%d %H:%M}."
         )
         rows = pd.DataFrame(current["rows"]).reindex(columns=list(est.columns))
@@ -361,7 +350,7 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
     c1.date_input("Period starts", value=start, key=f"sv_start_{kind}")
     c2.text_input("Note for this version", key=f"sv_setnote_{kind}")
     if problems:
-        st.error("Fix before saving:\n\n" + "\n".join(f"- {p}" for p in problems[:8]))
+        st.error("Fix before saving:\n\n" + "\n".join(f"- {md(p)}" for p in problems[:8]))
     else:
         v = estimators.values(kind, edited)
         st.caption(
@@ -378,7 +367,7 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
         icon=":material/save:",
     )
     if msg := st.session_state.pop(f"sv_save_msg_{kind}", None):
-        (st.success if msg[0] == "ok" else st.error)(msg[1])
+        (st.success if msg[0] == "ok" else st.error)(md(msg[1]))
     hist = estimators.versions(store, kind)
     if len(hist):
         st.dataframe(hist, hide_index=True, key=f"sv_versions_{kind}")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from pmo_data.analytics import services
 from pmo_data.charts import services as services_charts
+from pmo_data.escaping import md
 from pmo_data.formatting import SYMBOLS, money, number, percent
 from pmo_data.measures import SMALL_N
 from pmo_data.ui.context import get_store, run
@@ -276,7 +277,7 @@ def value(viewer, filters, currency: str) -> None:
     free = vfm[(vfm["charge"].fillna(0) == 0)]
     if len(free):
         st.caption(
-            f"Free at the point of use: {', '.join(free['name'])}. Their cost "
+            f"Free at the point of use: {', '.join(md(n) for n in free['name'])}. Their cost "
             f"({money(free['unit_cost'].sum(), currency)} per unit in all) is recovered "
             "elsewhere or not at all."
         )
