@@ -7,7 +7,8 @@ new store is filled with demo data on first start (set PMO_NO_DEMO=1 to start em
 import streamlit as st
 
 from pmo_data.escaping import md
-from pmo_data.ui import demo_banner, get_store, sidebar, store_version
+from pmo_data.ui import demo_banner, sidebar, store_version
+from pmo_data.ui.context import open_store_or_stop, store_failures
 from pmo_data.ui.navigation import navigation
 
 st.set_page_config(
@@ -18,7 +19,7 @@ st.set_page_config(
 )
 
 pg = navigation()
-store = get_store()
+store = open_store_or_stop()
 viewer, filters = sidebar()
 with st.sidebar:
     version = store_version()
@@ -32,4 +33,5 @@ with st.sidebar:
     else:
         st.caption(":material/inbox: The store is empty: upload data on the Data page.")
 demo_banner()
-pg.run()
+with store_failures():
+    pg.run()

@@ -12,6 +12,8 @@ show the current version; `entity_sql(entity, version)` gives the same rows for 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import getpass
 import json
 import logging
@@ -29,6 +31,7 @@ import pandas as pd
 
 from pmo_data import settings
 from pmo_data.schema import DERIVED_COLUMNS, ENTITIES, SYSTEM_COLUMNS, entity
+from pmo_data.store import failures
 
 SCHEMA_VERSION = 1
 SLOW_QUERY_MS = 250
@@ -120,20 +123,43 @@ class Store:
 
     def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
         self.path = str(path) if path is not None else default_db_path()
+        self.read_only = read_only
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.IOException as exc:
-            raise StoreError(
-                f"cannot open the store at {self.path}: {exc}. Close other programs using it "
-                "(another dashboard or CLI) or point PMO_DB at another file."
-            ) from None
+            try:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(failures.open_message(self.path, exc)) from None
+        self.con = self._connect()
         self._write_lock = threading.Lock()
         if not read_only:
             self.migrate()
 
     # -- plumbing -------------------------------------------------------------------------
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(self.path, read_only=self.read_only)
+        except duckdb.Error as exc:
+            raise StoreError(failures.open_message(self.path, exc)) from None
+
+    def reopen(self) -> None:
+        """Open the file again after DuckDB invalidated the connection (a write that failed at
+        checkpoint: disk full or read-only). Without this every page for every user would show
+        'database has been invalidated' until the server restarts."""
+        old = self.con
+        with contextlib.suppress(duckdb.Error):
+            old.close()
+        gc.collect()  # cursors of the old connection keep the invalidated database alive
+        self.con = self._connect()
+        log.warning("store %s reopened after a fatal error", self.path)
+
+    def _guarded(self, fn):
+        """Run `fn(cursor)`; if the database was invalidated, reopen it and try once more."""
+        try:
+            return fn(self.cursor())
+        except duckdb.FatalException:
+            self.reopen()
+            return fn(self.cursor())
+
     def migrate(self) -> None:
         """Create what is missing; safe to run on every start."""
         for stmt in _ddl():
@@ -159,27 +185,31 @@ class Store:
         self, sql: str, params: list | None = None, frames: dict[str, pd.DataFrame] | None = None
     ) -> pd.DataFrame:
         """Rows of a bound-parameter query as a DataFrame; `frames` are joinable by name."""
-        cur = self.cursor()
-        for name, frame in (frames or {}).items():
-            cur.register(name, frame)
-        with _timed(sql):
+
+        def query(cur):
+            for name, frame in (frames or {}).items():
+                cur.register(name, frame)
             return cur.execute(sql, params or []).df()
+
+        with _timed(sql):
+            return self._guarded(query)
 
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
         """Rows of a bound-parameter query as tuples."""
         with _timed(sql):
-            return self.cursor().execute(sql, params or []).fetchall()
+            return self._guarded(lambda cur: cur.execute(sql, params or []).fetchall())
 
     def row(self, sql: str, params: list | None = None) -> tuple | None:
         """The first row of a bound-parameter query, or None."""
         with _timed(sql):
-            return self.cursor().execute(sql, params or []).fetchone()
+            return self._guarded(lambda cur: cur.execute(sql, params or []).fetchone())
 
     def close(self) -> None:
         self.con.close()
 
     def _meta(self, key: str, con=None) -> str | None:
-        row = one(con or self.cursor(), "SELECT value FROM store_meta WHERE key = ?", [key])
+        sql = "SELECT value FROM store_meta WHERE key = ?"
+        row = one(con, sql, [key]) if con else self._guarded(lambda cur: one(cur, sql, [key]))
         return row[0] if row else None
 
     def _set_meta(self, key: str, value: str, con=None) -> None:
@@ -285,11 +315,12 @@ class Store:
                     con, tables, action, user, files, issue_counts, note, created_at
                 )
                 con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
+            except BaseException as exc:
+                self._abandon(con, exc)
                 raise
             finally:
-                con.close()
+                with contextlib.suppress(duckdb.Error):
+                    con.close()
         log.info(
             "store %s: version %s written (%s by %s): %s",
             self.path,
@@ -317,7 +348,8 @@ class Store:
                     [version],
                 )
             finally:
-                con.unregister("_incoming")
+                with contextlib.suppress(duckdb.Error):  # keep the real error, not this one
+                    con.unregister("_incoming")
             rows[name] = len(df)
         for name in ENTITIES:
             snap = version if name in tables else self.snapshot_of(name, current, con)
@@ -339,6 +371,22 @@ class Store:
         )
         self._set_meta("current_version", str(version), con)
         return version
+
+    def _abandon(self, con, exc: BaseException) -> None:
+        """Roll back a failed write and raise its real cause as a StoreError.
+
+        A COMMIT that fails has already ended the transaction, so the ROLLBACK after it fails
+        too ('no transaction is active'): that second error must not hide the first (disk full).
+        A failure at checkpoint invalidates the database: reopen it for everyone else."""
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        if isinstance(exc, duckdb.Error):
+            log.error("store write failed: %s", exc)
+            if isinstance(exc, duckdb.FatalException):
+                with contextlib.suppress(duckdb.Error, StoreError):
+                    con.close()
+                    self.reopen()
+            raise StoreError(failures.write_message(exc)) from exc
 
     def rollback(self, version: int, *, user: str | None = None) -> int:
         """Make `version`'s data current again, as a new version (so nothing is lost)."""
@@ -371,11 +419,12 @@ class Store:
                 )
                 self._set_meta("current_version", str(new), con)
                 con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
+            except BaseException as exc:
+                self._abandon(con, exc)
                 raise
             finally:
-                con.close()
+                with contextlib.suppress(duckdb.Error):
+                    con.close()
         return new
 
     def clear(self, *, user: str | None = None) -> int:
