@@ -49,9 +49,18 @@ def plotly_text(value: object) -> object:
 
 # trace properties that carry data values Plotly may draw as text (labels, ticks, hover, legend)
 FIGURE_TEXT_KEYS = (
-    "x", "y", "z", "text", "hovertext", "labels", "parents", "ids", "customdata", "name",
+    "x",
+    "y",
+    "z",
+    "text",
+    "hovertext",
+    "labels",
+    "parents",
+    "ids",
+    "customdata",
+    "name",
     "legendgroup",
-)  # fmt: skip
+)
 
 
 def _text_values(values):

@@ -143,8 +143,9 @@ def test_validation_report_copies_hostile_cells_as_text(store):
     buf = io.BytesIO()
     plan.report.to_excel(buf)
     assert formula_cells(buf.getvalue()) == []
-    values = {c.value for ws in _workbook(buf.getvalue()).worksheets for r in ws.iter_rows()
-              for c in r}  # fmt: skip
+    values = {
+        c.value for ws in _workbook(buf.getvalue()).worksheets for r in ws.iter_rows() for c in r
+    }
     assert FORMULAS[0] in values  # copied, as text
 
 

@@ -71,18 +71,65 @@ UI_FILES = [
 ]
 # Streamlit calls whose label/body/help is rendered as markdown (Kpi feeds st.metric)
 MARKDOWN_SINKS = {
-    "markdown", "write", "caption", "title", "header", "subheader", "info", "warning", "error",
-    "success", "toast", "expander", "popover", "status", "update", "metric", "badge", "dialog",
-    "button", "download_button", "link_button", "page_link", "form_submit_button", "checkbox",
-    "toggle", "radio", "selectbox", "multiselect", "slider", "select_slider", "text_input",
-    "text_area", "number_input", "date_input", "time_input", "file_uploader", "pills",
-    "segmented_control", "color_picker", "tabs", "Kpi",
-}  # fmt: skip
+    "markdown",
+    "write",
+    "caption",
+    "title",
+    "header",
+    "subheader",
+    "info",
+    "warning",
+    "error",
+    "success",
+    "toast",
+    "expander",
+    "popover",
+    "status",
+    "update",
+    "metric",
+    "badge",
+    "dialog",
+    "button",
+    "download_button",
+    "link_button",
+    "page_link",
+    "form_submit_button",
+    "checkbox",
+    "toggle",
+    "radio",
+    "selectbox",
+    "multiselect",
+    "slider",
+    "select_slider",
+    "text_input",
+    "text_area",
+    "number_input",
+    "date_input",
+    "time_input",
+    "file_uploader",
+    "pills",
+    "segmented_control",
+    "color_picker",
+    "tabs",
+    "Kpi",
+}
 MARKDOWN_KEYWORDS = {"body", "label", "help", "title", "value", "delta"}
 ESCAPERS = {"md", "html"}
 # formatters whose output is digits, currency symbols and units, never data text
-NUMERIC = {"number", "money", "percent", "pct", "len", "int", "sum", "min", "max", "round", "_ci",
-           "_d"}  # fmt: skip
+NUMERIC = {
+    "number",
+    "money",
+    "percent",
+    "pct",
+    "len",
+    "int",
+    "sum",
+    "min",
+    "max",
+    "round",
+    "_ci",
+    "_d",
+}
 PLAIN_SPEC = re.compile(r"(.?[<>^=])?\d*s?")  # a spec that would pass a string through
 
 

@@ -128,9 +128,12 @@ def test_store_in_a_read_only_folder_gets_the_permissions_hint(tmp_path):
     try:
         out = subprocess.run(
             [sys.executable, "-c", code, str(folder / "pmo.duckdb")],
-            cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=dict(os.environ, PYTHONPATH=str(ROOT)),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         folder.chmod(0o755)
     if "Permission denied" not in out.stdout and "read-only" not in out.stdout:
@@ -145,11 +148,13 @@ def test_store_in_a_read_only_folder_gets_the_permissions_hint(tmp_path):
         (OSError(28, "No space left on device"), "full"),
         (duckdb.IOException('Could not write file "/srv/a.duckdb": File too large'), "full"),
         (duckdb.IOException("Cannot open file: Read-only file system"), "read_only"),
-        (duckdb.IOException('Could not set lock on file "/srv/a.duckdb": Conflicting lock'),
-         "locked"),
+        (
+            duckdb.IOException('Could not set lock on file "/srv/a.duckdb": Conflicting lock'),
+            "locked",
+        ),
         (duckdb.IOException("something else"), None),
     ],
-)  # fmt: skip
+)
 def test_failures_are_named_and_paths_dropped(error, kind):
     assert failures.kind(error) == kind
     assert "/srv/" not in failures.write_message(error)
