@@ -6,7 +6,8 @@ would become a link and an image loaded from another host. `md()` backslash-esca
 punctuation character (CommonMark allows escaping any of them and renders the character itself),
 so links, images, emphasis, HTML, entities, autolinks, LaTeX (`$`), colour directives
 (`:red[...]`) and headings stay literal text; line breaks become spaces so a value cannot start
-a block of its own. Every f-string that puts data into a Streamlit markdown sink wraps it in
+a block of its own. Bare URLs and e-mail addresses get an invisible word joiner after `http:`,
+`www` and `@`, because GFM links those after escapes are resolved. Every f-string that puts data into a Streamlit markdown sink wraps it in
 `md()`; tests/test_house_rules.py guards that.
 
 Plotly renders a small HTML subset in text, hover labels and axis ticks (`<a href>`, `<b>`,
@@ -23,6 +24,11 @@ from html import escape as _html_escape
 
 _PUNCT = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 _SPACE = re.compile(r"[\r\n\t\f\v\u2028\u2029]+")
+# GFM's autolink literals (http://, https://, www., a@b.c) are found in the text *after* escapes
+# are resolved (mdast-util-gfm-autolink-literal runs on text nodes), so escaping cannot stop
+# them: an invisible word joiner (U+2060) inside the pattern does.
+_AUTOLINK = re.compile(r"(?i)(https?:|www(?=\.)|@)")
+WORD_JOINER = "\u2060"
 
 
 def md(value: object) -> str:
@@ -30,6 +36,7 @@ def md(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     text = _SPACE.sub(" ", str(value))
+    text = _AUTOLINK.sub(lambda m: m[1] + WORD_JOINER, text)
     return _PUNCT.sub(r"\\\1", text)
 
 

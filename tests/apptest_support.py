@@ -40,8 +40,9 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def plain(markdown: str) -> str:
-    """Markdown source as a reader sees it: backslash escapes (from `md()`) removed."""
-    return _ESCAPED.sub(r"\1", markdown)
+    """Markdown source as a reader sees it: backslash escapes and the invisible word joiners
+    of `md()` removed."""
+    return _ESCAPED.sub(r"\1", markdown).replace("\u2060", "")
 
 
 def shown_strings(at: AppTest) -> set[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import openpyxl
 import pandas as pd
@@ -162,4 +163,6 @@ def test_md_keeps_markup_literal():
     ]:
         tokens = parser.parseInline(md(text))[0].children
         assert [t.type for t in tokens] == ["text"], text
-        assert tokens[0].content == " ".join(text.replace("\n\n", " ").split("\n"))
+        shown = tokens[0].content.replace("\u2060", "")  # word joiners stop GFM autolinks
+        assert shown == " ".join(text.replace("\n\n", " ").split("\n"))
+        assert not re.search(r"(?i)https?://|www\.|@\w", tokens[0].content)

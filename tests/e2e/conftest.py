@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,14 +41,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """Start the dashboard on a brand-new store (so first run loads the demo data)."""
+@contextmanager
+def serve(db_path: str):
+    """`streamlit run dashboard.py` on a free port against the store at `db_path`; yields the
+    URL and stops the server afterwards."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     pytest.importorskip("playwright")
     port = _free_port()
-    env = dict(os.environ, PMO_DB=str(tmp_path_factory.mktemp("store") / "pmo.duckdb"))
+    env = dict(os.environ, PMO_DB=db_path)
     env.pop("PMO_NO_DEMO", None)
     proc = subprocess.Popen(
         [
@@ -81,12 +83,21 @@ def app_url(tmp_path_factory):
     else:
         proc.kill()
         raise RuntimeError("streamlit did not start within 90 s")
-    yield url
-    proc.terminate()
     try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """Start the dashboard on a brand-new store (so first run loads the demo data)."""
+    with serve(str(tmp_path_factory.mktemp("store") / "pmo.duckdb")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
