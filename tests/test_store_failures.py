@@ -169,3 +169,13 @@ def test_config_hides_tracebacks_and_the_unsafe_table_export():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] == "none"
     assert config["client"]["disableDataExport"] is True
+
+
+def test_upload_limit_matches_the_importers_own_cap():
+    """The server refuses what the importer would refuse anyway, before holding it in memory."""
+    import tomllib
+
+    from pmo_data.ingest import reading
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024**2 == reading.MAX_FILE_BYTES

@@ -15,7 +15,7 @@ import streamlit as st
 from pmo_data import exports
 from pmo_data.escaping import md
 from pmo_data.formatting import number
-from pmo_data.ingest import importer
+from pmo_data.ingest import importer, reading
 from pmo_data.ingest.report import format_issue
 from pmo_data.schema import ENTITIES
 from pmo_data.ui.context import clear_caches, get_store
@@ -58,11 +58,15 @@ def upload_section() -> None:
         "Excel (.xlsx, .xlsm, .xls), OpenDocument (.ods) or CSV; several files at once. One "
         "file may hold several entities, a sheet each. Nothing is written until you import."
     )
+    limit_mb = reading.MAX_FILE_BYTES // 1024**2
     files = st.file_uploader(
         "Exports to import",
         type=["xlsx", "xlsm", "xls", "ods", "csv"],
         accept_multiple_files=True,
         key="upload",
+        max_upload_size=limit_mb,
+        help=f"Up to {limit_mb:,} MB per file (the importer's own limit). A larger export: "
+        "split it (by year, or one entity per file) and upload the parts together.",
     )
     force = st.selectbox(
         "Treat every sheet as",
