@@ -30,6 +30,13 @@ class Setting:
             value = _secrets().get(self.name)
         return self.default if value in (None, "") else str(value)
 
+    def number(self) -> float:
+        """The option read as a number (the default when it is not one)."""
+        try:
+            return float(self.raw())
+        except ValueError:
+            return float(self.default)
+
     def flag(self) -> bool:
         """The option read as yes/no (1, true, yes, on)."""
         return self.raw().strip().lower() in ("1", "true", "yes", "on")
@@ -58,7 +65,19 @@ PMO_NO_DEMO = Setting(
     "PMO_NO_DEMO", "", "set to `1` to start with an empty store instead of demo data"
 )
 
-SETTINGS: tuple[Setting, ...] = (PMO_DB, PMO_NO_DEMO)
+PMO_LOCK_TIMEOUT = Setting(
+    "PMO_LOCK_TIMEOUT",
+    "30",
+    "seconds a write (or an app server's first read of a DuckDB file) waits for another "
+    "writer to finish before giving up with a clear message; nothing is changed",
+)
+PMO_DB_POOL_SIZE = Setting(
+    "PMO_DB_POOL_SIZE",
+    "4",
+    "connections each app server or CLI keeps open to a PostgreSQL team store at most",
+)
+
+SETTINGS: tuple[Setting, ...] = (PMO_DB, PMO_NO_DEMO, PMO_LOCK_TIMEOUT, PMO_DB_POOL_SIZE)
 
 
 def db_location() -> str:

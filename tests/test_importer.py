@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from pmo_data.ingest import importer
-from pmo_data.store.versions import Store
+from pmo_data.store.versions import Writer
 
 PROJECTS = [
     ["Project ID", "Project Name", "Customer", "RAG", "Start date", "End date", "Budget"],
@@ -88,17 +88,17 @@ def test_warnings_never_block(store, make_xlsx):
 def test_failure_mid_write_leaves_the_store_unchanged(store, make_xlsx, monkeypatch):
     importer.import_files([("p.xlsx", make_xlsx({"Projects": PROJECTS}))], store)
     before = (store.current_version(), store.counts(), len(store.history()))
-    original = Store._write
+    original = Writer.write_version
 
-    def crash(self, con, tables, *args):
-        original(self, con, tables, *args)
+    def crash(self, tables, **kwargs):
+        original(self, tables, **kwargs)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(Store, "_write", crash)
+    monkeypatch.setattr(Writer, "write_version", crash)
     data = make_xlsx({"Projects": PROJECTS[:2], "Customers": CUSTOMERS})
     with pytest.raises(RuntimeError):
         importer.import_files([("p.xlsx", data)], store)
-    monkeypatch.setattr(Store, "_write", original)
+    monkeypatch.setattr(Writer, "write_version", original)
     assert (store.current_version(), store.counts(), len(store.history())) == before
 
 

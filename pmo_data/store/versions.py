@@ -1,4 +1,4 @@
-"""The DuckDB store: versioned entity snapshots, history, diff and rollback.
+"""The store: versioned entity snapshots, history, diff, rollback and saved documents.
 
 Why snapshots: every import is one transaction that writes new rows for the entities it
 contains and points a new version at them; the other entities keep pointing at their previous
@@ -6,37 +6,46 @@ snapshot. Nothing is ever updated in place, so any version can be read, compared
 current again (a rollback is just a new version pointing at old snapshots), and a failed
 import leaves the current version exactly as it was.
 
-Readers query the views named after each entity (`projects`, `feedback`, ...), which always
-show the current version; `entity_sql(entity, version)` gives the same rows for any version.
+One contract, two deployments (`PMO_DB`): a DuckDB file on this machine (`embedded.py`) or a
+PostgreSQL database shared by a team (`team.py`). Either way the store is the system of record
+for writes, and every read runs in DuckDB SQL on this process's in-memory copy
+(`replica.py`) through one executor, `df(sql, params)`. Neither deployment is held open while
+idle, so imports, the CLI and several app servers share one store.
+
+A page run reads the version once and pins it (`store.at(version)`); `entity_sql(name)` then
+names that version's snapshots, so a run that straddles an import never mixes two versions.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
+import copy
 import getpass
 import json
 import logging
-import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from pmo_data import settings
-from pmo_data.schema import DERIVED_COLUMNS, ENTITIES, SYSTEM_COLUMNS, entity
-from pmo_data.store import failures
+from pmo_data.schema import ENTITIES, entity
+from pmo_data.settings import REPO_ROOT  # noqa: F401  (the demo finds its workbook from here)
+from pmo_data.store import tables as tbl
+from pmo_data.store.errors import StoreBusy, StoreError, StoreUnavailable, first_line
+from pmo_data.store.replica import Replica
+from pmo_data.store.tables import TABLES, data_columns, data_table
 
-SCHEMA_VERSION = 1
+__all__ = ["Store", "StoreError", "StoreBusy", "StoreUnavailable", "EntityDiff", "data_columns"]
+
+SCHEMA_VERSION = 2
+DEFAULT_CURRENCY = "GBP"
 SLOW_QUERY_MS = 250
 log = logging.getLogger(__name__)
-DEFAULT_CURRENCY = "GBP"
 
 
 def default_db_path() -> str:
@@ -44,39 +53,11 @@ def default_db_path() -> str:
     return settings.db_location()
 
 
-def data_columns(name: str) -> list[tuple[str, str]]:
-    """(column, SQL type) of an entity as stored: canonical, derived, then provenance."""
-    e = entity(name)
-    cols = [(c.name, c.sql_type) for c in e.columns]
-    cols += [(n, t) for n, t, _ in DERIVED_COLUMNS.get(name, ())]
-    cols += [(n, t) for n, t, _ in SYSTEM_COLUMNS]
-    return cols
-
-
-def _ddl() -> list[str]:
-    stmts = [
-        "CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
-        """CREATE TABLE IF NOT EXISTS versions (
-            version INTEGER PRIMARY KEY, created_at TIMESTAMP, user_name VARCHAR,
-            action VARCHAR, note VARCHAR, files VARCHAR, row_counts VARCHAR,
-            issue_counts VARCHAR, based_on INTEGER)""",
-        """CREATE TABLE IF NOT EXISTS version_snapshots (
-            version INTEGER, entity VARCHAR, snapshot INTEGER)""",
-        """CREATE TABLE IF NOT EXISTS documents (
-            kind VARCHAR, name VARCHAR, scope VARCHAR, payload VARCHAR,
-            author VARCHAR, created_at TIMESTAMP)""",
-    ]
-    for name in ENTITIES:
-        cols = ", ".join(f'"{c}" {t}' for c, t in data_columns(name))
-        stmts.append(f"CREATE TABLE IF NOT EXISTS {name}_data ({cols}, _snapshot INTEGER)")
-        select = ", ".join(f'"{c}"' for c, _ in data_columns(name))
-        stmts.append(
-            f"""CREATE OR REPLACE VIEW {name} AS SELECT {select} FROM {name}_data
-            WHERE _snapshot = (SELECT s.snapshot FROM version_snapshots s
-                WHERE s.entity = '{name}' AND s.version =
-                    (SELECT CAST(value AS INTEGER) FROM store_meta WHERE key = 'current_version'))"""
-        )
-    return stmts
+def one(con, sql: str, params: list | None = None):
+    """First row of a query, consuming the whole result (DuckDB 2.0 keeps a half-read result
+    pending and refuses further work on that connection)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
 
 
 @contextmanager
@@ -90,17 +71,6 @@ def _timed(sql: str):
         level = logging.INFO if ms >= SLOW_QUERY_MS else logging.DEBUG
         if log.isEnabledFor(level):
             log.log(level, "query %.1f ms: %s", ms, " ".join(sql.split())[:200])
-
-
-def one(con, sql: str, params: list | None = None):
-    """First row of a query, consuming the whole result (DuckDB 2.0 keeps a half-read result
-    pending and refuses further work on that connection)."""
-    rows = con.execute(sql, params or []).fetchall()
-    return rows[0] if rows else None
-
-
-class StoreError(Exception):
-    """A store operation the user asked for cannot be done (message says why and what to do)."""
 
 
 @dataclass
@@ -118,158 +88,367 @@ class EntityDiff:
         return {"added": len(self.added), "removed": len(self.removed), "changed": changed_rows}
 
 
+def open_backend(location: str, wait: float):
+    """The system of record for a location: PostgreSQL URL, DuckDB file or ':memory:'."""
+    from pmo_data.store.team import PostgresBackend, is_postgres
+
+    if is_postgres(location):
+        return PostgresBackend(location, wait=wait, pool_size=settings.PMO_DB_POOL_SIZE.number())
+    from pmo_data.store.embedded import DuckDBBackend
+
+    return DuckDBBackend(location, wait=wait)
+
+
+def _database_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [duckdb.Error]
+    try:
+        import psycopg
+
+        errors.append(psycopg.Error)
+    except ImportError:  # psycopg is only needed for a team store
+        pass
+    return tuple(errors)
+
+
+class Writer:
+    """One transaction on the store: everything written through it lands together, or nothing.
+
+    Get one with `store.writing()`. SQL takes `?` placeholders on both backends; keep it to
+    plain SELECT / INSERT / UPDATE / DELETE so it runs on DuckDB and PostgreSQL alike.
+    """
+
+    def __init__(self, store: Store, tx):
+        self.store, self.tx = store, tx
+
+    # -- plain SQL --------------------------------------------------------------------------
+    def rows(self, sql: str, params: list | None = None) -> list[tuple]:
+        return self.tx.rows(sql, params)
+
+    def execute(self, sql: str, params: list | None = None) -> None:
+        self.tx.execute(sql, params)
+
+    def meta(self, key: str) -> str | None:
+        rows = self.rows("SELECT value FROM store_meta WHERE key = ?", [key])
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: object) -> None:
+        self.execute("DELETE FROM store_meta WHERE key = ?", [key])
+        self.execute("INSERT INTO store_meta VALUES (?, ?)", [key, str(value)])
+
+    def current_version(self) -> int:
+        return int(self.meta("current_version") or 0)
+
+    # -- tables -----------------------------------------------------------------------------
+    def insert(self, table: str, frame: pd.DataFrame, **constants) -> int:
+        """Insert rows (any subset of the table's columns; missing ones become null)."""
+        t = _table(table)
+        unknown = [c for c in list(frame.columns) + list(constants) if c not in t.column_names]
+        if unknown:
+            what = table.removesuffix("_data")
+            raise StoreError(f"{what}: columns {unknown} are not in the data model")
+        return self.tx.insert(t, frame, constants)
+
+    def append(self, table: str, records: pd.DataFrame | dict | list[dict]) -> list[int]:
+        """Add rows to an append-only table, numbering them after every row before (under
+        the write lock, so numbers follow commit order). Returns the numbers given."""
+        t = _table(table)
+        if t.sync != "append":
+            raise StoreError(f"{table} is not an append-only table")
+        frame = records if isinstance(records, pd.DataFrame) else pd.DataFrame(_as_list(records))
+        start = self.rows(f'SELECT coalesce(max("{t.order_by}"), 0) FROM {t.name}')[0][0] + 1
+        ids = list(range(start, start + len(frame)))
+        frame = frame.assign(**{t.order_by: ids})
+        self.insert(table, frame)
+        return ids
+
+    def replace(self, table: str, frame: pd.DataFrame) -> int:
+        """Make `frame` the whole content of a small mutable ("replace") table."""
+        t = _table(table)
+        if t.sync != "replace":
+            raise StoreError(f"{table} is not a replaceable table")
+        self.execute(f"DELETE FROM {t.name}")
+        return self.insert(table, frame)
+
+    # -- versions ---------------------------------------------------------------------------
+    def snapshot_of(self, name: str, version: int) -> int | None:
+        rows = self.rows(
+            "SELECT snapshot FROM version_snapshots WHERE version = ? AND entity = ?",
+            [version, name],
+        )
+        return rows[0][0] if rows else None
+
+    def write_version(
+        self,
+        tables: dict[str, pd.DataFrame],
+        *,
+        action: str = "import",
+        user: str | None = None,
+        files: Iterable[dict] = (),
+        issue_counts: dict | None = None,
+        note: str = "",
+        created_at: datetime | None = None,
+    ) -> int:
+        for name in tables:
+            entity(name)
+        current = self.current_version()
+        version = self.rows("SELECT coalesce(max(version), 0) FROM versions")[0][0] + 1
+        rows = {}
+        for name, df in tables.items():
+            self.insert(f"{name}_data", df, _snapshot=version)
+            rows[name] = len(df)
+        for name in ENTITIES:
+            snap = version if name in tables else self.snapshot_of(name, current)
+            if snap is not None:
+                self.execute(
+                    "INSERT INTO version_snapshots VALUES (?, ?, ?)", [version, name, snap]
+                )
+        self._version_row(
+            version,
+            created_at or datetime.now(),
+            user,
+            action,
+            note,
+            list(files),
+            rows,
+            issue_counts or {},
+            current or None,
+        )
+        self.set_meta("current_version", version)
+        return version
+
+    def rollback(self, version: int, *, user: str | None = None) -> int:
+        if not self.rows("SELECT 1 FROM versions WHERE version = ?", [version]):
+            raise StoreError(f"version {version} does not exist; see `history` for the list")
+        current = self.current_version()
+        new = self.rows("SELECT max(version) + 1 FROM versions")[0][0]
+        self.execute(
+            "INSERT INTO version_snapshots SELECT ?, entity, snapshot "
+            "FROM version_snapshots WHERE version = ?",
+            [new, version],
+        )
+        counts = {}
+        for name in ENTITIES:
+            snap = self.snapshot_of(name, version)
+            counts[name] = (
+                0
+                if snap is None
+                else self.rows(
+                    f"SELECT count(*) FROM {name}_data WHERE _snapshot = ?",
+                    [snap],
+                )[0][0]
+            )
+        self._version_row(
+            new,
+            datetime.now(),
+            user,
+            "rollback",
+            f"rolled back to version {version}",
+            [],
+            counts,
+            {},
+            current,
+        )
+        self.set_meta("current_version", new)
+        return new
+
+    def _version_row(self, version, when, user, action, note, files, rows, issues, based_on):
+        self.execute(
+            "INSERT INTO versions (version, created_at, user_name, action, note, files, "
+            "row_counts, issue_counts, based_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                version,
+                when,
+                user or _local_user(),
+                action,
+                note,
+                json.dumps(files, default=str),
+                json.dumps(rows),
+                json.dumps(issues, default=str),
+                based_on,
+            ],
+        )
+
+    def _bump(self) -> None:
+        self.set_meta("generation", int(self.meta("generation") or 0) + 1)
+
+
 class Store:
-    """One DuckDB database holding every version of every entity."""
+    """The versioned store at a location (DuckDB file, ':memory:' or PostgreSQL URL)."""
 
-    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
-        self.path = str(path) if path is not None else default_db_path()
+    def __init__(self, path: str | object | None = None, *, read_only: bool = False):
+        location = str(path) if path is not None else default_db_path()
+        self.wait = settings.PMO_LOCK_TIMEOUT.number()
+        self.backend = open_backend(location, self.wait)
         self.read_only = read_only
-        if self.path != ":memory:":
-            try:
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(failures.open_message(self.path, exc)) from None
-        self.con = self._connect()
-        self._write_lock = threading.Lock()
+        self._local = threading.local()
+        self._pin: int | None = None
+        self._versions: dict[int, dict[str, int]] = {}
         if not read_only:
-            self.migrate()
+            self._ensure_schema()
+        self._replica = Replica(self.backend)
 
-    # -- plumbing -------------------------------------------------------------------------
-    def _connect(self) -> duckdb.DuckDBPyConnection:
+    # -- plumbing ---------------------------------------------------------------------------
+    @property
+    def path(self) -> str:
+        """Where the store is (a file path, ':memory:', or a URL without its password)."""
+        return self.backend.location
+
+    @property
+    def kind(self) -> str:
+        return self.backend.kind
+
+    def _ensure_schema(self) -> None:
+        """Create what is missing; safe on every start and from several processes at once."""
+        defaults = {
+            "schema_version": str(SCHEMA_VERSION),
+            "currency": DEFAULT_CURRENCY,
+            "current_version": "0",
+            "generation": "0",
+        }
         try:
-            return duckdb.connect(self.path, read_only=self.read_only)
-        except duckdb.Error as exc:
-            raise StoreError(failures.open_message(self.path, exc)) from None
+            self.backend.ensure_schema(list(TABLES.values()), defaults)
+        except _database_errors() as exc:
+            raise StoreUnavailable(
+                f"cannot prepare the store at {self.path}: {first_line(exc)}"
+            ) from None
 
-    def reopen(self) -> None:
-        """Open the file again after DuckDB invalidated the connection (a write that failed at
-        checkpoint: disk full or read-only). Without this every page for every user would show
-        'database has been invalidated' until the server restarts."""
-        old = self.con
-        with contextlib.suppress(duckdb.Error):
-            old.close()
-        gc.collect()  # cursors of the old connection keep the invalidated database alive
-        self.con = self._connect()
-        log.warning("store %s reopened after a fatal error", self.path)
+    def close(self) -> None:
+        self._replica.close()
+        self.backend.close()
 
-    def _guarded(self, fn):
-        """Run `fn(cursor)`; if the database was invalidated, reopen it and try once more."""
+    def at(self, version: int) -> Store:
+        """This store as of `version`: what one page run reads. Writes go to the store."""
+        pinned = copy.copy(self)
+        pinned._pin = int(version)
+        return pinned
+
+    @property
+    def pinned(self) -> int | None:
+        return self._pin
+
+    def refresh(self, wait: float | None = None) -> bool:
+        """Catch up with writes by other processes or servers; True if anything changed.
+
+        One cheap check when nothing changed (a file stat, or one indexed row on
+        PostgreSQL). `wait` bounds how long to wait for a writer holding a DuckDB file.
+        """
         try:
-            return fn(self.cursor())
-        except duckdb.FatalException:
-            self.reopen()
-            return fn(self.cursor())
+            return self._replica.refresh(self.wait if wait is None else wait)
+        except _database_errors() as exc:
+            raise StoreUnavailable(f"cannot read the store at {self.path}: {first_line(exc)}")
 
-    def migrate(self) -> None:
-        """Create what is missing; safe to run on every start."""
-        for stmt in _ddl():
-            self.con.execute(stmt)
-        self.con.execute(
-            "INSERT INTO store_meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
-            [str(SCHEMA_VERSION)],
-        )
-        self.con.execute(
-            "INSERT INTO store_meta VALUES ('currency', ?) ON CONFLICT DO NOTHING",
-            [DEFAULT_CURRENCY],
-        )
-        self.con.execute(
-            "INSERT INTO store_meta VALUES ('current_version', '0') ON CONFLICT DO NOTHING"
-        )
+    @property
+    def generation(self) -> int:
+        """A number that moves with every write (imports, rollbacks, documents, access...)."""
+        self._ready()
+        return self._replica.generation or 0
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor for one reader thread (DuckDB connections are not shared across threads)."""
-        return self.con.cursor()
+    def _ready(self) -> None:
+        if not self._replica.ready:
+            self.refresh()
 
     # -- the one read path: every model's query goes through these, timed and logged ------
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor on this process's copy (DuckDB SQL); prefer `df`/`rows`/`row`."""
+        self._ready()
+        return self._replica.cursor()
+
     def df(
         self, sql: str, params: list | None = None, frames: dict[str, pd.DataFrame] | None = None
     ) -> pd.DataFrame:
         """Rows of a bound-parameter query as a DataFrame; `frames` are joinable by name."""
-
-        def query(cur):
+        cur = self.cursor()
+        try:
             for name, frame in (frames or {}).items():
                 cur.register(name, frame)
-            return cur.execute(sql, params or []).df()
-
-        with _timed(sql):
-            return self._guarded(query)
+            with _timed(sql):
+                return cur.execute(sql, params or []).df()
+        finally:
+            cur.close()
 
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
         """Rows of a bound-parameter query as tuples."""
-        with _timed(sql):
-            return self._guarded(lambda cur: cur.execute(sql, params or []).fetchall())
+        cur = self.cursor()
+        try:
+            with _timed(sql):
+                return cur.execute(sql, params or []).fetchall()
+        finally:
+            cur.close()
 
     def row(self, sql: str, params: list | None = None) -> tuple | None:
         """The first row of a bound-parameter query, or None."""
-        with _timed(sql):
-            return self._guarded(lambda cur: cur.execute(sql, params or []).fetchone())
+        rows = self.rows(sql, params)
+        return rows[0] if rows else None
 
-    def close(self) -> None:
-        self.con.close()
-
-    def _meta(self, key: str, con=None) -> str | None:
-        sql = "SELECT value FROM store_meta WHERE key = ?"
-        row = one(con, sql, [key]) if con else self._guarded(lambda cur: one(cur, sql, [key]))
+    def _meta(self, key: str) -> str | None:
+        row = self.row("SELECT value FROM store_meta WHERE key = ?", [key])
         return row[0] if row else None
 
-    def _set_meta(self, key: str, value: str, con=None) -> None:
-        (con or self.con).execute(
-            "INSERT OR REPLACE INTO store_meta VALUES (?, ?)", [key, str(value)]
-        )
-
-    # -- reading --------------------------------------------------------------------------
+    # -- reading ----------------------------------------------------------------------------
     @property
     def currency(self) -> str:
         return self._meta("currency") or DEFAULT_CURRENCY
 
-    def set_currency(self, code: str) -> None:
-        code = code.strip().upper()
-        if len(code) != 3 or not code.isalpha():
-            raise StoreError(f"currency {code!r} is not a 3-letter ISO code such as GBP or EUR")
-        self._set_meta("currency", code)
-
     def current_version(self, con=None) -> int:
-        return int(self._meta("current_version", con) or 0)
+        """The version this store reads: the pinned one, else the newest it has seen."""
+        if self._pin is not None:
+            return self._pin
+        return int(self._meta("current_version") or 0)
+
+    def _resolve(self, version: int | None) -> int:
+        return self.current_version() if version is None else int(version)
 
     def previous_version(self) -> int | None:
         """The version before the current one (for deltas), or None."""
-        v = self.current_version()
-        row = one(self.cursor(), "SELECT max(version) FROM versions WHERE version < ?", [v])
+        row = self.row(
+            "SELECT max(version) FROM versions WHERE version < ?", [self.current_version()]
+        )
         return row[0] if row and row[0] is not None else None
+
+    def _snapshots(self, version: int) -> dict[str, int]:
+        """Entity -> snapshot of a version (immutable once the version exists, so memoised)."""
+        known = self._versions.get(version)
+        if known is not None:
+            return known
+        if self.row("SELECT 1 FROM versions WHERE version = ?", [version]) is None:
+            return {}
+        snaps = dict(
+            self.rows(
+                "SELECT entity, snapshot FROM version_snapshots WHERE version = ?", [version]
+            )
+        )
+        self._versions[version] = snaps
+        return snaps
 
     def snapshot_of(self, name: str, version: int | None = None, con=None) -> int | None:
         entity(name)
-        v = self.current_version(con) if version is None else version
-        row = one(
-            (con or self.cursor()),
-            "SELECT snapshot FROM version_snapshots WHERE version = ? AND entity = ?",
-            [v, name],
-        )
-        return row[0] if row else None
+        return self._snapshots(self._resolve(version)).get(name)
 
     def entity_sql(self, name: str, version: int | None = None) -> tuple[str, list]:
         """A subquery (SQL, params) of an entity's rows at a version (default: current)."""
         entity(name)
         cols = ", ".join(f'"{c}"' for c, _ in data_columns(name))
-        if version is None:
-            return f"SELECT {cols} FROM {name}", []
-        sql = (
-            f"SELECT {cols} FROM {name}_data WHERE _snapshot = (SELECT snapshot FROM "
-            "version_snapshots WHERE version = ? AND entity = ?)"
-        )
-        return sql, [version, name]
+        snap = self.snapshot_of(name, version)
+        if snap is None:
+            return f"SELECT {cols} FROM {name}_data WHERE FALSE", []
+        try:
+            self._replica.ensure_snapshot(name, snap, self.wait)
+        except _database_errors() as exc:
+            raise StoreUnavailable(
+                f"cannot read the store at {self.path}: {first_line(exc)}"
+            ) from None
+        return f"SELECT {cols} FROM {name}_data WHERE _snapshot = ?", [snap]
 
     def frame(self, name: str, version: int | None = None) -> pd.DataFrame:
         """All rows of an entity at a version, unscoped: for the CLI and tests, not pages."""
         sql, params = self.entity_sql(name, version)
-        return self.cursor().execute(sql, params).df()
+        return self.df(sql, params)
 
     def counts(self, version: int | None = None) -> dict[str, int]:
         out = {}
-        cur = self.cursor()
         for name in ENTITIES:
             sql, params = self.entity_sql(name, version)
-            out[name] = one(cur, f"SELECT count(*) FROM ({sql})", params)[0]
+            out[name] = self.row(f"SELECT count(*) FROM ({sql})", params)[0]
         return out
 
     def is_empty(self) -> bool:
@@ -277,7 +456,7 @@ class Store:
 
     def history(self) -> pd.DataFrame:
         """Every version, newest first, with its JSON fields decoded."""
-        df = self.cursor().execute("SELECT * FROM versions ORDER BY version DESC").df()
+        df = self.df("SELECT * FROM versions ORDER BY version DESC")
         for col in ("files", "row_counts", "issue_counts"):
             df[col] = [json.loads(x) if x else {} for x in df[col]]
         return df
@@ -287,7 +466,39 @@ class Store:
         row = df[df["version"] == version]
         return None if row.empty else row.iloc[0].to_dict()
 
-    # -- writing --------------------------------------------------------------------------
+    # -- writing ----------------------------------------------------------------------------
+    @contextmanager
+    def writing(self) -> Iterator[Writer]:
+        """One transaction on the system of record; nested calls join the outer one.
+
+        Waits up to PMO_LOCK_TIMEOUT seconds for another writer, then raises StoreBusy.
+        Database errors become StoreError (nothing was changed); this process's copy is
+        refreshed after the commit, so the writer reads its own write at once.
+        """
+        active = getattr(self._local, "writer", None)
+        if active is not None:
+            yield active
+            return
+        if self.read_only:
+            raise StoreError(f"the store at {self.path} was opened read-only")
+        try:
+            with self.backend.transaction() as tx:
+                writer = Writer(self, tx)
+                self._local.writer = writer
+                try:
+                    yield writer
+                    writer._bump()
+                finally:
+                    self._local.writer = None
+        except _database_errors() as exc:
+            raise StoreError(
+                f"the store refused the change ({first_line(exc)}); nothing was changed"
+            ) from None
+        try:
+            self.refresh()
+        except StoreError as exc:  # written; this copy catches up on its next refresh
+            log.warning("written, but could not refresh the copy yet: %s", exc)
+
     def write_version(
         self,
         tables: dict[str, pd.DataFrame],
@@ -307,125 +518,21 @@ class Store:
         """
         for name in tables:
             entity(name)
-        with self._write_lock:
-            con = self.con.cursor()
-            con.execute("BEGIN TRANSACTION")
-            try:
-                version = self._write(
-                    con, tables, action, user, files, issue_counts, note, created_at
-                )
-                con.execute("COMMIT")
-            except BaseException as exc:
-                self._abandon(con, exc)
-                raise
-            finally:
-                with contextlib.suppress(duckdb.Error):
-                    con.close()
-        log.info(
-            "store %s: version %s written (%s by %s): %s",
-            self.path,
-            version,
-            action,
-            user or _local_user(),
-            ", ".join(f"{n} {len(df):,} rows" for n, df in tables.items()),
-        )
-        return version
-
-    def _write(self, con, tables, action, user, files, issue_counts, note, created_at) -> int:
-        current = self.current_version(con)
-        version = one(con, "SELECT coalesce(max(version), 0) FROM versions")[0] + 1
-        rows = {}
-        for name, df in tables.items():
-            known = {c for c, _ in data_columns(name)}
-            unknown = [c for c in df.columns if c not in known]
-            if unknown:
-                raise StoreError(f"{name}: columns {unknown} are not in the data model")
-            con.register("_incoming", df)
-            try:
-                cols = ", ".join(f'"{c}"' for c in df.columns)
-                con.execute(
-                    f"INSERT INTO {name}_data ({cols}, _snapshot) SELECT {cols}, ? FROM _incoming",
-                    [version],
-                )
-            finally:
-                with contextlib.suppress(duckdb.Error):  # keep the real error, not this one
-                    con.unregister("_incoming")
-            rows[name] = len(df)
-        for name in ENTITIES:
-            snap = version if name in tables else self.snapshot_of(name, current, con)
-            if snap is not None:
-                con.execute("INSERT INTO version_snapshots VALUES (?, ?, ?)", [version, name, snap])
-        con.execute(
-            "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                version,
-                created_at or datetime.now(),
-                user or _local_user(),
-                action,
-                note,
-                json.dumps(list(files), default=str),
-                json.dumps(rows),
-                json.dumps(issue_counts or {}),
-                current or None,
-            ],
-        )
-        self._set_meta("current_version", str(version), con)
-        return version
-
-    def _abandon(self, con, exc: BaseException) -> None:
-        """Roll back a failed write and raise its real cause as a StoreError.
-
-        A COMMIT that fails has already ended the transaction, so the ROLLBACK after it fails
-        too ('no transaction is active'): that second error must not hide the first (disk full).
-        A failure at checkpoint invalidates the database: reopen it for everyone else."""
-        with contextlib.suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        if isinstance(exc, duckdb.Error):
-            log.error("store write failed: %s", exc)
-            if isinstance(exc, duckdb.FatalException):
-                with contextlib.suppress(duckdb.Error, StoreError):
-                    con.close()
-                    self.reopen()
-            raise StoreError(failures.write_message(exc)) from exc
+        with self.writing() as w:
+            return w.write_version(
+                tables,
+                action=action,
+                user=user,
+                files=files,
+                issue_counts=issue_counts,
+                note=note,
+                created_at=created_at,
+            )
 
     def rollback(self, version: int, *, user: str | None = None) -> int:
         """Make `version`'s data current again, as a new version (so nothing is lost)."""
-        if self.version_info(version) is None:
-            raise StoreError(f"version {version} does not exist; see `history` for the list")
-        with self._write_lock:
-            con = self.con.cursor()
-            con.execute("BEGIN TRANSACTION")
-            try:
-                new = one(con, "SELECT max(version) + 1 FROM versions")[0]
-                con.execute(
-                    "INSERT INTO version_snapshots SELECT ?, entity, snapshot "
-                    "FROM version_snapshots WHERE version = ?",
-                    [new, version],
-                )
-                counts = {}
-                for name in ENTITIES:
-                    sql, params = self.entity_sql(name, version)
-                    counts[name] = one(con, f"SELECT count(*) FROM ({sql})", params)[0]
-                con.execute(
-                    "INSERT INTO versions VALUES (?, ?, ?, 'rollback', ?, '[]', ?, '{}', ?)",
-                    [
-                        new,
-                        datetime.now(),
-                        user or _local_user(),
-                        f"rolled back to version {version}",
-                        json.dumps(counts),
-                        self.current_version(con),
-                    ],
-                )
-                self._set_meta("current_version", str(new), con)
-                con.execute("COMMIT")
-            except BaseException as exc:
-                self._abandon(con, exc)
-                raise
-            finally:
-                with contextlib.suppress(duckdb.Error):
-                    con.close()
-        return new
+        with self.writing() as w:
+            return w.rollback(version, user=user)
 
     def clear(self, *, user: str | None = None) -> int:
         """Empty every entity as a new version (roll back to get the data back)."""
@@ -435,35 +542,41 @@ class Store:
         }
         return self.write_version(empty, action="clear", user=user, note="store cleared")
 
+    def set_currency(self, code: str) -> None:
+        code = code.strip().upper()
+        if len(code) != 3 or not code.isalpha():
+            raise StoreError(f"currency {code!r} is not a 3-letter ISO code such as GBP or EUR")
+        with self.writing() as w:
+            w.set_meta("currency", code)
+
     # -- comparing ------------------------------------------------------------------------
     def diff(self, v1: int, v2: int, names: Iterable[str] | None = None) -> dict[str, EntityDiff]:
         """Rows added, removed and changed (field by field) from version v1 to v2."""
         for v in (v1, v2):
-            if self.version_info(v) is None:
+            if self.row("SELECT 1 FROM versions WHERE version = ?", [v]) is None:
                 raise StoreError(f"version {v} does not exist; see `history` for the list")
-        cur = self.cursor()
         out = {}
         for name in names or ENTITIES:
             e = entity(name)
-            a_sql, a_p = self.entity_sql(name, v1)
-            b_sql, b_p = self.entity_sql(name, v2)
             if self.snapshot_of(name, v1) == self.snapshot_of(name, v2):
                 blank = pd.DataFrame()
                 out[name] = EntityDiff(
                     name, blank, blank, pd.DataFrame(columns=[e.key, "column", "old", "new"])
                 )
                 continue
+            a_sql, a_p = self.entity_sql(name, v1)
+            b_sql, b_p = self.entity_sql(name, v2)
             k = f'"{e.key}"'
-            added = cur.execute(
+            added = self.df(
                 f"SELECT * FROM ({b_sql}) b WHERE {k} NOT IN (SELECT {k} FROM ({a_sql}) x "
                 f"WHERE {k} IS NOT NULL)",
                 b_p + a_p,
-            ).df()
-            removed = cur.execute(
+            )
+            removed = self.df(
                 f"SELECT * FROM ({a_sql}) a WHERE {k} NOT IN (SELECT {k} FROM ({b_sql}) x "
                 f"WHERE {k} IS NOT NULL)",
                 a_p + b_p,
-            ).df()
+            )
             parts = [
                 f'SELECT a.{k} AS {k}, \'{c.name}\' AS "column", CAST(a."{c.name}" AS VARCHAR) '
                 f'AS old, CAST(b."{c.name}" AS VARCHAR) AS new FROM a JOIN b USING ({k}) '
@@ -471,12 +584,12 @@ class Store:
                 for c in e.columns
                 if c.name != e.key
             ]
-            changed = cur.execute(
+            changed = self.df(
                 f"WITH a AS ({a_sql}), b AS ({b_sql}) "
                 + " UNION ALL ".join(parts)
                 + f" ORDER BY {k}",
                 a_p + b_p,
-            ).df()
+            )
             out[name] = EntityDiff(name, added, removed, changed)
         return out
 
@@ -491,33 +604,32 @@ class Store:
         scope: str | None = None,
     ) -> None:
         """Append a named document; the newest per (kind, name) is current, older are history."""
-        self.cursor().execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                kind,
-                name,
-                scope,
-                json.dumps(payload, default=str),
-                author or _local_user(),
-                datetime.now(),
-            ],
-        )
+        with self.writing() as w:
+            w.append(
+                "documents",
+                {
+                    "kind": kind,
+                    "name": name,
+                    "scope": scope,
+                    "payload": json.dumps(payload, default=str),
+                    "author": author or _local_user(),
+                    "created_at": datetime.now(),
+                },
+            )
 
     def latest_document(self, kind: str, name: str) -> dict | None:
-        row = one(
-            self.cursor(),
-            "SELECT payload FROM documents WHERE kind = ? AND name = ? "
-            "ORDER BY created_at DESC LIMIT 1",
+        row = self.row(
+            "SELECT payload FROM documents WHERE kind = ? AND name = ? ORDER BY id DESC LIMIT 1",
             [kind, name],
         )
         return json.loads(row[0]) if row else None
 
     def documents(self, kind: str, *, latest_only: bool = True) -> pd.DataFrame:
         """Documents of a kind (newest first); with latest_only one row per name."""
-        df = (
-            self.cursor()
-            .execute("SELECT * FROM documents WHERE kind = ? ORDER BY created_at DESC", [kind])
-            .df()
+        df = self.df(
+            "SELECT kind, name, scope, payload, author, created_at, id FROM documents "
+            "WHERE kind = ? ORDER BY id DESC",
+            [kind],
         )
         if latest_only and not df.empty:
             df = df.drop_duplicates("name")
@@ -525,8 +637,22 @@ class Store:
         return df.reset_index(drop=True)
 
 
+def _table(name: str) -> tbl.Table:
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise StoreError(f"no table {name!r}; register it in pmo_data/store/tables.py") from None
+
+
+def _as_list(records: dict | list[dict]) -> list[dict]:
+    return [records] if isinstance(records, dict) else list(records)
+
+
 def _local_user() -> str:
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return "local user"
+
+
+__all__ += ["Writer", "data_table"]

@@ -1,28 +1,30 @@
-"""The store connection and version-keyed caching for pages.
+"""The store for pages: one per process, one version per page run, results cached by version.
 
-One `Store` per process (`st.cache_resource`); readers take cursors. Every cached result is
-keyed by the store's current version, so an import or rollback refreshes every page and
-nothing stale is shown.
+`begin_run()` runs at the top of every script run (the entrypoint calls it): it catches up with
+writes made elsewhere (a scheduled CLI import, another app server) with one cheap check, and
+pins the version this run reads, so everything one run shows comes from one version even if an
+import lands meanwhile. Cached results are keyed by (store, version, generation): every open
+session sees a new import or a newly saved decision on its next rerun, and nothing stale is
+shown. Store failures reach people as one clear message (`store_errors_shown`), never a
+traceback.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import duckdb
 import streamlit as st
 
 from pmo_data import settings
-from pmo_data.escaping import md
-from pmo_data.store import failures
-from pmo_data.store.versions import Store, StoreError, default_db_path
-
-log = logging.getLogger(__name__)
+from pmo_data.store.versions import Store, StoreBusy, StoreError
 
 _REGISTRY: dict[str, Callable] = {}
+_RUN_KEY = "_pmo_store_this_run"
+# How long a page run waits for a DuckDB file that a writer holds, when it already has a copy
+# to show: not long; the next rerun catches up.
+_QUICK_WAIT = 0.5
 
 
 def _auto_demo_enabled() -> bool:
@@ -30,48 +32,39 @@ def _auto_demo_enabled() -> bool:
 
 
 @st.cache_resource(show_spinner="Opening the PMO store…")
-def _open_store(path: str) -> Store:
-    store = Store(path)
+def _open_store(location: str) -> Store:
+    store = Store(location)
     if store.current_version() == 0 and _auto_demo_enabled():
         from pmo_data.demo.generate import load_demo
 
-        load_demo(store)
+        with store.writing() as w:  # two servers starting at once load the demo only once
+            if w.current_version() == 0:
+                load_demo(store)
     return store
 
 
-def get_store() -> Store:
-    """The process-wide store at PMO_DB (or data/pmo.duckdb); demo data on a brand-new store."""
-    return _open_store(default_db_path())
-
-
-def open_store_or_stop() -> Store:
-    """The store for the router: if it cannot be opened, say why and what to do, and stop."""
+def begin_run() -> Store:
+    """Catch up with the store and pin its version for this script run (call once, first)."""
     try:
-        return get_store()
+        store = _open_store(settings.db_location())
     except StoreError as exc:
-        log.error("cannot open the store: %s", exc)
-        st.error(md(exc), icon=":material/database_off:")
+        st.error(f"The PMO store cannot be opened: {exc}", icon=":material/error:")
         st.stop()
-
-
-@contextmanager
-def store_failures() -> Iterator[None]:
-    """Around a page: a store failure becomes a clear message instead of a traceback. A read
-    that found the database invalidated has already reopened it; the next rerun works."""
     try:
-        yield
+        store.refresh(wait=_QUICK_WAIT if store.current_version() else None)
+    except StoreBusy:
+        st.toast("An import is being written; showing the version before it.")
     except StoreError as exc:
-        st.error(md(exc), icon=":material/error:")
-    except duckdb.Error as exc:
-        log.exception("store query failed")
-        if isinstance(exc, duckdb.FatalException):
-            get_store().reopen()
-        st.error(
-            "The store could not answer this page: "
-            f"{md(failures.without_paths(str(exc)))}. Reload the page; if it keeps failing, "
-            "send this message to your administrator.",
-            icon=":material/error:",
-        )
+        st.warning(f"Showing the last version read: {exc}", icon=":material/sync_problem:")
+    pinned = store.at(store.current_version())
+    st.session_state[_RUN_KEY] = pinned
+    return pinned
+
+
+def get_store() -> Store:
+    """The store as of this run's version (pinned by `begin_run`)."""
+    pinned = st.session_state.get(_RUN_KEY)
+    return pinned if pinned is not None else begin_run()
 
 
 def store_version() -> int:
@@ -79,20 +72,28 @@ def store_version() -> int:
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _cached_call(key: str, db_path: str, version: int, args: tuple, kwargs: tuple) -> Any:
-    return _REGISTRY[key](get_store(), *args, **dict(kwargs))
+def _cached_call(
+    key: str, location: str, version: int, generation: int, args: tuple, kwargs: tuple
+) -> Any:
+    return _REGISTRY[key](_open_store(location).at(version), *args, **dict(kwargs))
 
 
 def run(fn: Callable, *args: Any, **kwargs: Any) -> Any:
     """Call `fn(store, *args, **kwargs)` cached by (function, store, version, arguments).
 
-    Arguments must be hashable values (Viewer, Filters, str, numbers, tuples).
+    `fn` reads the version this run pinned. Arguments must be hashable values (Viewer,
+    Filters, str, numbers, tuples).
     """
     key = f"{fn.__module__}.{fn.__qualname__}"
     _REGISTRY[key] = fn
     store = get_store()
     return _cached_call(
-        key, store.path, store.current_version(), args, tuple(sorted(kwargs.items()))
+        key,
+        settings.db_location(),
+        store.current_version(),
+        store.generation,
+        args,
+        tuple(sorted(kwargs.items())),
     )
 
 
@@ -105,3 +106,12 @@ def is_demo() -> bool:
 def clear_caches() -> None:
     """After a write: results are version-keyed already; this just frees memory."""
     _cached_call.clear()
+
+
+@contextmanager
+def store_errors_shown() -> Iterator[None]:
+    """Show a store failure (busy, unreachable, refused) as one message, not a traceback."""
+    try:
+        yield
+    except StoreError as exc:
+        st.error(f"{exc}", icon=":material/error:")
