@@ -7,8 +7,8 @@ new store is filled with demo data on first start (set PMO_NO_DEMO=1 to start em
 import streamlit as st
 
 from pmo_data.escaping import md
-from pmo_data.ui import demo_banner, sidebar, store_version
-from pmo_data.ui.context import open_store_or_stop, store_failures
+from pmo_data.ui import demo_banner, sidebar
+from pmo_data.ui.context import begin_run, store_failures
 from pmo_data.ui.navigation import navigation
 
 st.set_page_config(
@@ -19,16 +19,17 @@ st.set_page_config(
 )
 
 pg = navigation()
-store = open_store_or_stop()
+store = begin_run()  # catch up with imports made elsewhere; this run reads one version
 viewer, filters = sidebar()
 with st.sidebar:
-    version = store_version()
+    version = store.current_version()
     info = store.version_info(version) if version else None
     if info:
         st.caption(
             f":material/history: Store version **{version:d}** · {md(info['action'])} · "
             f"{info['created_at']:%d %b %Y %H:%M}  \n"
-            f"Currency {md(store.currency)} · {md(viewer.identity)} (local mode: switch views freely)"
+            f"Currency {md(store.currency)} · {store.kind_label} · {md(viewer.identity)} "
+            "(local mode: switch views freely)"
         )
     else:
         st.caption(":material/inbox: The store is empty: upload data on the Data page.")

@@ -17,6 +17,7 @@ import duckdb
 from pmo_data.ingest import importer
 from pmo_data.ingest.reading import ReadError
 from pmo_data.schema import ENTITY_NAMES
+from pmo_data.store.team import is_postgres
 from pmo_data.store.versions import Store, StoreError, default_db_path
 
 
@@ -34,7 +35,8 @@ def _print_json(obj) -> None:
 
 def _open(db: str | None, *, must_exist: bool = False) -> Store:
     path = db or default_db_path()
-    if must_exist and path != ":memory:" and not Path(path).exists():
+    on_disk = path != ":memory:" and not is_postgres(path)
+    if must_exist and on_disk and not Path(path).exists():
         raise CliError(f"no store at {path}; import something first or pass --db")
     return Store(path)
 
@@ -80,7 +82,7 @@ def cmd_validate(args) -> int:
     _check_files(args.files)
     store = None
     path = args.db or default_db_path()
-    if Path(path).exists():  # remembered mappings and reference checks, if a store exists
+    if is_postgres(path) or Path(path).exists():  # remembered mappings, reference checks
         try:
             store = Store(path, read_only=True)
         except (StoreError, duckdb.Error):  # locked or not a store: validate without it
@@ -168,6 +170,32 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def cmd_migrate(args) -> int:
+    from pmo_data.store.migrate import copy_store
+
+    source_path = getattr(args, "from")
+    if not is_postgres(source_path) and not Path(source_path).exists():
+        raise CliError(f"no store at {source_path}")
+    source = Store(source_path)
+    try:
+        target = Store(args.to)
+        try:
+            print(f"copying {source.path} -> {target.path}")
+            copied = copy_store(source, target, say=print)
+            target.refresh()
+            hist = target.history()
+        finally:
+            target.close()
+    finally:
+        source.close()
+    print(
+        f"migrated {len(hist)} versions ({sum(copied.values()):,} rows); current version "
+        f"{hist['version'].max() if len(hist) else 0}. Point PMO_DB at {args.to.split('@')[-1]} "
+        "(with its user) to use it."
+    )
+    return 0
+
+
 def cmd_template(args) -> int:
     from pmo_data.ingest.template import write_template
 
@@ -179,7 +207,7 @@ def cmd_template(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pmo_data", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
-    db_help = "store file (default: $PMO_DB or data/pmo.duckdb)"
+    db_help = "store: a DuckDB file or postgresql://... URL (default: $PMO_DB or data/pmo.duckdb)"
 
     def files_cmd(name, help_, func):
         s = sub.add_parser(name, help=help_)
@@ -217,6 +245,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--db", help=db_help)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_diff)
+    s = sub.add_parser(
+        "migrate", help="copy a whole store, with its history, into a new empty store"
+    )
+    s.add_argument("--from", required=True, metavar="SOURCE", help="store to copy (file or URL)")
+    s.add_argument(
+        "--to", required=True, metavar="TARGET", help="new store, e.g. postgresql://user@host/db"
+    )
+    s.set_defaults(func=cmd_migrate)
     s = sub.add_parser("template", help="write the blank import template")
     s.add_argument("out", metavar="OUT.xlsx")
     s.set_defaults(func=cmd_template)

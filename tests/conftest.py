@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import openpyxl
@@ -53,3 +54,30 @@ def make_xlsx():
         return buf.getvalue()
 
     return build
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL cluster for the session: initdb in a temp dir (as the postgres
+    user when root), a free port, stopped and removed at the end. Skipped where Debian's
+    postgresql is not installed, except in CI (CI=true), where that is a failure."""
+    from tests.pg_cluster import Cluster, pg_bin
+
+    if pg_bin() is None:
+        message = "PostgreSQL is not installed (apt-get install postgresql)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    cluster = Cluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def store_location(request, tmp_path) -> str:
+    """A new, empty store location on each backend: a DuckDB file, a PostgreSQL database."""
+    if request.param == "duckdb":
+        return str(tmp_path / "pmo.duckdb")
+    return request.getfixturevalue("pg_cluster").create_schema()

@@ -54,7 +54,9 @@ class Cluster:
         cmd = [str(self.bin / args[0]), *args[1:]]
         if self.user:
             cmd = ["runuser", "-u", self.user, "--", *cmd]
-        return subprocess.run(cmd, check=check, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            cmd, check=check, capture_output=True, text=True, timeout=120, cwd=self.dir
+        )
 
     def start(self) -> Cluster:
         if self.user:
@@ -84,6 +86,16 @@ class Cluster:
         with psycopg.connect(self.dsn(), autocommit=True) as con:
             con.execute(f'CREATE DATABASE "{name}"')
         return self.dsn(name)
+
+    def create_schema(self, prefix: str = "t") -> str:
+        """A new empty schema in the cluster's `postgres` database, as a DSN whose
+        search_path points at it: as good as a new database for a store, and much cheaper."""
+        import psycopg
+
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(self.dsn(), autocommit=True) as con:
+            con.execute(f'CREATE SCHEMA "{name}"')
+        return f"{self.dsn()}?options=-csearch_path%3D{name}"
 
     def stop(self) -> None:
         if self.started:

@@ -139,7 +139,8 @@ def _known_ids(target: str, frames: dict, store) -> set | None:
     if target in frames:
         return set(frames[target][key].dropna())
     if store is not None:
-        rows = store.rows(f'SELECT DISTINCT "{key}" FROM {target}')
+        sql, params = store.entity_sql(target)
+        rows = store.rows(f'SELECT DISTINCT "{key}" FROM ({sql})', params)
         if rows:
             return {r[0] for r in rows}
     return None  # nothing to check against yet

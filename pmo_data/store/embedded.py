@@ -124,7 +124,7 @@ class DuckSource:
 
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
         """`sql` may name tables as {src}.table."""
-        return self.con.execute(sql.format(src=self.alias), params or []).fetchall()
+        return self.con.execute(sql.replace("{src}", self.alias), params or []).fetchall()
 
     def columns(self, table: Table) -> set[str]:
         rows = self.con.execute(
@@ -166,6 +166,19 @@ class DuckDBBackend:
 
     # -- opening ----------------------------------------------------------------------------
     @contextmanager
+    def _turn(self, wait: float) -> Iterator[None]:
+        """This process's turn at the file (another thread may be reading or writing it)."""
+        if not self.lock.acquire(timeout=max(wait, 0.001)):
+            raise StoreBusy(
+                f"the store {self.path} is busy: another action in this app has been using it "
+                f"for more than {wait:.0f} s. Nothing was changed; try again in a moment."
+            )
+        try:
+            yield
+        finally:
+            self.lock.release()
+
+    @contextmanager
     def _connection(self, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection for one transaction; closed (lock released) on exit."""
         if self.memory:
@@ -175,12 +188,9 @@ class DuckDBBackend:
             finally:
                 cur.close()
             return
-        with self.lock:
-            con = retrying(
-                lambda: duckdb.connect(self.path),
-                self.path,
-                self.wait if wait is None else wait,
-            )
+        wait = self.wait if wait is None else wait
+        with self._turn(wait):
+            con = retrying(lambda: duckdb.connect(self.path), self.path, wait)
             try:
                 yield con
             finally:
@@ -222,7 +232,7 @@ class DuckDBBackend:
     # -- writing ----------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[DuckTx]:
-        with self.lock, self._connection() as con:
+        with self._turn(self.wait), self._connection() as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 yield DuckTx(con)
@@ -252,7 +262,7 @@ class DuckDBBackend:
     def reading(self, into: duckdb.DuckDBPyConnection, wait: float) -> Iterator[DuckSource]:
         """Attach the file read-only to `into` for one consistent copy, then detach."""
         alias = "pmo_src"
-        with self.lock:
+        with self._turn(wait):
             retrying(
                 lambda: into.execute(f"ATTACH '{_quote(self.path)}' AS {alias} (READ_ONLY)"),
                 self.path,

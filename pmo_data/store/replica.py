@@ -102,9 +102,11 @@ class Replica:
             return changed
 
     def _local_generation(self) -> int:
-        row = self.con.cursor().execute(
-            "SELECT value FROM store_meta WHERE key = 'generation'"
-        ).fetchall()
+        row = (
+            self.con.cursor()
+            .execute("SELECT value FROM store_meta WHERE key = 'generation'")
+            .fetchall()
+        )
         return int(row[0][0]) if row else 0
 
     def _pull(self, src) -> None:
@@ -136,9 +138,9 @@ class Replica:
             src.copy_into(cur, t, "TRUE", [])
         else:
             src.copy_into(cur, t, f'"{t.order_by}" > ?', [mark])
-        self.marks[t.name] = cur.execute(f'SELECT max("{t.order_by}") FROM {t.name}').fetchall()[
+        self.marks[t.name] = cur.execute(f'SELECT max("{t.order_by}") FROM {t.name}').fetchall()[0][
             0
-        ][0]
+        ]
 
     def _pull_snapshot(self, src, cur, name: str, snap: int) -> None:
         if (name, snap) in self.loaded:
@@ -150,9 +152,9 @@ class Replica:
         out = set()
         for name in ENTITIES:
             t = data_table(name)
-            for (snap,) in self.con.cursor().execute(
-                f"SELECT DISTINCT _snapshot FROM {t.name}"
-            ).fetchall():
+            for (snap,) in (
+                self.con.cursor().execute(f"SELECT DISTINCT _snapshot FROM {t.name}").fetchall()
+            ):
                 out.add((name, snap))
         return out
 

@@ -94,7 +94,7 @@ class PgSource:
         self.conn = conn
 
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
-        return self.conn.execute(_pg(sql.format(src="public")), params or []).fetchall()
+        return self.conn.execute(_pg(sql.replace("{src}.", "")), params or []).fetchall()
 
     def copy_into(self, cur, table: Table, where: str, params: list) -> None:
         cols = table.column_names
@@ -152,10 +152,17 @@ class PostgresBackend:
     @contextmanager
     def _conn(self):
         import psycopg
+        from psycopg_pool import PoolTimeout
 
         try:
             with self.pool.connection(timeout=self.wait) as conn:
                 yield conn
+        except PoolTimeout:
+            raise StoreBusy(
+                f"the team store at {self.location} is busy: every connection of this app "
+                f"server has been in use for more than {self.wait:.0f} s. Nothing was changed; "
+                "try again in a moment, or raise PMO_DB_POOL_SIZE."
+            ) from None
         except psycopg.errors.LockNotAvailable:
             raise StoreBusy(
                 f"the team store at {self.location} is busy: another import or change has been "

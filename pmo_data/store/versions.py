@@ -119,12 +119,14 @@ class Writer:
 
     def __init__(self, store: Store, tx):
         self.store, self.tx = store, tx
+        self.dirty = False  # anything written (so the generation moves)
 
     # -- plain SQL --------------------------------------------------------------------------
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
         return self.tx.rows(sql, params)
 
     def execute(self, sql: str, params: list | None = None) -> None:
+        self.dirty = True
         self.tx.execute(sql, params)
 
     def meta(self, key: str) -> str | None:
@@ -132,8 +134,12 @@ class Writer:
         return rows[0][0] if rows else None
 
     def set_meta(self, key: str, value: object) -> None:
-        self.execute("DELETE FROM store_meta WHERE key = ?", [key])
-        self.execute("INSERT INTO store_meta VALUES (?, ?)", [key, str(value)])
+        # Updated in place: the writer lock is a row lock on `generation` (PostgreSQL).
+        self.execute(
+            "INSERT INTO store_meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+            "SET value = excluded.value",
+            [key, str(value)],
+        )
 
     def current_version(self) -> int:
         return int(self.meta("current_version") or 0)
@@ -146,6 +152,7 @@ class Writer:
         if unknown:
             what = table.removesuffix("_data")
             raise StoreError(f"{what}: columns {unknown} are not in the data model")
+        self.dirty = True
         return self.tx.insert(t, frame, constants)
 
     def append(self, table: str, records: pd.DataFrame | dict | list[dict]) -> list[int]:
@@ -275,9 +282,15 @@ class Writer:
 class Store:
     """The versioned store at a location (DuckDB file, ':memory:' or PostgreSQL URL)."""
 
-    def __init__(self, path: str | object | None = None, *, read_only: bool = False):
+    def __init__(
+        self,
+        path: str | object | None = None,
+        *,
+        read_only: bool = False,
+        wait: float | None = None,
+    ):
         location = str(path) if path is not None else default_db_path()
-        self.wait = settings.PMO_LOCK_TIMEOUT.number()
+        self.wait = settings.PMO_LOCK_TIMEOUT.number() if wait is None else float(wait)
         self.backend = open_backend(location, self.wait)
         self.read_only = read_only
         self._local = threading.local()
@@ -296,6 +309,11 @@ class Store:
     @property
     def kind(self) -> str:
         return self.backend.kind
+
+    @property
+    def kind_label(self) -> str:
+        """How the sidebar names the store: a team store (PostgreSQL) or a local file."""
+        return "team store (PostgreSQL)" if self.kind == "postgresql" else "local store"
 
     def _ensure_schema(self) -> None:
         """Create what is missing; safe on every start and from several processes at once."""
@@ -335,7 +353,9 @@ class Store:
         try:
             return self._replica.refresh(self.wait if wait is None else wait)
         except _database_errors() as exc:
-            raise StoreUnavailable(f"cannot read the store at {self.path}: {first_line(exc)}")
+            raise StoreUnavailable(
+                f"cannot read the store at {self.path}: {first_line(exc)}"
+            ) from None
 
     @property
     def generation(self) -> int:
@@ -413,9 +433,7 @@ class Store:
         if self.row("SELECT 1 FROM versions WHERE version = ?", [version]) is None:
             return {}
         snaps = dict(
-            self.rows(
-                "SELECT entity, snapshot FROM version_snapshots WHERE version = ?", [version]
-            )
+            self.rows("SELECT entity, snapshot FROM version_snapshots WHERE version = ?", [version])
         )
         self._versions[version] = snaps
         return snaps
@@ -487,7 +505,8 @@ class Store:
                 self._local.writer = writer
                 try:
                     yield writer
-                    writer._bump()
+                    if writer.dirty:
+                        writer._bump()
                 finally:
                     self._local.writer = None
         except _database_errors() as exc:
