@@ -15,7 +15,6 @@ database is both the store and its copy, and nothing is ever attached or copied.
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from collections.abc import Iterator
@@ -49,12 +48,11 @@ def _is_lock_conflict(exc: Exception) -> bool:
     return "lock" in text.lower() or "already attached" in text or "different configuration" in text
 
 
-def busy_message(path: str, waited: float, exc: Exception) -> str:
-    pid = re.search(r"PID (\d+)", str(exc))
-    who = f"another program (PID {pid.group(1)})" if pid else "another program"
+def busy_message(path: str, waited: float) -> str:
     return (
-        f"the store {path} is busy: {who} has been writing to it for more than {waited:.0f} s. "
-        "Nothing was changed. Try again when that import finishes, or raise PMO_LOCK_TIMEOUT."
+        f"the store {Path(path).name} is busy: another program (a CLI import or another app "
+        f"server's write) has been writing to it for more than {waited:.0f} s. Nothing was "
+        "changed. Try again when that import finishes, or raise PMO_LOCK_TIMEOUT."
     )
 
 
@@ -68,11 +66,12 @@ def retrying(open_fn, path: str, wait: float):
         except (duckdb.IOException, duckdb.ConnectionException, duckdb.Error) as exc:
             if not _is_lock_conflict(exc):
                 raise StoreUnavailable(
-                    f"cannot open the store {path}: {first_line(exc)}. Check that PMO_DB points "
-                    "at a PMO Value Hub store (a DuckDB file) or at a new file."
+                    f"cannot open the store {Path(path).name}: {first_line(exc)}. "
+                    "Check that PMO_DB points at a PMO Value Hub store (a DuckDB file) or at a "
+                    "new file."
                 ) from None
             if time.monotonic() >= deadline:
-                raise StoreBusy(busy_message(path, wait, exc)) from None
+                raise StoreBusy(busy_message(path, wait)) from None
             time.sleep(delay)
             delay = min(delay * 2, 0.25)
 
@@ -164,13 +163,18 @@ class DuckDBBackend:
     def location(self) -> str:
         return self.path
 
+    @property
+    def display(self) -> str:
+        """How messages to users name the store: the file name, no server paths."""
+        return Path(self.path).name
+
     # -- opening ----------------------------------------------------------------------------
     @contextmanager
     def _turn(self, wait: float) -> Iterator[None]:
         """This process's turn at the file (another thread may be reading or writing it)."""
         if not self.lock.acquire(timeout=max(wait, 0.001)):
             raise StoreBusy(
-                f"the store {self.path} is busy: another action in this app has been using it "
+                f"the store {Path(self.path).name} is busy: another action in this app has been using it "
                 f"for more than {wait:.0f} s. Nothing was changed; try again in a moment."
             )
         try:

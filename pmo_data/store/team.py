@@ -149,6 +149,10 @@ class PostgresBackend:
     def location(self) -> str:
         return redact(self.dsn)
 
+    @property
+    def display(self) -> str:
+        return self.location
+
     @contextmanager
     def _conn(self):
         import psycopg

@@ -295,6 +295,8 @@ class Store:
         self.read_only = read_only
         self._local = threading.local()
         self._pin: int | None = None
+        self._pin_generation: int | None = None
+        self._root: Store | None = None
         self._versions: dict[int, dict[str, int]] = {}
         if not read_only:
             self._ensure_schema()
@@ -327,7 +329,7 @@ class Store:
             self.backend.ensure_schema(list(TABLES.values()), defaults)
         except _database_errors() as exc:
             raise StoreUnavailable(
-                f"cannot prepare the store at {self.path}: {first_line(exc)}"
+                f"cannot prepare the store at {self.backend.display}: {first_line(exc)}"
             ) from None
 
     def close(self) -> None:
@@ -337,12 +339,20 @@ class Store:
     def at(self, version: int) -> Store:
         """This store as of `version`: what one page run reads. Writes go to the store."""
         pinned = copy.copy(self)
+        pinned._root = self.root
         pinned._pin = int(version)
+        pinned._pin_generation = self._replica.generation
         return pinned
 
     @property
     def pinned(self) -> int | None:
         return self._pin
+
+    @property
+    def root(self) -> Store:
+        """The process-wide store this one is a pinned view of (itself when not pinned): the
+        key for per-store caches, since every page run makes a new pinned view."""
+        return self._root or self
 
     def refresh(self, wait: float | None = None) -> bool:
         """Catch up with writes by other processes or servers; True if anything changed.
@@ -354,12 +364,19 @@ class Store:
             return self._replica.refresh(self.wait if wait is None else wait)
         except _database_errors() as exc:
             raise StoreUnavailable(
-                f"cannot read the store at {self.path}: {first_line(exc)}"
+                f"cannot read the store at {self.backend.display}: {first_line(exc)}"
             ) from None
+
+    @property
+    def has_copy(self) -> bool:
+        """True once this process has read the store (so it can serve while a writer works)."""
+        return self._replica.ready
 
     @property
     def generation(self) -> int:
         """A number that moves with every write (imports, rollbacks, documents, access...)."""
+        if self._pin_generation is not None:
+            return self._pin_generation
         self._ready()
         return self._replica.generation or 0
 
@@ -453,7 +470,7 @@ class Store:
             self._replica.ensure_snapshot(name, snap, self.wait)
         except _database_errors() as exc:
             raise StoreUnavailable(
-                f"cannot read the store at {self.path}: {first_line(exc)}"
+                f"cannot read the store at {self.backend.display}: {first_line(exc)}"
             ) from None
         return f"SELECT {cols} FROM {name}_data WHERE _snapshot = ?", [snap]
 
@@ -498,7 +515,7 @@ class Store:
             yield active
             return
         if self.read_only:
-            raise StoreError(f"the store at {self.path} was opened read-only")
+            raise StoreError(f"the store at {self.backend.display} was opened read-only")
         try:
             with self.backend.transaction() as tx:
                 writer = Writer(self, tx)

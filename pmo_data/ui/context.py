@@ -51,7 +51,7 @@ def begin_run() -> Store:
         st.error(f"The PMO store cannot be opened: {exc}", icon=":material/error:")
         st.stop()
     try:
-        store.refresh(wait=_QUICK_WAIT if store.current_version() else None)
+        store.refresh(wait=_QUICK_WAIT if store.has_copy else None)
     except StoreBusy:
         st.toast("An import is being written; showing the version before it.")
     except StoreError as exc:

@@ -76,7 +76,7 @@ def model(store: Store, version: int | None = None) -> dict:
     Cached per store and version in this process (the expensive part is version-bound only).
     """
     v = store.current_version() if version is None else version
-    cache = _MODELS.setdefault(store, {})
+    cache = _MODELS.setdefault(store.root, {})  # one cache per store, not per pinned run
     if v in cache:
         return cache[v]
     sql, params = scoped(store, "feedback", EVERYONE, NO_FILTERS, v)
