@@ -14,6 +14,7 @@ database is both the store and its copy, and nothing is ever attached or copied.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -24,7 +25,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pmo_data.store.errors import StoreBusy, StoreUnavailable, first_line
+from pmo_data.store import failures
+from pmo_data.store.errors import StoreBusy, StoreUnavailable
 from pmo_data.store.tables import Table
 
 # One lock per file for this process: DuckDB refuses a second handle on a file that this
@@ -65,11 +67,7 @@ def retrying(open_fn, path: str, wait: float):
             return open_fn()
         except (duckdb.IOException, duckdb.ConnectionException, duckdb.Error) as exc:
             if not _is_lock_conflict(exc):
-                raise StoreUnavailable(
-                    f"cannot open the store {Path(path).name}: {first_line(exc)}. "
-                    "Check that PMO_DB points at a PMO Value Hub store (a DuckDB file) or at a "
-                    "new file."
-                ) from None
+                raise StoreUnavailable(failures.open_message(path, exc)) from None
             if time.monotonic() >= deadline:
                 raise StoreBusy(busy_message(path, wait)) from None
             time.sleep(delay)
@@ -154,7 +152,10 @@ class DuckDBBackend:
         self.memory = path == ":memory:"
         self.shared = duckdb.connect(":memory:") if self.memory else None
         if not self.memory:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreUnavailable(failures.open_message(path, exc)) from None
             self.lock = file_lock(path)
         else:
             self.lock = threading.RLock()
@@ -197,8 +198,11 @@ class DuckDBBackend:
             con = retrying(lambda: duckdb.connect(self.path), self.path, wait)
             try:
                 yield con
-            finally:
-                con.close()
+            except BaseException:
+                with contextlib.suppress(duckdb.Error):  # keep the real cause
+                    con.close()
+                raise
+            con.close()  # a checkpoint failing here (disk full) fails the write
 
     def ensure_schema(self, tables: list[Table], defaults: dict[str, str]) -> None:
         with self._connection() as con:
@@ -242,7 +246,10 @@ class DuckDBBackend:
                 yield DuckTx(con)
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                # A COMMIT that failed has ended the transaction already: the ROLLBACK fails too
+                # ('no transaction is active') and must not hide the real cause (disk full).
+                with contextlib.suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
                 raise
 
     # -- reading (for copies) -----------------------------------------------------------------

@@ -15,6 +15,7 @@ import that arrive mid-run are invisible to it: a run never mixes two versions.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import duckdb
@@ -45,6 +46,15 @@ class Replica:
         self.backend = backend
         self.lock = threading.RLock()
         self._reset()
+
+    def reset(self) -> None:
+        """Start afresh with an empty copy (after DuckDB reported the copy itself broken)."""
+        with self.lock:
+            old = None if self.shared else self.con
+            self._reset()
+            if old is not None:
+                with contextlib.suppress(duckdb.Error):
+                    old.close()
 
     def _reset(self) -> None:
         self.shared = self.backend.shared is not None
@@ -96,7 +106,7 @@ class Replica:
                         self._pull(src)
                     self.generation = gen
             except duckdb.FatalException:
-                self._reset()  # the copy itself broke (e.g. out of memory): start afresh
+                self.reset()  # the copy itself broke (e.g. out of memory): start afresh
                 raise
             self.token = token
             return changed

@@ -18,6 +18,7 @@ names that version's snapshots, so a run that straddles an import never mixes tw
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import getpass
 import json
@@ -35,6 +36,7 @@ import pandas as pd
 from pmo_data import settings
 from pmo_data.schema import ENTITIES, entity
 from pmo_data.settings import REPO_ROOT  # noqa: F401  (the demo finds its workbook from here)
+from pmo_data.store import failures
 from pmo_data.store import tables as tbl
 from pmo_data.store.errors import StoreBusy, StoreError, StoreUnavailable, first_line
 from pmo_data.store.replica import Replica
@@ -328,9 +330,7 @@ class Store:
         try:
             self.backend.ensure_schema(list(TABLES.values()), defaults)
         except _database_errors() as exc:
-            raise StoreUnavailable(
-                f"cannot prepare the store at {self.backend.display}: {first_line(exc)}"
-            ) from None
+            raise StoreUnavailable(failures.open_message(self.path, exc)) from None
 
     def close(self) -> None:
         self._replica.close()
@@ -390,27 +390,45 @@ class Store:
         self._ready()
         return self._replica.cursor()
 
+    def _guarded(self, fn):
+        """Run `fn(cursor)` on the copy; if DuckDB reports the copy broken (invalidated),
+        rebuild it from the store and try once more, instead of failing every page."""
+        for attempt in (1, 2):
+            cur = self.cursor()
+            try:
+                return fn(cur)
+            except duckdb.FatalException:
+                if attempt == 2:
+                    raise
+                log.warning("the in-memory copy of %s broke; rebuilding it", self.path)
+                self.reset_copy()
+            finally:
+                with contextlib.suppress(duckdb.Error):
+                    cur.close()
+
+    def reset_copy(self) -> None:
+        """Throw this process's copy away and read it again from the store."""
+        self._replica.reset()
+        self._versions.clear()
+        self.refresh()
+
     def df(
         self, sql: str, params: list | None = None, frames: dict[str, pd.DataFrame] | None = None
     ) -> pd.DataFrame:
         """Rows of a bound-parameter query as a DataFrame; `frames` are joinable by name."""
-        cur = self.cursor()
-        try:
+
+        def query(cur):
             for name, frame in (frames or {}).items():
                 cur.register(name, frame)
-            with _timed(sql):
-                return cur.execute(sql, params or []).df()
-        finally:
-            cur.close()
+            return cur.execute(sql, params or []).df()
+
+        with _timed(sql):
+            return self._guarded(query)
 
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
         """Rows of a bound-parameter query as tuples."""
-        cur = self.cursor()
-        try:
-            with _timed(sql):
-                return cur.execute(sql, params or []).fetchall()
-        finally:
-            cur.close()
+        with _timed(sql):
+            return self._guarded(lambda cur: cur.execute(sql, params or []).fetchall())
 
     def row(self, sql: str, params: list | None = None) -> tuple | None:
         """The first row of a bound-parameter query, or None."""
@@ -527,9 +545,8 @@ class Store:
                 finally:
                     self._local.writer = None
         except _database_errors() as exc:
-            raise StoreError(
-                f"the store refused the change ({first_line(exc)}); nothing was changed"
-            ) from None
+            log.error("store write failed: %s", exc)
+            raise StoreError(failures.write_message(exc)) from None
         try:
             self.refresh()
         except StoreError as exc:  # written; this copy catches up on its next refresh
@@ -555,7 +572,7 @@ class Store:
         for name in tables:
             entity(name)
         with self.writing() as w:
-            return w.write_version(
+            version = w.write_version(
                 tables,
                 action=action,
                 user=user,
@@ -564,6 +581,15 @@ class Store:
                 note=note,
                 created_at=created_at,
             )
+        log.info(
+            "store %s: version %s written (%s by %s): %s",
+            self.backend.display,
+            version,
+            action,
+            user or _local_user(),
+            ", ".join(f"{n} {len(df):,} rows" for n, df in tables.items()),
+        )
+        return version
 
     def rollback(self, version: int, *, user: str | None = None) -> int:
         """Make `version`'s data current again, as a new version (so nothing is lost)."""

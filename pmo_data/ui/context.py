@@ -5,20 +5,26 @@ writes made elsewhere (a scheduled CLI import, another app server) with one chea
 pins the version this run reads, so everything one run shows comes from one version even if an
 import lands meanwhile. Cached results are keyed by (store, version, generation): every open
 session sees a new import or a newly saved decision on its next rerun, and nothing stale is
-shown. Store failures reach people as one clear message (`store_errors_shown`), never a
+shown. Store failures reach people as one clear message (`store_failures`), never a
 traceback.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import duckdb
 import streamlit as st
 
 from pmo_data import settings
+from pmo_data.escaping import md
+from pmo_data.store import failures
 from pmo_data.store.versions import Store, StoreBusy, StoreError
+
+log = logging.getLogger(__name__)
 
 _REGISTRY: dict[str, Callable] = {}
 _RUN_KEY = "_pmo_store_this_run"
@@ -48,14 +54,16 @@ def begin_run() -> Store:
     try:
         store = _open_store(settings.db_location())
     except StoreError as exc:
-        st.error(f"The PMO store cannot be opened: {exc}", icon=":material/error:")
+        log.error("cannot open the store: %s", exc)
+        st.error(md(exc), icon=":material/database_off:")
         st.stop()
     try:
         store.refresh(wait=_QUICK_WAIT if store.has_copy else None)
     except StoreBusy:
         st.toast("An import is being written; showing the version before it.")
     except StoreError as exc:
-        st.warning(f"Showing the last version read: {exc}", icon=":material/sync_problem:")
+        log.warning("could not catch up with the store: %s", exc)
+        st.warning(f"Showing the last version read: {md(exc)}", icon=":material/sync_problem:")
     pinned = store.at(store.current_version())
     st.session_state[_RUN_KEY] = pinned
     return pinned
@@ -109,9 +117,21 @@ def clear_caches() -> None:
 
 
 @contextmanager
-def store_errors_shown() -> Iterator[None]:
-    """Show a store failure (busy, unreachable, refused) as one message, not a traceback."""
+def store_failures() -> Iterator[None]:
+    """Around a page: a store failure (busy, unreachable, refused, disk full) becomes a clear
+    message instead of a traceback. A query that found this process's copy broken has already
+    rebuilt it; the next rerun works."""
     try:
         yield
     except StoreError as exc:
-        st.error(f"{exc}", icon=":material/error:")
+        st.error(md(exc), icon=":material/error:")
+    except duckdb.Error as exc:
+        log.exception("store query failed")
+        if isinstance(exc, duckdb.FatalException):
+            get_store().root.reset_copy()
+        st.error(
+            "The store could not answer this page: "
+            f"{md(failures.without_paths(str(exc)))}. Reload the page; if it keeps failing, "
+            "send this message to your administrator.",
+            icon=":material/error:",
+        )
