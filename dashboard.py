@@ -28,7 +28,7 @@ with st.sidebar:
         st.caption(
             f":material/history: Store version **{version:d}** · {md(info['action'])} · "
             f"{info['created_at']:%d %b %Y %H:%M}  \n"
-            f"Currency {md(store.currency)} · {store.kind_label} · {md(viewer.identity)} "
+            f"Currency {md(store.currency)} · {md(store.kind_label)} · {md(viewer.identity)} "
             "(local mode: switch views freely)"
         )
     else:
