@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from pmo_data.ingest import importer
+from pmo_data.ingest import effect, importer
 from pmo_data.ingest.reading import ReadError
 from pmo_data.schema import ENTITY_NAMES
 from pmo_data.store.versions import Store, StoreError, default_db_path
@@ -51,25 +51,89 @@ def _check_files(paths) -> None:
             raise CliError(f"{p}: no such file")
 
 
+def _modes(values: list[str] | None) -> str | dict[str, str] | None:
+    """`--mode merge` (every entity) or `--mode feedback=append` (repeatable) -> modes."""
+    if not values:
+        return None
+    out: dict[str, str] = {}
+    for v in values:
+        name, _, mode = v.rpartition("=")
+        if mode not in effect.MODES or (name and name not in ENTITY_NAMES):
+            raise CliError(
+                f"--mode {v}: expected one of {', '.join(effect.MODES)}, optionally as "
+                f"ENTITY=MODE with ENTITY one of {', '.join(ENTITY_NAMES)}"
+            )
+        if not name:
+            if len(values) > 1:
+                raise CliError("--mode: give one MODE for every entity, or ENTITY=MODE pairs")
+            return mode
+        out[name] = mode
+    return out
+
+
+def _effect_json(plan) -> dict:
+    return {
+        "base_version": plan.base_version,
+        "entities": {
+            name: {**e.to_dict(), "proposed": plan.proposals[name].mode,
+                   "why": plan.proposals[name].reason}
+            for name, e in plan.effects.items()
+        },
+        "needs_confirmation": plan.confirmations,
+    }  # fmt: skip
+
+
+def _print_effect(plan) -> None:
+    if plan.effects:
+        print("\n".join(effect.effect_lines(plan.effects, plan.proposals,
+                                             base_version=plan.base_version)))  # fmt: skip
+
+
 def cmd_import(args) -> int:
     _check_files(args.files)
+    modes = _modes(args.mode)
     store = _open(args.db)
     try:
-        plan = importer.plan(args.files, store, args.entity)
+        plan = importer.plan(args.files, store, args.entity, modes=modes)
         if not args.json:
             print("\n".join(plan.report.summary_lines()))
+            _print_effect(plan)
         _report_out(plan, args.report, args.json)
+        if args.dry_run:
+            if args.json:
+                out = {"version": None, "dry_run": True, "report": plan.report.to_dict()}
+                _print_json({**out, "effect": _effect_json(plan)})
+            else:
+                print("dry run: nothing was written")
+            return 1 if plan.has_errors else 0
         try:
-            version = importer.apply(plan, store, accept_rejected=args.accept_rejected)
+            version = importer.apply(
+                plan, store, accept_rejected=args.accept_rejected,
+                allow_removals=args.allow_removals,
+            )  # fmt: skip
         except importer.ImportBlocked as exc:
             if args.json:
-                _print_json({"version": None, "refused": str(exc), "report": plan.report.to_dict()})
+                _print_json(
+                    {"version": None, "refused": str(exc), "report": plan.report.to_dict(),
+                     "effect": _effect_json(plan)}
+                )  # fmt: skip
             first = str(exc).splitlines()[0]
+            if isinstance(exc, importer.NeedsConfirmation):
+                first += (
+                    " — check the effect above; pass --allow-removals to confirm, or choose "
+                    "another --mode (merge keeps the rows the file does not hold)"
+                )
             raise CliError(f"import refused, store unchanged: {first}", 1) from None
         if args.json:
-            _print_json({"version": version, "report": plan.report.to_dict()})
+            _print_json(
+                {"version": version, "report": plan.report.to_dict(), "effect": _effect_json(plan)}
+            )
         else:
-            counts = ", ".join(f"{k} {v}" for k, v in plan.row_counts.items())
+            counts = ", ".join(
+                f"{k} {e.after} ({e.mode}: +{e.added} ~{e.changed} -{e.removed})"
+                for k, e in plan.effects.items()
+                if e.changes_anything
+            )
             print(f"imported as version {version} ({counts}) into {store.path}")
     finally:
         store.close()
@@ -86,14 +150,15 @@ def cmd_validate(args) -> int:
         except (StoreError, duckdb.Error):  # locked or not a store: validate without it
             store = None
     try:
-        plan = importer.plan(args.files, store, args.entity)
+        plan = importer.plan(args.files, store, args.entity, modes=_modes(args.mode))
     finally:
         if store is not None:
             store.close()
     if args.json:
-        _print_json(plan.report.to_dict())
+        _print_json({**plan.report.to_dict(), "effect": _effect_json(plan)})
     else:
         print("\n".join(plan.report.summary_lines()))
+        _print_effect(plan)
     _report_out(plan, args.report, args.json)
     return 1 if plan.has_errors else 0
 
@@ -188,6 +253,14 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--as", dest="entity", choices=ENTITY_NAMES, help="treat sheets as")
         s.add_argument("--json", action="store_true", help="machine-readable report")
         s.add_argument("--report", metavar="OUT.xlsx", help="write the Excel import report")
+        s.add_argument(
+            "--mode",
+            action="append",
+            metavar="[ENTITY=]MODE",
+            help="replace (the file is the whole list), merge (update by key, add new, keep "
+            "the rest) or append (add new rows only); default: the proposal printed with the "
+            "effect; repeat as ENTITY=MODE to set entities apart",
+        )
         s.set_defaults(func=func)
         return s
 
@@ -195,6 +268,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--accept-rejected", action="store_true", help="load the good rows, leave rejected out"
     )
+    imp.add_argument(
+        "--dry-run", action="store_true", help="print the effect (rows added, changed, "
+        "removed per entity) and write nothing",
+    )  # fmt: skip
+    imp.add_argument(
+        "--allow-removals", action="store_true", help="confirm an effect that removes more "
+        "than a fifth of an entity's rows or changes keys (named in the history entry)",
+    )  # fmt: skip
     files_cmd(
         "validate", "dry run: report what an import would do (exit 1 on errors)", cmd_validate
     )

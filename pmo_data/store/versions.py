@@ -103,6 +103,10 @@ class StoreError(Exception):
     """A store operation the user asked for cannot be done (message says why and what to do)."""
 
 
+class VersionConflict(StoreError):
+    """A write made against one version found the store at another (someone wrote since)."""
+
+
 @dataclass
 class EntityDiff:
     """What changed in one entity between two versions."""
@@ -298,12 +302,14 @@ class Store:
         issue_counts: dict | None = None,
         note: str = "",
         created_at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> int:
         """Atomically add a version replacing `tables` and keeping every other entity.
 
         Frames may hold any subset of an entity's stored columns; missing ones become null.
         Either the whole version lands or nothing changes. `created_at` (default now) lets the
-        demo date last month's export a month back.
+        demo date last month's export a month back. `expected_version`: the version the tables
+        were computed against; if the store has moved since, `VersionConflict` and no write.
         """
         for name in tables:
             entity(name)
@@ -311,6 +317,11 @@ class Store:
             con = self.con.cursor()
             con.execute("BEGIN TRANSACTION")
             try:
+                found = self.current_version(con)
+                if expected_version is not None and found != expected_version:
+                    raise VersionConflict(
+                        f"the store is at version {found}, not {expected_version} as expected"
+                    )
                 version = self._write(
                     con, tables, action, user, files, issue_counts, note, created_at
                 )
