@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pmo_data.ingest import effect, reading
+from pmo_data.ingest import effect, judging, reading
 from pmo_data.ingest.mapping import (
     best_entity,
     expected_columns,
@@ -280,8 +280,10 @@ def _plan_sheet(sh, store, force_entity, overrides, audience="cli"):
     filled = [int(n) for n in sh.frame.notna().sum().tolist()] if len(sh.frame.columns) else None
     mem = memory if memory and memory.get("entity") == name else None
     m = map_headers(sh.headers, name, mem, filled=filled)
+    m, judged = judging.judge(m, sh)  # values correct what headers suggested
     if ov:
         m = m.with_overrides(ov)
+    skipped = skipped + [judged, judging.category_checks(sh, m)]
     ps = PlannedSheet(sh, name, score, m, chosen=bool(forced or ov))
     e = ENTITIES[name]
     missing = [r for r in e.required if r != e.key and r not in m.targets]
