@@ -9,6 +9,7 @@ import streamlit as st
 from pmo_data.escaping import md
 from pmo_data.ui import demo_banner, sidebar, store_version
 from pmo_data.ui.context import open_store_or_stop, store_failures
+from pmo_data.ui.freshness import sidebar_ages, stale_banner
 from pmo_data.ui.navigation import navigation
 
 st.set_page_config(
@@ -32,6 +33,8 @@ with st.sidebar:
         )
     else:
         st.caption(":material/inbox: The store is empty: upload data on the Data page.")
+    sidebar_ages()
 demo_banner()
 with store_failures():
+    stale_banner(pg.url_path)
     pg.run()
