@@ -309,7 +309,10 @@ def import_controls(plan, confirmed: bool = True) -> None:
         for k in ("plan", "plan_key", "plan_moved"):
             st.session_state.pop(k, None)
         st.session_state["upload_gen"] = st.session_state.get("upload_gen", 0) + 1
-        st.session_state["data_flash"] = f"Imported version {version}: " + "; ".join(
+        flash = f"Imported version {version}: " + "; ".join(
             f"{k} {e.mode}, {e.summary()}" for k, e in plan.effects.items() if e.changes_anything
         )
+        if plan.confirmations:
+            flash += ". Confirmed: " + "; ".join(plan.confirmations)
+        st.session_state["data_flash"] = flash
         st.rerun()
