@@ -140,13 +140,15 @@ def test_survey_waves_without_ids_never_collide(store, make_xlsx):
         return {"Responses": [["Timestamp", "NPS"], [f"2026-0{day}-01", 9], [f"2026-0{day}-02", 3]]}
 
     importer.import_files([("w1.xlsx", make_xlsx(wave(1)))], store)
-    plan = _plan(store, make_xlsx, wave(2), name="w2.xlsx")
+    second = make_xlsx(wave(2))
+    plan = importer.plan([("w2.xlsx", second)], store)
     assert plan.proposals["feedback"].mode == "append"
     assert plan.effects["feedback"].added == 2
     importer.apply(plan, store)
     assert store.counts()["feedback"] == 4
-    same = _plan(store, make_xlsx, wave(2), name="w2.xlsx", modes="append")  # the same again
-    assert same.effects["feedback"].duplicates == 2 and same.effects["feedback"].added == 0
+    for data in (second, make_xlsx(wave(2))):  # the same file again, or exported again
+        same = importer.plan([("w2 again.xlsx", data)], store, modes="append")
+        assert same.effects["feedback"].duplicates == 2 and same.effects["feedback"].added == 0
 
 
 def test_a_plan_made_against_an_older_version_is_refused(projects, make_xlsx):
@@ -198,3 +200,17 @@ def test_five_rows_over_the_demo_portfolio(make_xlsx):
         assert s.counts()["projects"] == n + 5
     finally:
         s.close()
+
+
+def test_an_unrecognised_sheet_beside_others_is_skipped_not_an_error(store, make_xlsx):
+    pivot = [["Sum of budget", "Column labels"], ["Row labels", 1200]]
+    plan = _plan(store, make_xlsx, {"Projects": TEN, "Pivot": pivot})
+    assert not plan.has_errors
+    skipped = plan.report.issues.query("rule == 'skipped' and sheet == 'Pivot'")
+    assert skipped["severity"].tolist() == ["info"] and "skipped" in skipped["message"].iloc[0]
+    pivot_result = next(s for s in plan.report.sheets if s.sheet == "Pivot")
+    assert pivot_result.rows_rejected == 0
+    importer.apply(plan, store)  # no acceptance needed
+    assert store.counts()["projects"] == 10
+    alone = _plan(store, make_xlsx, {"Pivot": pivot})  # nothing recognised: still refused
+    assert alone.has_errors

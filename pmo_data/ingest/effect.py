@@ -268,6 +268,41 @@ def stored_columns(name: str) -> list[str]:
     return e.column_names + derived + [n for n, _, _ in SYSTEM_COLUMNS]
 
 
+def match_by_content(name: str, current: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
+    """`incoming` with the stored key on every row whose values equal a stored row's (in the
+    columns the file has): for ids derived from row numbers, which mean nothing across files,
+    so a survey wave exported twice is recognised as already stored."""
+    e = entity(name)
+    key = e.key
+    cols = [c for c in e.column_names if c != key and c in incoming.columns]
+    if not cols or not len(current) or not len(incoming) or key not in current:
+        return incoming
+
+    def signature(frame: pd.DataFrame) -> pd.Series:
+        parts = []
+        for c in cols:
+            col = frame[c] if c in frame else pd.Series(pd.NA, index=frame.index)
+            parts.append(_comparable(col, _kind(name, c)).astype("string").fillna("\x00"))
+        sig = parts[0]
+        for p in parts[1:]:
+            sig = sig + "\x1f" + p
+        return sig.reset_index(drop=True)
+
+    stored = pd.DataFrame({"sig": signature(current), "k": current[key].to_numpy()})
+    stored["n"] = stored.groupby("sig").cumcount()
+    mine = pd.DataFrame({"sig": signature(incoming)})
+    mine["n"] = mine.groupby("sig").cumcount()
+    found = mine.merge(stored, on=["sig", "n"], how="left")["k"]  # keeps incoming's order
+    if not found.notna().any():
+        return incoming
+    out = incoming.copy()
+    keys = out[key].astype("string").to_numpy(dtype=object)
+    hit = found.notna().to_numpy()
+    keys[hit] = found[hit].to_numpy(dtype=object)
+    out[key] = pd.array(keys, dtype="string")
+    return out
+
+
 # -- the effect ---------------------------------------------------------------------------------
 def compute(name: str, mode: str, current: pd.DataFrame, incoming: pd.DataFrame) -> Effect:
     """The effect of importing `incoming` into an entity holding `current` in `mode`."""

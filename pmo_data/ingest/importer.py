@@ -24,6 +24,7 @@ import pandas as pd
 
 from pmo_data.ingest import effect, judging, reading
 from pmo_data.ingest.mapping import (
+    ROW_KEYED,
     best_entity,
     expected_columns,
     header_signature,
@@ -210,6 +211,8 @@ def plan(
             if ps.mapping is not None:
                 n = len(ps.mapping.targets)
                 step("map", f"{sh.name}: {n} of {len(sh.headers)} columns mapped", None)
+    if any(ps.entity for ps in planned):  # other sheets import: unrecognised ones are skipped
+        parts = [_as_skipped(p) for p in parts]
     out = ImportPlan(report, sheets=planned, inputs=inputs, force_entity=force_entity)
     out.overrides, out.audience = mapping_overrides, audience
     _validate(out, parts, store, step)
@@ -224,6 +227,23 @@ def plan(
             }
     step("done", f"{sum(out.row_counts.values())} rows ready", 1.0)
     return out
+
+
+def _as_skipped(part: pd.DataFrame) -> pd.DataFrame:
+    """An unrecognised sheet beside recognised ones is skipped (information), never an error
+    that must be accepted before the others can be imported."""
+    if part is None or not len(part):
+        return part
+    mask = (part["rule"] == "sheet") & (part["severity"] == "error") & part["entity"].isna()
+    if not mask.any():
+        return part
+    part = part.copy()
+    part.loc[mask, "severity"] = "info"
+    part.loc[mask, "rule"] = "skipped"
+    part.loc[mask, "message"] = part.loc[mask, "message"].str.replace(
+        ": no recognisable columns;", ": skipped, no recognisable columns;", regex=False
+    )
+    return part
 
 
 def read_error_message(exc: Exception, name: str) -> str:
@@ -323,7 +343,10 @@ def _validate(out: ImportPlan, parts: list, store, step) -> None:
         report.sheets.append(res)
         results[(sh.file, sh.name)] = res
         if ps.entity is None or (sh.file, sh.name) in sheet_errors:
-            unused = ps.entity is None and (sh.empty or ps.chosen)  # empty or skipped by choice
+            # empty, skipped by choice, or skipped beside recognised sheets: nothing rejected
+            unused = ps.entity is None and (
+                sh.empty or ps.chosen or (sh.file, sh.name) not in sheet_errors
+            )
             res.rows_rejected = 0 if unused else len(sh.frame)
             continue
         step("validate", f"{sh.name}: {len(sh.frame):,} rows as {ps.entity}", None)
@@ -373,9 +396,13 @@ def decide(plan_: ImportPlan, store, modes: str | dict[str, str] | None = None) 
     """Record the store version, propose a mode per entity and compute the chosen effects."""
     plan_.base_version = store.current_version() if store is not None else None
     plan_.proposals, plan_.effects = {}, {}
-    for name, incoming in plan_.tables.items():
+    issues = plan_.report.issues
+    for name, incoming in list(plan_.tables.items()):
         key = entity(name).key
         current = _current(store, name, plan_.base_version)
+        derived = ((issues["rule"] == "key") & (issues["entity"] == name)).any()
+        if derived and name in ROW_KEYED:  # ids from row numbers: match rows by their values
+            plan_.tables[name] = incoming = effect.match_by_content(name, current, incoming)
         plan_.proposals[name] = effect.propose(name, current[key], incoming[key])
     choose(plan_, store, modes)
 
