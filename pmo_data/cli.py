@@ -75,18 +75,24 @@ def _effect_json(plan) -> dict:
     return {
         "base_version": plan.base_version,
         "entities": {
-            name: {**e.to_dict(), "proposed": plan.proposals[name].mode,
-                   "why": plan.proposals[name].reason}
+            name: {
+                **e.to_dict(),
+                "proposed": plan.proposals[name].mode,
+                "why": plan.proposals[name].reason,
+            }
             for name, e in plan.effects.items()
         },
         "needs_confirmation": plan.confirmations,
-    }  # fmt: skip
+    }
 
 
 def _print_effect(plan) -> None:
     if plan.effects:
-        print("\n".join(effect.effect_lines(plan.effects, plan.proposals,
-                                             base_version=plan.base_version)))  # fmt: skip
+        print(
+            "\n".join(
+                effect.effect_lines(plan.effects, plan.proposals, base_version=plan.base_version)
+            )
+        )
 
 
 def cmd_import(args) -> int:
@@ -108,15 +114,21 @@ def cmd_import(args) -> int:
             return 1 if plan.has_errors else 0
         try:
             version = importer.apply(
-                plan, store, accept_rejected=args.accept_rejected,
+                plan,
+                store,
+                accept_rejected=args.accept_rejected,
                 allow_removals=args.allow_removals,
-            )  # fmt: skip
+            )
         except importer.ImportBlocked as exc:
             if args.json:
                 _print_json(
-                    {"version": None, "refused": str(exc), "report": plan.report.to_dict(),
-                     "effect": _effect_json(plan)}
-                )  # fmt: skip
+                    {
+                        "version": None,
+                        "refused": str(exc),
+                        "report": plan.report.to_dict(),
+                        "effect": _effect_json(plan),
+                    }
+                )
             first = str(exc).splitlines()[0]
             if isinstance(exc, importer.NeedsConfirmation):
                 first += (
@@ -269,13 +281,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--accept-rejected", action="store_true", help="load the good rows, leave rejected out"
     )
     imp.add_argument(
-        "--dry-run", action="store_true", help="print the effect (rows added, changed, "
-        "removed per entity) and write nothing",
-    )  # fmt: skip
+        "--dry-run",
+        action="store_true",
+        help="print the effect (rows added, changed, removed per entity) and write nothing",
+    )
     imp.add_argument(
-        "--allow-removals", action="store_true", help="confirm an effect that removes more "
+        "--allow-removals",
+        action="store_true",
+        help="confirm an effect that removes more "
         "than a fifth of an entity's rows or changes keys (named in the history entry)",
-    )  # fmt: skip
+    )
     files_cmd(
         "validate", "dry run: report what an import would do (exit 1 on errors)", cmd_validate
     )

@@ -42,8 +42,11 @@ def demo_db(tmp_path):
 
 
 def _texts(at) -> str:
-    parts = [w.value for kind in ("caption", "markdown", "warning", "info", "success", "error")
-             for w in at.get(kind)]  # fmt: skip
+    parts = [
+        w.value
+        for kind in ("caption", "markdown", "warning", "info", "success", "error")
+        for w in at.get(kind)
+    ]
     return "\n".join(str(p) for p in parts)
 
 

@@ -30,13 +30,22 @@ def build(store: Store, feedback_dates: list[date], *, imported: datetime | None
     store.write_version(
         {
             "customers": pd.DataFrame(
-                {"customer_id": ["C1", "C2"], "name": ["Acme", "Globex"],
-                 "account_lead": ["Lee Lead", "Other Lead"]}
+                {
+                    "customer_id": ["C1", "C2"],
+                    "name": ["Acme", "Globex"],
+                    "account_lead": ["Lee Lead", "Other Lead"],
+                }
             ),
             "projects": pd.DataFrame(
-                {"project_id": ["P1"], "name": ["CRM"], "customer_id": ["C1"],
-                 "service_id": ["S1"], "sponsor": ["Sam Sponsor"],
-                 "project_manager": ["Pat Manager"], "rag": ["Green"]}
+                {
+                    "project_id": ["P1"],
+                    "name": ["CRM"],
+                    "customer_id": ["C1"],
+                    "service_id": ["S1"],
+                    "sponsor": ["Sam Sponsor"],
+                    "project_manager": ["Pat Manager"],
+                    "rag": ["Green"],
+                }
             ),
             "services": pd.DataFrame(
                 {"service_id": ["S1"], "name": ["Reporting"], "owner": ["Owen Owner"]}
@@ -54,7 +63,7 @@ def build(store: Store, feedback_dates: list[date], *, imported: datetime | None
             ),
         },
         created_at=imported,
-    )  # fmt: skip
+    )
 
 
 def test_old_feedback_is_stale_and_says_what_it_affects(store):
@@ -98,9 +107,15 @@ def test_an_empty_entity_is_never_stale(store):
 
 @pytest.mark.parametrize(
     "days, text",
-    [(0, "today"), (1, "1 day"), (10, "10 days"), (21, "3 weeks"), (120, "4 months"),
-     (1500, "4 years")],
-)  # fmt: skip
+    [
+        (0, "today"),
+        (1, "1 day"),
+        (10, "10 days"),
+        (21, "3 weeks"),
+        (120, "4 months"),
+        (1500, "4 years"),
+    ],
+)
 def test_age_text(days, text):
     assert age_text(days) == text
 

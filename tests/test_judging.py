@@ -27,8 +27,15 @@ def messages(plan, rule="values"):
 
 
 def test_categories_lose_to_the_score_and_people_are_respondents(store, make_xlsx):
-    header = ["Response ID", "Date", "Customer Name", "Company", "NPS Type",
-              "Recommendation Score", "Comment"]  # fmt: skip
+    header = [
+        "Response ID",
+        "Date",
+        "Customer Name",
+        "Company",
+        "NPS Type",
+        "Recommendation Score",
+        "Comment",
+    ]
     cats = ["Promoter", "Detractor", "Passive", "Promoter", "Promoter"]
     scores = [9, 3, 7, 10, 6]  # the last one disagrees with its category
     rows = [

@@ -36,14 +36,16 @@ class Window:
 
 WINDOWS: dict[str, Window] = {
     "feedback": Window(365, "data", "12 months", "NPS, CSAT, effort and comment themes"),
-    "projects": Window(35, "import", "the monthly reporting period",
-                       "RAG, schedule, cost and benefit figures"),
-    "actions": Window(35, "import", "the monthly reporting period",
-                      "open, overdue and closed actions"),
+    "projects": Window(
+        35, "import", "the monthly reporting period", "RAG, schedule, cost and benefit figures"
+    ),
+    "actions": Window(
+        35, "import", "the monthly reporting period", "open, overdue and closed actions"
+    ),
     "savings": Window(100, "import", "a quarter", "savings and benefit figures"),
     "services": Window(100, "import", "a quarter", "service capacity, demand and utilisation"),
     "customers": Window(365, "import", "12 months", "customer tiers, account leads and contacts"),
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)

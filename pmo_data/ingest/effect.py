@@ -364,17 +364,42 @@ def compute(name: str, mode: str, current: pd.DataFrame, incoming: pd.DataFrame)
     n_matched = len(upd)
     if mode == "replace":
         table = incoming
-        eff = Effect(name, mode, len(current), len(new), n_changed, len(gone),
-                     n_matched - n_changed, changed_fields=fields)  # fmt: skip
+        eff = Effect(
+            name,
+            mode,
+            len(current),
+            len(new),
+            n_changed,
+            len(gone),
+            n_matched - n_changed,
+            changed_fields=fields,
+        )
     elif mode == "merge":
         table = _merged(name, current, incoming, in_store, in_file, compared)
-        eff = Effect(name, mode, len(current), len(new), n_changed, 0,
-                     len(current) - n_changed, changed_fields=fields)  # fmt: skip
+        eff = Effect(
+            name,
+            mode,
+            len(current),
+            len(new),
+            n_changed,
+            0,
+            len(current) - n_changed,
+            changed_fields=fields,
+        )
     else:  # append
         table = pd.concat([current, new], ignore_index=True) if len(new) else current
         identical = n_matched - n_changed
-        eff = Effect(name, mode, len(current), len(new), 0, 0, len(current),
-                     duplicates=n_matched, identical_duplicates=identical)  # fmt: skip
+        eff = Effect(
+            name,
+            mode,
+            len(current),
+            len(new),
+            0,
+            0,
+            len(current),
+            duplicates=n_matched,
+            identical_duplicates=identical,
+        )
         examples["duplicates"] = _rows(incoming.loc[in_store], name)
         examples["changed"] = examples["changed"].iloc[:0]
     if mode != "replace":
@@ -410,8 +435,12 @@ def _merged(name, current, incoming, in_store, in_file, compared) -> pd.DataFram
     return pd.concat([out, new], ignore_index=True) if len(new) else out
 
 
-def effect_lines(effects: dict[str, Effect], proposals: dict[str, Proposal] | None = None,
-                 *, base_version: int | None = None) -> list[str]:  # fmt: skip
+def effect_lines(
+    effects: dict[str, Effect],
+    proposals: dict[str, Proposal] | None = None,
+    *,
+    base_version: int | None = None,
+) -> list[str]:
     """The effect for a terminal: one block per entity with examples."""
     where = f"against store version {base_version}" if base_version else "against an empty store"
     lines = [f"effect {where}:"]

@@ -571,11 +571,19 @@ def import_files(
 ) -> ImportPlan:
     """plan + apply; returns the plan with `.version` set (its report says what happened)."""
     p = plan(
-        files, store, force_entity, mapping_overrides=mapping_overrides, on_step=on_step,
+        files,
+        store,
+        force_entity,
+        mapping_overrides=mapping_overrides,
+        on_step=on_step,
         modes=modes,
-    )  # fmt: skip
+    )
     apply(
-        p, store, user=user, accept_rejected=accept_rejected, on_step=on_step,
+        p,
+        store,
+        user=user,
+        accept_rejected=accept_rejected,
+        on_step=on_step,
         allow_removals=allow_removals,
-    )  # fmt: skip
+    )
     return p

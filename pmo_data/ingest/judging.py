@@ -166,9 +166,16 @@ def _filled(sheet, col) -> int:
 
 def _note(severity, message, mapping, sheet, header=None, letter=None, field=None):
     return issue(
-        severity, message, entity=mapping.entity, file=sheet.file, sheet=sheet.name,
-        rule="values", column=header, letter=letter, field=field,
-    )  # fmt: skip
+        severity,
+        message,
+        entity=mapping.entity,
+        file=sheet.file,
+        sheet=sheet.name,
+        rule="values",
+        column=header,
+        letter=letter,
+        field=field,
+    )
 
 
 def judge(mapping: Mapping, sheet) -> tuple[Mapping, pd.DataFrame]:
@@ -194,9 +201,9 @@ def _judge_score(cols, mapping, sheet, col) -> list[pd.DataFrame]:
     cands = [
         i
         for i, c in enumerate(cols)
-        if c.target == target or (c.target is None and c.method in ("none", *AUTOMATIC)
-                                  and hint.search(c.header.lower()))
-    ]  # fmt: skip
+        if c.target == target
+        or (c.target is None and c.method in ("none", *AUTOMATIC) and hint.search(c.header.lower()))
+    ]
     whole = col.kind == "nps"
     fits = {i: score_fit(_values(sheet, cols[i].index), col.lo, col.hi, whole) for i in cands}
     if current is not None and fits[current].ok:
@@ -208,8 +215,9 @@ def _judge_score(cols, mapping, sheet, col) -> list[pd.DataFrame]:
             ok, key=lambda i: (fits[i].in_range, cols[i].confidence, _filled(sheet, cols[i]))
         )
         b = cols[best]
-        cols[best] = replace(b, target=target, confidence=round(fits[best].in_range, 2),
-                             method="values")  # fmt: skip
+        cols[best] = replace(
+            b, target=target, confidence=round(fits[best].in_range, 2), method="values"
+        )
         msg = f"'{b.header}' gives {target}: its answers are {scale}"
         if current is not None:
             c = cols[current]
@@ -304,9 +312,13 @@ def category_checks(sheet, mapping: Mapping) -> pd.DataFrame:
             f"'{c.header}' (NPS categories) agrees with '{score.header}' on "
             f"{n_both - int(bad.sum()):,} of {n_both:,} responses (9-10 Promoter, 7-8 Passive, "
             "0-6 Detractor); the score is what NPS is computed from",
-            mapping, sheet, c.header, c.letter, "nps",
+            mapping,
+            sheet,
+            c.header,
+            c.letter,
+            "nps",
         )
-    ]  # fmt: skip
+    ]
     if len(positions):
         frame = sheet.frame.iloc[positions]
         parts.append(
@@ -326,11 +338,13 @@ def category_checks(sheet, mapping: Mapping) -> pd.DataFrame:
                         f"NPS category '{g}' does not match the score {s:g} in "
                         f"'{score.header}' (a {x}); the score is kept"
                         for g, s, x in zip(
-                            frame[c.index].astype(str), nums.iloc[positions],
-                            expected.iloc[positions], strict=True,
+                            frame[c.index].astype(str),
+                            nums.iloc[positions],
+                            expected.iloc[positions],
+                            strict=True,
                         )
                     ],
                 }
             )
-        )  # fmt: skip
+        )
     return issues_frame(parts)
