@@ -200,6 +200,13 @@ def _differs(a: pd.Series, b: pd.Series) -> np.ndarray:
     return ~(same | both_blank)
 
 
+def _member(values: pd.Series, of: pd.Series) -> np.ndarray:
+    """values.isin(of) on plain objects (a hash table; arrow strings' isin walks a list)."""
+    keys = pd.Series(values.to_numpy(dtype=object), dtype=object)
+    pool = pd.Series(of.dropna().to_numpy(dtype=object), dtype=object)
+    return keys.isin(pool).to_numpy(dtype=bool)
+
+
 def _kind(name: str, column: str) -> str | None:
     e = entity(name)
     return e.column(column).kind if e.has(column) else None
@@ -313,9 +320,8 @@ def compute(name: str, mode: str, current: pd.DataFrame, incoming: pd.DataFrame)
     current = _typed(current, name)
     incoming = _typed(incoming, name)
     cur_keys = current[key] if key in current else pd.Series([], dtype="string")
-    stored = set(cur_keys.dropna())
-    in_store = incoming[key].isin(stored).to_numpy(dtype=bool)
-    in_file = cur_keys.isin(set(incoming[key].dropna())).to_numpy(dtype=bool)
+    in_store = _member(incoming[key], cur_keys)
+    in_file = _member(cur_keys, incoming[key])
     new = incoming.loc[~in_store]
     gone = current.loc[~in_file]
     # Columns compared on matched rows: all of them when the file replaces the entity (a
