@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from pmo_data.demo.generate import load_demo
 from pmo_data.ingest import importer
 from pmo_data.store.versions import Store
-from tests.apptest_support import app
+from tests.apptest_support import app, plain
 
 pytestmark = pytest.mark.app
 
@@ -47,7 +47,7 @@ def _texts(at) -> str:
         for kind in ("caption", "markdown", "warning", "info", "success", "error")
         for w in at.get(kind)
     ]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(plain(str(p)) for p in parts)
 
 
 def _upload(at, name: str, data: bytes, key: str = "upload"):

@@ -11,7 +11,7 @@ import pytest
 from pmo_data.analytics.freshness import age_text, entity_freshness, stale_notes
 from pmo_data.store.access import GROUPS, Viewer
 from pmo_data.store.versions import Store
-from tests.apptest_support import app
+from tests.apptest_support import app, plain
 
 TODAY = date.today()
 OLD = TODAY - timedelta(days=4 * 365)
@@ -135,9 +135,9 @@ def test_every_group_is_told_on_the_pages_that_use_feedback(monkeypatch, old_db,
     at = app(monkeypatch, old_db, group, PEOPLE.get(group), no_demo=True)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    warned = " ".join(w.value for w in at.warning)
+    warned = plain(" ".join(w.value for w in at.warning))
     assert "Old data" in warned and "Feedback: the latest response" in warned, group
-    sidebar = " ".join(c.value for c in at.sidebar.caption)
+    sidebar = plain(" ".join(c.value for c in at.sidebar.caption))
     assert "Data age" in sidebar and "Feedback: imported today" in sidebar
     at.switch_page("views/feedback.py").run()
     assert "Old data" in " ".join(w.value for w in at.warning)

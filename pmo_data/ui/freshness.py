@@ -11,6 +11,7 @@ from datetime import date
 import streamlit as st
 
 from pmo_data.analytics import freshness
+from pmo_data.escaping import md
 from pmo_data.schema import ENTITIES
 from pmo_data.ui.context import run
 from pmo_data.ui.navigation import DEFAULT_PAGE
@@ -50,7 +51,7 @@ def stale_banner(url_path: str) -> None:
     if not notes:
         return
     st.warning(
-        "**Old data.** " + " ".join(f"{n}." for n in notes) + " Upload newer exports on the "
+        "**Old data.** " + " ".join(f"{md(n)}." for n in notes) + " Upload newer exports on the "
         "**Data** page.",
         icon=":material/schedule:",
     )
@@ -68,8 +69,6 @@ def sidebar_ages() -> None:
         text = f"{label}: imported {'today' if age == 'today' else age + ' ago'}"
         if f.window.basis == "data" and f.latest:
             text += f", latest {f.latest:%b %Y}"
-        if f.stale:
-            text += " :material/schedule: old"
-        lines.append(text)
+        lines.append(text + (" (old)" if f.stale else ""))
     if lines:
-        st.caption("**Data age**  \n" + "  \n".join(lines))
+        st.caption("**Data age**  \n" + "  \n".join(md(t) for t in lines))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pmo_data.formatting import number
+from pmo_data.escaping import md
 from pmo_data.ingest import effect, importer
 from pmo_data.schema import ENTITIES
 from pmo_data.ui.context import get_store
@@ -54,7 +54,7 @@ def effect_section(plan, token: int) -> bool:
     store = get_store()
     version = plan.base_version
     st.caption(
-        f"Compared with the data stored now (version {version or 0}). Each entity is imported "
+        f"Compared with the data stored now (version {version or 0:d}). Each entity is imported "
         "in a mode: **replace** (the file is the whole list; rows not in it are removed), "
         "**merge** (rows are updated by their id, new ones added, the rest kept) or **append** "
         "(new rows added; rows already stored are left out and counted). The proposed mode "
@@ -66,13 +66,13 @@ def effect_section(plan, token: int) -> bool:
         prop = plan.proposals[name]
         c1, c2 = st.columns([1, 2], vertical_alignment="center")
         mode = c1.selectbox(
-            f"How to import {ENTITIES[name].label.lower()}",
+            f"How to import {md(ENTITIES[name].label.lower())}",
             effect.MODES,
             index=effect.MODES.index(eff.mode),
             format_func=MODE_LABEL.get,
             key=f"mode_{token}_{name}",
         )
-        c2.caption(f"Proposed **{prop.mode}**: {prop.reason}.")
+        c2.caption(f"Proposed **{md(prop.mode)}**: {md(prop.reason)}.")
         chosen[name] = mode
     importer.choose(plan, store, chosen)
     st.dataframe(_summary(plan), hide_index=True, width="stretch", key="effect_summary")
@@ -83,7 +83,7 @@ def effect_section(plan, token: int) -> bool:
         return True
     st.warning(
         "**Check before importing.** This import "
-        + "; and ".join(_sentence(n) for n in needs)
+        + "; and ".join(md(_sentence(n)) for n in needs)
         + ". If the file is only part of the data, choose **merge** above instead.",
         icon=":material/warning:",
     )
@@ -105,7 +105,7 @@ def _examples(name: str, eff) -> None:
     if not shown and not len(eff.key_changes):
         return
     label = ENTITIES[name].label
-    with st.expander(f"Examples: {label.lower()} ({eff.summary()})"):
+    with st.expander(f"Examples: {md(label.lower())} ({md(eff.summary())})"):
         titles = {
             "added": "Added (first rows)",
             "changed": "Changed fields (first rows)",
@@ -117,7 +117,7 @@ def _examples(name: str, eff) -> None:
                 st.caption(title)
                 st.dataframe(shown[kind], hide_index=True, width="stretch", key=f"ex_{name}_{kind}")
         if len(eff.key_changes):
-            st.caption(f"Same {label.lower()} under a new id ({number(len(eff.key_changes))})")
+            st.caption(f"Same {md(label.lower())} under a new id ({len(eff.key_changes):,})")
             st.dataframe(
                 eff.key_changes.head(effect.EXAMPLES),
                 hide_index=True,
@@ -129,10 +129,12 @@ def _examples(name: str, eff) -> None:
 def moved_notice(base: int | None, current: int, changes: list[str]) -> None:
     """The store changed since the files were checked: say how, and that the effect below is
     computed again against the data stored now."""
-    lines = "\n".join(f"- {c}" for c in changes) or "- (no details)"
+    lines = "\n".join(f"- {md(c)}" for c in changes) or "- (no details)"
     st.warning(
-        f"**The data changed since you checked these files** (version {base or 0}, now "
-        f"{current}):\n\n{lines}\n\nThe files were checked again against version {current}. "
+        f"**The data changed since you checked these files** (version {base or 0:d}, now "
+        f"{current:d}):\n\n"
+        + lines
+        + f"\n\nThe files were checked again against version {current:d}. "
         "Review what the import will do below, then press Import again.",
         icon=":material/sync_problem:",
     )

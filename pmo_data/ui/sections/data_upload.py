@@ -309,10 +309,12 @@ def import_controls(plan, confirmed: bool = True) -> None:
         for k in ("plan", "plan_key", "plan_moved"):
             st.session_state.pop(k, None)
         st.session_state["upload_gen"] = st.session_state.get("upload_gen", 0) + 1
-        flash = f"Imported version {version}: " + "; ".join(
-            f"{k} {e.mode}, {e.summary()}" for k, e in plan.effects.items() if e.changes_anything
+        flash = f"Imported version {version:d}: " + "; ".join(
+            md(f"{k} {e.mode}, {e.summary()}")
+            for k, e in plan.effects.items()
+            if e.changes_anything
         )
         if plan.confirmations:
-            flash += ". Confirmed: " + "; ".join(plan.confirmations)
+            flash += ". Confirmed: " + "; ".join(md(c) for c in plan.confirmations)
         st.session_state["data_flash"] = flash
         st.rerun()
