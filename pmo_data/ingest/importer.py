@@ -301,8 +301,11 @@ def apply(
     *,
     on_step: Progress | None = None,
     note: str = "",
+    viewer=None,
 ) -> int:
-    """Write the plan as one new version and return it (the store is unchanged on failure)."""
+    """Write the plan as one new version and return it (the store is unchanged on failure).
+
+    `viewer` is who imports: the store refuses unless they may (PMO analysts and admins)."""
     if mapping_overrides:
         fresh = plan(plan_.inputs, store, plan_.force_entity, mapping_overrides=mapping_overrides)
         plan_.__dict__.update(fresh.__dict__)
@@ -326,10 +329,11 @@ def apply(
         files=report.files,
         issue_counts={**report.counts, "rejected_rows": rejected},
         note=note,
+        viewer=viewer,
     )
     for ps in plan_.sheets:
         if ps.chosen and ps.mapping is not None:
-            remember(store, ps.mapping.signature, ps.entity, ps.mapping)
+            remember(store, ps.mapping.signature, ps.entity, ps.mapping, viewer=viewer)
     plan_.version = version
     log.info(
         "imported %s as version %s (%s rejected rows)",

@@ -241,8 +241,9 @@ def import_controls(plan) -> None:
         store = get_store()
         try:
             with st.status("Importing…") as status:
+                viewer = current_viewer()
                 version = importer.apply(
-                    plan, store, user=current_viewer().identity, accept_rejected=accept
+                    plan, store, user=viewer.identity, accept_rejected=accept, viewer=viewer
                 )
                 status.update(label=f"Imported as version {version}", state="complete")
         except importer.ImportBlocked as exc:
