@@ -26,11 +26,20 @@ from pmo_data.store.view_request import (
 from tests.test_scope_property import PEOPLE, expected, worlds
 
 EMAILS = ["ann@example.org", "bob@example.org", "cy@example.org"]
-KEYS = {"projects": "project_id", "customers": "customer_id", "services": "service_id",
-        "feedback": "response_id", "actions": "action_id", "savings": "saving_id"}  # fmt: skip
+KEYS = {
+    "projects": "project_id",
+    "customers": "customer_id",
+    "services": "service_id",
+    "feedback": "response_id",
+    "actions": "action_id",
+    "savings": "saving_id",
+}
 FILTER_COLUMN = {"customer": "customer_id", "service": "service_id", "portfolio": "portfolio"}
-SOURCES = {"portfolio": ("projects", "portfolio", None), "customer": ("customers", "customer_id",
-           "name"), "service": ("services", "service_id", "name")}  # fmt: skip
+SOURCES = {
+    "portfolio": ("projects", "portfolio", None),
+    "customer": ("customers", "customer_id", "name"),
+    "service": ("services", "service_id", "name"),
+}
 
 grants = st.builds(
     Grant,
@@ -77,8 +86,14 @@ def rows(store, viewer, filters=scope.NO_FILTERS, version=None) -> dict[str, set
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(worlds(), worlds(), st.lists(grants, max_size=6), st.sampled_from([*EMAILS, "x@y.org"]),
-       requests(), st.booleans())  # fmt: skip
+@given(
+    worlds(),
+    worlds(),
+    st.lists(grants, max_size=6),
+    st.sampled_from([*EMAILS, "x@y.org"]),
+    requests(),
+    st.booleans(),
+)
 def test_a_request_never_widens_the_view_the_access_table_grants(
     world, later, table, identity, params, signed_in
 ):
@@ -95,8 +110,9 @@ def test_a_request_never_widens_the_view_the_access_table_grants(
         else:
             allowed = allowed_locally(lambda g: scope.people(store, g))
             granted = [Viewer(g, p) for g, p in allowed.views]
-        res = resolve(params, identity=identity, allowed=allowed, options=options(store),
-                      signed_in=signed_in)  # fmt: skip
+        res = resolve(
+            params, identity=identity, allowed=allowed, options=options(store), signed_in=signed_in
+        )
         viewer, filters = res.viewer, res.filters
         seen = rows(store, viewer, filters)
 

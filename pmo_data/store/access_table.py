@@ -151,27 +151,32 @@ def to_frame(grants: Iterable[Grant]) -> pd.DataFrame:
 
 
 # -- reading and writing the store ---------------------------------------------------------
-def current_version(con) -> int:
-    row = con.execute("SELECT coalesce(max(version), 0) FROM access_versions").fetchall()
-    return int(row[0][0])
+# `db` is the store (reads go through its executor) or a transaction's cursor.
+def current_version(db) -> int:
+    rows = audit.fetch_rows(db, "SELECT coalesce(max(version), 0) FROM access_versions", [])
+    return int(rows[0][0])
 
 
-def grants(con, version: int | None = None) -> list[Grant]:
+def grants(db, version: int | None = None) -> list[Grant]:
     """The access table at a version (default: current), in its saved order."""
-    v = current_version(con) if version is None else version
-    rows = con.execute(
+    v = current_version(db) if version is None else version
+    rows = audit.fetch_rows(
+        db,
         "SELECT email, stakeholder_group, person, admin FROM access_rows WHERE version = ? "
         "ORDER BY position",
         [v],
-    ).fetchall()
+    )
     return [Grant(e, g, p, bool(a)) for e, g, p, a in rows]
 
 
-def history(con) -> pd.DataFrame:
-    return con.execute(
+def history(db) -> pd.DataFrame:
+    """Every access version, newest first: when, who, from where, what, how many rows."""
+    return audit.fetch_frame(
+        db,
         "SELECT version, created_at, user_name, via, note, row_count FROM access_versions "
-        "ORDER BY version DESC"
-    ).df()
+        "ORDER BY version DESC",
+        [],
+    )
 
 
 def changes(old: list[Grant], new: list[Grant]) -> dict[str, list[str]]:

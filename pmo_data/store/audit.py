@@ -38,6 +38,19 @@ ACTIONS: dict[str, str] = {
     "access": "Access table changed",
     "view_as": "Admin viewed as someone",
 }
+
+
+def fetch_frame(db, sql: str, params: list) -> pd.DataFrame:
+    """A query as a DataFrame through the store's executor (`Store.df`), or through the
+    cursor of a transaction in progress."""
+    return db.df(sql, params) if hasattr(db, "df") else db.execute(sql, params).df()
+
+
+def fetch_rows(db, sql: str, params: list) -> list[tuple]:
+    """Rows through the store's executor (`Store.rows`) or a transaction's cursor."""
+    return db.rows(sql, params) if hasattr(db, "rows") else db.execute(sql, params).fetchall()
+
+
 COLUMNS = [
     "logged_at",
     "actor",
@@ -80,7 +93,7 @@ def record(
 
 
 def entries(
-    con,
+    db,
     *,
     action: str | None = None,
     actor: str | None = None,
@@ -106,4 +119,4 @@ def entries(
     if limit:
         sql += " LIMIT ?"
         params.append(int(limit))
-    return con.execute(sql, params).df()
+    return fetch_frame(db, sql, params)

@@ -302,6 +302,7 @@ class Store:
             entity(name)
         viewer = viewer or program_viewer(user)
         require(viewer, "clear" if action == "clear" else "import")
+        files = list(files)
         with self.transaction() as con:
             version = self._write(
                 con, tables, action, user or viewer.actor, files, issue_counts, note, created_at
@@ -512,16 +513,21 @@ class Store:
                     datetime.now(),
                 ],
             )
-            audit.record(con, viewer, action, summary or f"{kind.replace('_', ' ')} '{name}'",
-                         {"kind": kind, "name": name, "scope": scope, "author": author})  # fmt: skip
+            audit.record(
+                con,
+                viewer,
+                action,
+                summary or f"{kind.replace('_', ' ')} '{name}'",
+                {"kind": kind, "name": name, "scope": scope, "author": author},
+            )
 
     # -- the access table and the audit log (see access_table.py, audit.py) -----------------
     def access_grants(self, version: int | None = None) -> list:
         """The access table (current, or at an access version) as Grants."""
-        return access_table.grants(self.cursor(), version)
+        return access_table.grants(self, version)
 
     def access_version(self) -> int:
-        return access_table.current_version(self.cursor())
+        return access_table.current_version(self)
 
     def record_audit(
         self, viewer: Viewer, action: str, summary: str, detail: object = None
@@ -532,7 +538,7 @@ class Store:
 
     def audit_log(self, **filters) -> pd.DataFrame:
         """Audit entries newest first; filters as in `audit.entries`."""
-        return audit.entries(self.cursor(), **filters)
+        return audit.entries(self, **filters)
 
     def latest_document(self, kind: str, name: str) -> dict | None:
         row = one(

@@ -144,15 +144,15 @@ def choose_view(
         if (group is None or v[0] == group) and (person is None or v[1] == person)
     ]
     if not candidates:
-        asked = GROUPS[group] if group else "a view"
+        asked = f"the {GROUPS[group]} view" if group else "a view"
         if person is not None:
             asked += f" as '{person}'"
         why = (
-            f"{asked} is not a view that exists in the data."
+            "which is not a view in the data"
             if allowed.open
-            else f"Your access does not include {asked}."
+            else "which your access does not include"
         )
-        return narrowest(f"The link asks for {why[0].lower()}{why[1:]}")
+        return narrowest(f"The link asks for {asked}, {why}.")
     return (*candidates[0], notes)
 
 

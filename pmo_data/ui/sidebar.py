@@ -20,6 +20,7 @@ from pmo_data.store.access import GROUP_HELP, GROUPS, PERSON_COLUMN, Viewer
 from pmo_data.store.scope import Filters
 from pmo_data.store.view_request import (
     FILTER_PARAMS,
+    PARAMS,
     Allowed,
     allowed_for_grants,
     allowed_locally,
@@ -103,11 +104,21 @@ def not_in_table(identity: str, table) -> None:
     st.stop()
 
 
+def _url_view() -> dict[str, list[str]]:
+    """The view and filter parameters in the URL as they are now."""
+    return {k: st.query_params.get_all(k) for k in PARAMS if k in st.query_params}
+
+
 def _seed_from_url(allowed: Allowed) -> None:
-    """First run of a session: take the view from the URL (a shared link), narrowed."""
-    if "sb_seeded" in st.session_state:
+    """Take the view from the URL (a shared link), narrowed: on a session's first run, and
+    whenever the URL holds a view other than the one last written to it (a link opened or
+    edited in a running session). A URL without view parameters (a page switch) keeps the
+    current view."""
+    now = _url_view()
+    if "sb_seeded" in st.session_state and (not now or now == st.session_state.get("sb_url")):
         return
     params = {k: st.query_params.get_all(k) for k in st.query_params}
+    st.session_state.pop("sb_dates_widget", None)
     group, person, notes = choose_view(params, allowed)
     st.session_state["sb_group"], st.session_state["sb_person"] = group, person
     probe = Viewer(group, person)
@@ -249,8 +260,11 @@ def sidebar() -> tuple[Viewer, Filters]:
         )
         st.session_state["sb_dates"] = tuple(dates) if dates else ()
         chosen = {}
-        for param, label in (("portfolio", "Portfolio"), ("customer", "Customer"),
-                             ("service", "Service")):  # fmt: skip
+        for param, label in (
+            ("portfolio", "Portfolio"),
+            ("customer", "Customer"),
+            ("service", "Service"),
+        ):
             labels = dict(options(viewer, param))
             values = [ALL, *labels]
             current = st.session_state.get(KEYS[param])
@@ -258,9 +272,12 @@ def sidebar() -> tuple[Viewer, Filters]:
                 values.append(current)  # from the link, outside the view: kept, matches nothing
                 labels[current] = f"{current}{NOT_IN_VIEW}"
             chosen[param] = _select(
-                label, values, KEYS[param], fmt=lambda v, lab=labels: lab.get(v, v),
+                label,
+                values,
+                KEYS[param],
+                fmt=lambda v, lab=labels: lab.get(v, v),
                 on_change=_clear_nothing,
-            )  # fmt: skip
+            )
         if signed_in:
             sign_out_button()
 
@@ -283,8 +300,9 @@ def _log_view_as(admin_identity: str, target: str) -> None:
     if st.session_state.get("sb_view_as_logged") == target:
         return
     actor = Viewer("pmo_analyst", identity=admin_identity, admin=True, signed_in=True)
-    get_store().record_audit(actor, "view_as", f"{admin_identity} viewed as {target}",
-                             {"target": target})  # fmt: skip
+    get_store().record_audit(
+        actor, "view_as", f"{admin_identity} viewed as {target}", {"target": target}
+    )
     st.session_state["sb_view_as_logged"] = target
 
 
@@ -309,6 +327,7 @@ def _mirror_in_url(viewer: Viewer, f: Filters) -> None:
                 del st.query_params[k]
         elif st.query_params.get(k) != v:
             st.query_params[k] = v
+    st.session_state["sb_url"] = _url_view()
 
 
 def current_viewer() -> Viewer:

@@ -94,8 +94,10 @@ _MD_SPECIAL = "\\`*_{}[]()#+-.!<>|~$:"
 
 
 def md_escape(text: object) -> str:
-    """Text shown through markdown exactly as written (no links, images or emphasis)."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+    """Text shown through markdown exactly as written (no links, images or emphasis; an
+    email address is not turned into a mailto link)."""
+    out = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+    return out.replace("@", "&#64;")
 
 
 def _label(provider: str) -> str:

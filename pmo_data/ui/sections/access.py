@@ -219,7 +219,7 @@ def download_section() -> None:
 
 
 def history_section() -> None:
-    hist = access_table.history(get_store().cursor())
+    hist = access_table.history(get_store())
     if hist.empty:
         return
     with st.expander("History of the access table"):
