@@ -31,8 +31,9 @@ ADMIN_PAGES: list[tuple[str, str, str]] = [("access", "Access", "admin_panel_set
 
 def page_path(name: str) -> str:
     """The script of page `name`, for `st.page_link` / `st.switch_page` (never written by hand)."""
-    if name not in PAGE_NAMES:
-        raise KeyError(f"no page {name!r}; pages: {', '.join(PAGE_NAMES)}")
+    known = PAGE_NAMES + [n for n, _, _ in ADMIN_PAGES]
+    if name not in known:
+        raise KeyError(f"no page {name!r}; pages: {', '.join(known)}")
     return f"views/{name}.py"
 
 
