@@ -1,4 +1,5 @@
-"""`python -m pmo_data ...`: scripted imports, validation, history, rollback, diff, template.
+"""`python -m pmo_data ...`: scripted imports, validation, history, rollback, diff, template,
+the access table and the audit log.
 
 For analysts who automate the monthly load. Every failure is one clear line on stderr and a
 non-zero exit (1: the data has errors or the action was refused; 2: bad usage, missing file,
@@ -17,7 +18,9 @@ import duckdb
 from pmo_data.ingest import effect, importer
 from pmo_data.ingest.reading import ReadError
 from pmo_data.schema import ENTITY_NAMES
-from pmo_data.store.versions import Store, StoreError, default_db_path
+from pmo_data.store.access import PermissionDenied
+from pmo_data.store.audit import ACTIONS as AUDIT_ACTIONS
+from pmo_data.store.versions import Store, StoreError, default_db_path, program_viewer
 
 
 class CliError(Exception):
@@ -245,6 +248,67 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def cmd_access_import(args) -> int:
+    from pmo_data.store import access_table
+
+    _check_files([args.file])
+    try:
+        grants = access_table.read_sheet(args.file)
+    except access_table.AccessTableError as exc:
+        raise CliError(f"{args.file}: access table not changed: {exc}", 1) from None
+    store = _open(args.db)
+    try:
+        before = store.access_grants()
+        version = access_table.save(
+            store, grants, program_viewer(), f"imported {Path(args.file).name}"
+        )
+    finally:
+        store.close()
+    diff = access_table.changes(before, grants)
+    print(
+        f"access table: {len(grants)} rows ({len(diff['added'])} added, "
+        f"{len(diff['removed'])} removed), access version {version}"
+    )
+    return 0
+
+
+def cmd_access_list(args) -> int:
+    store = _open(args.db, must_exist=True)
+    try:
+        grants, version = store.access_grants(), store.access_version()
+    finally:
+        store.close()
+    if args.json:
+        _print_json({"version": version, "rows": [g.__dict__ for g in grants]})
+        return 0
+    if not grants:
+        print("the access table is empty (only PMO_ADMINS can sign in)")
+    for g in grants:
+        admin = "admin" if g.admin else ""
+        print(f"{g.email:<36} {g.group:<16} {g.person or '-':<24} {admin}".rstrip())
+    return 0
+
+
+def cmd_audit(args) -> int:
+    store = _open(args.db, must_exist=True)
+    try:
+        log = store.audit_log(action=args.action, actor=args.who, limit=args.limit)
+    finally:
+        store.close()
+    records = log.to_dict("records")
+    if args.json:
+        for r in records:
+            r["detail"] = json.loads(r["detail"]) if r["detail"] else None
+        _print_json(records)
+        return 0
+    if not records:
+        print("no audit entries")
+    for r in records:
+        when = str(r["logged_at"])[:19]
+        print(f"{when}  {r['actor']:<28} {r['via']:<4} {r['action']:<13} {r['summary']}")
+    return 0
+
+
 def cmd_template(args) -> int:
     from pmo_data.ingest.template import write_template
 
@@ -313,6 +377,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--db", help=db_help)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_diff)
+    s = sub.add_parser("access", help="the access table: who sees which view")
+    acc = s.add_subparsers(dest="access_command", required=True)
+    a = acc.add_parser("import", help="replace the access table with a sheet (xlsx or csv)")
+    a.add_argument("file", metavar="FILE", help="columns email, group, person, admin")
+    a.add_argument("--db", help=db_help)
+    a.set_defaults(func=cmd_access_import)
+    a = acc.add_parser("list", help="print the access table")
+    a.add_argument("--db", help=db_help)
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_access_list)
+    s = sub.add_parser("audit", help="the audit log, newest first")
+    s.add_argument("--db", help=db_help)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--action", choices=list(AUDIT_ACTIONS), help="only this kind of change")
+    s.add_argument("--who", help="only entries whose actor contains this")
+    s.add_argument("--limit", type=int, help="at most this many entries")
+    s.set_defaults(func=cmd_audit)
     s = sub.add_parser("template", help="write the blank import template")
     s.add_argument("out", metavar="OUT.xlsx")
     s.set_defaults(func=cmd_template)
@@ -326,6 +407,9 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
+    except PermissionDenied as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except (ReadError, StoreError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -475,8 +475,11 @@ def apply(
     note: str = "",
     modes: str | dict[str, str] | None = None,
     allow_removals: bool = False,
+    viewer=None,
 ) -> int:
-    """Write the plan as one new version and return it (the store is unchanged on failure)."""
+    """Write the plan as one new version and return it (the store is unchanged on failure).
+
+    `viewer` is who imports: the store refuses unless they may (PMO analysts and admins)."""
     if mapping_overrides:
         fresh = plan(
             plan_.inputs,
@@ -530,13 +533,14 @@ def apply(
             issue_counts={**report.counts, "rejected_rows": rejected},
             note=". ".join(notes),
             expected_version=plan_.base_version,
+            viewer=viewer,
         )
     except VersionConflict:
         base = plan_.base_version
         raise StoreMoved(base, store.current_version(), changes_since(store, base)) from None
     for ps in plan_.sheets:
         if ps.chosen and ps.mapping is not None:
-            remember(store, ps.mapping.signature, ps.entity, ps.mapping)
+            remember(store, ps.mapping.signature, ps.entity, ps.mapping, viewer=viewer)
     plan_.version = version
     log.info(
         "imported %s as version %s (%s rejected rows)",
@@ -568,6 +572,7 @@ def import_files(
     on_step: Progress | None = None,
     modes: str | dict[str, str] | None = None,
     allow_removals: bool = False,
+    viewer=None,
 ) -> ImportPlan:
     """plan + apply; returns the plan with `.version` set (its report says what happened)."""
     p = plan(
@@ -585,5 +590,6 @@ def import_files(
         accept_rejected=accept_rejected,
         on_step=on_step,
         allow_removals=allow_removals,
+        viewer=viewer,
     )
     return p

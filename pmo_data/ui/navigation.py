@@ -24,19 +24,27 @@ SECTIONS: dict[str, list[tuple[str, str, str]]] = {
 }
 PAGE_NAMES: list[str] = [name for pages in SECTIONS.values() for name, _, _ in pages]
 DEFAULT_PAGE = "overview"
+# Pages only for those who may change the access table (admins, PMO analysts; local mode:
+# the PMO analyst and executive views), added to the Data section.
+ADMIN_PAGES: list[tuple[str, str, str]] = [("access", "Access", "admin_panel_settings")]
 
 
 def page_path(name: str) -> str:
     """The script of page `name`, for `st.page_link` / `st.switch_page` (never written by hand)."""
-    if name not in PAGE_NAMES:
-        raise KeyError(f"no page {name!r}; pages: {', '.join(PAGE_NAMES)}")
+    known = PAGE_NAMES + [n for n, _, _ in ADMIN_PAGES]
+    if name not in known:
+        raise KeyError(f"no page {name!r}; pages: {', '.join(known)}")
     return f"views/{name}.py"
 
 
-def navigation():
-    """`st.navigation` over SECTIONS (Streamlit imported here: this is the UI layer)."""
+def navigation(admin: bool = False):
+    """`st.navigation` over SECTIONS, plus ADMIN_PAGES for those who may administer access
+    (Streamlit imported here: this is the UI layer)."""
     import streamlit as st
 
+    sections = {k: list(v) for k, v in SECTIONS.items()}
+    if admin:
+        sections["Data"] += ADMIN_PAGES
     return st.navigation(
         {
             section: [
@@ -48,6 +56,6 @@ def navigation():
                 )
                 for name, title, icon in pages
             ]
-            for section, pages in SECTIONS.items()
+            for section, pages in sections.items()
         }
     )

@@ -13,10 +13,21 @@ import streamlit as st
 
 from pmo_data.exports import XLSX_MIME
 from pmo_data.formatting import number
+from pmo_data.store import scope
+from pmo_data.store.access import PermissionDenied, Viewer, may
 from pmo_data.ui.context import clear_caches, get_store
 
 
 def _history_table(history: pd.DataFrame) -> pd.DataFrame:
+    if "files" not in history:  # a narrow view: when and what only
+        return pd.DataFrame(
+            {
+                "Version": history["version"],
+                "When": history["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
+                "What": history["action"],
+            }
+        )
+
     def fmt_counts(d: dict) -> str:
         return ", ".join(f"{k} {number(v)}" for k, v in d.items()) or "–"
 
@@ -40,9 +51,9 @@ def _history_table(history: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def history_section() -> None:
+def history_section(viewer: Viewer) -> None:
     store = get_store()
-    history = store.history()
+    history = scope.history(store, viewer)
     st.subheader("History")
     if history.empty:
         st.caption("No imports yet. Every import, rollback and clear becomes a version here.")
@@ -51,14 +62,17 @@ def history_section() -> None:
         f"{len(history)} versions; version **{store.current_version():d}** is current. Each "
         "import writes a new version; earlier versions are kept for comparison and rollback."
     )
+    if not viewer.sees_everything:
+        st.caption("Your view lists when each version was made; what changed shows only your rows.")
     st.dataframe(_history_table(history), hide_index=True, width="stretch", key="history")
     versions = history["version"].tolist()
     if len(versions) >= 2:
-        diff_section(versions)
-    rollback_section(versions)
+        diff_section(viewer, versions)
+    if may(viewer, "rollback"):
+        rollback_section(viewer, versions)
 
 
-def diff_section(versions: list[int]) -> None:
+def diff_section(viewer: Viewer, versions: list[int]) -> None:
     st.markdown("**What changed between two versions**")
     c1, c2 = st.columns(2)
     old = c1.selectbox("From version", versions, index=1, key="diff_from")
@@ -66,7 +80,7 @@ def diff_section(versions: list[int]) -> None:
     if old == new:
         st.caption("Pick two different versions.")
         return
-    diffs = get_store().diff(old, new)
+    diffs = scope.diff(get_store(), viewer, old, new)
     summary = pd.DataFrame([{"Entity": k, **d.summary} for k, d in diffs.items()])
     st.dataframe(summary, hide_index=True, key="diff_summary")
     changed = [d.changed.assign(entity=k) for k, d in diffs.items() if len(d.changed)]
@@ -78,19 +92,23 @@ def diff_section(versions: list[int]) -> None:
 
 
 @st.dialog("Roll back the store?")
-def _confirm_rollback(version: int) -> None:
+def _confirm_rollback(viewer: Viewer, version: int) -> None:
     st.write(
         f"The data of version **{version:d}** becomes current again, as a new version. Nothing "
         "is deleted: you can roll forward again from the history."
     )
     if st.button("Roll back", type="primary", key="rollback_confirm"):
-        new = get_store().rollback(version)
+        try:
+            new = get_store().rollback(version, user=viewer.identity, viewer=viewer)
+        except PermissionDenied as exc:
+            st.error(str(exc))
+            return
         clear_caches()
         st.session_state["data_flash"] = f"Rolled back: version {new} now holds version {version}."
         st.rerun()
 
 
-def rollback_section(versions: list[int]) -> None:
+def rollback_section(viewer: Viewer, versions: list[int]) -> None:
     current = get_store().current_version()
     older = [v for v in versions if v != current]
     if not older:
@@ -98,20 +116,24 @@ def rollback_section(versions: list[int]) -> None:
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     target = c1.selectbox("Roll back to version", older, key="rollback_to")
     if c2.button("Roll back…", key="rollback_open"):
-        _confirm_rollback(target)
+        _confirm_rollback(viewer, target)
 
 
 @st.dialog("Clear the store?")
-def _confirm_clear() -> None:
+def _confirm_clear(viewer: Viewer) -> None:
     st.write("Every entity becomes empty, as a new version. Roll back to get the data back.")
     if st.button("Clear", type="primary", key="clear_confirm"):
-        get_store().clear()
+        try:
+            get_store().clear(user=viewer.identity, viewer=viewer)
+        except PermissionDenied as exc:
+            st.error(str(exc))
+            return
         clear_caches()
         st.session_state["data_flash"] = "The store is empty. Roll back to restore it."
         st.rerun()
 
 
-def template_section() -> None:
+def template_section(viewer: Viewer) -> None:
     st.subheader("Import template")
     st.caption(
         "A workbook with a sheet per entity, the expected headers, help on each header and "
@@ -129,6 +151,8 @@ def template_section() -> None:
         icon=":material/download:",
         key="template_download",
     )
+    if not may(viewer, "clear"):
+        return
     with st.expander("Danger zone"):
         if st.button("Clear the store…", key="clear_open"):
-            _confirm_clear()
+            _confirm_clear(viewer)

@@ -283,12 +283,14 @@ def import_controls(plan, confirmed: bool = True) -> None:
         store = get_store()
         try:
             with st.status("Importing…") as status:
+                viewer = current_viewer()
                 version = importer.apply(
                     plan,
                     store,
-                    user=current_viewer().identity,
+                    user=viewer.identity,
                     accept_rejected=accept,
                     allow_removals=confirmed,
+                    viewer=viewer,
                 )
                 status.update(label=f"Imported as version {version:d}", state="complete")
         except importer.StoreMoved as exc:  # someone imported in between: check again

@@ -172,9 +172,11 @@ def form(ev: pd.DataFrame, editable: bool) -> None:
 
 
 def _save(viewer, ev: pd.DataFrame) -> None:
-    author = (st.session_state.get("mt_author") or viewer.identity).strip()
+    author = viewer.identity
+    if not viewer.signed_in:  # local mode: one local user, who says who assessed
+        author = (st.session_state.get("mt_author") or viewer.identity).strip()
     payload = maturity.build(answers(), ev, view=viewer.label)
-    maturity.save(get_store(), payload, author=author, scope=viewer.group)
+    maturity.save(get_store(), payload, author=author, scope=viewer.group, viewer=viewer)
     reached = payload["stage"]
     st.session_state["mt_saved"] = (
         f"Saved by {author}: {payload['done']} squares done, stage reached "
@@ -191,7 +193,10 @@ def save(viewer, ev: pd.DataFrame, editable: bool) -> None:
         )
         return
     left, right = st.columns([3, 1])
-    left.text_input("Assessed by", value=viewer.identity, key="mt_author")
+    if viewer.signed_in:
+        left.caption(f"Recorded as {viewer.identity}.")
+    else:
+        left.text_input("Assessed by", value=viewer.identity, key="mt_author")
     right.button(
         "Save assessment",
         key="mt_save",

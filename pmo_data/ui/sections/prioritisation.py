@@ -16,7 +16,7 @@ from pmo_data.charts import prioritisation as prioritisation_charts
 from pmo_data.escaping import md
 from pmo_data.formatting import money, number, percent
 from pmo_data.measures import SMALL_N
-from pmo_data.store.access import GROUPS
+from pmo_data.store.access import GROUPS, may
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
@@ -55,7 +55,14 @@ def _load_profile() -> None:
 def _save(viewer, name: str, weights, method: str, blend: float) -> None:
     """Button callback: runs before the rerun, so the new profile is listed at once."""
     scoring.save_profile(
-        get_store(), name, weights, method, blend, author=viewer.identity, scope=viewer.group
+        get_store(),
+        name,
+        weights,
+        method,
+        blend,
+        author=viewer.identity,
+        scope=viewer.group,
+        viewer=viewer,
     )
     st.session_state["pr_profile"] = name.strip()
     st.session_state["pr_saved"] = (
@@ -110,6 +117,8 @@ def controls(viewer) -> Settings:
         for k, w in zip(scoring.KEYS, weights, strict=True)
     )
     right.caption(f"Effective weights (normalised to 100%): {md(share)}.")
+    if not may(viewer, "weights"):
+        return Settings(weights, method, float(blend))
     with st.popover("Save these weights as a profile", icon=":material/save:"):
         name = st.text_input(
             "Profile name", key="pr_profile_name", placeholder=f"{GROUPS[viewer.group]} view"

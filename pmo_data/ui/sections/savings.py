@@ -20,6 +20,7 @@ from pmo_data.analytics.savings import ledger as savings
 from pmo_data.charts import savings as savings_charts
 from pmo_data.escaping import md
 from pmo_data.formatting import money, number, percent
+from pmo_data.store.access import PermissionDenied, may
 from pmo_data.store.scope import NO_FILTERS
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
@@ -130,8 +131,10 @@ def _resolve(viewer, pairs: pd.DataFrame) -> None:
     key, choice = st.session_state.get("sv_pair"), st.session_state.get("sv_decision")
     note = st.session_state.get("sv_note", "")
     try:
-        double_counting.resolve(get_store(), pairs, key, choice, note, author=viewer.identity)
-    except ValueError as exc:
+        double_counting.resolve(
+            get_store(), pairs, key, choice, note, author=viewer.identity, viewer=viewer
+        )
+    except (ValueError, PermissionDenied) as exc:
         st.session_state["sv_resolve_msg"] = ("error", str(exc))
         return
     st.session_state["sv_resolve_msg"] = ("ok", f"Recorded '{choice}' for {key}.")
@@ -188,7 +191,7 @@ def double_counts(viewer, t: savings.Totals, currency: str) -> None:
         "inclusive, and lines that only touch (the next starts the day after, or on the day, "
         "the other ends) are not flagged. Until decided, the smaller line is left out."
     )
-    if not viewer.sees_everything:
+    if not may(viewer, "double_count"):
         st.caption("An executive or PMO analyst decides double counts for everyone.")
         return
     with st.expander("Decide a flagged pair", icon=":material/gavel:"):
@@ -297,9 +300,13 @@ def _save_set(viewer, kind: str, known: list[str]) -> None:
             period_start=st.session_state[f"sv_start_{kind}"],
             note=st.session_state.get(f"sv_setnote_{kind}", ""),
             known_services=known,
+            viewer=viewer,
         )
     except estimators.AssumptionError as exc:
         st.session_state[f"sv_save_msg_{kind}"] = ("error", "; ".join(exc.messages[:5]))
+        return
+    except PermissionDenied as exc:
+        st.session_state[f"sv_save_msg_{kind}"] = ("error", str(exc))
         return
     st.session_state[f"sv_save_msg_{kind}"] = ("ok", f"Saved version {v} as {viewer.identity}.")
 
@@ -324,7 +331,7 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
         st.caption("No saved set yet: the rows below are defaults from your services.")
         rows = run(estimators.defaults, viewer, NO_FILTERS, kind)  # the whole organisation's
         start = date(date.today().year - 1, date.today().month, 1)
-    if not viewer.sees_everything:  # read-only, and only the rows of services in view
+    if not may(viewer, "assumptions"):  # read-only, and only the rows of services in view
         mine = set(run(services.service_ids, viewer))
         if "service_id" in rows:
             rows = rows[rows["service_id"].isin(mine)]
