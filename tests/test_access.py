@@ -39,7 +39,7 @@ from pmo_data.store.view_request import (
     grants_for,
     resolve,
 )
-from pmo_data.ui.signin import check, md_escape, session_expired
+from pmo_data.ui.signin import check, session_expired
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECTS = pd.DataFrame(
@@ -368,12 +368,6 @@ def test_sessions_expire_after_the_configured_hours(monkeypatch):
     assert not session_expired({"iat": 1000.0}, now=1000.0 + 3600)
     assert session_expired({"iat": 1000.0, "auth_time": 0}, now=1000.0 + 3 * 3600)
     assert session_expired({}, now=1.0)  # no time claim: sign in again
-
-
-def test_markdown_escape_keeps_text_as_text():
-    assert md_escape("[x](http://e) ![i](y) **b**") == (
-        r"\[x\]\(http\:\/\/e\) \!\[i\]\(y\) \*\*b\*\*".replace(r"\/", "/")
-    )
 
 
 def test_every_setting_is_documented_in_the_readme():

@@ -15,6 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pmo_data import settings
+from pmo_data.escaping import md
 from pmo_data.store import scope as queries
 from pmo_data.store.access import GROUP_HELP, GROUPS, PERSON_COLUMN, Viewer
 from pmo_data.store.scope import Filters
@@ -29,7 +30,7 @@ from pmo_data.store.view_request import (
     grants_for,
 )
 from pmo_data.ui.context import get_store, run
-from pmo_data.ui.signin import md_escape, sign_out_button
+from pmo_data.ui.signin import sign_out_button
 
 ALL = "All"
 PERSON_LABEL = {
@@ -95,8 +96,8 @@ def not_in_table(identity: str, table) -> None:
     admins = sorted(settings.admins() | {g.email for g in table if g.admin})
     ask = ", ".join(admins) if admins else "the person who runs this dashboard"
     st.warning(
-        f"You are signed in as **{md_escape(identity)}**, but the access table does not list "
-        f"you, so there is nothing to show yet. Ask an admin ({md_escape(ask)}) to add you with your "
+        f"You are signed in as **{md(identity)}**, but the access table does not list "
+        f"you, so there is nothing to show yet. Ask an admin ({md(ask)}) to add you with your "
         "stakeholder group and your name as it appears in the data.",
         icon=":material/lock:",
     )
@@ -192,7 +193,7 @@ def _view_widgets(allowed: Allowed, signed_in: bool) -> tuple[str, str | None]:
         else:
             st.caption("Nobody of this group is in the data yet.")
     if len(groups) == 1 and len(persons) <= 1:
-        st.caption(f"**{GROUPS[group]}**" + (f": {person}" if person else ""))
+        st.caption(f"**{md(GROUPS[group])}**" + (f": {md(person)}" if person else ""))
     st.caption(GROUP_HELP[group])
     return group, person
 
@@ -240,7 +241,7 @@ def sidebar() -> tuple[Viewer, Filters]:
             if "sb_view_as" in st.session_state:
                 first = allowed.views[0] if allowed.views else allowed.narrowest()
                 st.session_state["sb_group"], st.session_state["sb_person"] = first
-        st.markdown("**View as**" if not signed_in else f"**{md_escape(who)}**")
+        st.markdown("**View as**" if not signed_in else f"**{md(who)}**")
         group, person = _view_widgets(allowed, signed_in)
         # The final view is re-checked against the access: session state cannot widen it.
         group, person, _ = choose_view({"group": group, "person": person}, allowed)
@@ -349,11 +350,11 @@ def view_banners(viewer: Viewer) -> None:
     if viewer.viewed_by:
         c1, c2 = st.columns([5, 1], vertical_alignment="center")
         c1.warning(
-            f"**Viewing as {md_escape(viewer.identity)}** ({md_escape(viewer.label)}): exactly "
+            f"**Viewing as {md(viewer.identity)}** ({md(viewer.label)}): exactly "
             "what they see. Nothing can be changed while viewing as someone; this is recorded "
             "in the audit log.",
             icon=":material/visibility:",
         )
         c2.button("Stop viewing as", key="stop_view_as", on_click=_stop_view_as)
     for note in notes():
-        st.warning(md_escape(note), icon=":material/filter_alt_off:")
+        st.warning(md(note), icon=":material/filter_alt_off:")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from pmo_data import settings
+from pmo_data.escaping import md
 
 PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 MIN_COOKIE_SECRET = 32
@@ -90,16 +91,6 @@ def session_expired(claims: Mapping, now: float | None = None) -> bool:
     return (now or time.time()) - when > settings.session_hours() * 3600
 
 
-_MD_SPECIAL = "\\`*_{}[]()#+-.!<>|~$:"
-
-
-def md_escape(text: object) -> str:
-    """Text shown through markdown exactly as written (no links, images or emphasis; an
-    email address is not turned into a mailto link)."""
-    out = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
-    return out.replace("@", "&#64;")
-
-
 def _label(provider: str) -> str:
     return "Sign in" if provider == "default" else f"Sign in with {provider.title()}"
 
@@ -115,7 +106,7 @@ def gate() -> str | None:
         st.title("PMO Value Hub: sign-in is misconfigured")
         st.error(
             "Sign-in is configured in `.streamlit/secrets.toml` (`[auth]`) but cannot work:\n\n"
-            + "\n".join(f"- {p}" for p in config.problems)
+            + "\n".join(f"- {md(p)}" for p in config.problems)
             + "\n\nFix the file and restart the app; remove `[auth]` to run in local mode.",
             icon=":material/error:",
         )

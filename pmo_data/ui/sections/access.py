@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pmo_data.escaping import md
 from pmo_data.store import access_table
 from pmo_data.store.access import (
     GROUPS,
@@ -22,7 +23,6 @@ from pmo_data.store.access import (
 )
 from pmo_data.store.scope import people
 from pmo_data.ui.context import get_store, run
-from pmo_data.ui.signin import md_escape
 from pmo_data.ui.widgets import download_excel
 
 
@@ -52,7 +52,7 @@ def _save(viewer: Viewer, new: list[Grant], note: str) -> bool:
 def flash() -> None:
     if msg := st.session_state.pop("ac_flash", None):
         kind, text = msg
-        (st.success if kind == "ok" else st.error)(md_escape(text))
+        (st.success if kind == "ok" else st.error)(md(text))
 
 
 def table_section() -> None:
@@ -72,7 +72,7 @@ def table_section() -> None:
     )
     st.caption(
         f"{len(grants)} rows, {len({g.email for g in grants})} people; access version "
-        f"{get_store().access_version()}. Someone with several rows chooses among them."
+        f"{get_store().access_version():d}. Someone with several rows chooses among them."
     )
 
 
@@ -81,8 +81,8 @@ def _person_hint(group: str, person: str) -> None:
         known = run(_people, group)
         if person not in known:
             st.caption(
-                f":material/warning: Nobody named '{md_escape(person)}' is a "
-                f"{GROUPS[group].lower()} in the data: they would see no rows."
+                f":material/warning: Nobody named '{md(person)}' is a "
+                f"{md(GROUPS[group].lower())} in the data: they would see no rows."
             )
 
 
@@ -186,7 +186,7 @@ def import_section(viewer: Viewer) -> None:
     try:
         new = access_table.read_sheet(upload.getvalue(), upload.name)
     except Exception as exc:  # ReadError or AccessTableError: one clear sentence
-        st.error(md_escape(str(exc)), icon=":material/error:")
+        st.error(md(str(exc)), icon=":material/error:")
         return
     diff = access_table.changes(_grants(), new)
     st.write(f"{len(new)} rows: {len(diff['added'])} to add, {len(diff['removed'])} to remove.")

@@ -8,6 +8,7 @@ from datetime import datetime, time
 import pandas as pd
 import streamlit as st
 
+from pmo_data.escaping import md
 from pmo_data.store import audit
 from pmo_data.ui.context import get_store
 from pmo_data.ui.widgets import download_excel
@@ -66,7 +67,7 @@ def audit_section() -> None:
         },
     )
     more = f" (showing the newest {SHOWN})" if len(table) > SHOWN else ""
-    st.caption(f"{len(table):,} entries{more}.")
+    st.caption(f"{len(table):,} entries{md(more)}.")
     download_excel(
         "Download the audit log",
         {"audit": table.assign(Detail=log["detail"])},

@@ -194,7 +194,7 @@ def save(viewer, ev: pd.DataFrame, editable: bool) -> None:
         return
     left, right = st.columns([3, 1])
     if viewer.signed_in:
-        left.caption(f"Recorded as {viewer.identity}.")
+        left.caption(f"Recorded as {md(viewer.identity)}.")
     else:
         left.text_input("Assessed by", value=viewer.identity, key="mt_author")
     right.button(
