@@ -184,9 +184,9 @@ def cmd_brief(args) -> int:
     from pmo_data.store.access import Viewer
     from pmo_data.store.scope import people
 
-    fmt = Path(args.out).suffix.lower().lstrip(".")
-    if fmt not in briefs.FORMATS:
-        raise CliError(f"--out must end in .pptx or .pdf, not {Path(args.out).name!r}")
+    for out in args.out:
+        if Path(out).suffix.lower().lstrip(".") not in briefs.FORMATS:
+            raise CliError(f"--out must end in .pptx or .pdf, not {Path(out).name!r}")
     try:
         style = configured(args.org, args.colour)
     except StyleError as exc:
@@ -204,19 +204,20 @@ def cmd_brief(args) -> int:
                                f"one of: {some}")  # fmt: skip
         content = briefs.packs.build(store, viewer, style=style)
         rendered = briefs.render(content)
-        data = briefs.write(content, fmt, rendered)
     finally:
         store.close()
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_bytes(data)
+    for out in args.out:  # the same content and images in every format asked for
+        data = briefs.write(content, Path(out).suffix.lower().lstrip("."), rendered)
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_bytes(data)
+        print(f"{content.title} for {content.audience} ({len(content.slides) + 1} slides, "
+              f"{len(data):,} bytes) written to {out}")  # fmt: skip
     if content.empty:
         print("warning: no data in this view yet: the brief says so; import exports first",
               file=sys.stderr)  # fmt: skip
     if rendered.missing:
         print(f"warning: {rendered.missing}; the brief has tables but no chart images",
               file=sys.stderr)  # fmt: skip
-    print(f"{content.title} for {content.audience} ({len(content.slides) + 1} slides, "
-          f"{len(data):,} bytes) written to {args.out}")  # fmt: skip
     return 0
 
 
@@ -267,7 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--group", required=True, choices=list(GROUPS), help="stakeholder group")
     s.add_argument("--person", help="the sponsor, manager, account lead or service owner")
     s.add_argument("--db", help=db_help)
-    s.add_argument("--out", required=True, metavar="FILE.pptx|FILE.pdf")
+    s.add_argument("--out", required=True, action="append", metavar="FILE.pptx|FILE.pdf",
+                   help="where to write; give it twice for both formats from one build")  # fmt: skip
     s.add_argument("--org", help="organisation name on the slides (default: $PMO_ORG_NAME)")
     s.add_argument("--colour", help="accent colour #rrggbb (default: $PMO_BRAND_COLOUR)")
     s.set_defaults(func=cmd_brief)

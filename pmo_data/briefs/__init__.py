@@ -46,12 +46,20 @@ def charts_of(brief: Brief) -> list[tuple[Chart, layout.Box]]:
 
 def render(brief: Brief) -> Rendered:
     """Draw every chart at its box's size in one browser session (or say why not)."""
-    todo = charts_of(brief)
+    return render_all([brief])[0]
+
+
+def render_all(contents: list[Brief]) -> list[Rendered]:
+    """`render` for several briefs with one browser (a monthly run of every group's brief)."""
+    todo = [(i, c, box) for i, b in enumerate(contents) for c, box in charts_of(b)]
     try:
-        pngs = images.render([(c.figure, *layout.chart_pixels(box)) for c, box in todo])
+        pngs = images.render([(c.figure, *layout.chart_pixels(box)) for _, c, box in todo])
     except images.ChartsUnavailable as exc:
-        return Rendered({}, str(exc))
-    return Rendered({id(c): png for (c, _), png in zip(todo, pngs, strict=True)})
+        return [Rendered({}, str(exc)) for _ in contents]
+    out = [Rendered({}) for _ in contents]
+    for (i, c, _), png in zip(todo, pngs, strict=True):
+        out[i].images[id(c)] = png
+    return out
 
 
 def write(brief: Brief, fmt: str, rendered: Rendered | None = None) -> bytes:
@@ -74,4 +82,6 @@ def document(
     return write(packs.build(store, viewer, filters, style=style), fmt)
 
 
-__all__ = ["FORMATS", "Brief", "Rendered", "charts_of", "document", "render", "write"]
+__all__ = [
+    "FORMATS", "Brief", "Rendered", "charts_of", "document", "render", "render_all", "write"
+]  # fmt: skip
