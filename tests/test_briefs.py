@@ -306,3 +306,25 @@ def test_cli_on_an_empty_store_writes_the_message_and_warns(tmp_path, capsys):
     assert cli.main(["brief", "--group", "executive", "--db", str(db), "--out", str(out)]) == 0
     assert "No data to report yet" in pptx_text(out.read_bytes())
     assert "no data in this view" in capsys.readouterr().err
+
+
+# -- the Overview's download ------------------------------------------------------------------
+@pytest.mark.app
+def test_the_overview_offers_the_brief_for_the_current_view(monkeypatch, demo):
+    from tests.apptest_support import app
+
+    lead = _viewer(demo, "account_lead").person
+    at = app(monkeypatch, demo.path, "account_lead", lead).run()
+    assert not at.exception
+    buttons = {b.key: b.label for b in at.download_button}
+    assert buttons == {"ov_brief_pptx": "PowerPoint", "ov_brief_pdf": "PDF"}
+
+
+def test_the_download_builds_once_per_view_and_version(demo):
+    from pmo_data.ui import brief as ui_brief
+
+    viewer = _viewer(demo, "project_manager")
+    first = ui_brief._content(demo, viewer, scope.NO_FILTERS)
+    pdf = ui_brief._file(demo, viewer, scope.NO_FILTERS, "pdf")
+    assert ui_brief._content(demo, viewer, scope.NO_FILTERS) is first  # kept, not rebuilt
+    assert pdf.startswith(b"%PDF") and viewer.person in pdf_text(pdf)

@@ -50,6 +50,7 @@ class Table:
     rag: int | None = None
     caption: str = ""
     empty: str = "Nothing to list in this view."
+    heading: str = ""
 
     def __post_init__(self) -> None:
         n = len(self.columns)
@@ -134,7 +135,7 @@ class Brief:
                 out += [t.label, t.value, t.delta or "", t.note]
             for b in s.blocks:
                 if isinstance(b, Table):
-                    out += [*b.columns, *(c for r in b.rows for c in r), b.caption]
+                    out += [b.heading, *b.columns, *(c for r in b.rows for c in r), b.caption]
                 elif isinstance(b, Text):
                     out += [b.heading, *b.lines]
                 else:

@@ -114,12 +114,27 @@ def block_boxes(slide: Slide) -> list[Box]:
     ]
 
 
+HEADING_PT, HEADING_H = 14, 0.42
+
+
+def under_heading(box: Box) -> Box:
+    """What is left of a block's box below its heading."""
+    return Box(box.x, box.y + HEADING_H, box.w, box.h - HEADING_H)
+
+
+STRETCH = 1.3  # a chart may grow to this multiple of the height its page gives it, no more
+
+
 def chart_box(block: Chart, box: Box) -> Box:
-    """The picture's box: the block less its caption line(s)."""
-    if not block.caption:
-        return box
-    n = min(3, lines_needed(block.caption, box.w, CAPTION_PT))
-    return Box(box.x, box.y, box.w, box.h - n * CAPTION_PT * LINE / 72 - 0.08)
+    """The picture's box: the block less its caption line(s), and no taller than the figure's
+    own height allows (one bar on a whole slide would be a slab of colour)."""
+    h = box.h
+    if block.caption:
+        h -= min(3, lines_needed(block.caption, box.w, CAPTION_PT)) * CAPTION_PT * LINE / 72 + 0.08
+    designed = block.figure.layout.height
+    if designed:
+        h = min(h, designed * STRETCH / DPI)
+    return Box(box.x, box.y, box.w, h)
 
 
 def chart_pixels(box: Box) -> tuple[int, int]:

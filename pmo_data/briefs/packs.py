@@ -31,11 +31,11 @@ PACKS: dict[str, list[Callable[[s.Context], Slide]]] = {
         s.prioritisation, s.demand_capacity, s.maturity_stage, s.what_changed, s.provenance,
     ],
     "sponsor": [
-        s.headline, lambda c: s.my_projects(c, SPONSOR_COLUMNS, with_benefits=True),
+        s.headline, lambda c: s.my_projects(c, SPONSOR_COLUMNS), s.project_benefits,
         s.rag_and_nps, s.top_risks, s.what_changed, s.provenance,
     ],
     "project_manager": [
-        s.headline, lambda c: s.my_projects(c, PM_COLUMNS, with_benefits=False),
+        s.headline, lambda c: s.my_projects(c, PM_COLUMNS),
         s.actions_and_feedback, s.rag_and_nps, s.what_changed, s.provenance,
     ],
     "account_lead": [

@@ -165,6 +165,10 @@ def _text_block(pg: _Page, b: Text, box: L.Box, style: S.Style) -> None:
 
 
 def _table(pg: _Page, t: Table, box: L.Box, style: S.Style) -> None:
+    if t.heading:
+        pg.text(L.Box(box.x, box.y, box.w, L.HEADING_H), [(t.heading, style.colour, True)],
+                L.HEADING_PT)  # fmt: skip
+        box = L.under_heading(box)
     if not t.rows:
         _text_block(pg, Text((t.empty,)), box, style)
         return

@@ -149,6 +149,10 @@ def _text_block(slide, b: Text, box: L.Box, style: S.Style) -> None:
 
 
 def _table(slide, t: Table, box: L.Box, style: S.Style) -> None:
+    if t.heading:
+        _text(slide, L.Box(box.x, box.y, box.w, L.HEADING_H), t.heading, L.HEADING_PT,
+              style.colour, bold=True)  # fmt: skip
+        box = L.under_heading(box)
     if not t.rows:
         _text_block(slide, Text((t.empty,)), box, style)
         return

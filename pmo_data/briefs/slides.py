@@ -33,14 +33,14 @@ from pmo_data.charts import prioritisation as priority_charts
 from pmo_data.charts import savings as savings_charts
 from pmo_data.charts import services as service_charts
 from pmo_data.formatting import money, money_format, number, percent, signed
-from pmo_data.schema import ENTITY_NAMES
-from pmo_data.store.access import Viewer
+from pmo_data.store.access import GROUPS, PERSON_COLUMN, Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters
 from pmo_data.store.versions import Store
 
 TOP_RISKS = 5
 TOP_PROJECTS = 10  # the Prioritisation page's default "Top K"
-MAX_ROWS = 12  # rows of a listing slide (the page has the rest)
+MAX_ROWS = 12  # rows of a half-width listing (the page has the rest)
+MAX_ROWS_FULL = 15  # rows of a full-width listing
 
 
 @dataclass
@@ -460,7 +460,7 @@ def what_changed(ctx: Context) -> Slide:
                      m.delta(p, ctx.currency) or ("–" if p is None or not m.compare else "no change")))  # fmt: skip
     blocks = [Table(("Measure", f"Version {ctx.previous or '–'}", f"Version {ctx.version}",
                      "Change"), tuple(rows), numeric=(False, True, True, True),
-                    widths=(2.4, 1.2, 1.2, 1.2))]  # fmt: skip
+                    widths=(2.4, 1.2, 1.2, 1.2), heading="Your measures")]  # fmt: skip
     if ctx.previous and ctx.viewer.sees_everything:
         d = ctx.store.diff(ctx.previous, ctx.version)
         drows = tuple(
@@ -470,7 +470,8 @@ def what_changed(ctx: Context) -> Slide:
         )  # fmt: skip
         blocks.append(Table(("Data", "Rows added", "Rows removed", "Rows changed"), drows,
                             numeric=(False, True, True, True), widths=(1.6, 1, 1, 1),
-                            caption="Whole store, version to version (Data > History)."))  # fmt: skip
+                            caption="Whole store, version to version (Data > History).",
+                            heading="Rows in the store"))  # fmt: skip
     return Slide("What changed since the last import", lead, blocks=blocks, split=0.55)
 
 
@@ -517,9 +518,8 @@ def _project_rows(df: pd.DataFrame, ctx: Context, cols: list[str]) -> Table:
                              else "–", True, 0.8),
         "forecast_end_date": ("Forecast end", _date, True, 1.0),
     }  # fmt: skip
-    shown = df.sort_values(["rag", "slip_days"], key=_rag_first, ascending=[True, False]).head(
-        MAX_ROWS
-    )
+    shown = df.sort_values(["rag", "slip_days"], key=_rag_first, ascending=[True, False])
+    shown = shown.head(MAX_ROWS_FULL)
     rows = tuple(tuple(fmt[c][1](v) for c, v in zip(cols, r, strict=True))
                  for r in shown[cols].itertuples(index=False))  # fmt: skip
     return Table(
@@ -537,16 +537,25 @@ def _rag_first(s: pd.Series) -> pd.Series:
     return s.fillna(0)
 
 
-def my_projects(ctx: Context, cols: list[str], with_benefits: bool) -> Slide:
+def my_projects(ctx: Context, cols: list[str]) -> Slide:
     df = portfolio.projects(ctx.store, ctx.viewer, ctx.filters)
     if df.empty:
         return Slide("Your projects", "No projects in this view.")
-    blocks = [_project_rows(df, ctx, cols)]
-    if with_benefits:
-        blocks.append(Chart(portfolio_charts.benefits(df, money_format(ctx.currency)),
-                            "Planned against realised benefit per project, largest planned first."))  # fmt: skip
-    return Slide("Your projects", f"{len(df):,} projects in view.", blocks=blocks,
-                 split=0.62 if with_benefits else 0.5)  # fmt: skip
+    return Slide("Your projects", f"{len(df):,} projects in view.",
+                 blocks=[_project_rows(df, ctx, cols)])  # fmt: skip
+
+
+def project_benefits(ctx: Context) -> Slide:
+    df = portfolio.projects(ctx.store, ctx.viewer, ctx.filters)
+    planned, realised = df["planned_benefit"].sum(), df["realised_benefit"].sum()
+    return Slide(
+        "Benefits: planned against realised",
+        f"Realised {ctx.money(realised)} of {ctx.money(planned)} planned "
+        f"({_pct(realised / planned if planned else None)}).",
+        blocks=[Chart(portfolio_charts.benefits(df, money_format(ctx.currency)),
+                      "Planned (business case) against realised benefit per project, largest "
+                      "planned first; the green bar filling the grey one is a benefit delivered.")],
+    )  # fmt: skip
 
 
 def rag_and_nps(ctx: Context) -> Slide:
@@ -578,6 +587,7 @@ def actions_and_feedback(ctx: Context) -> Slide:
               for r in acts.itertuples()),
         numeric=(False, False, True, True), widths=(0.8, 2.6, 1.0, 0.8),
         empty="No open actions on your projects.",
+        heading="Actions due",
     )  # fmt: skip
     f = Table(
         ("Date", "Project", "NPS", "CSAT", "Comment"),
@@ -585,6 +595,7 @@ def actions_and_feedback(ctx: Context) -> Slide:
                r.comment if isinstance(r.comment, str) else "–") for r in fb.itertuples()),
         numeric=(True, False, True, True, False), widths=(0.9, 0.7, 0.5, 0.5, 2.8),
         empty="No feedback about your projects yet.",
+        heading="Latest feedback",
     )  # fmt: skip
     return Slide("Actions due and the latest feedback",
                  "Open improvement actions, overdue first, and the most recent responses.",
@@ -600,7 +611,7 @@ def customer_health(ctx: Context) -> Slide:
         (r.customer, str(r.tier or "–"), number(r.health), str(r.band),
          f"{number(r.nps, 0) if pd.isna(r.nps) else f'{r.nps:+.0f}'} (n={int(r.nps_n):,})",
          number(r.open_actions), _date(r.last_contact_date), r.reasons)
-        for r in h.head(MAX_ROWS).itertuples()
+        for r in h.head(MAX_ROWS_FULL).itertuples()
     )  # fmt: skip
     table = Table(
         ("Customer", "Tier", "Health", "Band", "NPS", "Open actions", "Last contact", "Why"),
@@ -665,6 +676,7 @@ def data_quality(ctx: Context) -> Slide:
               for r in orph.head(MAX_ROWS).itertuples()),
         numeric=(False, False, False, True, False), widths=(0.9, 1.0, 0.9, 0.6, 2.2),
         empty="Every customer, project and service id points at a loaded row.",
+        heading="Orphan references",
     )  # fmt: skip
     b = Table(
         ("Id", "Customer", "Account lead", "Last feedback"),
@@ -674,6 +686,7 @@ def data_quality(ctx: Context) -> Slide:
         caption=f"{len(quiet):,} Strategic customers with no feedback in the last "
         f"{overview.COVERAGE_DAYS} days." if len(quiet) else "",
         empty=f"Every Strategic customer gave feedback in the last {overview.COVERAGE_DAYS} days.",
+        heading="Key customers not heard from",
     )  # fmt: skip
     return Slide("Data quality: orphans and key customers not heard from",
                  "Rows whose ids are not loaded, and Strategic customers to ask for feedback.",
@@ -682,15 +695,21 @@ def data_quality(ctx: Context) -> Slide:
 
 def empty_store(ctx: Context) -> Slide:
     counts = ctx.store.counts()
-    have = ", ".join(f"{k} {v:,}" for k, v in counts.items() if v) or "nothing"
+    have = ", ".join(f"{k} {v:,}" for k, v in counts.items() if v) or "nothing yet"
+    lines = [
+        f"Store version {ctx.version}; rows loaded: {have}." if ctx.version
+        else "The store has no data yet.",
+        "Import the monthly exports on the Data page, or with "
+        "`python -m pmo_data import exports/*.xlsx`, then build the brief again.",
+    ]  # fmt: skip
+    if ctx.viewer.needs_person:
+        entity, column = PERSON_COLUMN[ctx.viewer.group]
+        lines.append(f"A {GROUPS[ctx.viewer.group].lower()}'s brief covers the rows that name "
+                     f"them: check that {ctx.viewer.person} is in the {column} column of the "
+                     f"{entity} sheet.")  # fmt: skip
     return Slide(
         "No data to report yet",
-        "The store holds no projects in this view, so there is nothing to brief on.",
-        blocks=[Text((
-            f"Store version {ctx.version}; rows loaded: {have}.",
-            "Import the monthly exports on the Data page, or with "
-            "`python -m pmo_data import exports/*.xlsx`, then build the brief again.",
-            "For a person-scoped brief, check that the person is named in the data "
-            f"(the {', '.join(ENTITY_NAMES[:2])} sheets).",
-        ), bullets=True)],
-    )  # fmt: skip
+        "There are no projects, customers or services in this view, so there is nothing to "
+        "brief on.",
+        blocks=[Text(tuple(lines), bullets=True)],
+    )
