@@ -73,10 +73,20 @@ def libreoffice_pdf(pptx: bytes) -> float | None:
         src.write_bytes(pptx)
         t = time.perf_counter()
         subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{d}/profile", "--headless",
-             "--convert-to", "pdf", "--outdir", d, str(src)],
-            check=True, capture_output=True, timeout=600,
-        )  # fmt: skip
+            [
+                soffice,
+                f"-env:UserInstallation=file://{d}/profile",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                d,
+                str(src),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
         took = time.perf_counter() - t
         assert (Path(d) / "pack.pdf").stat().st_size > 0
     return took
@@ -107,8 +117,10 @@ def main() -> None:
             n += len(todo)
             ok += sum(png.startswith(b"\x89PNG") for png in again.images.values())
         store.close()
-        size = (f"{counts['projects']:,} projects, {counts['customers']:,} customers, "
-                f"{counts['feedback']:,} responses, {counts['savings']:,} savings lines")  # fmt: skip
+        size = (
+            f"{counts['projects']:,} projects, {counts['customers']:,} customers, "
+            f"{counts['feedback']:,} responses, {counts['savings']:,} savings lines"
+        )
         rows.append(
             f"| {scale:g}x | {size} | {len(content.slides) + 1} | {t_content:.1f} | "
             f"{len(todo)} in {t_images:.1f} | {t_pptx:.2f} | {t_pdf:.2f} | **{total:.1f}** | "

@@ -200,8 +200,9 @@ def cmd_brief(args) -> int:
             known = people(store, args.group)
             if known and args.person not in known:
                 some = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
-                raise CliError(f"{args.person!r} is not a {GROUPS[args.group]} in the data; "
-                               f"one of: {some}")  # fmt: skip
+                raise CliError(
+                    f"{args.person!r} is not a {GROUPS[args.group]} in the data; one of: {some}"
+                )
         content = briefs.packs.build(store, viewer, style=style)
         rendered = briefs.render(content)
     finally:
@@ -210,14 +211,20 @@ def cmd_brief(args) -> int:
         data = briefs.write(content, Path(out).suffix.lower().lstrip("."), rendered)
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out).write_bytes(data)
-        print(f"{content.title} for {content.audience} ({len(content.slides) + 1} slides, "
-              f"{len(data):,} bytes) written to {out}")  # fmt: skip
+        print(
+            f"{content.title} for {content.audience} ({len(content.slides) + 1} slides, "
+            f"{len(data):,} bytes) written to {out}"
+        )
     if content.empty:
-        print("warning: no data in this view yet: the brief says so; import exports first",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "warning: no data in this view yet: the brief says so; import exports first",
+            file=sys.stderr,
+        )
     if rendered.missing:
-        print(f"warning: {rendered.missing}; the brief has tables but no chart images",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"warning: {rendered.missing}; the brief has tables but no chart images",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -268,8 +275,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--group", required=True, choices=list(GROUPS), help="stakeholder group")
     s.add_argument("--person", help="the sponsor, manager, account lead or service owner")
     s.add_argument("--db", help=db_help)
-    s.add_argument("--out", required=True, action="append", metavar="FILE.pptx|FILE.pdf",
-                   help="where to write; give it twice for both formats from one build")  # fmt: skip
+    s.add_argument(
+        "--out",
+        required=True,
+        action="append",
+        metavar="FILE.pptx|FILE.pdf",
+        help="where to write; give it twice for both formats from one build",
+    )
     s.add_argument("--org", help="organisation name on the slides (default: $PMO_ORG_NAME)")
     s.add_argument("--colour", help="accent colour #rrggbb (default: $PMO_BRAND_COLOUR)")
     s.set_defaults(func=cmd_brief)

@@ -101,9 +101,19 @@ def test_every_groups_brief_builds_on_the_demo_store(built, group):
 def test_executive_pack_has_every_section_the_board_asks_for(built):
     b = built["executive"][0]
     titles = " | ".join(s.title for s in b.slides)
-    for part in ("headline", "Savings", "Value delivered", "NPS and CSAT", "RAG mix",
-                 "risks to customer value", "Prioritisation", "demand against capacity",
-                 "maturity", "What changed", "Where the numbers come from"):  # fmt: skip
+    for part in (
+        "headline",
+        "Savings",
+        "Value delivered",
+        "NPS and CSAT",
+        "RAG mix",
+        "risks to customer value",
+        "Prioritisation",
+        "demand against capacity",
+        "maturity",
+        "What changed",
+        "Where the numbers come from",
+    ):
         assert part in titles
     assert "Store version 2" in b.version and re.search(r"20\d\d", b.period)
 
@@ -131,8 +141,9 @@ def test_executive_numbers_equal_the_overviews(demo, built):
     for m in now:
         assert tiles[m.label].value == m.show(demo.currency)
         assert tiles[m.label].delta == m.delta(prev[m.key], demo.currency)
-    line = savings.headline(savings.totals(demo, viewer, state=savings.state(demo)).overall,
-                            demo.currency)  # fmt: skip
+    line = savings.headline(
+        savings.totals(demo, viewer, state=savings.state(demo)).overall, demo.currency
+    )
     assert line.startswith("Estimated savings to date")
     sentence = overview.what_changed(now, before, demo.previous_version(), demo.currency)
     for text in (pptx_text(pptx), pdf_text(pdf)):
@@ -149,8 +160,9 @@ def test_an_account_leads_brief_names_only_their_customers(demo, built):
     mine = set(scope.frame(demo, "customers", lead)["name"])
     others = every - mine
     assert mine and others
-    figures = " ".join(json.dumps(c.figure.to_plotly_json(), default=str)
-                       for c, _ in briefs.charts_of(b))  # fmt: skip
+    figures = " ".join(
+        json.dumps(c.figure.to_plotly_json(), default=str) for c, _ in briefs.charts_of(b)
+    )
     for text in (pptx_text(pptx), pdf_text(pdf), " ".join(b.all_text()), figures):
         masked = text
         for name in sorted(mine, key=len, reverse=True):  # "X" inside an in-scope "X Ltd"
@@ -177,19 +189,37 @@ def test_a_person_outside_the_data_gets_the_empty_brief(demo):
     assert b.empty and "No data" in b.slides[0].title
 
 
-HOSTILE = ['=HYPERLINK("http://evil.example","x")', "<b>bold</b> & <i>", "+SUM(A1:A9)",
-           "tab\tbell\x07end", "€1,234 → 5%"]  # fmt: skip
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","x")',
+    "<b>bold</b> & <i>",
+    "+SUM(A1:A9)",
+    "tab\tbell\x07end",
+    "€1,234 → 5%",
+]
 
 
 def _hostile_brief() -> Brief:
     return Brief(
-        "Pack", "Executive board", "Org <Ltd> & Co", "#1f6feb", "May 2026", "Store version 1",
-        datetime(2026, 5, 1), "GBP",
-        slides=[Slide("Text stays text", HOSTILE[1],
-                      tiles=[Tile(HOSTILE[0], HOSTILE[2])],
-                      blocks=[Table(("Name", "Comment"), tuple((h, h) for h in HOSTILE)),
-                              Text(tuple(HOSTILE), bullets=True)])],
-    )  # fmt: skip
+        "Pack",
+        "Executive board",
+        "Org <Ltd> & Co",
+        "#1f6feb",
+        "May 2026",
+        "Store version 1",
+        datetime(2026, 5, 1),
+        "GBP",
+        slides=[
+            Slide(
+                "Text stays text",
+                HOSTILE[1],
+                tiles=[Tile(HOSTILE[0], HOSTILE[2])],
+                blocks=[
+                    Table(("Name", "Comment"), tuple((h, h) for h in HOSTILE)),
+                    Text(tuple(HOSTILE), bullets=True),
+                ],
+            )
+        ],
+    )
 
 
 @pytest.mark.parametrize("fmt,read", [("pptx", pptx_text), ("pdf", pdf_text)])
@@ -201,9 +231,10 @@ def test_text_from_the_data_is_written_as_typed(fmt, read):
     assert "Org <Ltd> & Co" in text
     if fmt == "pptx":  # in a text run, never a field or a hyperlink
         xml = b"".join(
-            p.blob for p in Presentation(io.BytesIO(data)).part.package.iter_parts()
+            p.blob
+            for p in Presentation(io.BytesIO(data)).part.package.iter_parts()
             if p.partname.startswith("/ppt/slides/slide")
-        )  # fmt: skip
+        )
         assert xml.count(b"<p:sld ") == 2 and b"<a:fld" not in xml and b"hlinkClick" not in xml
 
 
@@ -235,8 +266,12 @@ def test_tables_fit_their_box_or_say_how_many_rows_were_left_out():
 
 
 def test_numbers_and_header_words_are_never_broken():
-    t = Table(("Project", "Forecast end"), (("A long project name " * 3, "12 Sep 2027"),),
-              numeric=(False, True), widths=(5, 0.3))  # fmt: skip
+    t = Table(
+        ("Project", "Forecast end"),
+        (("A long project name " * 3, "12 Sep 2027"),),
+        numeric=(False, True),
+        widths=(5, 0.3),
+    )
     fit = layout.fit_table(t, layout.Box(0, 0, 6, 3))
     assert fit.col_widths[1] >= layout.text_width("12 Sep 2027", fit.size)
     assert layout.clip("one two three four five six", 0.5, 10, 1).endswith("…")
@@ -288,15 +323,26 @@ def test_cli_writes_both_formats_and_refuses_what_it_cannot_do(demo, tmp_path, c
     assert cli.main([*args, "--out", str(out), "--out", str(deck), "--org", "Acme"]) == 0
     assert lead in pdf_text(out.read_bytes()) and "Acme" in pdf_text(out.read_bytes())
     assert pptx_text(deck.read_bytes()).count(lead) == pdf_text(out.read_bytes()).count(lead)
-    assert cli.main(["brief", "--group", "account_lead", "--db", str(db),
-                     "--out", str(out)]) == 2  # fmt: skip
+    assert cli.main(["brief", "--group", "account_lead", "--db", str(db), "--out", str(out)]) == 2
     assert "--person is required" in capsys.readouterr().err
     assert cli.main([*args[:4], "Nobody", *args[5:], "--out", str(out)]) == 2
     assert "is not a Customer account lead" in capsys.readouterr().err
     assert cli.main([*args, "--out", str(tmp_path / "x.docx")]) == 2
     assert cli.main([*args, "--out", str(out), "--colour", "blue"]) == 2
-    assert cli.main(["brief", "--group", "executive", "--db", str(tmp_path / "none.duckdb"),
-                     "--out", str(out)]) == 2  # fmt: skip
+    assert (
+        cli.main(
+            [
+                "brief",
+                "--group",
+                "executive",
+                "--db",
+                str(tmp_path / "none.duckdb"),
+                "--out",
+                str(out),
+            ]
+        )
+        == 2
+    )
 
 
 def test_cli_on_an_empty_store_writes_the_message_and_warns(tmp_path, capsys):

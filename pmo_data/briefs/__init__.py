@@ -82,6 +82,4 @@ def document(
     return write(packs.build(store, viewer, filters, style=style), fmt)
 
 
-__all__ = [
-    "FORMATS", "Brief", "Rendered", "charts_of", "document", "render", "render_all", "write"
-]  # fmt: skip
+__all__ = ["FORMATS", "Brief", "Rendered", "charts_of", "document", "render", "render_all", "write"]

@@ -120,12 +120,6 @@ class Brief:
     slides: list[Slide] = field(default_factory=list)
     empty: bool = False  # True when the store (or the view) holds no data to report
 
-    @property
-    def file_stem(self) -> str:
-        """A safe file name: 'pmo-board-pack-2026-11' or 'pmo-brief-account-lead-2026-11'."""
-        words = re.sub(r"[^a-z0-9]+", "-", f"{self.title} {self.audience}".lower()).strip("-")
-        return f"{words[:60].rstrip('-')}-{self.generated:%Y-%m}"
-
     def all_text(self) -> list[str]:
         """Every string the brief shows (for checks of what a brief names)."""
         out = [self.title, self.audience, self.organisation, self.period, self.version]

@@ -39,12 +39,15 @@ def prepared(fig: go.Figure, width: int, height: int) -> dict:
     legend = f.layout.legend
     if legend.y is not None and legend.y >= 1:
         if f.layout.title.text:  # a legend above the plot: room for it under the title
-            f.update_layout(margin=dict(t=max(f.layout.margin.t or 0, 95)),
-                            title=dict(yref="container", y=0.97, yanchor="top"))  # fmt: skip
+            f.update_layout(
+                margin=dict(t=max(f.layout.margin.t or 0, 95)),
+                title=dict(yref="container", y=0.97, yanchor="top"),
+            )
     else:  # below: at the foot of the picture, clear of the x axis title at any height
         f.update_layout(legend=dict(yref="container", y=0, yanchor="bottom"))
-    if any(t.type == "bar" and t.orientation == "h" and t.textposition == "outside"
-           for t in f.data):  # fmt: skip
+    if any(
+        t.type == "bar" and t.orientation == "h" and t.textposition == "outside" for t in f.data
+    ):
         f.update_layout(margin=dict(r=max(f.layout.margin.r or 0, 45)))  # room for "139%"
     if width < SMALL:
         f.update_layout(font_size=11)

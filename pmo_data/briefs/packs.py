@@ -20,35 +20,81 @@ from pmo_data.store.access import Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters, count
 from pmo_data.store.versions import Store
 
-PM_COLUMNS = ["project_id", "name", "rag", "stage", "percent_complete", "slip_days",
-              "budget_variance_pct", "forecast_end_date"]  # fmt: skip
-SPONSOR_COLUMNS = ["project_id", "name", "rag", "stage", "budget_variance_pct", "slip_days",
-                   "planned_benefit", "realised_benefit"]  # fmt: skip
+PM_COLUMNS = [
+    "project_id",
+    "name",
+    "rag",
+    "stage",
+    "percent_complete",
+    "slip_days",
+    "budget_variance_pct",
+    "forecast_end_date",
+]
+SPONSOR_COLUMNS = [
+    "project_id",
+    "name",
+    "rag",
+    "stage",
+    "budget_variance_pct",
+    "slip_days",
+    "planned_benefit",
+    "realised_benefit",
+]
 
 PACKS: dict[str, list[Callable[[s.Context], Slide]]] = {
     "executive": [
-        s.headline, s.savings_range, s.value_delivered, s.satisfaction, s.rag_mix, s.top_risks,
-        s.prioritisation, s.demand_capacity, s.maturity_stage, s.what_changed, s.provenance,
+        s.headline,
+        s.savings_range,
+        s.value_delivered,
+        s.satisfaction,
+        s.rag_mix,
+        s.top_risks,
+        s.prioritisation,
+        s.demand_capacity,
+        s.maturity_stage,
+        s.what_changed,
+        s.provenance,
     ],
     "sponsor": [
-        s.headline, lambda c: s.my_projects(c, SPONSOR_COLUMNS), s.project_benefits,
-        s.rag_and_nps, s.top_risks, s.what_changed, s.provenance,
+        s.headline,
+        lambda c: s.my_projects(c, SPONSOR_COLUMNS),
+        s.project_benefits,
+        s.rag_and_nps,
+        s.top_risks,
+        s.what_changed,
+        s.provenance,
     ],
     "project_manager": [
-        s.headline, lambda c: s.my_projects(c, PM_COLUMNS),
-        s.actions_and_feedback, s.rag_and_nps, s.what_changed, s.provenance,
+        s.headline,
+        lambda c: s.my_projects(c, PM_COLUMNS),
+        s.actions_and_feedback,
+        s.rag_and_nps,
+        s.what_changed,
+        s.provenance,
     ],
     "account_lead": [
-        s.headline, s.customer_health, s.customer_charts_slide, s.top_risks, s.what_changed,
+        s.headline,
+        s.customer_health,
+        s.customer_charts_slide,
+        s.top_risks,
+        s.what_changed,
         s.provenance,
     ],
     "service_owner": [
-        s.headline, s.service_satisfaction, s.demand_capacity, s.what_changed, s.provenance,
+        s.headline,
+        s.service_satisfaction,
+        s.demand_capacity,
+        s.what_changed,
+        s.provenance,
     ],
     "pmo_analyst": [
-        s.headline, s.data_quality, s.rag_and_nps, s.what_changed, s.provenance,
+        s.headline,
+        s.data_quality,
+        s.rag_and_nps,
+        s.what_changed,
+        s.provenance,
     ],
-}  # fmt: skip
+}
 TITLES = {"executive": "PMO board pack"}
 DEFAULT_TITLE = "PMO brief"
 
@@ -69,8 +115,11 @@ def _period(ctx: s.Context, info: dict | None) -> str:
     f = ctx.filters
     if f.date_from or f.date_to:
         text += f" · dates {s._date(f.date_from)} to {s._date(f.date_to)}"
-    narrowed = [f"{k} {v}" for k, v in (("portfolio", f.portfolio), ("customer", f.customer),
-                                        ("service", f.service)) if v]  # fmt: skip
+    narrowed = [
+        f"{k} {v}"
+        for k, v in (("portfolio", f.portfolio), ("customer", f.customer), ("service", f.service))
+        if v
+    ]
     if narrowed:
         text += " · filtered to " + ", ".join(narrowed)
     return text

@@ -27,14 +27,20 @@ from pmo_data.briefs.content import Brief, Chart, Slide, Table, Text, Tile
 
 FONT, BOLD = "BriefSans", "BriefSans-Bold"
 _FONTS = [
-    ("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
-     "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf"),
-    ("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-     "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    (
+        "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+        "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf",
+    ),
+    (
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+    ),
+    (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    ),
     ("Vera.ttf", "VeraBd.ttf"),  # shipped inside reportlab
-]  # fmt: skip
+]
 PT = 72
 
 
@@ -69,8 +75,15 @@ class _Page:
         self.c.setLineWidth(width)
         self.c.line(x1 * PT, (L.HEIGHT - y1) * PT, x2 * PT, (L.HEIGHT - y2) * PT)
 
-    def text(self, box: L.Box, parts, size: float, align=TA_LEFT, valign: str = "top",
-             space_after: float = 0) -> float:  # fmt: skip
+    def text(
+        self,
+        box: L.Box,
+        parts,
+        size: float,
+        align=TA_LEFT,
+        valign: str = "top",
+        space_after: float = 0,
+    ) -> float:
         """Draw a paragraph made of (text, colour, bold) parts; returns its height (inches)."""
         if isinstance(parts, str):
             parts = [(parts, S.INK, False)]
@@ -79,8 +92,9 @@ class _Page:
             f"{escape(text)}</font>"
             for text, colour, bold in parts
         )
-        style = ParagraphStyle("p", fontName=FONT, fontSize=size, leading=size * L.LINE,
-                               alignment=align)  # fmt: skip
+        style = ParagraphStyle(
+            "p", fontName=FONT, fontSize=size, leading=size * L.LINE, alignment=align
+        )
         p = Paragraph(markup, style)
         _, h = p.wrap(box.w * PT, box.h * PT + 1000)
         y = box.y
@@ -90,8 +104,13 @@ class _Page:
         return h / PT + space_after
 
     def image(self, box: L.Box, png: bytes) -> None:
-        self.c.drawImage(ImageReader(io.BytesIO(png)), box.x * PT, (L.HEIGHT - box.y - box.h) * PT,
-                         box.w * PT, box.h * PT)  # fmt: skip
+        self.c.drawImage(
+            ImageReader(io.BytesIO(png)),
+            box.x * PT,
+            (L.HEIGHT - box.y - box.h) * PT,
+            box.w * PT,
+            box.h * PT,
+        )
 
 
 def _cover(pg: _Page, brief: Brief) -> None:
@@ -101,20 +120,33 @@ def _cover(pg: _Page, brief: Brief) -> None:
     pg.text(L.Box(0.8, 2.9, 11.5, 0.6), [(brief.audience, "#ffffff", False)], 22)
     pg.text(L.Box(0.8, 4.7, 11.7, 0.5), [(brief.period, S.INK, True)], 18)
     pg.text(L.Box(0.8, 5.3, 11.7, 0.4), [(brief.version, S.MUTED, False)], 13)
-    pg.text(L.Box(0.8, 5.75, 11.7, 0.4),
-            [(f"Prepared {brief.generated:%-d %B %Y at %H:%M}. Amounts in {brief.currency}.",
-              S.MUTED, False)], 13)  # fmt: skip
+    pg.text(
+        L.Box(0.8, 5.75, 11.7, 0.4),
+        [
+            (
+                f"Prepared {brief.generated:%-d %B %Y at %H:%M}. Amounts in {brief.currency}.",
+                S.MUTED,
+                False,
+            )
+        ],
+        13,
+    )
 
 
 def _header(pg: _Page, s: Slide, brief: Brief) -> None:
     pg.rect(L.Box(0, 0, L.WIDTH, 0.1), brief.colour)
     w = L.WIDTH - 2 * L.MARGIN
     size = L.fits_lines(s.title, w, L.TITLE_PT, 1, bold=True)
-    pg.text(L.Box(L.MARGIN, L.TITLE_TOP, w, L.TITLE_H), [(s.title, brief.colour, True)], size,
-            valign="middle")  # fmt: skip
+    pg.text(
+        L.Box(L.MARGIN, L.TITLE_TOP, w, L.TITLE_H),
+        [(s.title, brief.colour, True)],
+        size,
+        valign="middle",
+    )
     if s.lead:
-        pg.text(L.Box(L.MARGIN, L.LEAD_TOP, w, L.LEAD_H), s.lead,
-                L.fits_lines(s.lead, w, L.LEAD_PT, 2))  # fmt: skip
+        pg.text(
+            L.Box(L.MARGIN, L.LEAD_TOP, w, L.LEAD_H), s.lead, L.fits_lines(s.lead, w, L.LEAD_PT, 2)
+        )
 
 
 def _footer(pg: _Page, brief: Brief, n: int, total: int, s: Slide) -> None:
@@ -123,11 +155,23 @@ def _footer(pg: _Page, brief: Brief, n: int, total: int, s: Slide) -> None:
         box, size, text = note
         pg.text(box, [(text, S.MUTED, False)], size)
     pg.line(L.MARGIN, L.FOOTER_TOP - 0.03, L.WIDTH - L.MARGIN, L.FOOTER_TOP - 0.03, S.RULE, 0.75)
-    pg.text(L.Box(L.MARGIN, L.FOOTER_TOP, w * 0.8, 0.25),
-            [(f"{brief.organisation} · {brief.title} · {brief.audience} · {brief.period}",
-              S.MUTED, False)], L.FOOTER_PT)  # fmt: skip
-    pg.text(L.Box(L.MARGIN + w * 0.8, L.FOOTER_TOP, w * 0.2, 0.25),
-            [(f"{n} / {total}", S.MUTED, False)], L.FOOTER_PT, align=TA_RIGHT)  # fmt: skip
+    pg.text(
+        L.Box(L.MARGIN, L.FOOTER_TOP, w * 0.8, 0.25),
+        [
+            (
+                f"{brief.organisation} · {brief.title} · {brief.audience} · {brief.period}",
+                S.MUTED,
+                False,
+            )
+        ],
+        L.FOOTER_PT,
+    )
+    pg.text(
+        L.Box(L.MARGIN + w * 0.8, L.FOOTER_TOP, w * 0.2, 0.25),
+        [(f"{n} / {total}", S.MUTED, False)],
+        L.FOOTER_PT,
+        align=TA_RIGHT,
+    )
 
 
 def _tile(pg: _Page, t: Tile, box: L.Box, style: S.Style) -> None:
@@ -153,21 +197,30 @@ def _text_block(pg: _Page, b: Text, box: L.Box, style: S.Style) -> None:
     size = L.text_size(b, box)
     y = box.y
     if b.heading:
-        y += pg.text(L.Box(box.x, y, box.w, 0.5), [(b.heading, style.colour, True)], size + 2,
-                     space_after=size * 0.5 / PT)  # fmt: skip
+        y += pg.text(
+            L.Box(box.x, y, box.w, 0.5),
+            [(b.heading, style.colour, True)],
+            size + 2,
+            space_after=size * 0.5 / PT,
+        )
     for line in b.lines:
         if b.bullets:
             pg.text(L.Box(box.x + 0.02, y, 0.2, 0.4), "•", size)
-            y += pg.text(L.Box(box.x + 0.22, y, box.w - 0.22, box.h), line, size,
-                         space_after=size * 0.45 / PT)  # fmt: skip
+            y += pg.text(
+                L.Box(box.x + 0.22, y, box.w - 0.22, box.h),
+                line,
+                size,
+                space_after=size * 0.45 / PT,
+            )
         else:
             y += pg.text(L.Box(box.x, y, box.w, box.h), line, size, space_after=size * 0.45 / PT)
 
 
 def _table(pg: _Page, t: Table, box: L.Box, style: S.Style) -> None:
     if t.heading:
-        pg.text(L.Box(box.x, box.y, box.w, L.HEADING_H), [(t.heading, style.colour, True)],
-                L.HEADING_PT)  # fmt: skip
+        pg.text(
+            L.Box(box.x, box.y, box.w, L.HEADING_H), [(t.heading, style.colour, True)], L.HEADING_PT
+        )
         box = L.under_heading(box)
     if not t.rows:
         _text_block(pg, Text((t.empty,)), box, style)
@@ -185,9 +238,13 @@ def _table(pg: _Page, t: Table, box: L.Box, style: S.Style) -> None:
                 (fill, ink), bold = S.RAG_CELL[value], True
             pg.rect(L.Box(x, y, w, h), fill)
             inner = L.Box(x + L.CELL_PAD, y + L.ROW_PAD, w - 2 * L.CELL_PAD, h - 2 * L.ROW_PAD)
-            pg.text(inner, [(value, ink, bold)], fit.size,
-                    align=TA_RIGHT if t.numeric[c] else TA_LEFT,
-                    valign="middle" if r == 0 else "top")  # fmt: skip
+            pg.text(
+                inner,
+                [(value, ink, bold)],
+                fit.size,
+                align=TA_RIGHT if t.numeric[c] else TA_LEFT,
+                valign="middle" if r == 0 else "top",
+            )
             x += w
         pg.line(box.x, y + h, box.x + box.w, y + h, "#ffffff", 0.75)
         y += h
@@ -195,8 +252,11 @@ def _table(pg: _Page, t: Table, box: L.Box, style: S.Style) -> None:
     if fit.dropped:
         extra.append(f"… and {fit.dropped:,} more rows on the page in the dashboard.")
     if extra:
-        pg.text(L.Box(box.x, y + 0.06, box.w, L.CAPTION_H), [(" ".join(extra), S.MUTED, False)],
-                L.CAPTION_PT)  # fmt: skip
+        pg.text(
+            L.Box(box.x, y + 0.06, box.w, L.CAPTION_H),
+            [(" ".join(extra), S.MUTED, False)],
+            L.CAPTION_PT,
+        )
 
 
 def _chart(pg: _Page, b: Chart, box: L.Box, png: bytes | None, missing: str) -> None:
@@ -205,12 +265,19 @@ def _chart(pg: _Page, b: Chart, box: L.Box, png: bytes | None, missing: str) -> 
         pg.image(pic, png)
     else:
         pg.rect(pic, S.ZEBRA)
-        pg.text(L.Box(pic.x + 0.3, pic.y, pic.w - 0.6, pic.h),
-                [(f"Chart not drawn: {missing}", S.MUTED, False)], 11, align=TA_CENTER,
-                valign="middle")  # fmt: skip
+        pg.text(
+            L.Box(pic.x + 0.3, pic.y, pic.w - 0.6, pic.h),
+            [(f"Chart not drawn: {missing}", S.MUTED, False)],
+            11,
+            align=TA_CENTER,
+            valign="middle",
+        )
     if b.caption:
-        pg.text(L.Box(box.x, pic.y + pic.h + 0.06, box.w, box.h - pic.h), [(b.caption, S.MUTED,
-                                                                           False)], L.CAPTION_PT)  # fmt: skip
+        pg.text(
+            L.Box(box.x, pic.y + pic.h + 0.06, box.w, box.h - pic.h),
+            [(b.caption, S.MUTED, False)],
+            L.CAPTION_PT,
+        )
 
 
 def write(brief: Brief, images: dict[int, bytes], missing: str = "") -> bytes:

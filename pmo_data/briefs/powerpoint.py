@@ -45,8 +45,16 @@ def _run(paragraph, text: str, size: float, colour: str = S.INK, bold: bool = Fa
     return r
 
 
-def _text(slide, box: L.Box, text: str, size: float, colour: str = S.INK, bold: bool = False,
-          align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP):  # fmt: skip
+def _text(
+    slide,
+    box: L.Box,
+    text: str,
+    size: float,
+    colour: str = S.INK,
+    bold: bool = False,
+    align=PP_ALIGN.LEFT,
+    anchor=MSO_ANCHOR.TOP,
+):
     tf = _box(slide, box)
     tf.vertical_anchor = anchor
     p = tf.paragraphs[0]
@@ -74,16 +82,27 @@ def _cover(prs, brief: Brief) -> None:
     _text(slide, L.Box(0.8, 2.9, 11.5, 0.6), brief.audience, 22, "#ffffff")
     _text(slide, L.Box(0.8, 4.7, 11.7, 0.5), brief.period, 18, S.INK, bold=True)
     _text(slide, L.Box(0.8, 5.3, 11.7, 0.4), brief.version, 13, S.MUTED)
-    _text(slide, L.Box(0.8, 5.75, 11.7, 0.4),
-          f"Prepared {brief.generated:%-d %B %Y at %H:%M}. Amounts in {brief.currency}.", 13,
-          S.MUTED)  # fmt: skip
+    _text(
+        slide,
+        L.Box(0.8, 5.75, 11.7, 0.4),
+        f"Prepared {brief.generated:%-d %B %Y at %H:%M}. Amounts in {brief.currency}.",
+        13,
+        S.MUTED,
+    )
 
 
 def _header(slide, s: Slide, brief: Brief) -> None:
     _rect(slide, L.Box(0, 0, L.WIDTH, 0.1), brief.colour)
     title_size = L.fits_lines(s.title, L.WIDTH - 2 * L.MARGIN, L.TITLE_PT, 1, bold=True)
-    _text(slide, L.Box(L.MARGIN, L.TITLE_TOP, L.WIDTH - 2 * L.MARGIN, L.TITLE_H), s.title,
-          title_size, brief.colour, bold=True, anchor=MSO_ANCHOR.MIDDLE)  # fmt: skip
+    _text(
+        slide,
+        L.Box(L.MARGIN, L.TITLE_TOP, L.WIDTH - 2 * L.MARGIN, L.TITLE_H),
+        s.title,
+        title_size,
+        brief.colour,
+        bold=True,
+        anchor=MSO_ANCHOR.MIDDLE,
+    )
     if s.lead:
         size = L.fits_lines(s.lead, L.WIDTH - 2 * L.MARGIN, L.LEAD_PT, 2)
         _text(slide, L.Box(L.MARGIN, L.LEAD_TOP, L.WIDTH - 2 * L.MARGIN, L.LEAD_H), s.lead, size)
@@ -94,15 +113,30 @@ def _footer(slide, brief: Brief, n: int, total: int, s: Slide) -> None:
     if note := L.note_fit(s):
         box, size, text = note
         _text(slide, box, text, size, S.MUTED)
-    line = slide.shapes.add_connector(1, Inches(L.MARGIN), Inches(L.FOOTER_TOP - 0.03),
-                                      Inches(L.WIDTH - L.MARGIN), Inches(L.FOOTER_TOP - 0.03))  # fmt: skip
+    line = slide.shapes.add_connector(
+        1,
+        Inches(L.MARGIN),
+        Inches(L.FOOTER_TOP - 0.03),
+        Inches(L.WIDTH - L.MARGIN),
+        Inches(L.FOOTER_TOP - 0.03),
+    )
     line.line.color.rgb = _rgb(S.RULE)
     line.line.width = Pt(0.75)
-    _text(slide, L.Box(L.MARGIN, L.FOOTER_TOP, w * 0.8, 0.25),
-          f"{brief.organisation} · {brief.title} · {brief.audience} · {brief.period}",
-          L.FOOTER_PT, S.MUTED)  # fmt: skip
-    _text(slide, L.Box(L.MARGIN + w * 0.8, L.FOOTER_TOP, w * 0.2, 0.25), f"{n} / {total}",
-          L.FOOTER_PT, S.MUTED, align=PP_ALIGN.RIGHT)  # fmt: skip
+    _text(
+        slide,
+        L.Box(L.MARGIN, L.FOOTER_TOP, w * 0.8, 0.25),
+        f"{brief.organisation} · {brief.title} · {brief.audience} · {brief.period}",
+        L.FOOTER_PT,
+        S.MUTED,
+    )
+    _text(
+        slide,
+        L.Box(L.MARGIN + w * 0.8, L.FOOTER_TOP, w * 0.2, 0.25),
+        f"{n} / {total}",
+        L.FOOTER_PT,
+        S.MUTED,
+        align=PP_ALIGN.RIGHT,
+    )
 
 
 def _tile(slide, t: Tile, box: L.Box, style: S.Style) -> None:
@@ -150,16 +184,28 @@ def _text_block(slide, b: Text, box: L.Box, style: S.Style) -> None:
 
 def _table(slide, t: Table, box: L.Box, style: S.Style) -> None:
     if t.heading:
-        _text(slide, L.Box(box.x, box.y, box.w, L.HEADING_H), t.heading, L.HEADING_PT,
-              style.colour, bold=True)  # fmt: skip
+        _text(
+            slide,
+            L.Box(box.x, box.y, box.w, L.HEADING_H),
+            t.heading,
+            L.HEADING_PT,
+            style.colour,
+            bold=True,
+        )
         box = L.under_heading(box)
     if not t.rows:
         _text_block(slide, Text((t.empty,)), box, style)
         return
     fit = L.fit_table(t, box)
     shown = t.rows[: len(fit.row_heights) - 1]
-    frame = slide.shapes.add_table(len(shown) + 1, len(t.columns), Inches(box.x), Inches(box.y),
-                                   Inches(box.w), Inches(fit.height))  # fmt: skip
+    frame = slide.shapes.add_table(
+        len(shown) + 1,
+        len(t.columns),
+        Inches(box.x),
+        Inches(box.y),
+        Inches(box.w),
+        Inches(fit.height),
+    )
     table = frame.table
     table.first_row, table.horz_banding = True, False
     for i, w in enumerate(fit.col_widths):
@@ -189,22 +235,35 @@ def _table(slide, t: Table, box: L.Box, style: S.Style) -> None:
     if fit.dropped:
         extra.append(f"… and {fit.dropped:,} more rows on the page in the dashboard.")
     if extra:
-        _text(slide, L.Box(box.x, below, box.w, L.CAPTION_H), " ".join(extra), L.CAPTION_PT,
-              S.MUTED)  # fmt: skip
+        _text(
+            slide, L.Box(box.x, below, box.w, L.CAPTION_H), " ".join(extra), L.CAPTION_PT, S.MUTED
+        )
 
 
 def _chart(slide, b: Chart, box: L.Box, png: bytes | None, missing: str) -> None:
     pic = L.chart_box(b, box)
     if png:
-        slide.shapes.add_picture(io.BytesIO(png), Inches(pic.x), Inches(pic.y), Inches(pic.w),
-                                 Inches(pic.h))  # fmt: skip
+        slide.shapes.add_picture(
+            io.BytesIO(png), Inches(pic.x), Inches(pic.y), Inches(pic.w), Inches(pic.h)
+        )
     else:
         _rect(slide, pic, S.ZEBRA)
-        _text(slide, L.Box(pic.x + 0.3, pic.y + pic.h / 2 - 0.4, pic.w - 0.6, 0.8),
-              f"Chart not drawn: {missing}", 11, S.MUTED, align=PP_ALIGN.CENTER)  # fmt: skip
+        _text(
+            slide,
+            L.Box(pic.x + 0.3, pic.y + pic.h / 2 - 0.4, pic.w - 0.6, 0.8),
+            f"Chart not drawn: {missing}",
+            11,
+            S.MUTED,
+            align=PP_ALIGN.CENTER,
+        )
     if b.caption:
-        _text(slide, L.Box(box.x, pic.y + pic.h + 0.06, box.w, box.h - pic.h - 0.06), b.caption,
-              L.CAPTION_PT, S.MUTED)  # fmt: skip
+        _text(
+            slide,
+            L.Box(box.x, pic.y + pic.h + 0.06, box.w, box.h - pic.h - 0.06),
+            b.caption,
+            L.CAPTION_PT,
+            S.MUTED,
+        )
 
 
 def write(brief: Brief, images: dict[int, bytes], missing: str = "") -> bytes:

@@ -133,30 +133,51 @@ def savings_range(ctx: Context) -> Slide:
     o = t.overall
     if t.empty or not o.get("n_counted"):
         return Slide(
-            "Savings", savings.headline(o, ctx.currency),
-            blocks=[Text(("No savings lines in this view yet: import the savings ledger or "
-                          "set up the estimators on the Savings page.",))],
-        )  # fmt: skip
+            "Savings",
+            savings.headline(o, ctx.currency),
+            blocks=[
+                Text(
+                    (
+                        "No savings lines in this view yet: import the savings ledger or "
+                        "set up the estimators on the Savings page.",
+                    )
+                )
+            ],
+        )
     tiles = [
         Tile("P10 (cautious)", ctx.money(o["p10"]), note="9 in 10 chance of at least this"),
         Tile("P50 (likely)", ctx.money(o["p50"])),
         Tile("P90 (optimistic)", ctx.money(o["p90"]), note="1 in 10 chance of more"),
-        Tile("Realised to date", ctx.money(o["realised"]),
-             note=f"cash saving reported on {o['n_realised']:,} lines"),
-        Tile("Lines counted", number(o["n_counted"]),
-             note=f"{o['n_excluded']:,} held back as double counts"),
-    ]  # fmt: skip
+        Tile(
+            "Realised to date",
+            ctx.money(o["realised"]),
+            note=f"cash saving reported on {o['n_realised']:,} lines",
+        ),
+        Tile(
+            "Lines counted",
+            number(o["n_counted"]),
+            note=f"{o['n_excluded']:,} held back as double counts",
+        ),
+    ]
     cat = t.by.get("category", pd.DataFrame())
     rows = [
-        (r.group, ctx.money(r.p10), ctx.money(r.p50), ctx.money(r.p90), ctx.money(r.realised),
-         number(r.n))
+        (
+            r.group,
+            ctx.money(r.p10),
+            ctx.money(r.p50),
+            ctx.money(r.p90),
+            ctx.money(r.realised),
+            number(r.n),
+        )
         for r in cat.itertuples()
-    ][:MAX_ROWS]  # fmt: skip
+    ][:MAX_ROWS]
     table = Table(
-        ("Category", "P10", "P50", "P90", "Realised", "Lines"), tuple(rows),
-        numeric=(False, True, True, True, True, True), widths=(2.6, 1, 1, 1, 1, 0.7),
+        ("Category", "P10", "P50", "P90", "Realised", "Lines"),
+        tuple(rows),
+        numeric=(False, True, True, True, True, True),
+        widths=(2.6, 1, 1, 1, 1, 0.7),
         caption="P10/P50/P90 of each category's counted lines.",
-    )  # fmt: skip
+    )
     chart = Chart(
         savings_charts.cumulative(t.cumulative, ctx.currency, ctx.today),
         "Cumulative estimated savings (P50, P10-P90 band) and realised, by month; dotted = today.",
@@ -173,23 +194,34 @@ def savings_range(ctx: Context) -> Slide:
 
 def value_delivered(ctx: Context) -> Slide:
     s = benefits.summary(ctx.store, ctx.viewer, ctx.filters, ctx.today)
-    tiles = ctx.tiles(["value"]) + [
-        Tile("Benefit planned", ctx.money(s["planned"]), note=f"{s['projects']:,} projects"),
-        Tile("Realisation rate", _pct(s["rate"]),
-             note=f"realised / planned, n = {s['n_rate']:,} projects with a planned benefit"),
-        Tile("Rate once live", _pct(s["live_rate"]),
-             note=f"projects live by today, n = {s['n_live']:,}"),
-    ] + ctx.tiles(["aligned"])  # fmt: skip
+    tiles = (
+        ctx.tiles(["value"])
+        + [
+            Tile("Benefit planned", ctx.money(s["planned"]), note=f"{s['projects']:,} projects"),
+            Tile(
+                "Realisation rate",
+                _pct(s["rate"]),
+                note=f"realised / planned, n = {s['n_rate']:,} projects with a planned benefit",
+            ),
+            Tile(
+                "Rate once live",
+                _pct(s["live_rate"]),
+                note=f"projects live by today, n = {s['n_live']:,}",
+            ),
+        ]
+        + ctx.tiles(["aligned"])
+    )
     by = benefits.by_dimension(ctx.store, ctx.viewer, ctx.filters, "portfolio")
     left = Chart(
         savings_charts.benefits(by, ctx.currency, "Benefits by portfolio"),
         "Planned (light) against realised (green) benefit; label realised / planned and n.",
     )
     right = Chart(
-        savings_charts.after_go_live(benefits.after_go_live(ctx.store, ctx.viewer, ctx.filters,
-                                                            ctx.today)),
+        savings_charts.after_go_live(
+            benefits.after_go_live(ctx.store, ctx.viewer, ctx.filters, ctx.today)
+        ),
         "Realised / planned benefit by months since go-live; n on each bar.",
-    )  # fmt: skip
+    )
     return Slide(
         "Value delivered",
         f"Benefits realised to date {ctx.money(s['realised'])} against "
@@ -202,17 +234,26 @@ def value_delivered(ctx: Context) -> Slide:
 def satisfaction(ctx: Context) -> Slide:
     s = feedback.summary(ctx.store, ctx.viewer, ctx.filters, None)
     if not s["responses"]:
-        return Slide("Customer satisfaction", "No feedback in this view yet.",
-                     blocks=[Text(("Import survey responses to see NPS and CSAT.",))])  # fmt: skip
+        return Slide(
+            "Customer satisfaction",
+            "No feedback in this view yet.",
+            blocks=[Text(("Import survey responses to see NPS and CSAT.",))],
+        )
     q = feedback.trend(ctx.store, ctx.viewer, ctx.filters, "quarter")
     nps12 = next((m for m in ctx.metrics if m.key == "nps"), None)
     tiles = [t for t in ctx.tiles(["nps"])] + [
-        Tile("NPS, all responses", number(s["nps"]),
-             note=f"n = {s['nps_n']:,}; 95% CI {number(s['nps_lo'])} to {number(s['nps_hi'])}"),
-        Tile("CSAT (4-5 of 5)", _pct(s["csat"]),
-             note=f"n = {s['csat_n']:,}; 95% CI {_pct(s['csat_lo'])} to {_pct(s['csat_hi'])}"),
+        Tile(
+            "NPS, all responses",
+            number(s["nps"]),
+            note=f"n = {s['nps_n']:,}; 95% CI {number(s['nps_lo'])} to {number(s['nps_hi'])}",
+        ),
+        Tile(
+            "CSAT (4-5 of 5)",
+            _pct(s["csat"]),
+            note=f"n = {s['csat_n']:,}; 95% CI {_pct(s['csat_lo'])} to {_pct(s['csat_hi'])}",
+        ),
         Tile("Responses", number(s["responses"])),
-    ]  # fmt: skip
+    ]
     lead = _trend_sentence(q)
     if nps12 is None and not lead:
         lead = f"NPS {number(s['nps'])} (n = {s['nps_n']:,}), CSAT {_pct(s['csat'])}."
@@ -232,7 +273,7 @@ def satisfaction(ctx: Context) -> Slide:
                 "Share of 4-5 ratings each quarter with its 95% (Wilson) interval; grey points "
                 "rest on fewer than 30 answers.",
             ),
-        ],  # fmt: skip
+        ],
         note="NPS uses 0-10 answers only; answers on a 1-10 scale are counted apart.",
     )
 
@@ -245,11 +286,15 @@ def _trend_sentence(q: pd.DataFrame) -> str:
     a, b = q.iloc[-2], q.iloc[-1]
     start = pd.Timestamp(b["period"])
     when = f"Q{start.quarter} {start.year} quarter"
-    parts = [f"NPS {number(b['nps'])} (n = {int(b['nps_n']):,}), {signed(b['nps'] - a['nps'])} "
-             f"on the quarter before"]  # fmt: skip
+    parts = [
+        f"NPS {number(b['nps'])} (n = {int(b['nps_n']):,}), {signed(b['nps'] - a['nps'])} "
+        f"on the quarter before"
+    ]
     if b["csat_n"] and a["csat_n"]:
-        parts.append(f"CSAT {_pct(b['csat'])} (n = {int(b['csat_n']):,}), "
-                     f"{signed(100 * (b['csat'] - a['csat']), 1)} pts")  # fmt: skip
+        parts.append(
+            f"CSAT {_pct(b['csat'])} (n = {int(b['csat_n']):,}), "
+            f"{signed(100 * (b['csat'] - a['csat']), 1)} pts"
+        )
     return f"In the {when}: " + "; ".join(parts) + "."
 
 
@@ -258,17 +303,21 @@ def rag_mix(ctx: Context) -> Slide:
     counts = df["rag"].fillna("Unknown").value_counts() if len(df) else pd.Series(dtype=int)
     n = len(df)
     tiles = [
-        Tile(rag, number(counts.get(rag, 0)), note=f"{_pct(counts.get(rag, 0) / n if n else None)} "
-             "of projects")
+        Tile(
+            rag,
+            number(counts.get(rag, 0)),
+            note=f"{_pct(counts.get(rag, 0) / n if n else None)} of projects",
+        )
         for rag in ("Red", "Amber", "Green")
-    ] + [Tile("Projects", number(n))]  # fmt: skip
+    ] + [Tile("Projects", number(n))]
     s = portfolio.variance_summary(df) if n else {}
     late = int(portfolio.slipping(df).sum()) if n else 0
     tiles.append(Tile("Slipping", number(late), note="forecast end after baseline, open"))
     lines = []
     if s:
-        lines.append(f"Forecast {ctx.money(s.get('forecast'))} against budget "
-                     f"{ctx.money(s.get('budget'))}.")  # fmt: skip
+        lines.append(
+            f"Forecast {ctx.money(s.get('forecast'))} against budget {ctx.money(s.get('budget'))}."
+        )
     return Slide(
         "Portfolio health: the RAG mix",
         f"{number(counts.get('Red', 0))} Red and {number(counts.get('Amber', 0))} Amber of "
@@ -289,7 +338,7 @@ def rag_mix(ctx: Context) -> Slide:
                 ),
                 "RAG mix at each import: is the portfolio getting healthier?",
             ),
-        ],  # fmt: skip
+        ],
         split=0.55,
         note=" ".join(lines),
     )
@@ -298,14 +347,21 @@ def rag_mix(ctx: Context) -> Slide:
 def top_risks(ctx: Context) -> Slide:
     df = risks.risks(ctx.store, ctx.viewer, ctx.filters)
     if df.empty:
-        return Slide("Top risks to customer value",
-                     "No open project in this view is Red, Amber, slipping or over forecast.")  # fmt: skip
+        return Slide(
+            "Top risks to customer value",
+            "No open project in this view is Red, Amber, slipping or over forecast.",
+        )
     top = df.head(TOP_RISKS)
     rows = tuple(
-        (str(r.rank), f"{r.name} ({r.project_id})", str(r.rag), ctx.money(r.value_at_stake),
-         r.reason)
+        (
+            str(r.rank),
+            f"{r.name} ({r.project_id})",
+            str(r.rag),
+            ctx.money(r.value_at_stake),
+            r.reason,
+        )
         for r in top.itertuples()
-    )  # fmt: skip
+    )
     return Slide(
         f"Top {len(top)} risks to customer value",
         f"The top {len(top)} of {len(df):,} open projects that are Red, Amber, slipping or over "
@@ -318,15 +374,16 @@ def top_risks(ctx: Context) -> Slide:
                 widths=(0.35, 3.2, 0.8, 1.3, 6.2),
                 rag=2,
             )
-        ],  # fmt: skip
+        ],
         note="Value at stake: annual value of the customers a project serves, weighted up for "
         "Strategic tier and unhappy customers. Full list on the Portfolio page.",
     )
 
 
 def prioritisation(ctx: Context) -> Slide:
-    rob = scoring.robustness(ctx.store, ctx.viewer, ctx.filters, scoring.DEFAULT_WEIGHTS,
-                             "blend", 0.5, TOP_PROJECTS)  # fmt: skip
+    rob = scoring.robustness(
+        ctx.store, ctx.viewer, ctx.filters, scoring.DEFAULT_WEIGHTS, "blend", 0.5, TOP_PROJECTS
+    )
     if rob.empty:
         return Slide("Prioritisation", "No open projects in this view to rank.")
     k = min(TOP_PROJECTS, len(rob))
@@ -334,14 +391,22 @@ def prioritisation(ctx: Context) -> Slide:
     hinge = int((rob["verdict"] == "Hinges on the weights").sum())
     top = rob.head(k)
     rows = tuple(
-        (str(r.rank), f"{r.name} ({r.project_id})", number(r.score, 1), percent(r.p_top_k),
-         f"{number(r.rank_p10)}–{number(r.rank_p90)}", r.verdict)
+        (
+            str(r.rank),
+            f"{r.name} ({r.project_id})",
+            number(r.score, 1),
+            percent(r.p_top_k),
+            f"{number(r.rank_p10)}–{number(r.rank_p90)}",
+            r.verdict,
+        )
         for r in top.itertuples()
-    )  # fmt: skip
+    )
     table = Table(
-        ("Rank", "Project", "Score", f"P(top {k})", "Rank P10–P90", "How settled"), rows,
-        numeric=(True, False, True, True, True, False), widths=(0.65, 3.5, 0.7, 0.85, 1.0, 1.9),
-    )  # fmt: skip
+        ("Rank", "Project", "Score", f"P(top {k})", "Rank P10–P90", "How settled"),
+        rows,
+        numeric=(True, False, True, True, True, False),
+        widths=(0.65, 3.5, 0.7, 0.85, 1.0, 1.9),
+    )
     chart = Chart(
         priority_charts.robustness(rob, k, top=k + 5),
         f"Median rank and P10-P90 over {scoring.DRAWS:,} weight draws around the default weights.",
@@ -364,41 +429,64 @@ def demand_capacity(ctx: Context) -> Slide:
         return Slide("Services: demand against capacity", "No services in this view.")
     s = services.summary(ctx.store, ctx.viewer, ctx.filters)
     tiles = [
-        Tile("Utilisation", _pct(s["utilisation"]),
-             note=f"demand {number(s['demand'])} h / capacity {number(s['capacity'])} h a month"),
+        Tile(
+            "Utilisation",
+            _pct(s["utilisation"]),
+            note=f"demand {number(s['demand'])} h / capacity {number(s['capacity'])} h a month",
+        ),
         Tile("Over capacity", number(s["over"]), note=f"{number(s['near'])} near capacity"),
-        Tile("People short", number(s["people_short"], 1),
-             note=f"shortfall at {services.HOURS_PER_PERSON} h a person a month"),
+        Tile(
+            "People short",
+            number(s["people_short"], 1),
+            note=f"shortfall at {services.HOURS_PER_PERSON} h a person a month",
+        ),
         Tile("Below CSAT target", number(s["below_target"]), note=f"of {s['rated']:,} rated"),
-    ]  # fmt: skip
+    ]
     short = dc[dc["utilisation"].notna()].sort_values("utilisation", ascending=False)
     rows = tuple(
-        (r.name, number(r.demand_hours), number(r.capacity_hours), _pct(r.utilisation),
-         number(r.people_short, 1), str(r.band))
+        (
+            r.name,
+            number(r.demand_hours),
+            number(r.capacity_hours),
+            _pct(r.utilisation),
+            number(r.people_short, 1),
+            str(r.band),
+        )
         for r in short.head(MAX_ROWS).itertuples()
-    )  # fmt: skip
+    )
     table = Table(
-        ("Service", "Demand h", "Capacity h", "Utilisation", "People short", "Band"), rows,
-        numeric=(False, True, True, True, True, False), widths=(2.6, 0.9, 0.9, 0.9, 0.9, 1.3),
+        ("Service", "Demand h", "Capacity h", "Utilisation", "People short", "Band"),
+        rows,
+        numeric=(False, True, True, True, True, False),
+        widths=(2.6, 0.9, 0.9, 0.9, 0.9, 1.3),
         caption=f"The {len(rows)} busiest of {len(short):,} services with a capacity, a month."
-        if len(short) > len(rows) else "",
-    )  # fmt: skip
+        if len(short) > len(rows)
+        else "",
+    )
     return Slide(
         "Services: demand against capacity",
         f"Utilisation {_pct(s['utilisation'])}: {number(s['over'])} of {number(s['services'])} "
         f"services over capacity, about {number(s['people_short'], 1)} people short.",
         tiles=tiles,
-        blocks=[table, Chart(service_charts.utilisation(dc),
-                             "Demand ÷ capacity hours a month: red over 100%, amber 85-100%.")],
+        blocks=[
+            table,
+            Chart(
+                service_charts.utilisation(dc),
+                "Demand ÷ capacity hours a month: red over 100%, amber 85-100%.",
+            ),
+        ],
         split=0.55,
-    )  # fmt: skip
+    )
 
 
 def maturity_stage(ctx: Context) -> Slide:
     ev = maturity.evidence(ctx.store, ctx.viewer, ctx.filters, ctx.today)
     saved = maturity.latest(ctx.store)
-    done = {k: bool(v.get("done")) for k, v in saved["squares"].items()} if saved else \
-        maturity.suggested(ev)  # fmt: skip
+    done = (
+        {k: bool(v.get("done")) for k, v in saved["squares"].items()}
+        if saved
+        else maturity.suggested(ev)
+    )
     reached, next_stage = maturity.stage_reached(done), maturity.working_on(done)
     source = "the newest saved assessment" if saved else "the evidence (no assessment saved yet)"
     moves = maturity.next_moves(done, ev)
@@ -406,7 +494,7 @@ def maturity_stage(ctx: Context) -> Slide:
         f"Square {m['square']} ({m['stage']}): {_sentence(m['text'])} {_sentence(m['why'])}"
         + (f" Start with: {', '.join(map(str, m['items'][:4]))}." if m["items"] else "")
         for m in moves
-    )  # fmt: skip
+    )
     stages = [(s.key, s.name) for s in maturity.STAGES]
     return Slide(
         "Customer-centric maturity: where we stand and the next moves",
@@ -420,7 +508,7 @@ def maturity_stage(ctx: Context) -> Slide:
                 "Evidence says met",
                 f"{int((ev['status'] == maturity.MET).sum())}/{int(ev['rule'].notna().sum())}",
             ),
-        ],  # fmt: skip
+        ],
         blocks=[
             Chart(
                 maturity_charts.board(ev, done, stages),
@@ -432,7 +520,7 @@ def maturity_stage(ctx: Context) -> Slide:
                 bullets=True,
                 heading="Next moves",
             ),
-        ],  # fmt: skip
+        ],
         split=0.5,
     )
 
@@ -456,22 +544,44 @@ def what_changed(ctx: Context) -> Slide:
     rows = []
     for m in ctx.metrics:
         p = before.get(m.key)
-        rows.append((m.label, p.show(ctx.currency) if p else "–", m.show(ctx.currency),
-                     m.delta(p, ctx.currency) or ("–" if p is None or not m.compare else "no change")))  # fmt: skip
-    blocks = [Table(("Measure", f"Version {ctx.previous or '–'}", f"Version {ctx.version}",
-                     "Change"), tuple(rows), numeric=(False, True, True, True),
-                    widths=(2.4, 1.2, 1.2, 1.2), heading="Your measures")]  # fmt: skip
+        rows.append(
+            (
+                m.label,
+                p.show(ctx.currency) if p else "–",
+                m.show(ctx.currency),
+                m.delta(p, ctx.currency) or ("–" if p is None or not m.compare else "no change"),
+            )
+        )
+    blocks = [
+        Table(
+            ("Measure", f"Version {ctx.previous or '–'}", f"Version {ctx.version}", "Change"),
+            tuple(rows),
+            numeric=(False, True, True, True),
+            widths=(2.4, 1.2, 1.2, 1.2),
+            heading="Your measures",
+        )
+    ]
     if ctx.previous and ctx.viewer.sees_everything:
         d = ctx.store.diff(ctx.previous, ctx.version)
         drows = tuple(
-            (name, number(x.summary["added"]), number(x.summary["removed"]),
-             number(x.summary["changed"]))
+            (
+                name,
+                number(x.summary["added"]),
+                number(x.summary["removed"]),
+                number(x.summary["changed"]),
+            )
             for name, x in d.items()
-        )  # fmt: skip
-        blocks.append(Table(("Data", "Rows added", "Rows removed", "Rows changed"), drows,
-                            numeric=(False, True, True, True), widths=(1.6, 1, 1, 1),
-                            caption="Whole store, version to version (Data > History).",
-                            heading="Rows in the store"))  # fmt: skip
+        )
+        blocks.append(
+            Table(
+                ("Data", "Rows added", "Rows removed", "Rows changed"),
+                drows,
+                numeric=(False, True, True, True),
+                widths=(1.6, 1, 1, 1),
+                caption="Whole store, version to version (Data > History).",
+                heading="Rows in the store",
+            )
+        )
     return Slide("What changed since the last import", lead, blocks=blocks, split=0.55)
 
 
@@ -483,15 +593,24 @@ def provenance(ctx: Context) -> Slide:
         files = ", ".join(f.get("name", "?") for f in r.files) or "–"
         rejected = (r.issue_counts or {}).get("rejected_rows")
         counts = ", ".join(f"{k} {v:,}" for k, v in (r.row_counts or {}).items())
-        rows.append((str(r.version) + (" (current)" if r.version == ctx.version else ""),
-                     f"{pd.Timestamp(r.created_at):%-d %b %Y %H:%M}", str(r.user_name),
-                     str(r.action), files, counts or "–",
-                     number(rejected) if rejected is not None else "–", str(r.note or "")))  # fmt: skip
+        rows.append(
+            (
+                str(r.version) + (" (current)" if r.version == ctx.version else ""),
+                f"{pd.Timestamp(r.created_at):%-d %b %Y %H:%M}",
+                str(r.user_name),
+                str(r.action),
+                files,
+                counts or "–",
+                number(rejected) if rejected is not None else "–",
+                str(r.note or ""),
+            )
+        )
     table = Table(
         ("Version", "Imported", "By", "What", "Files", "Rows", "Rejected rows", "Note"),
-        tuple(rows), numeric=(False, False, False, False, False, False, True, False),
+        tuple(rows),
+        numeric=(False, False, False, False, False, False, True, False),
         widths=(0.9, 1.2, 0.8, 0.7, 2.0, 2.8, 0.8, 2.6),
-    )  # fmt: skip
+    )
     return Slide(
         "Where the numbers come from",
         f"Every figure in this brief is computed from store version {ctx.version}, as the "
@@ -514,21 +633,30 @@ def _project_rows(df: pd.DataFrame, ctx: Context, cols: list[str]) -> Table:
         "slip_days": ("Slip (days)", lambda x: number(x), True, 0.7),
         "planned_benefit": ("Planned", ctx.money, True, 0.8),
         "realised_benefit": ("Realised", ctx.money, True, 0.8),
-        "percent_complete": ("Complete", lambda x: percent(x, fraction=False) if pd.notna(x)
-                             else "–", True, 0.8),
+        "percent_complete": (
+            "Complete",
+            lambda x: percent(x, fraction=False) if pd.notna(x) else "–",
+            True,
+            0.8,
+        ),
         "forecast_end_date": ("Forecast end", _date, True, 1.0),
-    }  # fmt: skip
+    }
     shown = df.sort_values(["rag", "slip_days"], key=_rag_first, ascending=[True, False])
     shown = shown.head(MAX_ROWS_FULL)
-    rows = tuple(tuple(fmt[c][1](v) for c, v in zip(cols, r, strict=True))
-                 for r in shown[cols].itertuples(index=False))  # fmt: skip
+    rows = tuple(
+        tuple(fmt[c][1](v) for c, v in zip(cols, r, strict=True))
+        for r in shown[cols].itertuples(index=False)
+    )
     return Table(
-        tuple(fmt[c][0] for c in cols), rows,
-        numeric=tuple(fmt[c][2] for c in cols), widths=tuple(fmt[c][3] for c in cols),
+        tuple(fmt[c][0] for c in cols),
+        rows,
+        numeric=tuple(fmt[c][2] for c in cols),
+        widths=tuple(fmt[c][3] for c in cols),
         rag=cols.index("rag") if "rag" in cols else None,
         caption=f"Red first, then most late: {len(rows)} of {len(df):,} projects."
-        if len(df) > len(rows) else "",
-    )  # fmt: skip
+        if len(df) > len(rows)
+        else "",
+    )
 
 
 def _rag_first(s: pd.Series) -> pd.Series:
@@ -541,8 +669,9 @@ def my_projects(ctx: Context, cols: list[str]) -> Slide:
     df = portfolio.projects(ctx.store, ctx.viewer, ctx.filters)
     if df.empty:
         return Slide("Your projects", "No projects in this view.")
-    return Slide("Your projects", f"{len(df):,} projects in view.",
-                 blocks=[_project_rows(df, ctx, cols)])  # fmt: skip
+    return Slide(
+        "Your projects", f"{len(df):,} projects in view.", blocks=[_project_rows(df, ctx, cols)]
+    )
 
 
 def project_benefits(ctx: Context) -> Slide:
@@ -552,10 +681,14 @@ def project_benefits(ctx: Context) -> Slide:
         "Benefits: planned against realised",
         f"Realised {ctx.money(realised)} of {ctx.money(planned)} planned "
         f"({_pct(realised / planned if planned else None)}).",
-        blocks=[Chart(portfolio_charts.benefits(df, money_format(ctx.currency)),
-                      "Planned (business case) against realised benefit per project, largest "
-                      "planned first; the green bar filling the grey one is a benefit delivered.")],
-    )  # fmt: skip
+        blocks=[
+            Chart(
+                portfolio_charts.benefits(df, money_format(ctx.currency)),
+                "Planned (business case) against realised benefit per project, largest "
+                "planned first; the green bar filling the grey one is a benefit delivered.",
+            )
+        ],
+    )
 
 
 def rag_and_nps(ctx: Context) -> Slide:
@@ -573,7 +706,7 @@ def rag_and_nps(ctx: Context) -> Slide:
                 overview_charts.nps_trend(trends.nps_trend(ctx.store, ctx.viewer, ctx.filters)),
                 "Monthly NPS = % promoters − % detractors; the band is the 95% interval.",
             ),
-        ],  # fmt: skip
+        ],
     )
 
 
@@ -582,24 +715,42 @@ def actions_and_feedback(ctx: Context) -> Slide:
     fb = overview.latest_feedback(ctx.store, ctx.viewer, ctx.filters, 8)
     a = Table(
         ("Action", "Title", "Due", "Days overdue"),
-        tuple((r.action_id, r.title, _date(r.due_date),
-               number(r.days_overdue) if pd.notna(r.days_overdue) and r.days_overdue > 0 else "–")
-              for r in acts.itertuples()),
-        numeric=(False, False, True, True), widths=(0.8, 2.6, 1.0, 0.8),
+        tuple(
+            (
+                r.action_id,
+                r.title,
+                _date(r.due_date),
+                number(r.days_overdue) if pd.notna(r.days_overdue) and r.days_overdue > 0 else "–",
+            )
+            for r in acts.itertuples()
+        ),
+        numeric=(False, False, True, True),
+        widths=(0.8, 2.6, 1.0, 0.8),
         empty="No open actions on your projects.",
         heading="Actions due",
-    )  # fmt: skip
+    )
     f = Table(
         ("Date", "Project", "NPS", "CSAT", "Comment"),
-        tuple((_date(r.date), str(r.project_id or "–"), number(r.nps), number(r.csat),
-               r.comment if isinstance(r.comment, str) else "–") for r in fb.itertuples()),
-        numeric=(True, False, True, True, False), widths=(0.9, 0.7, 0.5, 0.5, 2.8),
+        tuple(
+            (
+                _date(r.date),
+                str(r.project_id or "–"),
+                number(r.nps),
+                number(r.csat),
+                r.comment if isinstance(r.comment, str) else "–",
+            )
+            for r in fb.itertuples()
+        ),
+        numeric=(True, False, True, True, False),
+        widths=(0.9, 0.7, 0.5, 0.5, 2.8),
         empty="No feedback about your projects yet.",
         heading="Latest feedback",
-    )  # fmt: skip
-    return Slide("Actions due and the latest feedback",
-                 "Open improvement actions, overdue first, and the most recent responses.",
-                 blocks=[a, f])  # fmt: skip
+    )
+    return Slide(
+        "Actions due and the latest feedback",
+        "Open improvement actions, overdue first, and the most recent responses.",
+        blocks=[a, f],
+    )
 
 
 def customer_health(ctx: Context) -> Slide:
@@ -608,18 +759,28 @@ def customer_health(ctx: Context) -> Slide:
         return Slide("Your customers' health", "No customers in this view.")
     h = h.sort_values("health")
     rows = tuple(
-        (r.customer, str(r.tier or "–"), number(r.health), str(r.band),
-         f"{number(r.nps, 0) if pd.isna(r.nps) else f'{r.nps:+.0f}'} (n={int(r.nps_n):,})",
-         number(r.open_actions), _date(r.last_contact_date), r.reasons)
+        (
+            r.customer,
+            str(r.tier or "–"),
+            number(r.health),
+            str(r.band),
+            f"{number(r.nps, 0) if pd.isna(r.nps) else f'{r.nps:+.0f}'} (n={int(r.nps_n):,})",
+            number(r.open_actions),
+            _date(r.last_contact_date),
+            r.reasons,
+        )
         for r in h.head(MAX_ROWS_FULL).itertuples()
-    )  # fmt: skip
+    )
     table = Table(
         ("Customer", "Tier", "Health", "Band", "NPS", "Open actions", "Last contact", "Why"),
-        rows, numeric=(False, False, True, False, True, True, True, False),
-        widths=(2.0, 0.9, 0.7, 0.7, 1.0, 0.8, 1.1, 3.4), rag=3,
+        rows,
+        numeric=(False, False, True, False, True, True, True, False),
+        widths=(2.0, 0.9, 0.7, 0.7, 1.0, 0.8, 1.1, 3.4),
+        rag=3,
         caption=f"Least healthy first: {len(rows)} of {len(h):,} customers."
-        if len(h) > len(rows) else "Least healthy first.",
-    )  # fmt: skip
+        if len(h) > len(rows)
+        else "Least healthy first.",
+    )
     return Slide(
         "Your customers' health",
         f"{int((h['band'] == 'Red').sum()):,} Red, {int((h['band'] == 'Amber').sum()):,} Amber "
@@ -641,7 +802,7 @@ def customer_charts_slide(ctx: Context) -> Slide:
                 overview_charts.nps_trend(trends.nps_trend(ctx.store, ctx.viewer, ctx.filters)),
                 "Monthly NPS of your customers; the band is the 95% interval.",
             ),
-        ],  # fmt: skip
+        ],
     )
 
 
@@ -663,7 +824,7 @@ def service_satisfaction(ctx: Context) -> Slide:
                 service_charts.csat_vs_target(sat),
                 "Mean CSAT (1-5) with its 95% interval against the service's target.",
             ),
-        ],  # fmt: skip
+        ],
     )
 
 
@@ -672,41 +833,54 @@ def data_quality(ctx: Context) -> Slide:
     quiet = overview.unheard_key_customers(ctx.store, ctx.viewer, ctx.filters)
     a = Table(
         ("Entity", "Column", "Points at", "Rows", "Examples"),
-        tuple((r.entity, r.column, r.target, number(r.rows), r.examples)
-              for r in orph.head(MAX_ROWS).itertuples()),
-        numeric=(False, False, False, True, False), widths=(0.9, 1.0, 0.9, 0.6, 2.2),
+        tuple(
+            (r.entity, r.column, r.target, number(r.rows), r.examples)
+            for r in orph.head(MAX_ROWS).itertuples()
+        ),
+        numeric=(False, False, False, True, False),
+        widths=(0.9, 1.0, 0.9, 0.6, 2.2),
         empty="Every customer, project and service id points at a loaded row.",
         heading="Orphan references",
-    )  # fmt: skip
+    )
     b = Table(
         ("Id", "Customer", "Account lead", "Last feedback"),
-        tuple((r.customer_id, r.customer, str(r.account_lead or "–"), _date(r.last_feedback))
-              for r in quiet.head(MAX_ROWS).itertuples()),
-        numeric=(False, False, False, True), widths=(0.8, 2.2, 1.4, 1.1),
+        tuple(
+            (r.customer_id, r.customer, str(r.account_lead or "–"), _date(r.last_feedback))
+            for r in quiet.head(MAX_ROWS).itertuples()
+        ),
+        numeric=(False, False, False, True),
+        widths=(0.8, 2.2, 1.4, 1.1),
         caption=f"{len(quiet):,} Strategic customers with no feedback in the last "
-        f"{overview.COVERAGE_DAYS} days." if len(quiet) else "",
+        f"{overview.COVERAGE_DAYS} days."
+        if len(quiet)
+        else "",
         empty=f"Every Strategic customer gave feedback in the last {overview.COVERAGE_DAYS} days.",
         heading="Key customers not heard from",
-    )  # fmt: skip
-    return Slide("Data quality: orphans and key customers not heard from",
-                 "Rows whose ids are not loaded, and Strategic customers to ask for feedback.",
-                 blocks=[a, b])  # fmt: skip
+    )
+    return Slide(
+        "Data quality: orphans and key customers not heard from",
+        "Rows whose ids are not loaded, and Strategic customers to ask for feedback.",
+        blocks=[a, b],
+    )
 
 
 def empty_store(ctx: Context) -> Slide:
     counts = ctx.store.counts()
     have = ", ".join(f"{k} {v:,}" for k, v in counts.items() if v) or "nothing yet"
     lines = [
-        f"Store version {ctx.version}; rows loaded: {have}." if ctx.version
+        f"Store version {ctx.version}; rows loaded: {have}."
+        if ctx.version
         else "The store has no data yet.",
         "Import the monthly exports on the Data page, or with "
         "`python -m pmo_data import exports/*.xlsx`, then build the brief again.",
-    ]  # fmt: skip
+    ]
     if ctx.viewer.needs_person:
         entity, column = PERSON_COLUMN[ctx.viewer.group]
-        lines.append(f"A {GROUPS[ctx.viewer.group].lower()}'s brief covers the rows that name "
-                     f"them: check that {ctx.viewer.person} is in the {column} column of the "
-                     f"{entity} sheet.")  # fmt: skip
+        lines.append(
+            f"A {GROUPS[ctx.viewer.group].lower()}'s brief covers the rows that name "
+            f"them: check that {ctx.viewer.person} is in the {column} column of the "
+            f"{entity} sheet."
+        )
     return Slide(
         "No data to report yet",
         "There are no projects, customers or services in this view, so there is nothing to "
