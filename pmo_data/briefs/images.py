@@ -62,13 +62,28 @@ def _wrap(text: str | None, chars: int) -> str | None:
     return "<br>".join(textwrap.wrap(text, chars))
 
 
+def _browser_class():
+    """Chromium as kaleido starts it, without the crash reporter: with it, every start left
+    two `chrome_crashpad_handler` processes behind (a leak on a long-running server)."""
+    from choreographer.browsers.chromium import Chromium
+
+    class QuietChromium(Chromium):
+        def get_cli(self):
+            return [*super().get_cli(), "--disable-crash-reporter"]
+
+    return QuietChromium
+
+
 async def _render(figs: list[dict]) -> list[bytes]:
     import kaleido
 
     path = settings.PMO_CHROMIUM.raw() or None
     extra = {"path": path} if path else {}
     out = []
-    async with kaleido.Kaleido(n=1, timeout=TIMEOUT, mathjax=False, **extra) as k:
+    browser = _browser_class()
+    async with kaleido.Kaleido(
+        n=1, timeout=TIMEOUT, mathjax=False, browser_cls=browser, **extra
+    ) as k:
         for fig in figs:
             w, h = fig["layout"]["width"], fig["layout"]["height"]
             opts = dict(format="png", width=w, height=h, scale=SCALE)
