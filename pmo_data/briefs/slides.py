@@ -381,14 +381,15 @@ def top_risks(ctx: Context) -> Slide:
 
 
 def prioritisation(ctx: Context) -> Slide:
-    rob = scoring.robustness(
-        ctx.store, ctx.viewer, ctx.filters, scoring.DEFAULT_WEIGHTS, "blend", 0.5, TOP_PROJECTS
-    )
-    if rob.empty:
+    """As the Prioritisation page opens: default weights and method, Top K = min(10, n)."""
+    args = (ctx.store, ctx.viewer, ctx.filters, scoring.DEFAULT_WEIGHTS, "blend", 0.5)
+    ranked = scoring.rank(*args)
+    if ranked.empty:
         return Slide("Prioritisation", "No open projects in this view to rank.")
-    k = min(TOP_PROJECTS, len(rob))
-    settled = int(rob["verdict"].str.contains("in the top").sum())
-    hinge = int((rob["verdict"] == "Hinges on the weights").sum())
+    k = min(TOP_PROJECTS, len(ranked))
+    rob = scoring.robustness(*args, k)
+    h = scoring.headline(ranked, rob)
+    settled, hinge = h["settled"], h["hinge"]
     top = rob.head(k)
     rows = tuple(
         (
@@ -413,7 +414,7 @@ def prioritisation(ctx: Context) -> Slide:
     )
     return Slide(
         "Prioritisation: the top projects and how settled the order is",
-        f"{number(len(rob))} candidates. {settled} of the top {k} are settled (P > 90% of staying "
+        f"{number(h['candidates'])} candidates. {settled} of the top {k} are settled (P > 90% of staying "
         f"in the top {k} when the weights move); {hinge} places hinge on the weights (P between "
         "10% and 90%).",
         blocks=[table, chart],
