@@ -16,6 +16,8 @@ import streamlit as st
 
 from pmo_data import briefs
 from pmo_data.briefs import packs
+from pmo_data.escaping import md
+from pmo_data.formatting import number
 from pmo_data.store.access import Viewer
 from pmo_data.store.scope import Filters
 from pmo_data.ui.context import get_store
@@ -57,9 +59,9 @@ def download_brief(viewer: Viewer, filters: Filters) -> None:
     with st.popover("Download brief", icon=":material/slideshow:"):
         st.caption(
             f"{'The board pack' if viewer.group == 'executive' else 'A brief'} for this view "
-            f"({viewer.label}, with its filters) at store version {version}: the numbers, "
-            "charts and lists of the pages, as slides. Built when you click: allow half a "
-            "minute."
+            f"({md(viewer.label)}, with its filters) at store version {number(version)}: the "
+            "numbers, charts and lists of the pages, as slides. Built when you click: allow "
+            "half a minute."
         )
         for fmt, label in LABELS.items():
             st.download_button(
