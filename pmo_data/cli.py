@@ -1,5 +1,5 @@
 """`python -m pmo_data ...`: scripted imports, validation, history, rollback, diff, template,
-the access table and the audit log.
+the access table, the audit log, and board packs / role briefs.
 
 For analysts who automate the monthly load. Every failure is one clear line on stderr and a
 non-zero exit (1: the data has errors or the action was refused; 2: bad usage, missing file,
@@ -18,7 +18,7 @@ import duckdb
 from pmo_data.ingest import effect, importer
 from pmo_data.ingest.reading import ReadError
 from pmo_data.schema import ENTITY_NAMES
-from pmo_data.store.access import PermissionDenied
+from pmo_data.store.access import GROUPS, PermissionDenied
 from pmo_data.store.audit import ACTIONS as AUDIT_ACTIONS
 from pmo_data.store.versions import Store, StoreError, default_db_path, program_viewer
 
@@ -317,6 +317,56 @@ def cmd_template(args) -> int:
     return 0
 
 
+def cmd_brief(args) -> int:
+    from pmo_data import briefs  # plotly, python-pptx and reportlab: imported only here
+    from pmo_data.briefs.style import StyleError, configured
+    from pmo_data.store.access import Viewer
+    from pmo_data.store.scope import people
+
+    for out in args.out:
+        if Path(out).suffix.lower().lstrip(".") not in briefs.FORMATS:
+            raise CliError(f"--out must end in .pptx or .pdf, not {Path(out).name!r}")
+    try:
+        style = configured(args.org, args.colour)
+    except StyleError as exc:
+        raise CliError(str(exc)) from None
+    viewer = Viewer(args.group, args.person or None)
+    if viewer.needs_person and not args.person:
+        raise CliError(f"--person is required for {GROUPS[args.group]} briefs (their scope)")
+    store = _open(args.db, must_exist=True)
+    try:
+        if viewer.needs_person:
+            known = people(store, args.group)
+            if known and args.person not in known:
+                some = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
+                raise CliError(
+                    f"{args.person!r} is not a {GROUPS[args.group]} in the data; one of: {some}"
+                )
+        content = briefs.packs.build(store, viewer, style=style)
+        rendered = briefs.render(content)
+    finally:
+        store.close()
+    for out in args.out:  # the same content and images in every format asked for
+        data = briefs.write(content, Path(out).suffix.lower().lstrip("."), rendered)
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_bytes(data)
+        print(
+            f"{content.title} for {content.audience} ({len(content.slides) + 1} slides, "
+            f"{len(data):,} bytes) written to {out}"
+        )
+    if content.empty:
+        print(
+            "warning: no data in this view yet: the brief says so; import exports first",
+            file=sys.stderr,
+        )
+    if rendered.missing:
+        print(
+            f"warning: {rendered.missing}; the brief has tables but no chart images",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pmo_data", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -394,6 +444,22 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--who", help="only entries whose actor contains this")
     s.add_argument("--limit", type=int, help="at most this many entries")
     s.set_defaults(func=cmd_audit)
+    s = sub.add_parser(
+        "brief", help="write a board pack or role brief (.pptx or .pdf) for one view"
+    )
+    s.add_argument("--group", required=True, choices=list(GROUPS), help="stakeholder group")
+    s.add_argument("--person", help="the sponsor, manager, account lead or service owner")
+    s.add_argument("--db", help=db_help)
+    s.add_argument(
+        "--out",
+        required=True,
+        action="append",
+        metavar="FILE.pptx|FILE.pdf",
+        help="where to write; give it twice for both formats from one build",
+    )
+    s.add_argument("--org", help="organisation name on the slides (default: $PMO_ORG_NAME)")
+    s.add_argument("--colour", help="accent colour #rrggbb (default: $PMO_BRAND_COLOUR)")
+    s.set_defaults(func=cmd_brief)
     s = sub.add_parser("template", help="write the blank import template")
     s.add_argument("out", metavar="OUT.xlsx")
     s.set_defaults(func=cmd_template)

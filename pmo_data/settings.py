@@ -70,7 +70,28 @@ PMO_SESSION_HOURS = Setting(
     "with sign-in: hours after signing in at the identity provider before the app asks again",
 )
 
-SETTINGS: tuple[Setting, ...] = (PMO_DB, PMO_NO_DEMO, PMO_ADMINS, PMO_SESSION_HOURS)
+PMO_ORG_NAME = Setting(
+    "PMO_ORG_NAME", "PMO Value Hub", "the organisation named on board packs and role briefs"
+)
+PMO_BRAND_COLOUR = Setting(
+    "PMO_BRAND_COLOUR", "#1f6feb", "the accent colour of board packs and briefs, as `#rrggbb`"
+)
+PMO_CHROMIUM = Setting(
+    "PMO_CHROMIUM",
+    "",
+    "path to Chromium or Chrome for the chart images in briefs (unset: found on `PATH`, "
+    "e.g. Debian's `/usr/bin/chromium`)",
+)
+
+SETTINGS: tuple[Setting, ...] = (
+    PMO_DB,
+    PMO_NO_DEMO,
+    PMO_ADMINS,
+    PMO_SESSION_HOURS,
+    PMO_ORG_NAME,
+    PMO_BRAND_COLOUR,
+    PMO_CHROMIUM,
+)
 
 
 def db_location() -> str:
