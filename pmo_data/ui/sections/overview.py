@@ -47,8 +47,7 @@ def headline(viewer, filters) -> None:
                 delta_color=DELTA_COLOUR[m.better],
             )
             for m in now
-        ],
-        per_row=len(now) if len(now) <= 5 else 3,
+        ]
     )
     st.info(overview.what_changed(now, prev, prev_v, cur), icon=":material/compare_arrows:")
 

@@ -54,8 +54,7 @@ def kpis(viewer, filters) -> dict:
                 f"{s['below_target']:,}/{s['rated']:,}",
                 help="Rated services whose whole 95% interval for mean CSAT is below target.",
             ),
-        ],
-        per_row=5,
+        ]
     )
     st.caption(
         f"{s['services']:,} services on the menu; utilisation = demand / capacity hours "
