@@ -23,7 +23,8 @@ from pmo_data.formatting import money_format
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.navigation import page_path
 from pmo_data.ui.sections import portfolio as portfolio_sections
-from pmo_data.ui.widgets import Kpi, chart, kpi_row, money_column
+from pmo_data.ui.tables import NPS_12M, answer_columns, config, table
+from pmo_data.ui.widgets import Kpi, chart, kpi_row
 
 DELTA_COLOUR = {"up": "normal", "down": "inverse", None: "off"}
 
@@ -98,16 +99,7 @@ def _my_projects(viewer, filters, cols: list[str], key: str) -> pd.DataFrame:
     if df.empty:
         st.info("No projects in this view.")
         return df
-    st.dataframe(
-        portfolio_sections.rag_style(df[cols]),
-        hide_index=True,
-        column_config={
-            **portfolio_sections.TABLE_COLUMNS,
-            "planned_benefit": money_column("Planned"),
-            "realised_benefit": money_column("Realised"),
-        },
-        key=key,
-    )
+    table(df, cols, rag="rag", key=key)
     st.caption("Open any of them on the Portfolio page for its customers, feedback and history.")
     return df
 
@@ -164,7 +156,7 @@ def project_manager(viewer, filters) -> None:
         if acts.empty:
             st.success("No open actions on your projects.")
         else:
-            st.dataframe(acts, hide_index=True, key="ov_pm_actions")
+            table(acts, key="ov_pm_actions")
             st.caption("Open improvement actions, overdue first, then by due date.")
     with right:
         st.subheader("Latest feedback")
@@ -172,7 +164,7 @@ def project_manager(viewer, filters) -> None:
         if fb.empty:
             st.info("No feedback about your projects yet.")
         else:
-            st.dataframe(fb, hide_index=True, key="ov_pm_feedback")
+            table(fb, config_overrides=answer_columns(), key="ov_pm_feedback")
             st.caption("The ten most recent responses about your projects.")
 
 
@@ -194,19 +186,17 @@ def account_lead(viewer, filters) -> None:
         "days_overdue",
         "reasons",
     ]
-    st.dataframe(
-        portfolio_sections.rag_style(h[cols], "band"),
-        hide_index=True,
-        column_config={
+    table(
+        h,
+        cols,
+        {
             "health": st.column_config.ProgressColumn(
                 "Health", min_value=0, max_value=100, format="%.0f"
             ),
-            "nps": st.column_config.NumberColumn("NPS", format="%+.0f"),
-            "nps_n": st.column_config.NumberColumn("n", format="%d"),
-            "last_contact_date": st.column_config.DateColumn("Last contact", format="D MMM YYYY"),
-            "days_overdue": st.column_config.NumberColumn("Contact overdue (days)", format="%d"),
-            "reasons": st.column_config.TextColumn("Why", width="large"),
+            "nps": config("nps", label=NPS_12M),
+            "days_overdue": config("days_overdue", label="Contact overdue (days)"),
         },
+        rag="band",
         key="ov_al_health",
     )
     st.caption(
@@ -247,7 +237,7 @@ def pmo_analyst(viewer, filters) -> None:
         if orph.empty:
             st.success("Every customer, project and service id in the data points at a loaded row.")
         else:
-            st.dataframe(orph.rename(columns=str.capitalize), hide_index=True, key="ov_pmo_orphans")
+            table(orph, key="ov_pmo_orphans")
             st.caption("Rows whose id is not loaded: import the missing entity or fix the ids.")
     with right:
         st.subheader("Key customers not heard from")
@@ -257,33 +247,18 @@ def pmo_analyst(viewer, filters) -> None:
                 f"Every Strategic customer gave feedback in the last {overview.COVERAGE_DAYS} days."
             )
         else:
-            st.dataframe(
-                quiet,
-                hide_index=True,
-                key="ov_pmo_quiet",
-                column_config={
-                    "customer_id": "Id",
-                    "customer": "Customer",
-                    "account_lead": "Account lead",
-                    "last_feedback": st.column_config.DateColumn(
-                        "Last feedback", format="D MMM YYYY"
-                    ),
-                },
-            )
+            table(quiet, key="ov_pmo_quiet")
             st.caption("Strategic-tier customers with no feedback in the window: ask them.")
     st.subheader("Recent imports")
     hist = store.history().head(5)
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Version": hist["version"],
-                "When": hist["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
-                "Who": hist["user_name"],
-                "What": hist["action"],
-                "Note": hist["note"],
-            }
-        ),
-        hide_index=True,
+    table(
+        hist.rename(columns={"user_name": "who", "action": "what"}),
+        ["version", "created_at", "who", "what", "note"],
+        {
+            "created_at": config("created_at", label="When"),
+            "who": config("who", label="Who"),
+            "what": config("what", label="What"),
+        },
         key="ov_pmo_history",
     )
     st.page_link(

@@ -14,6 +14,7 @@ from pmo_data.escaping import md
 from pmo_data.formatting import SYMBOLS, money, number, percent
 from pmo_data.measures import SMALL_N
 from pmo_data.ui.context import get_store, run
+from pmo_data.ui.tables import Col, table
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
 NUM = st.column_config.NumberColumn
@@ -79,7 +80,7 @@ def menu(viewer, filters, currency: str) -> None:
         "demand_hours",
         "target_csat",
     ]
-    st.dataframe(
+    table(
         cat[cols],
         hide_index=True,
         key="sv_menu",
@@ -114,7 +115,7 @@ def demand(viewer, filters) -> None:
         "amber 85-100% (near capacity), green below.",
         key="sv_util",
     )
-    st.dataframe(
+    table(
         load.assign(utilisation=load["utilisation"] * 100, change=load["change"] * 100)[
             [
                 "name",
@@ -150,7 +151,7 @@ def demand(viewer, filters) -> None:
     )
     sk = run(services.skills, viewer, filters)
     st.markdown("**Enough chefs? Skills behind the over-demanded services**")
-    st.dataframe(
+    table(
         sk.head(12),
         hide_index=True,
         key="sv_skills",
@@ -192,7 +193,7 @@ def satisfaction(viewer, filters) -> None:
         "(black tick); red only when the whole interval is below target.",
         key="sv_csat",
     )
-    st.dataframe(
+    table(
         sat[
             [
                 "service",
@@ -219,7 +220,7 @@ def satisfaction(viewer, filters) -> None:
             "csat_n": "CSAT n",
             "target_csat": NUM("Target", format="%.1f"),
             "vs_target": "Against target",
-            "csat": NUM("Satisfied (4-5)", format="percent"),
+            "csat": Col("Satisfied (4-5 of 5)", "share"),
             "nps": NUM("NPS", format="%.0f"),
             "nps_lo": NUM("NPS low", format="%.0f"),
             "nps_hi": NUM("NPS high", format="%.0f"),
@@ -239,7 +240,7 @@ def value(viewer, filters, currency: str) -> None:
         "target (95% interval).",
         key="sv_value",
     )
-    st.dataframe(
+    table(
         vfm[
             [
                 "name",
@@ -300,7 +301,7 @@ def gaps(viewer, filters) -> None:
         if idle.empty:
             st.success("Every service in this view has a project, a response or an action.")
         else:
-            st.dataframe(
+            table(
                 idle[["name", "category", "owner", "capacity_hours"]],
                 hide_index=True,
                 key="sv_unused",
@@ -318,7 +319,7 @@ def gaps(viewer, filters) -> None:
         if cov.empty:
             st.info("No comment themes in this view to compare with the menu.")
             return
-        st.dataframe(
+        table(
             cov[["status", "theme", "comments", "negative_share", "matched_terms", "services"]],
             hide_index=True,
             key="sv_cover",
@@ -326,7 +327,7 @@ def gaps(viewer, filters) -> None:
                 "status": "Catalogue",
                 "theme": "Feedback theme",
                 "comments": "Comments",
-                "negative_share": NUM("Negative", format="percent"),
+                "negative_share": Col("Negative", "share"),
                 "matched_terms": "Matched terms",
                 "services": "Matching services",
             },
