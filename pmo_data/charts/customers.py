@@ -34,10 +34,13 @@ def customer_map(nodes: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
                 colorbar=dict(title="Health"),
             ),
             customdata=nodes[["health", "detail"]],
+            texttemplate="%{label}",
             hovertemplate="<b>%{label}</b><br>Annual value %{value:" + money_format + "}"
             "<br>Health %{customdata[0]:.0f}<br>%{customdata[1]}<extra></extra>",
         )
     )
+    # a label only where it fits at a readable size; the rest on hover
+    fig.update_layout(uniformtext=dict(minsize=11, mode="hide"))
     return styled(fig, "Customer map: segment → customer → projects", height=560)
 
 

@@ -123,12 +123,17 @@ def wait_for_app(page, timeout: float = 90_000) -> None:
     """Wait until Streamlit has finished running the script (no 'running' indicator)."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
     page.wait_for_selector("h1", timeout=timeout)
-    page.wait_for_function(
+    idle = (
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
-        timeout=timeout,
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
     )
-    page.wait_for_timeout(800)
+    # The running indicator shows only after a moment: idle must hold twice, a second apart,
+    # or a slow first run (cold caches on a busy machine) is caught half drawn.
+    for _ in range(int(timeout / 1000)):
+        page.wait_for_function(idle, timeout=timeout)
+        page.wait_for_timeout(1000)
+        if page.evaluate(idle):
+            break
 
 
 def shoot(page, name: str) -> Path:

@@ -14,7 +14,7 @@ from pmo_data.analytics.feedback import scores as feedback
 from pmo_data.charts import feedback as feedback_charts
 from pmo_data.escaping import md
 from pmo_data.formatting import number, percent
-from pmo_data.measures import SMALL_N
+from pmo_data.measures import CSAT_SATISFIED, EFFORT, NPS_POINTS, SMALL_N
 from pmo_data.ui.context import run
 from pmo_data.ui.tables import answer_columns, config, table
 from pmo_data.ui.widgets import Kpi, chart, kpi_row, small_sample_note
@@ -27,6 +27,7 @@ BY = {
     "respondent_role": "Respondent role",
 }
 NUM = st.column_config.NumberColumn
+TOP = 15  # groups in the breakdown chart
 MEASURE_NAMES = {"nps": "NPS", "csat": "CSAT", "effort": "Effort"}
 PERIOD_NAMES = {"quarter": "Quarter", "month": "Month"}
 
@@ -35,40 +36,54 @@ def _ci(lo, hi, fmt) -> str:
     return "–" if lo != lo else f"95% CI {fmt(lo)} to {fmt(hi)}"
 
 
+def window(filters) -> str:
+    """The window of the feedback in view, said in every label that counts it."""
+    if filters.date_from and filters.date_to:
+        return f"{filters.date_from:%d %b %Y} – {filters.date_to:%d %b %Y}"
+    if filters.date_from:
+        return f"since {filters.date_from:%d %b %Y}"
+    return "all responses"
+
+
 def feedback_kpis(viewer, filters) -> dict:
     s = run(feedback.summary, viewer, filters, None)
     pct = lambda x: percent(x)  # noqa: E731
+    nps = NPS_POINTS.format
+    win = window(filters)
     kpi_row(
         [
-            Kpi("Responses", number(s["responses"]), help="Survey responses in this view."),
+            Kpi(f"Responses ({win})", number(s["responses"]), help="Survey responses in view."),
             Kpi(
-                "NPS",
-                number(s["nps"]),
-                help=f"n = {s['nps_n']:,} answers on 0-10; "
-                + _ci(s["nps_lo"], s["nps_hi"], number)
+                f"NPS ({win})",
+                nps(s["nps"]),
+                help=f"{NPS_POINTS.help} n = {s['nps_n']:,} answers on 0-10; "
+                + _ci(s["nps_lo"], s["nps_hi"], nps)
                 + (
-                    f". {s['nps_excluded']:,} answers on a 1-10 scale left out."
+                    f". {s['nps_excluded']:,} answers on a 1-10 scale left out"
                     if s["nps_excluded"]
                     else ""
-                ),
+                )
+                + ". The Overview's NPS (12 months) counts only the last 12 months.",
             ),
             Kpi(
-                "CSAT (4-5 of 5)",
+                f"CSAT ({win})",
                 pct(s["csat"]),
-                help=f"n = {s['csat_n']:,}; " + _ci(s["csat_lo"], s["csat_hi"], pct) + " (Wilson)",
+                help=f"{CSAT_SATISFIED.help} n = {s['csat_n']:,}; "
+                + _ci(s["csat_lo"], s["csat_hi"], pct)
+                + " (Wilson)",
             ),
             Kpi(
-                "Effort (1 easy - 5 hard)",
+                f"Effort, 1-5 ({win})",
                 number(s["effort_mean"], 2),
-                help=f"n = {s['effort_n']:,}; "
+                help=f"{EFFORT.help} n = {s['effort_n']:,}; "
                 + _ci(s["effort_lo"], s["effort_hi"], lambda x: number(x, 2)),
             ),
         ]
     )
     st.caption(
-        f"NPS {number(s['nps'])} ({_ci(s['nps_lo'], s['nps_hi'], number)}, n={s['nps_n']:,}) · "
+        f"NPS {nps(s['nps'])} ({_ci(s['nps_lo'], s['nps_hi'], nps)}, n={s['nps_n']:,}) · "
         f"CSAT {pct(s['csat'])} ({_ci(s['csat_lo'], s['csat_hi'], pct)}, n={s['csat_n']:,}) · "
-        f"Effort {number(s['effort_mean'], 2)} (n={s['effort_n']:,})"
+        f"Effort {number(s['effort_mean'], 2)} (n={s['effort_n']:,}), over {win} in view."
     )
     if s["nps_excluded"]:
         st.warning(
@@ -113,9 +128,11 @@ def feedback_breakdown(viewer, filters) -> None:
         format_func=MEASURE_NAMES.get,
     )
     df = run(feedback.breakdown, viewer, filters, by)
+    groups = len(df)
+    which = f"the {TOP} of {groups:,} with most responses" if groups > TOP else f"all {groups:,}"
     chart(
-        feedback_charts.breakdown(df, metric, by),
-        f"{MEASURE_NAMES[metric]} per {BY[by].lower()} for the 15 with most responses; bars "
+        feedback_charts.breakdown(df, metric, by, top=TOP),
+        f"{MEASURE_NAMES[metric]} per {BY[by].lower()}, {which}; bars "
         f"show the 95% interval, grey bars have fewer than {SMALL_N} answers.",
         key="fb_breakdown",
     )
@@ -301,7 +318,21 @@ def did_it_work(viewer, filters) -> None:
         "after bad scores, so part of any rise is regression to the mean; pooled intervals "
         f"reuse control answers and are too narrow. Fewer than {SMALL_N} answers in any group: no verdict."
     )
-    labels = (df["event_id"] + " · " + df["title"].fillna("")).tolist()
+    # Open on the change with the most answers about the affected customer (never on one with
+    # no data); each option says its n.
+    df = df.assign(_n=df[["n_tp", "n_tq"]].min(axis=1)).sort_values(
+        ["_n", "event_id"], ascending=[False, True], ignore_index=True
+    )
+    labels = (
+        df["event_id"]
+        + " · "
+        + df["title"].fillna("")
+        + " (n = "
+        + df["n_tp"].map("{:,}".format)
+        + " before / "
+        + df["n_tq"].map("{:,}".format)
+        + " after)"
+    ).tolist()
     pick = st.selectbox(
         "One change", range(len(df)), format_func=lambda i: labels[i], key="fb_did_pick"
     )

@@ -76,8 +76,10 @@ def savings_headline(viewer, filters) -> None:
     t = run(savings.totals, viewer, filters, savings.state(store))
     st.markdown(f"#### {md(savings.headline(t.overall, store.currency))}")
     st.caption(
-        "P10-P90 of the savings ledger (Beta-PERT per line, 10,000 seeded draws, shared "
-        "estimation error), double counts held back until decided."
+        "P10-P90 of the savings ledger accrued to this month (each line's estimate spread "
+        "evenly over its period; Beta-PERT per line, 10,000 seeded draws, shared estimation "
+        "error), double counts held back until decided; the rest of the ledger, lines not yet "
+        "started included, is expected later."
     )
     st.page_link(
         page_path("savings"), label="Where each pound comes from", icon=":material/savings:"

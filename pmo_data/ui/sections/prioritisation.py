@@ -377,8 +377,8 @@ def budget(viewer, filters, s: Settings, ranked, currency: str) -> None:
                 help="Sum of selected scores / sum of all candidate scores.",
             ),
             Kpi(
-                "Gain over greedy",
-                f"+{number(t['value'] - t['greedy_value'], 1)}",
+                "Gain over greedy (score points)",
+                f"{t['value'] - t['greedy_value']:+,.1f} points",
                 help="Score points the exact 0/1 selection adds over 'best value per pound first'.",
             ),
         ]

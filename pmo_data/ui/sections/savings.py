@@ -51,9 +51,17 @@ def headline(viewer, filters, state: str, currency: str) -> savings.Totals:
     kpi_row(
         [
             Kpi(
-                "Estimated (P50)",
-                money(o["p50"], currency),
-                help=f"P10 {money(o['p10'], currency)}, P90 {money(o['p90'], currency)}.",
+                "Estimated to date (P50)",
+                money(o["to_date_p50"], currency),
+                help=f"Accrued by this month: P10 {money(o['to_date_p10'], currency)}, "
+                f"P90 {money(o['to_date_p90'], currency)}.",
+            ),
+            Kpi(
+                "Expected later (P50)",
+                money(o["expected_p50"], currency),
+                help=f"Not yet accrued, lines not yet started included: P10 "
+                f"{money(o['expected_p10'], currency)}, P90 {money(o['expected_p90'], currency)}. "
+                f"Whole ledger P50 {money(o['p50'], currency)}.",
             ),
             Kpi(
                 "Realised to date",
