@@ -1,7 +1,9 @@
-"""Every table on every page, for every stakeholder group, reads like a report, not a database:
+"""Every table and chart on every page, for every stakeholder group, reads like a report, not a
+database. Tables:
 human column labels (never a raw snake_case or lowercase column name), empty cells shown as a
 dash (never "None" or "nan"), numbers with a declared format (no float noise, one precision
-per measure), no bare row index.
+per measure), no bare row index. Charts: a title, a legend that cannot sit on an axis title,
+a title on every value axis.
 
 Inspects what the app sends to the browser: each dataframe element's column configuration
 (label, format, hidden), its placeholder for missing values and its cells.
@@ -73,12 +75,56 @@ def problems(element, where: str) -> list[str]:
     return out
 
 
+def _title(obj) -> str:
+    t = (obj or {}).get("title")
+    return (t.get("text") if isinstance(t, dict) else t) or ""
+
+
+def _numeric(values) -> bool:
+    if isinstance(values, dict):  # a typed array (plotly's bdata)
+        return True
+    return bool(values) and all(isinstance(v, int | float) for v in values[:20])
+
+
+def chart_problems(spec: dict, where: str) -> list[str]:
+    """A chart without a title, with a legend that can sit on an axis title, or whose value
+    axis has no title (the unit lives there)."""
+    layout, data = spec.get("layout", {}), spec.get("data", [])
+    if not data:  # an empty figure that says why it is empty
+        return []
+    out = []
+    name = _title(layout) or "untitled chart"
+    if not _title(layout):
+        out.append(f"{where}: a chart has no title")
+    shown = [t for t in data if t.get("name") and t.get("showlegend") is not False]
+    if len(shown) > 1 and layout.get("showlegend") is not False:
+        legend = layout.get("legend", {})
+        if legend.get("y", 1.02) < 1 or legend.get("yanchor") not in ("bottom", None):
+            out.append(f"{where}: {name!r} has its legend over the plot or its axis titles")
+    for t in data:
+        if t.get("type", "scatter") not in ("bar", "scatter"):
+            continue
+        axes = []
+        if t.get("type") == "bar":
+            axes = ["xaxis" if t.get("orientation") == "h" else "yaxis"]
+        else:
+            axes = [a for a, v in (("xaxis", t.get("x")), ("yaxis", t.get("y"))) if _numeric(v)]
+        for axis in axes:
+            if layout.get(axis, {}).get("visible") is False:
+                continue
+            if not _title(layout.get(axis)):
+                out.append(f"{where}: {name!r} has no title on its {axis[0]} axis")
+    return out
+
+
 def page_problems(at, where: str) -> list[str]:
     assert not at.exception, [e.value for e in at.exception]
     out = []
     for i, element in enumerate(at.dataframe):
         out += problems(element, f"{where} table {i + 1}")
-    return out
+    for element in at.get("plotly_chart"):
+        out += chart_problems(json.loads(element.proto.spec), where)
+    return sorted(set(out))
 
 
 @pytest.mark.parametrize("group", list(GROUPS))
@@ -99,6 +145,29 @@ def test_project_detail_tables_read_like_a_report(monkeypatch, demo_db):
     assert any("(P-0003)" in s.value for s in at.subheader)
     found = page_problems(at, "project detail")
     assert not found, "\n".join(found)
+
+
+def test_the_chart_check_catches_a_bad_chart():
+    bad = {
+        "data": [
+            {"type": "bar", "name": "Red", "y": [1]},
+            {"type": "bar", "name": "Green", "y": [2]},
+        ],
+        "layout": {"legend": {"y": -0.12, "yanchor": "top"}},
+    }
+    found = chart_problems(bad, "p")
+    assert any("no title" in f and "chart" in f for f in found)
+    assert any("legend" in f for f in found)
+    assert any("y axis" in f for f in found)
+    good = {
+        **bad,
+        "layout": {
+            "title": {"text": "RAG"},
+            "legend": {"y": 1.0, "yanchor": "bottom"},
+            "yaxis": {"title": {"text": "Projects"}},
+        },
+    }
+    assert chart_problems(good, "p") == []
 
 
 def test_the_check_catches_raw_names_and_none(monkeypatch, tmp_path):

@@ -158,6 +158,7 @@ def benefits(df: pd.DataFrame, money_fmt: str, limit: int = 25) -> go.Figure:
         barmode="overlay",
         xaxis_tickformat=money_fmt.lstrip("£$€"),
         xaxis_tickprefix=money_fmt[:1] if money_fmt[:1] in "£$€" else "",
+        xaxis_title="Benefit" + (f" ({money_fmt[:1]})" if money_fmt[:1] in "£$€" else ""),
     )
     fig.update_traces(hovertemplate="%{y}: %{x:,.0f}<extra></extra>")
     return styled(fig, "Benefits planned against realised", height=max(300, 24 * len(d) + 120))

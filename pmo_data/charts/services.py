@@ -133,7 +133,7 @@ def csat_vs_target(sat: pd.DataFrame) -> go.Figure:
     return styled(fig, "Satisfaction against target", height=max(300, 28 * len(data) + 130))
 
 
-def _uncluttered(x: pd.Series, y: pd.Series, size: pd.Series, gap=(0.16, 0.07)) -> pd.Series:
+def _uncluttered(x: pd.Series, y: pd.Series, size: pd.Series, gap=(0.3, 0.1)) -> pd.Series:
     """Which points get a text label: biggest first, skipping any whose label would land on
     one already placed (gap as a share of each axis's span); the rest are named on hover."""
     span_x = max(float(x.max() - x.min()), 1e-9)
