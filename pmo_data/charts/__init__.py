@@ -48,11 +48,11 @@ def styled(fig: go.Figure, title: str | None = None, height: int = 360) -> go.Fi
             text=title,
             x=0,
             xanchor="left",
-            xref="paper",
+            xref="container",  # from the chart's left edge: a narrow chart keeps its title
             y=1,
             yanchor="top",
             yref="container",
-            pad=dict(t=10),
+            pad=dict(t=10, l=4),
         ),
         height=height,
         legend=LEGEND,
