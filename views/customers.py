@@ -53,7 +53,28 @@ key = ui.run(customers.key_customers, viewer, filters)
 if key.empty:
     st.info("No Strategic-tier customers in this view.")
 else:
-    sec.health_table(key, key="cu_key")
+    # the relationship at a glance: value, health, how recently we spoke, what is open
+    sec.health_table(
+        key,
+        [
+            "customer",
+            "account_lead",
+            "annual_value",
+            "health",
+            "band",
+            "nps",
+            "nps_n",
+            "last_contact_date",
+            "days_overdue",
+            "open_actions",
+            "projects",
+        ],
+        key="cu_key",
+    )
+    st.caption(
+        f"{len(key):,} Strategic-tier customers, largest annual value first; the reasons behind "
+        "each health score are in the table of every customer below."
+    )
 
 st.subheader("Relationship cadence: contact overdue")
 late = ui.run(customers.overdue_contacts, viewer, filters)
@@ -75,8 +96,29 @@ else:
     )
     st.caption("Days since the last contact beyond the agreed cadence, most overdue first.")
 
-st.subheader("Health of every customer")
-sec.health_table(health, key="cu_all")
+st.subheader("Every customer: health and why")
+c1, c2 = st.columns([2, 1])
+find = c1.text_input("Find a customer", key="cu_find", placeholder="Name or account lead")
+tiers = c2.multiselect("Tier", sorted(health["tier"].dropna().unique()), key="cu_tiers")
+every = sec.find_customers(health, find, tiers)
+st.caption(f"{len(every):,} of {len(health):,} customers.")
+sec.health_table(
+    every,
+    [
+        "customer",
+        "tier",
+        "segment",
+        "health",
+        "band",
+        "reasons",
+        "nps",
+        "nps_change",
+        "csat",
+        "open_actions",
+        "projects",
+    ],
+    key="cu_all",
+)
 st.caption(
     "Health 0-100 = weighted mean of NPS (30), NPS trend (10), CSAT (20), actions (10), "
     "project RAG (20) and contact recency (10), over the signals each customer has. "

@@ -136,9 +136,17 @@ def _reasons(row: pd.Series, comp: pd.Series) -> str:
             f"(cadence {row['cadence_days']:.0f} days)"
         ),
     }
+    # A warning sign: NPS at or below zero, any overdue action or contact, any Red project,
+    # or any other signal in the bottom half of its scale.
+    warns = {
+        "nps": lambda: row["nps"] <= 0,
+        "actions": lambda: row["overdue_actions"] > 0,
+        "projects": lambda: row["red"] > 0,
+        "contact": lambda: row["days_overdue"] > 0,
+    }
     for key, w in WEIGHTS.items():
         value = comp[key]
-        if pd.notna(value) and value < 0.5:
+        if pd.notna(value) and (value < 0.5 or warns.get(key, lambda: False)()):
             out.append((w * (1 - value), phrases[key]()))
     out.sort(key=lambda t: -t[0])
     return "; ".join(text for _, text in out) or "no warning signs"

@@ -38,24 +38,40 @@ def page_path(name: str) -> str:
 
 
 def navigation(admin: bool = False):
-    """`st.navigation` over SECTIONS, plus ADMIN_PAGES for those who may administer access
-    (Streamlit imported here: this is the UI layer)."""
+    """`st.navigation` over SECTIONS (Streamlit imported here: this is the UI layer).
+
+    The menu itself is drawn by `menu()` as plain links: Streamlit's own sectioned sidebar
+    menu puts its items outside a proper list, which screen readers announce wrongly (axe
+    rules `list` and `listitem`, serious)."""
     import streamlit as st
 
     sections = {k: list(v) for k, v in SECTIONS.items()}
     if admin:
         sections["Data"] += ADMIN_PAGES
-    return st.navigation(
-        {
-            section: [
-                st.Page(
-                    page_path(name),
-                    title=title,
-                    icon=f":material/{icon}:",
-                    default=name == DEFAULT_PAGE,
-                )
-                for name, title, icon in pages
-            ]
-            for section, pages in sections.items()
-        }
-    )
+    pages = {
+        section: [
+            st.Page(
+                page_path(name),
+                title=title,
+                icon=f":material/{icon}:",
+                default=name == DEFAULT_PAGE,
+            )
+            for name, title, icon in pages
+        ]
+        for section, pages in sections.items()
+    }
+    pg = st.navigation(pages, position="hidden")
+    menu(pages)
+    return pg
+
+
+def menu(pages: dict) -> None:
+    """The page menu at the top of the sidebar: a small heading per section, a link per page
+    (keyboard reachable, the current page highlighted)."""
+    import streamlit as st
+
+    with st.sidebar.container(key="page_menu"):
+        for section, items in pages.items():
+            st.caption(f"**{section}**")
+            for page in items:
+                st.page_link(page)

@@ -11,41 +11,52 @@ import streamlit as st
 from pmo_data.analytics import customers
 from pmo_data.charts import customers as customer_charts
 from pmo_data.formatting import money, number
+from pmo_data.measures import CSAT_SATISFIED
 from pmo_data.ui.context import get_store, run
+from pmo_data.ui.tables import NPS_12M, Col, config, table
 from pmo_data.ui.widgets import Kpi, chart, kpi_row
 
-NUM = st.column_config.NumberColumn
-DATE = st.column_config.DateColumn("Date", format="D MMM YYYY")
-
-HEALTH_COLS = {
-    "customer": "Customer",
-    "tier": "Tier",
-    "account_lead": "Account lead",
-    "annual_value": None,
-    "health": NUM("Health", format="%.0f"),
-    "band": "Band",
-    "nps": NUM("NPS (12 m)", format="%.0f"),
-    "nps_n": "NPS n",
-    "nps_change": NUM("NPS change", format="%+.0f"),
-    "open_actions": "Open actions",
-    "projects": "Projects",
-    "reasons": st.column_config.TextColumn("Why", width="large"),
-    "risk_reason": "At risk because",
-    "last_contact_date": st.column_config.DateColumn("Last contact", format="D MMM YYYY"),
-    "cadence_days": NUM("Cadence (days)", format="%.0f"),
-    "days_overdue": NUM("Days overdue", format="%.0f"),
-}
-
-
-HEALTH_DEFAULT = list(HEALTH_COLS)[:12]
+HEALTH_DEFAULT = [
+    "customer",
+    "tier",
+    "account_lead",
+    "annual_value",
+    "health",
+    "band",
+    "nps",
+    "nps_n",
+    "nps_change",
+    "open_actions",
+    "projects",
+    "reasons",
+]
 
 
 def health_table(df, columns=None, key=None) -> None:
-    cur = get_store().currency
-    cols = columns or HEALTH_DEFAULT
-    cfg = {c: HEALTH_COLS.get(c, c.replace("_", " ").capitalize()) for c in cols}
-    cfg["annual_value"] = NUM("Annual value", format=("£" if cur == "GBP" else "") + "%,.0f")
-    st.dataframe(df[cols], hide_index=True, column_config=cfg, key=key)
+    """Customers with their health: NPS and CSAT here are the customer's last 12 months."""
+    table(
+        df,
+        columns or HEALTH_DEFAULT,
+        {
+            "nps": config("nps", label=NPS_12M),
+            "nps_n": config("nps_n", label="NPS n (12 months)"),
+            "csat": Col("CSAT (12 months)", "share", CSAT_SATISFIED.help),
+            "risk_reason": config("risk_reason", label="At risk because"),
+        },
+        rag="band",
+        key=key,
+    )
+
+
+def find_customers(h, text: str, tiers: list[str]):
+    """Narrow the health table by a name or account-lead search and tiers."""
+    out = h
+    if tiers:
+        out = out[out["tier"].isin(tiers)]
+    if text:
+        hay = out["customer"].fillna("") + " " + out["account_lead"].fillna("")
+        out = out[hay.str.contains(text, case=False, regex=False)]
+    return out
 
 
 def customer_kpis(viewer, filters):

@@ -7,6 +7,7 @@ nothing is rolled back or cleared by a stray click.
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -16,6 +17,7 @@ from pmo_data.formatting import number
 from pmo_data.store import scope
 from pmo_data.store.access import PermissionDenied, Viewer, may
 from pmo_data.ui.context import clear_caches, get_store
+from pmo_data.ui.tables import config, label, table
 
 
 def _history_table(history: pd.DataFrame) -> pd.DataFrame:
@@ -35,7 +37,10 @@ def _history_table(history: pd.DataFrame) -> pd.DataFrame:
         return ", ".join(f.get("name", "?") for f in files) if files else "–"
 
     def fmt_issues(d: dict) -> str:
-        return ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in d.items() if v) or "none"
+        return (
+            ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in (d or {}).items() if v)
+            or "No issues"
+        )
 
     return pd.DataFrame(
         {
@@ -64,7 +69,7 @@ def history_section(viewer: Viewer) -> None:
     )
     if not viewer.sees_everything:
         st.caption("Your view lists when each version was made; what changed shows only your rows.")
-    st.dataframe(_history_table(history), hide_index=True, width="stretch", key="history")
+    table(_history_table(history), key="history")
     versions = history["version"].tolist()
     if len(versions) >= 2:
         diff_section(viewer, versions)
@@ -81,14 +86,46 @@ def diff_section(viewer: Viewer, versions: list[int]) -> None:
         st.caption("Pick two different versions.")
         return
     diffs = scope.diff(get_store(), viewer, old, new)
-    summary = pd.DataFrame([{"Entity": k, **d.summary} for k, d in diffs.items()])
-    st.dataframe(summary, hide_index=True, key="diff_summary")
-    changed = [d.changed.assign(entity=k) for k, d in diffs.items() if len(d.changed)]
+    summary = pd.DataFrame([{"entity": k.capitalize(), **d.summary} for k, d in diffs.items()])
+    table(
+        summary,
+        ["entity", "added", "changed", "removed"],
+        {
+            "added": config("rows", label="Rows added"),
+            "changed": config("rows", label="Rows changed"),
+            "removed": config("rows", label="Rows removed"),
+        },
+        key="diff_summary",
+    )
+    changed = [d.changed.assign(entity=k.capitalize()) for k, d in diffs.items() if len(d.changed)]
     if changed:
         frames = [c.rename(columns={c.columns[0]: "key"}) for c in changed]
         detail = pd.concat(frames, ignore_index=True)[["entity", "key", "column", "old", "new"]]
+        detail = detail.assign(
+            column=detail["column"].map(label),
+            old=detail["old"].map(_value),
+            new=detail["new"].map(_value),
+        )
         st.caption(f"{number(len(detail))} changed fields (e.g. RAG Amber → Red):")
-        st.dataframe(detail, hide_index=True, width="stretch", height=260, key="diff_detail")
+        table(detail, height=260, key="diff_detail")
+
+
+def _value(x) -> str | None:
+    """A changed field's value as people write it: 687,347.82 not 687347.8231858693."""
+    if x is None or (not isinstance(x, str) and pd.isna(x)):
+        return None
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, str):
+        try:
+            x = float(x) if "." in x else x
+        except ValueError:
+            return x
+    if isinstance(x, int | float):
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+    if isinstance(x, pd.Timestamp | date):
+        return f"{x:%d %b %Y}"
+    return str(x)
 
 
 @st.dialog("Roll back the store?")

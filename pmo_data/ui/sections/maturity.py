@@ -16,6 +16,7 @@ from pmo_data.charts import maturity as maturity_charts
 from pmo_data.escaping import md
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.navigation import page_path
+from pmo_data.ui.tables import table
 from pmo_data.ui.widgets import Kpi, chart, kpi_row
 
 ICONS = {
@@ -220,7 +221,7 @@ def history() -> None:
         "the stage reached.",
         key="mt_hist",
     )
-    st.dataframe(
+    table(
         h[["created_at", "author", "stage", "done", "overrides", "view"]],
         hide_index=True,
         key="mt_hist_t",

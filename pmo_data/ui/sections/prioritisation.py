@@ -18,6 +18,7 @@ from pmo_data.formatting import money, number, percent
 from pmo_data.measures import SMALL_N
 from pmo_data.store.access import GROUPS, may
 from pmo_data.ui.context import get_store, run
+from pmo_data.ui.tables import Col, table
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
 DEFAULT_PROFILE = "Default (customer first)"
@@ -178,7 +179,7 @@ def ranked_table(ranked, currency: str) -> None:
         f"c_{k}": NUM(v, format="%.2f", help="0-1 after scaling")
         for k, v in scoring.CRITERIA.items()
     }
-    st.dataframe(
+    table(
         ranked[cols],
         hide_index=True,
         key="pr_table",
@@ -192,7 +193,6 @@ def ranked_table(ranked, currency: str) -> None:
             ),
             "customer_declared": NUM("Customer: declared", format="%.2f"),
             "evidence": NUM("Customer: evidence", format="%.2f"),
-            "cost": NUM(f"Cost ({currency})", format="localized"),
             "missing": "Missing (neutral 0.5)",
             **pct,
         },
@@ -274,16 +274,16 @@ def robustness_detail(rob, top_k: int) -> None:
         st.success("No place near the line depends on the exact weights.")
     else:
         st.markdown("**These places hinge on the weights** (P(top K) between 10% and 90%):")
-        st.dataframe(
+        table(
             hinge[["rank", "name", "p_top_k", "rank_p10", "rank_p90"]],
             hide_index=True,
             key="pr_hinge",
             column_config={
                 "rank": NUM("Rank"),
                 "name": "Project",
-                "p_top_k": NUM(f"P(top {top_k})", format="percent"),
-                "rank_p10": NUM("Rank P10"),
-                "rank_p90": NUM("Rank P90"),
+                "p_top_k": Col(f"P(top {top_k})", "share"),
+                "rank_p10": NUM("Rank P10", format="%.0f"),
+                "rank_p90": NUM("Rank P90", format="%.0f"),
             },
         )
 
@@ -326,7 +326,7 @@ def wsjf(viewer, filters, s: Settings) -> None:
     moved = res["table"].reindex(
         res["table"]["rank_shift"].abs().sort_values(ascending=False).index
     )
-    st.dataframe(
+    table(
         moved.head(8)[["name", "rank", "wsjf_rank", "cost_of_delay", "job_size", "wsjf"]],
         hide_index=True,
         key="pr_wsjf_t",
@@ -335,7 +335,7 @@ def wsjf(viewer, filters, s: Settings) -> None:
             "wsjf_rank": NUM("WSJF rank"),
             "cost_of_delay": NUM("Cost of delay", format="%.1f"),
             "name": "Project",
-            "job_size": NUM("Job size"),
+            "job_size": NUM("Job size (1-5)", format="%.0f"),
             "wsjf": NUM("WSJF", format="%.2f"),
         },
     )
@@ -386,8 +386,8 @@ def budget(viewer, filters, s: Settings, ranked, currency: str) -> None:
                 help="Sum of selected scores / sum of all candidate scores.",
             ),
             Kpi(
-                "Gain over greedy",
-                f"+{number(t['value'] - t['greedy_value'], 1)}",
+                "Gain over greedy (score points)",
+                f"{t['value'] - t['greedy_value']:+,.1f} points",
                 help="Score points the exact 0/1 selection adds over 'best value per pound first'.",
             ),
         ]
@@ -400,7 +400,7 @@ def budget(viewer, filters, s: Settings, ranked, currency: str) -> None:
     )
     st.markdown("**Just below the line** (best-ranked projects not selected)")
     cut = res["cut"]
-    st.dataframe(
+    table(
         cut[["rank", "name", "score", "cost", "short_by"]],
         hide_index=True,
         key="pr_cut",
@@ -408,8 +408,7 @@ def budget(viewer, filters, s: Settings, ranked, currency: str) -> None:
             "rank": NUM("Rank"),
             "name": "Project",
             "score": NUM("Score", format="%.1f"),
-            "cost": NUM(f"Cost ({currency})", format="localized"),
-            "short_by": NUM(f"Budget short by ({currency})", format="localized"),
+            "short_by": Col("Budget short by", "money"),
         },
     )
     if len(res["unpriced"]):

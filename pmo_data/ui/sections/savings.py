@@ -19,10 +19,12 @@ from pmo_data.analytics.savings import benefits, double_counting, estimators
 from pmo_data.analytics.savings import ledger as savings
 from pmo_data.charts import savings as savings_charts
 from pmo_data.escaping import md
-from pmo_data.formatting import money, number, percent
+from pmo_data.formatting import SYMBOLS, money, number, percent
 from pmo_data.store.access import PermissionDenied, may
 from pmo_data.store.scope import NO_FILTERS
 from pmo_data.ui.context import get_store, run
+from pmo_data.ui.tables import Col, config, table
+from pmo_data.ui.tables import label as column_label
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
 NUM = st.column_config.NumberColumn
@@ -34,7 +36,7 @@ def doc_state() -> str:
 
 
 def _money_col(label: str, currency: str):
-    return NUM(f"{label} ({currency})", format="localized")
+    return Col(label, "money").config(currency)
 
 
 def headline(viewer, filters, state: str, currency: str) -> savings.Totals:
@@ -50,9 +52,17 @@ def headline(viewer, filters, state: str, currency: str) -> savings.Totals:
     kpi_row(
         [
             Kpi(
-                "Estimated (P50)",
-                money(o["p50"], currency),
-                help=f"P10 {money(o['p10'], currency)}, P90 {money(o['p90'], currency)}.",
+                "Estimated to date (P50)",
+                money(o["to_date_p50"], currency),
+                help=f"Accrued by this month: P10 {money(o['to_date_p10'], currency)}, "
+                f"P90 {money(o['to_date_p90'], currency)}.",
+            ),
+            Kpi(
+                "Expected later (P50)",
+                money(o["expected_p50"], currency),
+                help=f"Not yet accrued, lines not yet started included: P10 "
+                f"{money(o['expected_p10'], currency)}, P90 {money(o['expected_p90'], currency)}. "
+                f"Whole ledger P50 {money(o['p50'], currency)}.",
             ),
             Kpi(
                 "Realised to date",
@@ -150,7 +160,7 @@ def double_counts(viewer, t: savings.Totals, currency: str) -> None:
             icon=":material/check:",
         )
         return
-    st.dataframe(
+    table(
         pairs[
             [
                 "pair_key",
@@ -249,7 +259,7 @@ def ledger_table(t: savings.Totals, currency: str) -> None:
         "excluded_reason",
         "provenance",
     ]
-    st.dataframe(
+    table(
         lines[cols],
         hide_index=True,
         key="sv_ledger",
@@ -338,7 +348,7 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
         if rows.empty:
             st.info("No assumptions for the services in your view.")
         else:
-            st.dataframe(rows, hide_index=True, key=f"sv_view_{kind}")
+            table(rows, hide_index=True, key=f"sv_view_{kind}")
         return
     edited = st.data_editor(
         rows,
@@ -346,9 +356,15 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
         hide_index=True,
         key=f"sv_editor_{kind}",
         column_config={
-            "rate_per_hour": NUM(f"rate_per_hour ({currency})", min_value=0),
-            "months": NUM("months", min_value=1, max_value=60, step=1),
+            **{c: config(c, currency) for c in rows.columns},
+            "rate_per_hour": NUM(
+                column_label("rate_per_hour"),
+                min_value=0,
+                format=f"{SYMBOLS.get(currency, '')}%,.2f",
+            ),
+            "months": NUM(column_label("months"), min_value=1, max_value=60, step=1, format="%d"),
         },
+        placeholder="–",
     )
     st.session_state[f"sv_rows_{kind}"] = edited
     known = run(services.service_ids, viewer)
@@ -377,7 +393,7 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
         (st.success if msg[0] == "ok" else st.error)(md(msg[1]))
     hist = estimators.versions(store, kind)
     if len(hist):
-        st.dataframe(hist, hide_index=True, key=f"sv_versions_{kind}")
+        table(hist, hide_index=True, key=f"sv_versions_{kind}")
 
 
 def benefits_section(viewer, filters, state: str, currency: str) -> None:
@@ -446,7 +462,7 @@ def benefits_section(viewer, filters, state: str, currency: str) -> None:
         "savings of those projects (of their services, for service owners).",
         key="sv_value_group",
     )
-    st.dataframe(
+    table(
         value[value["group"] == group].drop(columns="group"),
         hide_index=True,
         key="sv_value_table",
