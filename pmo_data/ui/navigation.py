@@ -70,8 +70,10 @@ def menu(pages: dict) -> None:
     (keyboard reachable, the current page highlighted)."""
     import streamlit as st
 
+    from pmo_data.escaping import md
+
     with st.sidebar.container(key="page_menu"):
         for section, items in pages.items():
-            st.caption(f"**{section}**")
+            st.caption(f"**{md(section)}**")
             for page in items:
                 st.page_link(page)

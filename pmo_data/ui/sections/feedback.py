@@ -52,11 +52,11 @@ def feedback_kpis(viewer, filters) -> dict:
     win = window(filters)
     kpi_row(
         [
-            Kpi(f"Responses ({win})", number(s["responses"]), help="Survey responses in view."),
+            Kpi(f"Responses ({md(win)})", number(s["responses"]), help="Survey responses in view."),
             Kpi(
-                f"NPS ({win})",
+                f"NPS ({md(win)})",
                 nps(s["nps"]),
-                help=f"{NPS_POINTS.help} n = {s['nps_n']:,} answers on 0-10; "
+                help=f"{md(NPS_POINTS.help)} n = {s['nps_n']:,} answers on 0-10; "
                 + _ci(s["nps_lo"], s["nps_hi"], nps)
                 + (
                     f". {s['nps_excluded']:,} answers on a 1-10 scale left out"
@@ -66,24 +66,24 @@ def feedback_kpis(viewer, filters) -> dict:
                 + ". The Overview's NPS (12 months) counts only the last 12 months.",
             ),
             Kpi(
-                f"CSAT ({win})",
+                f"CSAT ({md(win)})",
                 pct(s["csat"]),
-                help=f"{CSAT_SATISFIED.help} n = {s['csat_n']:,}; "
+                help=f"{md(CSAT_SATISFIED.help)} n = {s['csat_n']:,}; "
                 + _ci(s["csat_lo"], s["csat_hi"], pct)
                 + " (Wilson)",
             ),
             Kpi(
-                f"Effort, 1-5 ({win})",
+                f"Effort, 1-5 ({md(win)})",
                 number(s["effort_mean"], 2),
-                help=f"{EFFORT.help} n = {s['effort_n']:,}; "
+                help=f"{md(EFFORT.help)} n = {s['effort_n']:,}; "
                 + _ci(s["effort_lo"], s["effort_hi"], lambda x: number(x, 2)),
             ),
         ]
     )
     st.caption(
-        f"NPS {nps(s['nps'])} ({_ci(s['nps_lo'], s['nps_hi'], nps)}, n={s['nps_n']:,}) · "
+        f"NPS {md(nps(s['nps']))} ({_ci(s['nps_lo'], s['nps_hi'], nps)}, n={s['nps_n']:,}) · "
         f"CSAT {pct(s['csat'])} ({_ci(s['csat_lo'], s['csat_hi'], pct)}, n={s['csat_n']:,}) · "
-        f"Effort {number(s['effort_mean'], 2)} (n={s['effort_n']:,}), over {win} in view."
+        f"Effort {number(s['effort_mean'], 2)} (n={s['effort_n']:,}), over {md(win)} in view."
     )
     if s["nps_excluded"]:
         st.warning(
