@@ -237,6 +237,8 @@ def totals(
     means = pert.mean(ca, cm, cb)
     realised = cl["realised"].fillna(0).to_numpy()
     overall = {"p10": 0.0, "p50": 0.0, "p90": 0.0, "mean": 0.0, "likely": 0.0}
+    overall.update({f"{w}_p{p}": 0.0 for w in ("to_date", "expected") for p in (10, 50, 90)})
+    overall.update(expected_likely=0.0, expected_until=None)
     if q is not None:
         overall.update(p10=q[0, 0], p50=q[0, 1], p90=q[0, 2], mean=means.sum(), likely=cm.sum())
         overall.update(
