@@ -14,8 +14,8 @@ ui.page_header(
     "Data",
     "Upload exports, check them, import them as a new version; compare and roll back versions.",
 )
-if flash := st.session_state.pop("data_flash", None):
-    st.success(ui.md(flash), icon=":material/check_circle:")
+if flash := st.session_state.pop("data_flash", None):  # markdown, its data already escaped
+    st.success(flash, icon=":material/check_circle:")
 
 store = ui.get_store()
 if store.is_empty() and may(viewer, "import"):

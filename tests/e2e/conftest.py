@@ -156,3 +156,17 @@ def shoot(page, name: str) -> Path:
 
 def exceptions(page) -> list[str]:
     return [e.inner_text() for e in page.query_selector_all("[data-testid='stException']")]
+
+
+def open_select(selectbox) -> None:
+    """Open a Streamlit selectbox's option list. A click on the combobox does not always
+    open it (react-aria), so focus it and press ArrowDown, which always does."""
+    selectbox.locator("input").click()
+    if not selectbox.page.get_by_role("option").count():
+        selectbox.locator("input").press("ArrowDown")
+
+
+def shown(page) -> str:
+    """The page's text as a person reads it (the word joiner that keeps emails from becoming
+    links is invisible)."""
+    return page.inner_text("body").replace("\u2060", "")

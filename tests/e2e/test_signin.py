@@ -24,7 +24,7 @@ import pytest
 from pmo_data.store import access_table
 from pmo_data.store.access import Grant, Viewer
 from pmo_data.store.versions import Store
-from tests.e2e.conftest import CHROMIUM, ROOT, _free_port, exceptions, shoot, wait_for_app
+from tests.e2e.conftest import CHROMIUM, ROOT, _free_port, exceptions, shoot, shown, wait_for_app
 
 pytestmark = pytest.mark.e2e
 VIEWING_AS_LEAD = re.compile("Viewing as lead@\u2060?example\\.org")
@@ -143,12 +143,6 @@ def sign_in(page, app: str, email: str) -> None:
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_url(f"{app}/**", timeout=30_000)
     wait_for_app(page)
-
-
-def shown(page) -> str:
-    """The page's text as a person reads it (the word joiner that keeps emails from becoming
-    links is invisible)."""
-    return page.inner_text("body").replace("\u2060", "")
 
 
 def sidebar(page) -> str:
