@@ -73,6 +73,8 @@ def test_replacing_750_projects_with_five_asks_first(own_url, page):
     assert _version(page) == before + 1
     assert page.locator("[data-testid='stFileUploaderFile']").count() == 0
     body = shown(page)
-    assert "Confirmed: projects: removes 750 of the 750" in body, body[body.find("Imported"):][:600]
+    assert "Confirmed: projects: removes 750 of the 750" in body, body[body.find("Imported") :][
+        :600
+    ]
     assert not exceptions(page)
     shoot(page, "import-confirmed")
