@@ -32,6 +32,25 @@ def _five() -> bytes:
     return buf.getvalue()
 
 
+def _choose(page, label: str, option: str, tries: int = 4) -> None:
+    """Open the select box labelled `label` and pick `option` (a busy server may rerender the
+    box while it opens: try again)."""
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label)
+    for attempt in range(tries):
+        box.click()
+        choice = page.get_by_role("option", name=option)
+        try:
+            choice.wait_for(timeout=10_000)
+        except Exception:
+            if attempt == tries - 1:
+                raise
+            page.keyboard.press("Escape")
+            wait_for_app(page)
+            continue
+        choice.click()
+        return
+
+
 def _version(page) -> int:
     text = page.get_by_test_id("stSidebar").inner_text()
     return int(text.split("Store version")[1].split()[0])
@@ -51,8 +70,7 @@ def test_replacing_750_projects_with_five_asks_first(own_url, page):
     button = page.get_by_role("button", name="Import 5 rows")
     assert button.is_enabled()
 
-    page.locator("[data-testid='stSelectbox']").filter(has_text="How to import projects").click()
-    page.get_by_role("option", name="Replace: the file is the whole list").click()
+    _choose(page, "How to import projects", "Replace: the file is the whole list")
     page.wait_for_selector("text=Check before importing", timeout=60_000)
     wait_for_app(page)
     assert "removes 750 of the 750 projects stored (100%)" in page.inner_text("body")
@@ -71,6 +89,7 @@ def test_replacing_750_projects_with_five_asks_first(own_url, page):
     )
     assert _version(page) == before + 1
     assert page.locator("[data-testid='stFileUploaderFile']").count() == 0
+    # The history names the confirmation (the newest entry, in words above the table).
     assert "Confirmed: projects: removes 750 of the 750" in page.inner_text("body")
     assert not exceptions(page)
     shoot(page, "import-confirmed")
