@@ -71,7 +71,7 @@ def history_section(viewer: Viewer) -> None:
     if not viewer.sees_everything:
         st.caption("Your view lists when each version was made; what changed shows only your rows.")
     latest = history.iloc[0]
-    if latest["note"] and viewer.sees_everything:  # the newest entry in words
+    if viewer.sees_everything and latest.get("note"):  # the newest entry in words
         st.caption(
             f"Latest, version {int(latest['version']):d} ({md(latest['action'])} by "
             f"{md(latest['user_name'])}): {md(latest['note'])}"
