@@ -84,6 +84,7 @@ def test_five_rows_over_the_portfolio_ask_before_replacing(monkeypatch, demo_db)
     assert s.counts()["projects"] == 5
     note = s.history().iloc[0]["note"]
     assert f"Confirmed: projects: removes {n:,} of the {n:,}" in note
+    assert f"Confirmed: projects: removes {n:,} of the {n:,}" in _texts(at)  # shown, too
     # The uploader is a new, empty widget: the next import holds only what is uploaded for it.
     assert at.file_uploader(key="upload_1").value in (None, [])
     assert "What this import will do" not in _texts(at)

@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from pmo_data.escaping import md
 from pmo_data.exports import XLSX_MIME
 from pmo_data.formatting import number
 from pmo_data.store import scope
@@ -69,6 +70,12 @@ def history_section(viewer: Viewer) -> None:
     )
     if not viewer.sees_everything:
         st.caption("Your view lists when each version was made; what changed shows only your rows.")
+    latest = history.iloc[0]
+    if viewer.sees_everything and latest.get("note"):  # the newest entry in words
+        st.caption(
+            f"Latest, version {int(latest['version']):d} ({md(latest['action'])} by "
+            f"{md(latest['user_name'])}): {md(latest['note'])}"
+        )
     table(_history_table(history), key="history")
     versions = history["version"].tolist()
     if len(versions) >= 2:
