@@ -25,6 +25,7 @@ from pmo_data.schema import ENTITIES
 
 DECIDE_FIELDS = 200  # field names used to decide (the import maps them all)
 MIN_FIELDS = 4
+MAX_FIELDS = 20_000  # more rows than this is a table, not fields
 MIN_MAPPED = 2  # a name or key and at least one more field
 LEAN = 0.1  # rows this much more alike than columns (or less) decides without the names
 _NUMBER = re.compile(r"[-+(]?[£$€]?\s*\d[\d,.' ]*%?\)?")
@@ -41,9 +42,11 @@ def _label(v) -> str | None:
 def _looks_transposed(sheet) -> bool:
     """Column A is mostly text labels, and there are few record columns."""
     frame = sheet.frame
-    if frame.shape[0] < MIN_FIELDS or not 2 <= frame.shape[1] <= 300 or 0 not in frame.columns:
+    if not MIN_FIELDS <= frame.shape[0] <= MAX_FIELDS or not 2 <= frame.shape[1] <= 300:
         return False
-    first = frame[0].dropna()
+    if 0 not in frame.columns:
+        return False
+    first = frame[0].head(DECIDE_FIELDS).dropna()
     if first.dtype != object and not pd.api.types.is_string_dtype(first.dtype):
         return False
     labels = first.map(lambda v: isinstance(v, str) and not re.fullmatch(r"[\d.,\s%£$€-]+", v))
@@ -96,11 +99,11 @@ def transposed_if_better(sheet) -> tuple[object, str] | None:
     better than its header row does; None otherwise."""
     if not _looks_transposed(sheet):
         return None
-    trial = turned(sheet, DECIDE_FIELDS)
-    if trial.frame.empty:
-        return None
     lean = _lean(sheet)
     if lean < -LEAN:  # each column holds one kind of value: an ordinary table
+        return None
+    trial = turned(sheet, DECIDE_FIELDS)
+    if trial.frame.empty:
         return None
     name, n = _mapped(trial)
     needed = _mapped(sheet)[1] + (1 if lean > LEAN else 2)
@@ -133,14 +136,17 @@ def _lean(sheet) -> float:
     body = sheet.frame.iloc[:DECIDE_FIELDS, 1:]
     if body.empty:
         return 0.0
-    kinds = body.map(_kind)
+    codes = {"number": 1, "date": 2, "text": 3}
+    kinds = np.array(
+        [[codes.get(_kind(v), 0) for v in col] for col in body.T.itertuples(index=False)]
+    )  # columns x rows, 0 = blank
 
-    def alike(frame) -> float:
+    def alike(lines: np.ndarray) -> float:
         shares = []
-        for _, line in frame.items():
-            got = line.dropna()
-            if len(got) >= 2:
-                shares.append(got.value_counts().iloc[0] / len(got))
+        for line in lines:
+            counts = np.bincount(line, minlength=4)[1:]
+            if counts.sum() >= 2:
+                shares.append(counts.max() / counts.sum())
         return float(np.mean(shares)) if shares else 1.0
 
     return alike(kinds.T) - alike(kinds)
