@@ -663,6 +663,11 @@ def tool_mapping(sheet, found: Identified, entity_name: str):
     )
     m = mapping.map_headers(list(sheet.headers), entity_name, filled=filled)
     by_index = {i: t for t, i in found.columns.items() if isinstance(i, int)}
+    if found.generic:  # the name-based mapping stands; the tool fills only what it left out
+        have = set(m.targets)
+        by_index = {
+            i: t for i, t in by_index.items() if t not in have and m.columns[i].target is None
+        }
     taken = set(by_index.values())
     cols = []
     for c in m.columns:
