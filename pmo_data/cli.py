@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -103,7 +104,7 @@ def cmd_import(args) -> int:
     modes = _modes(args.mode)
     store = _open(args.db)
     try:
-        plan = importer.plan(args.files, store, args.entity, modes=modes)
+        plan = importer.plan(args.files, store, args.entity, modes=modes, survey_date=args.date)
         if not args.json:
             print("\n".join(plan.report.summary_lines()))
             _print_effect(plan)
@@ -165,7 +166,9 @@ def cmd_validate(args) -> int:
         except (StoreError, duckdb.Error):  # locked or not a store: validate without it
             store = None
     try:
-        plan = importer.plan(args.files, store, args.entity, modes=_modes(args.mode))
+        plan = importer.plan(
+            args.files, store, args.entity, modes=_modes(args.mode), survey_date=args.date
+        )
     finally:
         if store is not None:
             store.close()
@@ -367,6 +370,13 @@ def cmd_brief(args) -> int:
     return 0
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pmo_data", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -386,6 +396,12 @@ def build_parser() -> argparse.ArgumentParser:
             help="replace (the file is the whole list), merge (update by key, add new, keep "
             "the rest) or append (add new rows only); default: the proposal printed with the "
             "effect; repeat as ENTITY=MODE to set entities apart",
+        )
+        s.add_argument(
+            "--date",
+            type=_day,
+            metavar="YYYY-MM-DD",
+            help="survey date for response files with no date column (default: today)",
         )
         s.set_defaults(func=func)
         return s

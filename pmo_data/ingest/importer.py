@@ -18,14 +18,16 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from pmo_data.ingest import effect, judging, reading
+from pmo_data.ingest import effect, facets, judging, layouts, nondata, reading, signatures
 from pmo_data.ingest.mapping import (
     ROW_KEYED,
     best_entity,
+    defaultable,
     expected_columns,
     header_signature,
     key_derivable,
@@ -93,6 +95,8 @@ class PlannedSheet:
     score: float
     mapping: object | None  # mapping.Mapping
     chosen: bool = False  # entity or columns chosen by the user: remember the mapping
+    tool: str | None = None  # the export's tool, when its signature was recognised
+    skipped: str | None = None  # why a sheet that is not data was left out (info)
 
 
 @dataclass
@@ -107,6 +111,7 @@ class ImportPlan:
     force_entity: str | None = None
     overrides: dict | None = field(default=None, repr=False)
     audience: str = "cli"
+    survey_date: date | None = None  # the date of responses in files with no date column
     version: int | None = None  # set by apply
     base_version: int | None = None  # the store version the effect was computed against
     proposals: dict[str, effect.Proposal] = field(default_factory=dict)
@@ -173,6 +178,7 @@ def plan(
     on_step: Progress | None = None,
     modes: str | dict[str, str] | None = None,
     audience: str = "cli",
+    survey_date: date | None = None,
 ) -> ImportPlan:
     """Read, recognise, map, validate, report and say the effect; nothing is written.
 
@@ -182,6 +188,8 @@ def plan(
     sheet: {header: target | None, "__entity__": entity, or None to leave the sheet out}}.
     modes: one mode for every entity or {entity: mode}; the rest take the proposed mode.
     audience: "cli" or "web": how messages name the next step (options or page controls).
+    survey_date: the date given to responses in survey files with no date column (default:
+    the import date).
     """
     step = on_step or (lambda *a: None)
     if force_entity:
@@ -201,20 +209,27 @@ def plan(
             parts.append(issue("error", read_error_message(exc, name), file=name, rule="file"))
             report.sheets.append(SheetResult(name, getattr(exc, "sheet", None) or "", None))
             continue
-        for sh in sheets:
-            ps, sheet_parts = _plan_sheet(sh, store, force_entity, mapping_overrides, audience)
-            report.sources[(sh.file, sh.name)] = sh
-            planned.append(ps)
-            parts += sheet_parts
-            rows = f"{len(sh.frame):,} rows"
-            step("recognise", f"{sh.name}: {ps.entity or 'not recognised'} ({rows})", None)
-            if ps.mapping is not None:
-                n = len(ps.mapping.targets)
-                step("map", f"{sh.name}: {n} of {len(sh.headers)} columns mapped", None)
-    if any(ps.entity for ps in planned):  # other sheets import: unrecognised ones are skipped
-        parts = [_as_skipped(p) for p in parts]
+        in_file: list[PlannedSheet] = []
+        file_parts: list[pd.DataFrame] = []
+        for read in sheets:
+            for unit in _units(read, store, force_entity):
+                ps, sheet_parts = _plan_sheet(
+                    unit, store, force_entity, mapping_overrides, audience
+                )
+                sh = ps.sheet
+                report.sources[(sh.file, sh.name)] = sh
+                in_file.append(ps)
+                file_parts += sheet_parts
+                rows = f"{len(sh.frame):,} rows"
+                what = ps.entity or ps.skipped or "not recognised"
+                step("recognise", f"{sh.name}: {what} ({rows})", None)
+                if ps.mapping is not None:
+                    n = len(ps.mapping.targets)
+                    step("map", f"{sh.name}: {n} of {len(sh.headers)} columns mapped", None)
+        planned += in_file
+        parts += _settle(name, in_file, file_parts, audience)
     out = ImportPlan(report, sheets=planned, inputs=inputs, force_entity=force_entity)
-    out.overrides, out.audience = mapping_overrides, audience
+    out.overrides, out.audience, out.survey_date = mapping_overrides, audience, survey_date
     _validate(out, parts, store, step)
     decide(out, store, modes)
     for res in report.sheets:
@@ -227,23 +242,6 @@ def plan(
             }
     step("done", f"{sum(out.row_counts.values())} rows ready", 1.0)
     return out
-
-
-def _as_skipped(part: pd.DataFrame) -> pd.DataFrame:
-    """An unrecognised sheet beside recognised ones is skipped (information), never an error
-    that must be accepted before the others can be imported."""
-    if part is None or not len(part):
-        return part
-    mask = (part["rule"] == "sheet") & (part["severity"] == "error") & part["entity"].isna()
-    if not mask.any():
-        return part
-    part = part.copy()
-    part.loc[mask, "severity"] = "info"
-    part.loc[mask, "rule"] = "skipped"
-    part.loc[mask, "message"] = part.loc[mask, "message"].str.replace(
-        ": no recognisable columns;", ": skipped, no recognisable columns;", regex=False
-    )
-    return part
 
 
 def read_error_message(exc: Exception, name: str) -> str:
@@ -260,20 +258,63 @@ def read_error_message(exc: Exception, name: str) -> str:
     return msg
 
 
-def _plan_sheet(sh, store, force_entity, overrides, audience="cli"):
+@dataclass
+class _Unit:
+    """A sheet as it will be planned: as read, turned round, or one part of a tracker export."""
+
+    sheet: object
+    found: signatures.Identified | None = None
+    entity: str | None = None  # decided by its layout (a transposed sheet)
+    notes: list = field(default_factory=list)  # (severity, message, rule)
+
+
+def _units(sh, store, force_entity) -> list[_Unit]:
+    """Structure first: a known tool's export (a tracker splits into projects and actions), or
+    a sheet whose field names run down column A (turned round), or the sheet as read."""
+    if force_entity or not any(str(h or "").strip() for h in sh.headers):
+        return [_Unit(sh)]
+    found = signatures.identify(sh)
+    if found is not None and found.entity == "tracker":
+        return [_Unit(part, f) for part, f in signatures.tracker_sheets(sh, found)]
+    if found is not None:
+        return [_Unit(sh, found)]
+    if (
+        normalise_header(sh.name) in DOC_SHEETS
+        or recall(store, header_signature(sh.headers))
+        or nondata.not_data(sh)
+    ):
+        return [_Unit(sh)]
+    turned = layouts.transposed_if_better(sh)
+    if turned is not None:
+        msg = (
+            f"sheet '{sh.name}': field names run down column A, one record per column — read "
+            "turned round (row numbers in this sheet's issues are column numbers: 2 = column B)"
+        )
+        return [_Unit(turned[0], entity=turned[1], notes=[("info", msg, "transposed")])]
+    return [_Unit(sh)]
+
+
+def _plan_sheet(unit: _Unit, store, force_entity, overrides, audience="cli"):
     """Recognise and map one sheet -> (PlannedSheet, issues)."""
+    sh, found = unit.sheet, unit.found
     where = dict(file=sh.file, sheet=sh.name)
     skipped = [
         issue("info", f"row skipped: {s.reason}", row=s.row, rule="skipped", **where)
         for s in sh.skipped
-    ]
+    ] + [issue(sev, msg, rule=rule, **where) for sev, msg, rule in unit.notes]
     if not any(str(h or "").strip() for h in sh.headers):
+        if sh.parts & {"chart", "chartsheet"}:  # a chart sheet holds no cells
+            msg = f"sheet '{sh.name}' skipped: looks like a chart — not imported"
+            ps = PlannedSheet(sh, None, 0.0, None, chosen=True, skipped="a chart")
+            return ps, [issue("info", msg, rule="skipped", **where)]
         msg = f"sheet '{sh.name}' is empty — ignored"
-        return PlannedSheet(sh, None, 0.0, None), [issue("info", msg, rule="empty", **where)]
+        return PlannedSheet(sh, None, 0.0, None, skipped="empty"), [
+            issue("info", msg, rule="empty", **where)
+        ]
     ov = dict(_overrides_for(overrides, sh))
     if "__entity__" in ov and ov["__entity__"] in (None, "", "skip"):
         msg = f"sheet '{sh.name}' not imported, as chosen"
-        return PlannedSheet(sh, None, 0.0, None, chosen=True), [
+        return PlannedSheet(sh, None, 0.0, None, chosen=True, skipped="as chosen"), [
             issue("info", msg, rule="skipped", **where)
         ]
     chosen_entity = ov.pop("__entity__", None)
@@ -281,32 +322,69 @@ def _plan_sheet(sh, store, force_entity, overrides, audience="cli"):
     is_doc = normalise_header(sh.name) in DOC_SHEETS and not chosen_entity
     sig = header_signature(sh.headers)
     memory = recall(store, sig)
-    if forced and not is_doc:
+    tool_map = None
+    if found is not None and forced and found.entity != chosen_entity:
+        found = None  # the user chose another entity for this sheet
+    if found is not None and memory and memory.get("entity") != found.entity:
+        memory = None  # remembered for the other part of this layout (a tracker's epics)
+    if found is not None and found.refuse:
+        msg = f"sheet '{sh.name}' is {found.refuse}"
+        return PlannedSheet(sh, None, 0.0, None, tool=found.tool.key), skipped + [
+            issue("error", msg, rule="tool", **where)
+        ]
+    if found is not None and memory:  # a mapping the user confirmed for this layout
+        name, score = found.entity, 1.0
+    elif found is not None:
+        name, score = found.entity, 1.0
+        sh, notes = signatures.prepared(sh, found)
+        tool_map = signatures.tool_mapping(sh, found, name)
+        skipped.append(
+            issue("info", f"recognised as a {found.tool.label} export", rule="tool", **where)
+        )
+        skipped += [issue("info", msg, rule="tool", **where) for msg in notes]
+        skipped += [issue(sev, msg, rule="tool", **where) for sev, msg in found.notes]
+    elif forced and not is_doc:
         name, score = entity(forced).name, 1.0
+    elif unit.entity and not memory:
+        name, score = unit.entity, 1.0
+    elif not memory and (reason := nondata.not_data(sh)):
+        name, score = None, 0.0  # a chart, a pivot table or a summary: not records
     else:
         name, score = best_entity(sh, memory=memory)
     if is_doc and (name is None or forced):
         msg = f"sheet '{sh.name}' looks like notes or instructions — not imported"
-        return PlannedSheet(sh, None, 0.0, None, chosen=True), [
+        return PlannedSheet(sh, None, 0.0, None, chosen=True, skipped="notes or instructions"), [
             issue("info", msg, rule="skipped", **where)
         ]
     if name is None:
+        reason = nondata.why_skipped(sh)
         hint = "; ".join(f"{e.name}: {expected_columns(e, 3)}" for e in ENTITIES.values())
         msg = (
-            f"sheet '{sh.name}': no recognisable columns; expected e.g. {hint} — "
-            + HINTS[audience]["template"]
+            f"sheet '{sh.name}': no recognisable columns ({nondata.describe(reason)}); "
+            f"expected e.g. {hint} — " + HINTS[audience]["template"]
         )
-        return PlannedSheet(sh, None, score, None), [issue("error", msg, rule="sheet", **where)]
-    filled = [int(n) for n in sh.frame.notna().sum().tolist()] if len(sh.frame.columns) else None
-    mem = memory if memory and memory.get("entity") == name else None
-    m = map_headers(sh.headers, name, mem, filled=filled)
+        ps = PlannedSheet(sh, None, score, None, skipped=reason)
+        notes = [p for p in skipped if not (p["rule"] == "skipped").all()]  # not row by row
+        return ps, notes + [issue("error", msg, rule="sheet", **where)]
+    if tool_map is not None:
+        m = tool_map
+    else:
+        filled = (
+            [int(n) for n in sh.frame.notna().sum().tolist()] if len(sh.frame.columns) else None
+        )
+        mem = memory if memory and memory.get("entity") == name else None
+        m = map_headers(sh.headers, name, mem, filled=filled)
     m, judged = judging.judge(m, sh)  # values correct what headers suggested
     if ov:
         m = m.with_overrides(ov)
     skipped = skipped + [judged, judging.category_checks(sh, m)]
-    ps = PlannedSheet(sh, name, score, m, chosen=bool(forced or ov))
+    ps = PlannedSheet(
+        sh, name, score, m, chosen=bool(forced or ov), tool=found.tool.key if found else None
+    )
     e = ENTITIES[name]
-    missing = [r for r in e.required if r != e.key and r not in m.targets]
+    missing = [
+        r for r in e.required if r != e.key and r not in m.targets and r not in defaultable(name)
+    ]
     if not key_derivable(e, m):
         missing.insert(0, e.key)
     if missing:
@@ -318,8 +396,53 @@ def _plan_sheet(sh, store, force_entity, overrides, audience="cli"):
         return ps, skipped + [issue("error", msg, entity=name, rule="sheet", **where)]
     if len(sh.frame) == 0:
         msg = f"sheet '{sh.name}' has headers but no data rows — nothing to import"
+        ps = PlannedSheet(sh, None, score, m, tool=ps.tool, skipped="headers only")
         return ps, skipped + [issue("error", msg, entity=name, rule="sheet", **where)]
     return ps, skipped
+
+
+def _settle(
+    file: str, planned: list[PlannedSheet], parts: list[pd.DataFrame], audience: str = "cli"
+) -> list:
+    """Sheets that are not data, once a file's sheets are planned: when another sheet of the
+    file is imported they are left out with one note each (information, not an error); when
+    none is, the file is refused once, naming what each sheet looks like."""
+    unknown = [ps for ps in planned if ps.entity is None and ps.skipped]
+    unknown = [ps for ps in unknown if ps.skipped not in ("empty", "as chosen")]
+    imported = any(ps.entity for ps in planned)
+    if not imported:  # sheets recognised but empty keep their errors (a blank template)
+        recognised = [ps for ps in unknown if ps.skipped == "headers only"]
+        if recognised:
+            unknown = [ps for ps in unknown if ps.skipped != "headers only"]
+            imported = True
+    if not unknown:
+        return parts
+    names = {ps.sheet.name for ps in unknown}
+    if not imported and len(planned) == 1:
+        return parts
+    kept = []
+    for p in parts:
+        if (
+            p is not None
+            and len(p)
+            and (p["rule"] == "sheet").all()
+            and p["sheet"].iloc[0] in names
+        ):
+            continue  # replaced below
+        kept.append(p)
+    for ps in unknown:
+        if ps.chosen:
+            continue  # already noted (notes, a chart sheet)
+        msg = f"sheet '{ps.sheet.name}' skipped: {nondata.describe(ps.skipped)} — not imported"
+        kept.append(issue("info", msg, rule="skipped", file=file, sheet=ps.sheet.name))
+    if not imported:
+        hint = "; ".join(f"{e.name}: {expected_columns(e, 3)}" for e in ENTITIES.values())
+        msg = (
+            f"no sheet recognised ({len(planned)} sheets, none holds data we know); "
+            f"expected e.g. {hint} — " + HINTS[audience]["template"]
+        )
+        kept.append(issue("error", msg, rule="file", file=file))
+    return kept
 
 
 def _validate(out: ImportPlan, parts: list, store, step) -> None:
@@ -340,12 +463,13 @@ def _validate(out: ImportPlan, parts: list, store, step) -> None:
         sh = ps.sheet
         res = SheetResult(sh.file, sh.name, ps.entity, ps.score, len(sh.frame))
         res.rows_skipped, res.mapping = len(sh.skipped), ps.mapping
+        res.tool, res.skipped = ps.tool, ps.skipped
         report.sheets.append(res)
         results[(sh.file, sh.name)] = res
         if ps.entity is None or (sh.file, sh.name) in sheet_errors:
             # empty, skipped by choice, or skipped beside recognised sheets: nothing rejected
             unused = ps.entity is None and (
-                sh.empty or ps.chosen or (sh.file, sh.name) not in sheet_errors
+                sh.empty or ps.chosen or (ps.skipped and (sh.file, sh.name) not in sheet_errors)
             )
             res.rows_rejected = 0 if unused else len(sh.frame)
             continue
@@ -353,17 +477,26 @@ def _validate(out: ImportPlan, parts: list, store, step) -> None:
         tag = f"{len(frames.get(ps.entity, [])) + 1}." if frames.get(ps.entity) else ""
         tag = _file_tag(report, sh.file) + tag
         df, iss = coerce(sh, ps.entity, ps.mapping, key_tag=tag, currency=currency)
+        for column in defaultable(ps.entity):
+            if column not in df:
+                df[column], note = _given(column, out.survey_date, sh, ps.entity)
+                parts.append(note)
         frames.setdefault(ps.entity, []).append(df)
         mappings.setdefault(ps.entity, {})[(sh.file, sh.name)] = ps.mapping
         parts.append(iss)
     combined = {}
     for name, dfs in frames.items():
+        if name == "projects" and len(dfs) > 1:  # a master workbook's facet sheets, joined
+            dfs, iss, joined = facets.join(dfs, name)
+            parts.append(iss)
+            for key, n in joined.items():
+                results[key].rows_merged += n
         df = pd.concat(dfs, ignore_index=True) if len(dfs) > 1 else dfs[0]
         before = df.groupby(["_file", "_sheet"]).size()
         df, iss = check(df, name, mappings[name])
         after = df.groupby(["_file", "_sheet"]).size()
         for key, n in before.items():
-            results[key].rows_merged = int(n - after.get(key, 0))
+            results[key].rows_merged += int(n - after.get(key, 0))
         parts.append(iss)
         combined[name] = df
     all_maps = {k: m for ms in mappings.values() for k, m in ms.items()}
@@ -377,6 +510,29 @@ def _validate(out: ImportPlan, parts: list, store, step) -> None:
         for frame, attr in ((good, "rows_loaded"), (bad, "rows_rejected")):
             for key, n in frame.groupby(["_file", "_sheet"]).size().items():
                 setattr(results[key], attr, int(n))
+
+
+def _given(column: str, given: date | None, sh, entity_name: str):
+    """A whole-file value for a required column the file lacks (a survey's date), and the one
+    warning that says so."""
+    day = given or date.today()
+    if given:
+        msg = f"no {column} column: every row is dated {day:%Y-%m-%d}, the survey date given"
+    else:
+        msg = (
+            f"no {column} column: every row is dated {day:%Y-%m-%d}, the import date — give "
+            "the survey date on the Data page or with --date if it was answered earlier"
+        )
+    note = issue(
+        "info" if given else "warning",
+        msg,
+        entity=entity_name,
+        file=sh.file,
+        sheet=sh.name,
+        rule="date",
+        field=column,
+    )
+    return pd.Series(pd.Timestamp(day), index=range(len(sh.frame)), dtype="datetime64[ns]"), note
 
 
 def _file_tag(report: ImportReport, file: str) -> str:
@@ -446,6 +602,7 @@ def replan(plan_: ImportPlan, store, on_step: Progress | None = None) -> ImportP
         mapping_overrides=plan_.overrides,
         on_step=on_step,
         audience=plan_.audience,
+        survey_date=plan_.survey_date,
     )
 
 
@@ -488,6 +645,7 @@ def apply(
             mapping_overrides=mapping_overrides,
             modes=modes or plan_.modes or None,
             audience=plan_.audience,
+            survey_date=plan_.survey_date,
         )
         plan_.__dict__.update(fresh.__dict__)
     elif plan_.base_version is None:  # planned without a store
@@ -573,6 +731,7 @@ def import_files(
     modes: str | dict[str, str] | None = None,
     allow_removals: bool = False,
     viewer=None,
+    survey_date: date | None = None,
 ) -> ImportPlan:
     """plan + apply; returns the plan with `.version` set (its report says what happened)."""
     p = plan(
@@ -582,6 +741,7 @@ def import_files(
         mapping_overrides=mapping_overrides,
         on_step=on_step,
         modes=modes,
+        survey_date=survey_date,
     )
     apply(
         p,

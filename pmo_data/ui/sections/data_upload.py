@@ -12,6 +12,7 @@ the files uploaded for it.
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -35,7 +36,12 @@ def _files_key(files) -> tuple:
     return tuple((f.name, f.size) for f in files)
 
 
-def _check(inputs: list[tuple[str, bytes]], force: str | None, overrides: dict | None):
+def _check(
+    inputs: list[tuple[str, bytes]],
+    force: str | None,
+    overrides: dict | None,
+    survey_date: date | None = None,
+):
     """Run the dry run with a visible step-by-step status."""
     store = get_store()
     with st.status("Checking the files…", expanded=True) as status:
@@ -47,7 +53,13 @@ def _check(inputs: list[tuple[str, bytes]], force: str | None, overrides: dict |
                 bar.progress(min(max(fraction, 0.0), 1.0))
 
         plan = importer.plan(
-            inputs, store, force, mapping_overrides=overrides, on_step=on_step, audience="web"
+            inputs,
+            store,
+            force,
+            mapping_overrides=overrides,
+            on_step=on_step,
+            audience="web",
+            survey_date=survey_date,
         )
         bar.progress(1.0)
         c = plan.report.counts
@@ -103,7 +115,9 @@ def upload_section() -> None:
     if plan.base_version != current:  # someone imported since: check again, say what changed
         changes = importer.changes_since(get_store(), plan.base_version)
         st.session_state["plan_moved"] = (plan.base_version, current, changes)
-        st.session_state["plan"] = plan = _check(plan.inputs, plan.force_entity, plan.overrides)
+        st.session_state["plan"] = plan = _check(
+            plan.inputs, plan.force_entity, plan.overrides, plan.survey_date
+        )
     if moved := st.session_state.get("plan_moved"):
         moved_notice(*moved)
     mapping_review(plan)
@@ -173,11 +187,30 @@ def mapping_review(plan) -> None:
             }
             if changes or chosen != ps.entity:
                 overrides[(sheet.file, sheet.name)] = {"__entity__": chosen, **changes}
+    day = survey_date_input(plan)
     if overrides and st.button(
         "Apply mapping changes and re-check", key="map_apply", type="primary"
     ):
-        st.session_state["plan"] = _check(plan.inputs, plan.force_entity, overrides)
+        st.session_state["plan"] = _check(plan.inputs, plan.force_entity, overrides, day)
         st.rerun()
+    if day != plan.survey_date and (plan.survey_date or day != date.today()):
+        st.session_state["plan"] = _check(
+            plan.inputs, plan.force_entity, overrides or plan.overrides, day
+        )
+        st.rerun()
+
+
+def survey_date_input(plan) -> date | None:
+    """The survey date, asked only when a survey file has no date column."""
+    issues = plan.report.issues
+    if not (issues["rule"] == "date").any():
+        return plan.survey_date
+    return st.date_input(
+        "Survey date",
+        value=plan.survey_date or date.today(),
+        key="survey_date",
+        help="A survey file has no date column: every response in it gets this date.",
+    )
 
 
 def validation_report(plan) -> None:
@@ -199,6 +232,17 @@ def validation_report(plan) -> None:
         help="The row is loaded; the cell was blanked or adjusted.",
     )
     m4.metric("Info", number(c["info"]), border=True, help="Skipped rows, merged repeats.")
+    skipped = [s for s in report.sheets if s.skipped and s.skipped != "empty"]
+    if skipped:  # sheet names are data: shown in a table, never in markdown
+        st.caption("Sheets not imported (pivot tables, charts, notes and the like):")
+        st.dataframe(
+            pd.DataFrame(
+                [{"file": s.file, "sheet": s.sheet, "why": s.skipped_text} for s in skipped]
+            ),
+            hide_index=True,
+            width="stretch",
+            key="report_skipped",
+        )
     per_entity = pd.DataFrame(report.entities).T
     if not per_entity.empty:
         st.dataframe(per_entity, width="stretch", key="report_entities")
