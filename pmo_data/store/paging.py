@@ -9,6 +9,7 @@ after it is checked against the table's own columns.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -38,6 +39,7 @@ class Page:
     page: int  # the page shown (clipped to the last page)
     pages: int
     size: int
+    matching: pd.DataFrame | None = None  # every matching row, sorted (with keep_all=True)
     first: int = field(init=False)  # 1-based row number of the first row shown (0 if none)
     last: int = field(init=False)
 
@@ -56,11 +58,13 @@ def page(
     frame: pd.DataFrame,
     request: PageRequest,
     predicates: Mapping[str, str] | None = None,
+    keep_all: bool = False,
 ) -> Page:
     """The rows of `frame` matching the request, sorted, one page of them, and how many match.
 
     `predicates` names SQL conditions the caller wrote (e.g. {"slipping": "slip_days > 0"});
     `request.where` picks one by name, so no text from the person reaches the SQL.
+    `keep_all` also returns every matching row (for a download or a chart of the selection).
     """
     conds, params = ["TRUE"], []
     words = request.search.strip().lower().split()
@@ -87,23 +91,33 @@ def page(
     con = duckdb.connect()
     try:
         con.register("t", frame.reset_index(drop=True).assign(__row=np.arange(len(frame))))
-        total = con.execute(f"SELECT count(*) FROM t WHERE {where}", params).fetchone()[0]
+        select = f"SELECT * EXCLUDE (__row) FROM t WHERE {where} ORDER BY {order}"
+        if keep_all:
+            matching = _dtypes(con.execute(select, params).df(), frame)
+            total = len(matching)
+        else:
+            matching = None
+            total = con.execute(f"SELECT count(*) FROM t WHERE {where}", params).fetchone()[0]
         pages = max(1, -(-total // size))
         number = min(max(1, int(request.page)), pages)
-        rows = con.execute(
-            f"SELECT * EXCLUDE (__row) FROM t WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, size, (number - 1) * size],
-        ).df()
+        start = (number - 1) * size
+        if keep_all:
+            rows = matching.iloc[start : start + size].reset_index(drop=True)
+        else:
+            rows = con.execute(f"{select} LIMIT ? OFFSET ?", [*params, size, start]).df()
+            rows = _dtypes(rows, frame)
     finally:
         con.close()
-    # DuckDB hands back its own dtypes; keep the frame's so formats and dates stay as they were
+    return Page(rows, int(total), number, pages, size, matching)
+
+
+def _dtypes(rows: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """DuckDB hands back its own dtypes; keep the frame's so formats and dates stay as they were."""
     for c in rows.columns:
         if c in frame.columns and rows[c].dtype != frame[c].dtype:
-            try:
+            with contextlib.suppress(TypeError, ValueError):  # keep DuckDB's type then
                 rows[c] = rows[c].astype(frame[c].dtype)
-            except (TypeError, ValueError):
-                pass
-    return Page(rows, int(total), number, pages, size)
+    return rows
 
 
 def search_columns(frame: pd.DataFrame, wanted: Sequence[str]) -> tuple[str, ...]:

@@ -16,7 +16,9 @@ from pmo_data.analytics.portfolio import risks
 from pmo_data.charts import RAG_COLOURS
 from pmo_data.charts import portfolio as pchart
 from pmo_data.formatting import money, money_format, number, percent
+from pmo_data.measures import SLIPPING
 from pmo_data.ui.context import get_store, run
+from pmo_data.ui.tables import paged_table
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row, money_column
 
 NUM = st.column_config.NumberColumn
@@ -101,45 +103,49 @@ def close_button() -> None:
         st.rerun()
 
 
-def project_table(df: pd.DataFrame, key: str = "pf_table") -> str | None:
-    """The sortable table; returns the project id of a selected row, if any."""
+def project_table(
+    df: pd.DataFrame, narrow: dict, key: str = "pf_table"
+) -> tuple[str | None, pd.DataFrame]:
+    """One page of the projects (search, sort and paging in SQL over every row in view);
+    returns the project id of a selected row, if any, and every row matching the filters."""
     key = f"{key}_{st.session_state.get('pf_table_n', 0)}"
     cfg = dict(TABLE_COLUMNS)
     cfg["budget"] = money_column("Budget")
     cfg["forecast_cost"] = money_column("Forecast")
     cols = [c for c in [*TABLE_COLUMNS, "budget", "forecast_cost"] if c in df]
-    event = st.dataframe(
-        rag_style(df[cols].reset_index(drop=True)),
-        hide_index=True,
-        column_config=cfg,
-        column_order=cols,
-        on_select="rerun",
-        selection_mode="single-row",
+    result, picked = paged_table(
+        df,
         key=key,
+        columns=cols,
+        column_config=cfg,
+        search_columns=("name", "project_id", "customer", "sponsor", "project_manager"),
+        search_label="Search name, id, customer or people",
+        search_placeholder="e.g. P-0042, Acme, a sponsor's name",
+        equals=narrow["equals"],
+        where=narrow["where"],
+        predicates=PREDICATES,
         height=420,
+        select=True,
+        style=rag_style,
+        keep_all=True,
+        noun="projects",
     )
-    rows = event.selection.rows if event and event.selection else []
-    return str(df.iloc[rows[0]]["project_id"]) if rows else None
+    return (str(picked["project_id"]) if picked is not None else None), result.matching
 
 
-def table_filters(df: pd.DataFrame) -> pd.DataFrame:
-    """Page-level narrowing on top of the sidebar: RAG, stage, slipping, a name search."""
-    c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
+PREDICATES = {"slipping": SLIPPING.sql}
+
+
+def table_filters(df: pd.DataFrame) -> dict:
+    """Page-level narrowing on top of the sidebar: RAG, stage, slipping (applied in SQL)."""
+    c1, c2, c3 = st.columns([1, 1, 1])
     rags = c1.multiselect("RAG", ["Red", "Amber", "Green"], key="pf_rag")
     stages = c2.multiselect("Stage", sorted(df["stage"].dropna().unique()), key="pf_stage")
     late = c3.toggle("Slipping only", key="pf_late")
-    text = c4.text_input("Search name, id or customer", key="pf_search")
-    out = df
-    if rags:
-        out = out[out["rag"].isin(rags)]
-    if stages:
-        out = out[out["stage"].isin(stages)]
-    if late:
-        out = out[portfolio.slipping(out)]
-    if text:
-        hay = out["name"].fillna("") + " " + out["project_id"] + " " + out["customer"].fillna("")
-        out = out[hay.str.contains(text, case=False, regex=False)]
-    return out
+    return {
+        "equals": [("rag", rags), ("stage", stages)],
+        "where": "slipping" if late else None,
+    }
 
 
 def risks_table(viewer, filters, limit: int | None = None, key: str = "pf_risks") -> None:
@@ -207,7 +213,9 @@ def timeline(df: pd.DataFrame) -> None:
 def treemap_and_trend(viewer, filters, df: pd.DataFrame) -> None:
     chart(
         pchart.treemap(portfolio.treemap(df), money_format(get_store().currency)),
-        "Tile area = approved budget; colour = current RAG. Click a portfolio to zoom in.",
+        "Tile area = approved budget; colour = current RAG. Click a portfolio to zoom in. "
+        f"Each portfolio shows its largest projects (about {portfolio.TREEMAP_TILES} tiles in "
+        "all); a grey tile holds the smaller ones, which the table above finds.",
         key="pf_treemap",
     )
     hist = run(portfolio.rag_over_versions, viewer, filters)
