@@ -43,6 +43,8 @@ def paged_table(
     search_label: str = "Search",
     search_placeholder: str | None = None,
     sortable: Sequence[str] | None = None,
+    default_sort: str | None = None,
+    default_descending: bool = False,
     equals: Sequence[tuple[str, Sequence]] = (),
     where: str | None = None,
     predicates: Mapping[str, str] | None = None,
@@ -76,6 +78,7 @@ def paged_table(
     sort = mid.selectbox(
         "Sort all rows by",
         options,
+        index=options.index(default_sort) if default_sort in options else 0,
         key=f"{key}_sort",
         format_func=lambda c: "as listed" if c == "" else _label(c, column_config),
         on_change=_to_first_page,
@@ -83,6 +86,7 @@ def paged_table(
     )
     descending = right.toggle(
         "Descending",
+        value=default_descending,
         key=f"{key}_desc",
         disabled=not sort,
         on_change=_to_first_page,

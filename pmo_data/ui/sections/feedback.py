@@ -15,7 +15,9 @@ from pmo_data.charts import customers as cchart
 from pmo_data.charts import feedback as fchart
 from pmo_data.formatting import money, number, percent
 from pmo_data.measures import SMALL_N
-from pmo_data.ui.context import get_store, run
+from pmo_data.store.paging import PageRequest, page
+from pmo_data.ui.context import get_store, run, shared
+from pmo_data.ui.tables import paged_table
 from pmo_data.ui.widgets import Kpi, chart, kpi_row, small_sample_note
 
 BY = {
@@ -351,8 +353,40 @@ def health_table(df, columns=None, key=None) -> None:
     st.dataframe(df[cols], hide_index=True, column_config=cfg, key=key)
 
 
+def health_list(
+    h, name: str | None, columns=None, key=None, sort=None, descending=False, none=""
+) -> bool:
+    """One of the Customers page's lists (`customers.LISTS`, or every customer with None), a
+    page at a time: search by customer, lead, segment or tier; sort and paging in SQL.
+    An empty list shows `none` instead; returns whether the list has rows."""
+    if not page(h, PageRequest(where=name, size=1), customers.LISTS).total:
+        if name == "key":  # no key customers is a fact to note, not good news
+            st.info(none)
+        else:
+            st.success(none)
+        return False
+    cur = get_store().currency
+    cols = columns or HEALTH_DEFAULT
+    cfg = {c: HEALTH_COLS.get(c, c.replace("_", " ").capitalize()) for c in cols}
+    cfg["annual_value"] = NUM("Annual value", format=("£" if cur == "GBP" else "") + "%,.0f")
+    paged_table(
+        h,
+        key=key,
+        columns=cols,
+        column_config=cfg,
+        search_columns=("customer", "customer_id", "account_lead", "segment", "tier"),
+        search_label="Search customer, account lead, segment or tier",
+        where=name,
+        predicates=customers.LISTS,
+        default_sort=sort,
+        default_descending=descending,
+        noun="customers",
+    )
+    return True
+
+
 def customer_kpis(viewer, filters):
-    h = run(customers.health, viewer, filters, None)
+    h = shared(customers.health, viewer, filters, None)
     cur = get_store().currency
     kpi_row(
         [
