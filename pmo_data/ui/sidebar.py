@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from pmo_data.store import scope as queries
 from pmo_data.store.access import GROUP_HELP, GROUPS, Viewer
-from pmo_data.store.paging import PageRequest, page
 from pmo_data.store.scope import Filters
 from pmo_data.ui.context import get_store, run
+from pmo_data.ui.tables import findable
 
 ALL = "All"
-LIST_LIMIT = 1000  # options in a sidebar list; beyond, a search box narrows them
 PERSON_LABEL = {
     "sponsor": "Sponsor",
     "project_manager": "Project manager",
@@ -77,23 +75,6 @@ def _select(label: str, options: list, key: str, fmt=None, help: str | None = No
     return st.selectbox(label, options, key=key, format_func=fmt or str, help=help)
 
 
-def _listed(choices: dict, key: str) -> list:
-    """All choices while they are few; beyond LIST_LIMIT a search box and its first matches
-    (plus the current choice), so the browser is not sent 60,000 options on every page."""
-    if len(choices) <= LIST_LIMIT:
-        return list(choices)
-    find = st.text_input(
-        f"Find a customer ({len(choices):,})",
-        key=f"{key}_find",
-        placeholder="part of a name or id",
-        help=f"The list below holds the first {LIST_LIMIT} customers that match.",
-    )
-    frame = pd.DataFrame({"id": list(choices), "name": list(choices.values())})
-    hits = page(frame, PageRequest(find or "", ("name", "id"), size=LIST_LIMIT)).rows["id"]
-    current = st.session_state.get(key)
-    return [*([current] if current in choices and current not in set(hits) else []), *hits]
-
-
 def sidebar() -> tuple[Viewer, Filters]:
     """Draw the shared sidebar and return (viewer, filters); mirror them in the URL."""
     _seed_from_url()
@@ -133,7 +114,7 @@ def sidebar() -> tuple[Viewer, Filters]:
         customers = dict(_options(store, "customers", "customer_id", "name"))
         customer = _select(
             "Customer",
-            [ALL, *_listed(customers, "sb_customer")],
+            [ALL, *findable(customers, "sb_customer", "customer")],
             "sb_customer",
             fmt=lambda c: customers.get(c, c),
         )

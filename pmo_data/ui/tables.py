@@ -18,6 +18,7 @@ from pmo_data.formatting import number
 from pmo_data.store.paging import Page, PageRequest, page
 
 SIZES = (25, 50, 100, 250)
+LIST_LIMIT = 1000  # options in a drop-down; beyond, a search box narrows them
 
 
 def _label(column: str, config: Mapping | None) -> str:
@@ -142,3 +143,31 @@ def paged_table(
         i = event.selection.rows[0]
         picked = shown.iloc[i] if i < len(shown) else None
     return result, picked
+
+
+def findable(
+    choices: Mapping,
+    key: str,
+    noun: str,
+    limit: int = LIST_LIMIT,
+    container=None,
+) -> list:
+    """Options for the drop-down `key` over `choices` ({value: label}): all of them while they
+    are few; beyond `limit` a search box and the first `limit` that match (plus the current
+    choice), so the browser is not sent 60,000 options on every page. Matching is SQL over
+    the labels and values (`store.paging`)."""
+    if len(choices) <= limit:
+        return list(choices)
+    where = container or st
+    find = where.text_input(
+        f"Find a {noun} ({len(choices):,})",
+        key=f"{key}_find",
+        placeholder="part of a name or id",
+        help=f"The list below holds the first {limit:,} that match.",
+    )
+    frame = pd.DataFrame({"value": list(choices), "label": [str(v) for v in choices.values()]})
+    frame["id"] = frame["value"].astype(str)
+    hits = page(frame, PageRequest(find or "", ("label", "id"), size=limit)).rows["value"]
+    current = st.session_state.get(key)
+    keep = [current] if current in choices and current not in set(hits) else []
+    return [*keep, *hits]

@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from pmo_data.formatting import number
-from pmo_data.ui.context import clear_caches, get_store
+from pmo_data.ui.context import clear_caches, get_store, run
+from pmo_data.ui.tables import paged_table
 
 
 def _history_table(history: pd.DataFrame) -> pd.DataFrame:
@@ -65,15 +66,31 @@ def diff_section(versions: list[int]) -> None:
     if old == new:
         st.caption("Pick two different versions.")
         return
-    diffs = get_store().diff(old, new)
-    summary = pd.DataFrame([{"Entity": k, **d.summary} for k, d in diffs.items()])
+    summary, detail = run(_diff, old, new)
     st.dataframe(summary, hide_index=True, key="diff_summary")
-    changed = [d.changed.assign(entity=k) for k, d in diffs.items() if len(d.changed)]
-    if changed:
-        frames = [c.rename(columns={c.columns[0]: "key"}) for c in changed]
-        detail = pd.concat(frames, ignore_index=True)[["entity", "key", "column", "old", "new"]]
+    if len(detail):
         st.caption(f"{number(len(detail))} changed fields (e.g. RAG Amber → Red):")
-        st.dataframe(detail, hide_index=True, width="stretch", height=260, key="diff_detail")
+        paged_table(
+            detail,
+            key="diff_detail",
+            search_columns=("entity", "key", "column", "old", "new"),
+            search_label="Search changed fields",
+            search_placeholder="an id, a column, a value",
+            height=260,
+            noun="changed fields",
+        )
+
+
+def _diff(store, old: int, new: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per entity added/removed/changed counts, and every changed field (cached per pair)."""
+    diffs = store.diff(old, new)
+    summary = pd.DataFrame([{"Entity": k, **d.summary} for k, d in diffs.items()])
+    changed = [d.changed.assign(entity=k) for k, d in diffs.items() if len(d.changed)]
+    if not changed:
+        return summary, pd.DataFrame(columns=["entity", "key", "column", "old", "new"])
+    frames = [c.rename(columns={c.columns[0]: "key"}) for c in changed]
+    detail = pd.concat(frames, ignore_index=True)[["entity", "key", "column", "old", "new"]]
+    return summary, detail.astype({"old": "string", "new": "string"})  # mixed types as text
 
 
 @st.dialog("Roll back the store?")

@@ -17,7 +17,7 @@ from pmo_data.formatting import money, number, percent
 from pmo_data.measures import SMALL_N
 from pmo_data.store.paging import PageRequest, page
 from pmo_data.ui.context import get_store, run, shared
-from pmo_data.ui.tables import paged_table
+from pmo_data.ui.tables import findable, paged_table
 from pmo_data.ui.widgets import Kpi, chart, kpi_row, small_sample_note
 
 BY = {
@@ -112,22 +112,23 @@ def feedback_breakdown(viewer, filters) -> None:
         key="fb_breakdown",
     )
     with st.expander(f"All {len(df):,} rows as a table"):
-        st.dataframe(
-            df[
-                [
-                    "label",
-                    "responses",
-                    "nps",
-                    "nps_lo",
-                    "nps_hi",
-                    "nps_n",
-                    "csat",
-                    "csat_n",
-                    "effort_mean",
-                    "small",
-                ]
+        paged_table(
+            df,
+            key="fb_by_table",
+            columns=[
+                "label",
+                "responses",
+                "nps",
+                "nps_lo",
+                "nps_hi",
+                "nps_n",
+                "csat",
+                "csat_n",
+                "effort_mean",
+                "small",
             ],
-            hide_index=True,
+            search_columns=("label",),
+            search_label=f"Search {BY[by].lower()}",
             column_config={
                 "label": BY[by],
                 "nps": NUM("NPS", format="%.0f"),
@@ -145,20 +146,22 @@ def who_is_unhappy(viewer, filters) -> None:
     if df.empty:
         st.success("No customer's NPS fell over the last two quarters (with 5+ answers each side).")
         return
-    st.dataframe(
-        df[
-            [
-                "customer",
-                "nps_before",
-                "n_before",
-                "nps_recent",
-                "n_recent",
-                "change",
-                "first_low",
-                "negative_themes",
-            ]
+    paged_table(
+        df,
+        key="fb_unhappy",
+        columns=[
+            "customer",
+            "nps_before",
+            "n_before",
+            "nps_recent",
+            "n_recent",
+            "change",
+            "first_low",
+            "negative_themes",
         ],
-        hide_index=True,
+        search_columns=("customer", "negative_themes"),
+        search_label="Search customer or theme",
+        noun="customers",
         column_config={
             "customer": "Customer",
             "nps_before": NUM("NPS before", format="%.0f"),
@@ -203,14 +206,19 @@ def themes_and_drivers(viewer, filters) -> None:
 
 def comment_explorer(viewer, filters) -> None:
     labels = run(themes.model)["labels"] + [themes.NO_THEME]
-    names = run(customers.health, viewer, filters, None)
+    names = shared(customers.health, viewer, filters, None)
     c1, c2, c3 = st.columns([2, 1, 1])
     text = c1.text_input("Comment contains", key="fb_q")
     theme = c2.selectbox("Theme", ["All", *labels], key="fb_theme")
     sentiment = c3.selectbox("Sentiment", list(themes.SENTIMENTS), key="fb_sent")
     c4, c5 = st.columns(2)
+    listed = dict.fromkeys(names["customer"].dropna().tolist())
     customer = (
-        c4.selectbox("Customer", ["All", *names["customer"].tolist()], key="fb_cust")
+        c4.selectbox(
+            "Customer",
+            ["All", *findable(listed, "fb_cust", "customer", container=c4)],
+            key="fb_cust",
+        )
         if len(names)
         else "All"
     )
@@ -255,21 +263,23 @@ def closing_the_loop(viewer, filters) -> None:
     acts = run(loop.actions, viewer, filters, None)
     late = acts[acts["days_overdue"].notna()].sort_values("days_overdue", ascending=False)
     st.markdown(f"**Overdue actions** ({len(late):,})")
-    st.dataframe(
-        late[
-            [
-                "action_id",
-                "title",
-                "customer",
-                "owner",
-                "status",
-                "due_date",
-                "days_overdue",
-                "responses",
-                "theme",
-            ]
+    paged_table(
+        late,
+        key="fb_late",
+        columns=[
+            "action_id",
+            "title",
+            "customer",
+            "owner",
+            "status",
+            "due_date",
+            "days_overdue",
+            "responses",
+            "theme",
         ],
-        hide_index=True,
+        search_columns=("action_id", "title", "customer", "owner", "theme"),
+        search_label="Search action, customer, owner or theme",
+        noun="actions",
         column_config={"due_date": st.column_config.DateColumn("Due", format="D MMM YYYY")},
     )
     days = st.slider("Follow-up expected within (days)", 7, 120, 30, key="fb_follow_days")
@@ -307,10 +317,16 @@ def did_it_work(viewer, filters) -> None:
         "after bad scores, so part of any rise is regression to the mean; pooled intervals "
         f"reuse control answers and are too narrow. Fewer than {SMALL_N} answers in any group: no verdict."
     )
-    labels = (df["event_id"] + " · " + df["title"].fillna("")).tolist()
+    labels = dict(enumerate((df["event_id"] + " · " + df["title"].fillna("")).tolist()))
     pick = st.selectbox(
-        "One change", range(len(df)), format_func=lambda i: labels[i], key="fb_did_pick"
+        "One change",
+        findable(labels, "fb_did_pick", "change"),
+        format_func=labels.get,
+        key="fb_did_pick",
     )
+    if pick is None:
+        st.info("No change matches: try part of its id or title.")
+        return
     row = df.iloc[pick]
     st.markdown(f"**{row['verdict']}**")
     chart(

@@ -21,6 +21,7 @@ from pmo_data.charts import savings as chart_fns
 from pmo_data.formatting import money, number, percent
 from pmo_data.store.scope import NO_FILTERS, frame
 from pmo_data.ui.context import get_store, run
+from pmo_data.ui.tables import paged_table
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
 NUM = st.column_config.NumberColumn
@@ -245,11 +246,25 @@ def ledger_table(t: savings.Totals, currency: str) -> None:
         "excluded_reason",
         "provenance",
     ]
-    st.dataframe(
-        lines[cols],
-        hide_index=True,
+    paged_table(
+        lines,
         key="sv_ledger",
+        columns=cols,
         height=380,
+        search_columns=(
+            "line_id",
+            "description",
+            "project",
+            "project_id",
+            "customer",
+            "service",
+            "owner",
+            "cost_pool",
+            "category",
+        ),
+        search_label="Search the ledger",
+        search_placeholder="a project, customer, service, owner, cost pool or word",
+        noun="lines",
         column_config={
             "line_id": "Line",
             "kind": "Kind",
