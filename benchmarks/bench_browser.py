@@ -37,7 +37,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -60,6 +60,7 @@ FLAGS = [
 VIEWPORT = {"width": 1440, "height": 900}
 SEED = 7
 SWITCH_TIMEOUT_S = 120  # a page not drawn within this counts as frozen (--timeout)
+LOAD_TIMEOUT_S = 900  # the first page of a new server may also open the store and fill caches
 AIMS = {1: 2.5, 10: 4.0, 100: 10.0}  # page median / floor median, per scale (issue 13)
 MAX_BYTES = 1_000_000  # "no page ships more than about 1 MB"
 
@@ -304,18 +305,19 @@ class Tab:
         self.url = url
         self.received, self.finished = 0, False
         t = time.perf_counter()
-        self.page.goto(url, wait_until="commit", timeout=SWITCH_TIMEOUT_S * 1000)
-        self._wait_done(t)
+        self.page.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_S * 1000)
+        self._wait_done(t, LOAD_TIMEOUT_S)
         longest = self.page.evaluate("() => window.__bench.longest")
         return Visit(time.perf_counter() - t, self.received, longest, False)
 
-    def _wait_done(self, started: float) -> None:
+    def _wait_done(self, started: float, limit: float | None = None) -> None:
         """The server's "script finished" for a whole run, then the page drawn and painted."""
+        limit = limit or SWITCH_TIMEOUT_S
         while not self.finished:  # Playwright delivers websocket events while it waits
-            if time.perf_counter() - started > SWITCH_TIMEOUT_S:
+            if time.perf_counter() - started > limit:
                 raise TimeoutError("no script_finished message")
             self.page.wait_for_timeout(5)
-        left = max(SWITCH_TIMEOUT_S - (time.perf_counter() - started), 1)
+        left = max(limit - (time.perf_counter() - started), 1)
         self.page.wait_for_function(DRAWN_JS, timeout=left * 1000, polling="raf")
         self.page.evaluate(PAINTED_JS)
 
@@ -383,6 +385,7 @@ class ScaleResult:
     import_note: str
     import_seconds: float
     pages: list[PageResult]
+    cold_frozen: bool = False  # the first page was not drawn within LOAD_TIMEOUT_S
 
 
 def run_scale(
@@ -414,8 +417,13 @@ def run_scale(
     floor = None
     try:
         tab = Tab.open(browser)
-        first_page = tab.load(app.url)
-        cold_existing = time.perf_counter() - app.started
+        try:
+            first_page = tab.load(app.url)
+            cold_existing = time.perf_counter() - app.started
+        except Exception:  # noqa: BLE001 (frozen: note it, then let the server finish)
+            cold_existing = time.perf_counter() - app.started
+            first_page = Visit(cold_existing, tab.received, cold_existing * 1000, True)
+            tab.reopen()
         links = tab.links()
         print(f"scale {scale:g}: cold start {cold_existing:.1f} s; pages {links}", flush=True)
         floor = Server("floor.py", write_floor(links), dict(os.environ)).start()
@@ -466,7 +474,9 @@ def run_scale(
         if floor:
             floor.stop()
     pages = [p for p in pages if p.app]  # the pages timed (all, unless --pages)
-    return ScaleResult(scale, counts, build, cold_new, cold_existing, note, import_s, pages)
+    return ScaleResult(
+        scale, counts, build, cold_new, cold_existing, note, import_s, pages, first_page.frozen
+    )
 
 
 def _cli_import(store: Path, csv: Path) -> bool:
@@ -552,7 +562,9 @@ def report(results: list[ScaleResult], rounds: int, tag: str | None) -> str:
             )
         lines += [
             "",
-            f"Cold start on this store (new server, first page drawn): {r.cold_existing:.1f} s."
+            f"Cold start on this store (new server, first page drawn): "
+            f"{'more than ' if r.cold_frozen else ''}{r.cold_existing:.1f} s"
+            f"{' (not drawn: frozen)' if r.cold_frozen else ''}."
             + (
                 f" On a brand-new store (the app fills it with the scale-1 demo itself): "
                 f"{r.cold_new_store:.1f} s."
@@ -568,6 +580,48 @@ def report(results: list[ScaleResult], rounds: int, tag: str | None) -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def _saved(tag: str | None) -> Path:
+    return TMP / f"result_{tag or 'latest'}"
+
+
+def save(result: ScaleResult, tag: str | None) -> None:
+    folder = _saved(tag)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"x{result.scale:g}.json"
+    path.write_text(json.dumps(asdict(result), indent=1), encoding="utf-8")
+
+
+def load_saved(tag: str | None) -> list[ScaleResult]:
+    """Every scale measured under this tag (a rerun of one scale replaces only that scale)."""
+    out = []
+    for path in _saved(tag).glob("x*.json"):
+        d = json.loads(path.read_text(encoding="utf-8"))
+
+        def visit(v):
+            return Visit(**v) if v else None
+
+        pages = [
+            PageResult(
+                p["title"],
+                visit(p["first"]),
+                visit(p["after_import"]),
+                [Visit(**v) for v in p["app"]],
+                [Visit(**v) for v in p["floor"]],
+            )
+            for p in d.pop("pages")
+        ]
+        out.append(ScaleResult(**d, pages=pages))
+    return sorted(out, key=lambda r: r.scale)
+
+
+def write_report(rounds: int, tag: str | None) -> str:
+    text = report(load_saved(tag), rounds, tag)
+    name = f"results_browser_{tag}.md" if tag else "results_browser.md"
+    (ROOT / "benchmarks" / name).write_text(text, encoding="utf-8")
+    subprocess.run([PY, str(ROOT / "benchmarks" / "collect.py")], check=True)
+    return text
 
 
 def main() -> None:
@@ -588,18 +642,14 @@ def main() -> None:
         sys.exit(f"{CHROMIUM} is missing: apt-get install chromium (never `playwright install`)")
     from playwright.sync_api import sync_playwright
 
-    results = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            for scale in args.scales:
-                results.append(run_scale(browser, scale, args.rounds, args.rebuild, args.pages))
+            for scale in args.scales:  # each scale saved and reported as soon as it is done
+                save(run_scale(browser, scale, args.rounds, args.rebuild, args.pages), args.tag)
+                text = write_report(args.rounds, args.tag)
         finally:
             browser.close()
-    text = report(results, args.rounds, args.tag)
-    name = f"results_browser_{args.tag}.md" if args.tag else "results_browser.md"
-    (ROOT / "benchmarks" / name).write_text(text, encoding="utf-8")
-    subprocess.run([PY, str(ROOT / "benchmarks" / "collect.py")], check=True)
     print(text)
 
 

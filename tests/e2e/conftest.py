@@ -113,7 +113,10 @@ def wait_for_app(page, timeout: float = 90_000) -> None:
     page.wait_for_selector("h1", timeout=timeout)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
+        " && document.querySelector('[data-testid=\"stApp\"]')"
+        "      .getAttribute('data-test-script-state') === 'notRunning'"
+        " && !document.querySelector('[data-stale=\"true\"]')",
         timeout=timeout,
     )
     page.wait_for_timeout(800)
