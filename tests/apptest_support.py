@@ -5,7 +5,9 @@ Each store state gets its own PMO_DB path because the store is cached per path p
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -34,6 +36,15 @@ def app(
     return at
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def plain(markdown: str) -> str:
+    """Markdown source as a reader sees it: backslash escapes and the invisible word joiners
+    of `md()` removed."""
+    return _ESCAPED.sub(r"\1", markdown).replace("\u2060", "")
+
+
 def shown_strings(at: AppTest) -> set[str]:
     """Every string cell of every table and every label of every chart on the page."""
     out: set[str] = set()
@@ -45,5 +56,5 @@ def shown_strings(at: AppTest) -> set[str]:
             for key in ("labels", "y", "x", "text"):
                 vals = trace.get(key)
                 if isinstance(vals, list):
-                    out |= {v for v in vals if isinstance(v, str)}
+                    out |= {html.unescape(v) for v in vals if isinstance(v, str)}
     return out

@@ -15,6 +15,7 @@ from pmo_data.store import scope as queries
 from pmo_data.store.access import GROUPS, PERSON_COLUMN, Viewer
 from pmo_data.store.versions import Store
 from tests.apptest_support import app as open_app
+from tests.apptest_support import plain
 
 pytestmark = pytest.mark.app
 EXPECTED = {
@@ -47,7 +48,9 @@ def _app(monkeypatch, db, group, person=None, **params) -> AppTest:
 
 def _text(at: AppTest) -> str:
     """Everything a user could read: markdown, captions, alerts, metric and table cells."""
-    parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.success)]
+    parts = [
+        plain(e.value) for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.success)
+    ]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     for df in at.dataframe:
         v = df.value
@@ -103,12 +106,14 @@ def test_shared_project_link_opens_the_detail(monkeypatch, demo):
     at = _app(monkeypatch, db, "executive", project=target["project_id"])
     at.switch_page("views/portfolio.py").run()
     assert not at.exception
-    heads = [h.value for h in at.subheader]
+    heads = [plain(h.value) for h in at.subheader]
     assert f"{target['name']} ({target['project_id']})" in heads
     assert [t.label for t in at.tabs] == ["Customers", "Feedback", "Actions", "Savings", "History"]
     at.button(key="pf_close").click().run()
     assert "project" not in at.query_params
-    assert f"{target['name']} ({target['project_id']})" not in [h.value for h in at.subheader]
+    assert f"{target['name']} ({target['project_id']})" not in [
+        plain(h.value) for h in at.subheader
+    ]
 
 
 def test_project_link_outside_scope_says_so(monkeypatch, demo):

@@ -10,6 +10,7 @@ from pmo_data.demo.generate import load_demo
 from pmo_data.store.access import GROUPS
 from pmo_data.store.versions import Store
 from tests.apptest_support import app as open_app
+from tests.apptest_support import plain
 
 pytestmark = pytest.mark.app
 PAGE = "views/prioritisation.py"
@@ -62,7 +63,7 @@ def test_slider_reorders_and_profile_round_trip(monkeypatch, demo_db):
     assert not at.exception
     after = ranking(at)
     assert after != before
-    assert "Low risk 100%" in " ".join(c.value for c in at.caption)
+    assert "Low risk 100%" in " ".join(plain(c.value) for c in at.caption)
 
     at.text_input(key="pr_profile_name").set_value("Risk only").run()
     at.button(key="pr_save").click().run()

@@ -14,6 +14,7 @@ from pmo_data.store.scope import people
 from pmo_data.store.versions import Store
 from pmo_data.ui.context import get_store
 from tests.apptest_support import app as open_app
+from tests.apptest_support import plain
 
 pytestmark = pytest.mark.app
 PAGE = "views/savings.py"
@@ -44,7 +45,7 @@ def frame(at: AppTest, key: str):
 
 
 def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts = [plain(m.value) for m in at.markdown] + [plain(c.value) for c in at.caption]
     parts += [d.value.to_csv() for d in at.dataframe]
     return "\n".join(parts)
 

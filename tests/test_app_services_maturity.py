@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from pmo_data.demo.generate import load_demo
 from pmo_data.store.access import GROUPS
 from pmo_data.store.versions import Store
-from tests.apptest_support import app, shown_strings
+from tests.apptest_support import app, plain, shown_strings
 
 pytestmark = pytest.mark.app
 PAGES = {"services": "Services", "maturity": "Maturity journey"}
@@ -27,7 +27,7 @@ def demo_db(tmp_path_factory):
 
 
 def page_text(at: AppTest) -> str:
-    return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+    return " ".join([plain(m.value) for m in at.markdown] + [plain(c.value) for c in at.caption])
 
 
 @pytest.mark.parametrize("group", list(GROUPS))

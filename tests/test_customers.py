@@ -143,3 +143,19 @@ def test_scoped_to_account_lead(store):
 def test_empty_store(store):
     assert customers.health(store, EXEC).empty
     assert customers.customer_map(store, EXEC).empty
+
+
+def test_nps_zero_and_contact_overdue_are_warning_signs(store):
+    """A customer whose NPS is 0 (as many detractors as promoters) and whose contact is a
+    little overdue is not 'no warning signs', though each signal sits mid-scale."""
+    build(store)
+    cust = store.df("SELECT * FROM customers").assign(
+        last_contact_date=pd.to_datetime(["2026-05-20", "2026-03-01"])  # C-1: 11 days late
+    )
+    fb = store.df("SELECT * FROM feedback")
+    fb.loc[fb["customer_id"] == "C-1", "nps"] = [10.0] * 5 + [2.0] * 5  # NPS 0
+    store.write_version({"customers": cust, "feedback": fb})
+    h = customers.health(store, EXEC, as_of=AS_OF).set_index("customer_id")
+    why = h.loc["C-1", "reasons"]
+    assert "NPS +0 (n=10)" in why and "last contact 11 days overdue" in why, why
+    assert why != "no warning signs"

@@ -171,7 +171,7 @@ def test_project_detail_and_history(shop):
     assert set(d.customers["customer_id"]) == {"C2", "C3"}
     assert d.nps == 100 and d.nps_n == 2
     assert list(d.history["version"]) == [1, 2] and list(d.history["rag"]) == ["Green", "Amber"]
-    assert d.changes == ["Version 2: rag Green → Amber"]
+    assert d.changes == ["Version 2: RAG Green → Amber"]
 
 
 def test_project_detail_outside_scope_is_none(shop):

@@ -8,9 +8,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from pmo_data.analytics.savings import double_counting as dc
+from pmo_data.analytics.savings import double_counting, pert
 from pmo_data.analytics.savings import ledger as savings
-from pmo_data.analytics.savings import pert
 from pmo_data.demo.generate import load_demo
 from pmo_data.store.access import Viewer
 from pmo_data.store.scope import Filters
@@ -144,9 +143,9 @@ def test_totals_hold_back_the_smaller_overlapping_line(store):
 
 def test_time_accrual_by_year_and_cumulative(store):
     small(store)
-    dc.resolve(
+    double_counting.resolve(
         store,
-        dc.find_pairs(savings.ledger(store, EXEC)),
+        double_counting.find_pairs(savings.ledger(store, EXEC)),
         "SV-1|SV-2",
         "keep both",
         "different teams",
@@ -171,8 +170,10 @@ def test_time_accrual_by_year_and_cumulative(store):
 
 def test_decisions_change_the_totals(store):
     small(store)
-    pairs = dc.find_pairs(savings.ledger(store, EXEC))
-    dc.resolve(store, pairs, "SV-1|SV-2", "keep B", "SV-2 is the audited figure", author="fin")
+    pairs = double_counting.find_pairs(savings.ledger(store, EXEC))
+    double_counting.resolve(
+        store, pairs, "SV-1|SV-2", "keep B", "SV-2 is the audited figure", author="fin"
+    )
     t = savings.totals(store, EXEC, state=savings.state(store))
     reason = t.lines.set_index("line_id")["excluded_reason"]
     assert reason["SV-1"].startswith("duplicate of SV-2 (decided by fin")
@@ -183,9 +184,9 @@ def test_decisions_change_the_totals(store):
 def test_state_changes_when_a_decision_is_saved(store):
     small(store)
     before = savings.state(store)
-    dc.resolve(
+    double_counting.resolve(
         store,
-        dc.find_pairs(savings.ledger(store, EXEC)),
+        double_counting.find_pairs(savings.ledger(store, EXEC)),
         "SV-1|SV-2",
         "keep both",
         "ok",
@@ -214,6 +215,37 @@ def test_sponsor_sees_only_their_projects_lines(store):
 def test_filters_narrow_the_ledger(store):
     small(store)
     assert savings.ledger(store, EXEC, Filters(customer="C-2"))["line_id"].tolist() == ["SV-2"]
+
+
+def test_to_date_is_what_has_accrued_by_today_and_the_rest_is_expected(store):
+    """A line starting after today adds nothing to date; a line half way through its period
+    adds half; the to-date P50 is where the cumulative chart stands this month."""
+    small(store)
+    double_counting.resolve(
+        store,
+        double_counting.find_pairs(savings.ledger(store, EXEC)),
+        "SV-1|SV-2",
+        "keep both",
+        "different teams",
+        author="fin",
+    )
+    today = pd.Timestamp("2025-12-15").date()
+    share = savings.accrued_share(
+        pd.to_datetime(pd.Series(["2025-01-01", "2025-07-01", "2026-01-01", None])),
+        pd.to_datetime(pd.Series(["2025-12-31", "2026-06-30", "2026-12-31", None])),
+        today,
+    )
+    assert share.tolist() == [1.0, 0.5, 0.0, 1.0]
+    t = savings.totals(store, EXEC, state=savings.state(store), today=today)
+    o = t.overall
+    assert o["expected_likely"] == pytest.approx(15_000 + 60_000)  # half SV-2, all SV-3
+    assert o["n_future"] == 1 and o["future_likely"] == pytest.approx(60_000)
+    assert o["to_date_p50"] < o["p50"] and o["expected_p50"] > 0
+    month = t.cumulative.set_index("month").loc[pd.Timestamp("2025-12-01")]
+    assert o["to_date_p50"] == pytest.approx(month["p50"], rel=0.01)
+    head = savings.headline(o, "GBP")
+    assert head.startswith("Estimated savings to date £")
+    assert "expected by Dec 2026" in head
 
 
 def test_empty_store_gives_an_empty_summary(store):

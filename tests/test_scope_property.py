@@ -207,3 +207,17 @@ def test_no_query_returns_a_row_outside_the_viewers_scope(world):
         overview.metrics(store, viewer)  # every group's metrics run on any data
     finally:
         store.close()
+
+
+def test_scope_table_covers_every_group_and_entity():
+    """A group without a rule for an entity would raise at run time; catch it here."""
+    from pmo_data.schema import ENTITIES as ALL
+    from pmo_data.store.access import PERSON_COLUMN
+    from pmo_data.store.scope import MINE, SCOPE_RULES, describe_rules
+
+    assert set(SCOPE_RULES) == set(PERSON_COLUMN)
+    for group, rules in SCOPE_RULES.items():
+        assert set(rules) == set(ALL), group
+        anchor = PERSON_COLUMN[group][0]
+        assert rules[anchor] == MINE and sum(r == MINE for r in rules.values()) == 1
+    assert len(describe_rules()) == sum(len(r) for r in SCOPE_RULES.values())

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pmo_data import ui
-from pmo_data.ui.sections import feedback as sec
+from pmo_data.ui.sections import customers as sec
 
 viewer, filters = ui.current_viewer(), ui.current_filters()
 ui.page_header(
@@ -50,7 +50,30 @@ if sec.health_list(
     st.caption("Red health (below 50), or NPS down 15+ points over the last two quarters.")
 
 st.subheader("Key customers (Strategic tier)")
-sec.health_list(health, "key", key="cu_key", none="No Strategic-tier customers in this view.")
+# the relationship at a glance: value, health, how recently we spoke, what is open
+if sec.health_list(
+    health,
+    "key",
+    [
+        "customer",
+        "account_lead",
+        "annual_value",
+        "health",
+        "band",
+        "nps",
+        "nps_n",
+        "last_contact_date",
+        "days_overdue",
+        "open_actions",
+        "projects",
+    ],
+    key="cu_key",
+    none="No Strategic-tier customers in this view.",
+):
+    st.caption(
+        "Strategic-tier customers, largest annual value first; the reasons behind each health "
+        "score are in the table of every customer below."
+    )
 
 st.subheader("Relationship cadence: contact overdue")
 if sec.health_list(
@@ -72,8 +95,27 @@ if sec.health_list(
 ):
     st.caption("Days since the last contact beyond the agreed cadence, most overdue first.")
 
-st.subheader("Health of every customer")
-sec.health_list(health, None, key="cu_all")
+st.subheader("Every customer: health and why")
+tiers = st.multiselect("Tier", sorted(health["tier"].dropna().unique()), key="cu_tiers")
+sec.health_list(
+    health,
+    None,
+    [
+        "customer",
+        "tier",
+        "segment",
+        "health",
+        "band",
+        "reasons",
+        "nps",
+        "nps_change",
+        "csat",
+        "open_actions",
+        "projects",
+    ],
+    key="cu_all",
+    tiers=tiers,
+)
 st.caption(
     "Health 0-100 = weighted mean of NPS (30), NPS trend (10), CSAT (20), actions (10), "
     "project RAG (20) and contact recency (10), over the signals each customer has. "

@@ -5,7 +5,7 @@ import streamlit as st
 
 from pmo_data import ui
 from pmo_data.analytics.value import scoring
-from pmo_data.charts import prioritisation as pchart
+from pmo_data.charts import prioritisation as prioritisation_charts
 from pmo_data.ui.sections import prioritisation as sec
 
 viewer, filters = ui.current_viewer(), ui.current_filters()
@@ -32,7 +32,7 @@ sec.headline(ranked, rob, top_k)
 
 st.subheader("Ranking")
 ui.chart(
-    pchart.composition(ranked),
+    prioritisation_charts.composition(ranked),
     "Score 0-100 = 100 x sum(weight x criterion) / sum(weights); each criterion is scaled "
     "0-1 on a fixed scale (ratings (x-1)/4, benefit/cost r/(1+r), urgency 1 - days/365).",
     key="pr_comp",

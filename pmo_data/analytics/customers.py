@@ -145,9 +145,17 @@ def _reasons(row: pd.Series, comp: pd.Series) -> str:
             f"(cadence {row['cadence_days']:.0f} days)"
         ),
     }
+    # A warning sign: NPS at or below zero, any overdue action or contact, any Red project,
+    # or any other signal in the bottom half of its scale.
+    warns = {
+        "nps": lambda: row["nps"] <= 0,
+        "actions": lambda: row["overdue_actions"] > 0,
+        "projects": lambda: row["red"] > 0,
+        "contact": lambda: row["days_overdue"] > 0,
+    }
     for key, w in WEIGHTS.items():
         value = comp[key]
-        if pd.notna(value) and value < 0.5:
+        if pd.notna(value) and (value < 0.5 or warns.get(key, lambda: False)()):
             out.append((w * (1 - value), phrases[key]()))
     out.sort(key=lambda t: -t[0])
     return "; ".join(text for _, text in out) or "no warning signs"
@@ -327,3 +335,14 @@ def _weighted(h: pd.DataFrame, by: str) -> pd.DataFrame:
     out = g.agg(value=("value", "sum"), _hw=("_hw", "sum"), _w=("_w", "sum"), n=("value", "size"))
     out["health"] = out["_hw"] / out["_w"]
     return out[["value", "health", "n"]]
+
+
+def summary(h: pd.DataFrame) -> dict:
+    """The Customers headline from `health(...)`: count, value, median health, at risk, overdue."""
+    return {
+        "customers": len(h),
+        "annual_value": float(h["annual_value"].sum()) if len(h) else 0.0,
+        "median_health": float(h["health"].median()) if len(h) else None,
+        "at_risk": int(h["at_risk"].sum()) if len(h) else 0,
+        "contact_overdue": int((h["days_overdue"] > 0).sum()) if len(h) else 0,
+    }

@@ -149,11 +149,11 @@ def demand_capacity(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS)
 def skills(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """The chefs: per skill (from the comma-separated `skills`), the services that need it,
     how many are over capacity, and the hours and people short across them."""
-    dc = demand_capacity(store, viewer, filters)
+    load = demand_capacity(store, viewer, filters)
     cols = ["skill", "services", "over", "shortfall_hours", "people_short", "service_names"]
-    if dc.empty:
+    if load.empty:
         return pd.DataFrame(columns=cols)
-    long = dc.assign(skill=dc["skills"].fillna("").str.split(",")).explode("skill")
+    long = load.assign(skill=load["skills"].fillna("").str.split(",")).explode("skill")
     long["skill"] = long["skill"].str.strip()
     long = long[long["skill"] != ""]
     long["key"] = long["skill"].str.lower()
@@ -459,20 +459,28 @@ def uncovered_requests(store: Store, viewer: Viewer, filters: Filters = NO_FILTE
 
 def summary(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> dict:
     """Headline figures for the KPI row."""
-    dc = demand_capacity(store, viewer, filters)
+    load = demand_capacity(store, viewer, filters)
     sat = satisfaction(store, viewer, filters)
-    measured = dc["capacity_hours"] > 0  # utilisation only where a capacity is recorded
-    cap, dem = dc.loc[measured, "capacity_hours"].sum(), dc.loc[measured, "demand_hours"].sum()
+    measured = load["capacity_hours"] > 0  # utilisation only where a capacity is recorded
+    cap, dem = (
+        load.loc[measured, "capacity_hours"].sum(),
+        load.loc[measured, "demand_hours"].sum(),
+    )
     return {
-        "services": len(dc),
-        "over": int(dc["over"].sum()),
-        "near": int((dc["band"] == "Near capacity").sum()),
+        "services": len(load),
+        "over": int(load["over"].sum()),
+        "near": int((load["band"] == "Near capacity").sum()),
         "capacity": float(cap),
         "demand": float(dem),
         "utilisation": float(dem / cap) if cap else float("nan"),
-        "people_short": float(dc["people_short"].sum()),
+        "people_short": float(load["people_short"].sum()),
         "below_target": int((sat["vs_target"] == "Below target").sum()),
         "rated": int((sat["csat_n"] > 0).sum()),
         "small": int(((sat["csat_n"] > 0) & (sat["csat_n"] < SMALL_N)).sum()),
         "unused": len(unused(store, viewer, filters)),
     }
+
+
+def service_ids(store: Store, viewer: Viewer) -> list[str]:
+    """The ids of the services in the viewer's scope (for checking assumption sets)."""
+    return frame(store, "services", viewer, columns=["service_id"])["service_id"].tolist()

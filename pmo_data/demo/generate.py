@@ -100,24 +100,20 @@ def write_demo_workbook(
     scale-10 workbook (200,000 feedback rows) stays practical.
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+
+    from pmo_data import exports
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook(write_only=True)
-    bold = Font(bold=True)
     for name, df in generate(scale, seed).items():
         ws = wb.create_sheet(name)
         ws.freeze_panes = "A2"
         for i, col in enumerate(df.columns, 1):
             wide = col in ("name", "title", "comment", "description")
             ws.column_dimensions[get_column_letter(i)].width = 40 if wide else 16
-        header = [WriteOnlyCell(ws, value=col) for col in df.columns]
-        for cell in header:
-            cell.font = bold
-        ws.append(header)
+        ws.append(exports.header(ws, df.columns))
         for row in zip(*(_cells(df[c]) for c in df.columns), strict=True):
             ws.append(row)
     wb.save(path)

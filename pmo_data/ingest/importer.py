@@ -1,14 +1,20 @@
 """Files in, one store version out: read -> recognise -> map -> validate -> import.
 
-`plan` is a dry run that writes nothing; it returns the rows that would load and the report.
-`apply` writes a plan as one version (one transaction: the whole upload lands or nothing
-changes). It refuses a plan with errors unless `accept_rejected`, which loads the good rows
-and records the rejected ones in the report; warnings never block. `import_files` does both.
+`plan` is a dry run that writes nothing; it returns the rows that would load, the report, a
+proposed mode per entity (replace, merge or append: `effect.propose`) and the effect of the
+chosen modes (rows added, changed, removed, unchanged), made against the store version it
+records. `apply` writes a plan as one version (one transaction: the whole upload lands or
+nothing changes). It refuses a plan with errors unless `accept_rejected`, which loads the good
+rows and records the rejected ones in the report; warnings never block. It refuses a plan made
+against an older version (`StoreMoved`: check again), and an effect that removes more than a
+fifth of an entity or changes keys unless `allow_removals` (`NeedsConfirmation`); a confirmed
+one is named in the history entry. `import_files` does both.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,8 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pmo_data.ingest import reading
+from pmo_data.ingest import effect, judging, reading
 from pmo_data.ingest.mapping import (
+    ROW_KEYED,
     best_entity,
     expected_columns,
     header_signature,
@@ -30,6 +37,9 @@ from pmo_data.ingest.report import ImportReport, SheetResult, format_issue
 from pmo_data.ingest.rules import add_sentiment, check, check_references, split
 from pmo_data.ingest.validation import coerce, issue, issues_frame
 from pmo_data.schema import ENTITIES, entity, normalise_header
+from pmo_data.store.versions import VersionConflict
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, str, "float | None"], None]
 
@@ -38,8 +48,42 @@ Progress = Callable[[str, str, "float | None"], None]
 DOC_SHEETS = {"readme", "read me", "instructions", "notes", "help", "about", "guide", "contents"}
 
 
+# How messages name the next step, for the terminal and for the Data page (buttons and fields).
+HINTS = {
+    "cli": {
+        "template": "use the template (`python -m pmo_data template`) or `--as ENTITY`",
+        "accept": "accept loading without the rejected rows (--accept-rejected)",
+    },
+    "web": {
+        "template": "use the import template (download it at the bottom of this page) or "
+        "choose the sheet's entity in the mapping review",
+        "accept": "tick 'Import without the rejected rows'",
+    },
+}
+
+
 class ImportBlocked(Exception):
     """The plan cannot be applied as it is (the message says why and what to do)."""
+
+
+class NeedsConfirmation(ImportBlocked):
+    """The effect removes more than a fifth of an entity or changes keys: confirm it."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__("this import " + "; and ".join(reasons))
+
+
+class StoreMoved(ImportBlocked):
+    """The store changed since the plan was made; `changes` says how (one line each)."""
+
+    def __init__(self, base: int | None, current: int, changes: list[str]):
+        self.base, self.current, self.changes = base, current, changes
+        super().__init__(
+            f"the store changed since these files were checked (version {base}, now {current}): "
+            + "; ".join(changes)
+            + " — check the files again and confirm the new effect"
+        )
 
 
 @dataclass
@@ -61,7 +105,22 @@ class ImportPlan:
     sheets: list[PlannedSheet] = field(default_factory=list)
     inputs: list = field(default_factory=list, repr=False)
     force_entity: str | None = None
+    overrides: dict | None = field(default=None, repr=False)
+    audience: str = "cli"
     version: int | None = None  # set by apply
+    base_version: int | None = None  # the store version the effect was computed against
+    proposals: dict[str, effect.Proposal] = field(default_factory=dict)
+    effects: dict[str, effect.Effect] = field(default_factory=dict, repr=False)
+
+    @property
+    def modes(self) -> dict[str, str]:
+        """The chosen mode per entity."""
+        return {k: v.mode for k, v in self.effects.items()}
+
+    @property
+    def confirmations(self) -> list[str]:
+        """What needs an explicit confirmation before this plan applies, per entity."""
+        return [f"{n}: {c}" for n, e in self.effects.items() for c in e.confirmations]
 
     @property
     def has_errors(self) -> bool:
@@ -112,13 +171,17 @@ def plan(
     *,
     mapping_overrides: dict | None = None,
     on_step: Progress | None = None,
+    modes: str | dict[str, str] | None = None,
+    audience: str = "cli",
 ) -> ImportPlan:
-    """Read, recognise, map, validate and report; nothing is written.
+    """Read, recognise, map, validate, report and say the effect; nothing is written.
 
     files: [(name, bytes | path)] or paths. store: used to recall remembered mappings, check
-    references against current data and read the currency. force_entity: treat every sheet
-    as this entity (the CLI's --as). mapping_overrides: {(file, sheet) | sheet: {header:
-    target | None, "__entity__": entity, or None to leave the sheet out}}.
+    references against current data, read the currency and compute the effect. force_entity:
+    treat every sheet as this entity (the CLI's --as). mapping_overrides: {(file, sheet) |
+    sheet: {header: target | None, "__entity__": entity, or None to leave the sheet out}}.
+    modes: one mode for every entity or {entity: mode}; the rest take the proposed mode.
+    audience: "cli" or "web": how messages name the next step (options or page controls).
     """
     step = on_step or (lambda *a: None)
     if force_entity:
@@ -139,7 +202,7 @@ def plan(
             report.sheets.append(SheetResult(name, getattr(exc, "sheet", None) or "", None))
             continue
         for sh in sheets:
-            ps, sheet_parts = _plan_sheet(sh, store, force_entity, mapping_overrides)
+            ps, sheet_parts = _plan_sheet(sh, store, force_entity, mapping_overrides, audience)
             report.sources[(sh.file, sh.name)] = sh
             planned.append(ps)
             parts += sheet_parts
@@ -148,8 +211,12 @@ def plan(
             if ps.mapping is not None:
                 n = len(ps.mapping.targets)
                 step("map", f"{sh.name}: {n} of {len(sh.headers)} columns mapped", None)
+    if any(ps.entity for ps in planned):  # other sheets import: unrecognised ones are skipped
+        parts = [_as_skipped(p) for p in parts]
     out = ImportPlan(report, sheets=planned, inputs=inputs, force_entity=force_entity)
+    out.overrides, out.audience = mapping_overrides, audience
     _validate(out, parts, store, step)
+    decide(out, store, modes)
     for res in report.sheets:
         rec = next((f for f in report.files if f["name"] == res.file), None)
         if rec is not None and res.sheet:
@@ -160,6 +227,23 @@ def plan(
             }
     step("done", f"{sum(out.row_counts.values())} rows ready", 1.0)
     return out
+
+
+def _as_skipped(part: pd.DataFrame) -> pd.DataFrame:
+    """An unrecognised sheet beside recognised ones is skipped (information), never an error
+    that must be accepted before the others can be imported."""
+    if part is None or not len(part):
+        return part
+    mask = (part["rule"] == "sheet") & (part["severity"] == "error") & part["entity"].isna()
+    if not mask.any():
+        return part
+    part = part.copy()
+    part.loc[mask, "severity"] = "info"
+    part.loc[mask, "rule"] = "skipped"
+    part.loc[mask, "message"] = part.loc[mask, "message"].str.replace(
+        ": no recognisable columns;", ": skipped, no recognisable columns;", regex=False
+    )
+    return part
 
 
 def read_error_message(exc: Exception, name: str) -> str:
@@ -176,7 +260,7 @@ def read_error_message(exc: Exception, name: str) -> str:
     return msg
 
 
-def _plan_sheet(sh, store, force_entity, overrides):
+def _plan_sheet(sh, store, force_entity, overrides, audience="cli"):
     """Recognise and map one sheet -> (PlannedSheet, issues)."""
     where = dict(file=sh.file, sheet=sh.name)
     skipped = [
@@ -209,15 +293,17 @@ def _plan_sheet(sh, store, force_entity, overrides):
     if name is None:
         hint = "; ".join(f"{e.name}: {expected_columns(e, 3)}" for e in ENTITIES.values())
         msg = (
-            f"sheet '{sh.name}': no recognisable columns; expected e.g. {hint} — use the "
-            "template (`python -m pmo_data template`) or `--as ENTITY`"
+            f"sheet '{sh.name}': no recognisable columns; expected e.g. {hint} — "
+            + HINTS[audience]["template"]
         )
         return PlannedSheet(sh, None, score, None), [issue("error", msg, rule="sheet", **where)]
     filled = [int(n) for n in sh.frame.notna().sum().tolist()] if len(sh.frame.columns) else None
     mem = memory if memory and memory.get("entity") == name else None
     m = map_headers(sh.headers, name, mem, filled=filled)
+    m, judged = judging.judge(m, sh)  # values correct what headers suggested
     if ov:
         m = m.with_overrides(ov)
+    skipped = skipped + [judged, judging.category_checks(sh, m)]
     ps = PlannedSheet(sh, name, score, m, chosen=bool(forced or ov))
     e = ENTITIES[name]
     missing = [r for r in e.required if r != e.key and r not in m.targets]
@@ -257,11 +343,15 @@ def _validate(out: ImportPlan, parts: list, store, step) -> None:
         report.sheets.append(res)
         results[(sh.file, sh.name)] = res
         if ps.entity is None or (sh.file, sh.name) in sheet_errors:
-            unused = ps.entity is None and (sh.empty or ps.chosen)  # empty or skipped by choice
+            # empty, skipped by choice, or skipped beside recognised sheets: nothing rejected
+            unused = ps.entity is None and (
+                sh.empty or ps.chosen or (sh.file, sh.name) not in sheet_errors
+            )
             res.rows_rejected = 0 if unused else len(sh.frame)
             continue
         step("validate", f"{sh.name}: {len(sh.frame):,} rows as {ps.entity}", None)
         tag = f"{len(frames.get(ps.entity, [])) + 1}." if frames.get(ps.entity) else ""
+        tag = _file_tag(report, sh.file) + tag
         df, iss = coerce(sh, ps.entity, ps.mapping, key_tag=tag, currency=currency)
         frames.setdefault(ps.entity, []).append(df)
         mappings.setdefault(ps.entity, {})[(sh.file, sh.name)] = ps.mapping
@@ -289,6 +379,91 @@ def _validate(out: ImportPlan, parts: list, store, step) -> None:
                 setattr(results[key], attr, int(n))
 
 
+def _file_tag(report: ImportReport, file: str) -> str:
+    """Part of ids derived from row numbers: the file's short hash, so rows of two survey
+    waves never share an id, and the same file uploaded twice gives the same ids."""
+    rec = next((f for f in report.files if f["name"] == file), None)
+    return f"{rec['sha256'][:6]}-" if rec else ""
+
+
+def _current(store, name: str, version: int | None) -> pd.DataFrame:
+    if store is None or not version:
+        return pd.DataFrame({entity(name).key: pd.Series([], dtype="string")})
+    return store.frame(name, version)
+
+
+def decide(plan_: ImportPlan, store, modes: str | dict[str, str] | None = None) -> None:
+    """Record the store version, propose a mode per entity and compute the chosen effects."""
+    plan_.base_version = store.current_version() if store is not None else None
+    plan_.proposals, plan_.effects = {}, {}
+    issues = plan_.report.issues
+    for name, incoming in list(plan_.tables.items()):
+        key = entity(name).key
+        current = _current(store, name, plan_.base_version)
+        derived = ((issues["rule"] == "key") & (issues["entity"] == name)).any()
+        if derived and name in ROW_KEYED:  # ids from row numbers: match rows by their values
+            plan_.tables[name] = incoming = effect.match_by_content(name, current, incoming)
+        plan_.proposals[name] = effect.propose(name, current[key], incoming[key])
+    choose(plan_, store, modes)
+
+
+def choose(plan_: ImportPlan, store, modes: str | dict[str, str] | None = None) -> None:
+    """Set the mode of some or all entities (None: the proposal) and recompute their effect."""
+    if isinstance(modes, str):
+        modes = {name: modes for name in plan_.tables}
+    modes = dict(modes or {})
+    for mode in modes.values():
+        if mode not in effect.MODES:
+            raise ValueError(f"mode {mode!r}: expected one of {', '.join(effect.MODES)}")
+    for name, incoming in plan_.tables.items():
+        mode = modes.get(name) or plan_.proposals[name].mode
+        if name in plan_.effects and plan_.effects[name].mode == mode:
+            continue
+        current = _current(store, name, plan_.base_version)
+        plan_.effects[name] = effect.compute(name, mode, current, incoming)
+
+
+def changes_since(store, version: int | None) -> list[str]:
+    """The versions written after `version`, one line each: who did what, with what counts."""
+    hist = store.history()
+    later = hist[hist["version"] > (version or 0)].sort_values("version")
+    out = []
+    for r in later.to_dict("records"):
+        files = ", ".join(f.get("name", "?") for f in r["files"])
+        counts = ", ".join(f"{k} {v:,}" for k, v in r["row_counts"].items())
+        what = r["action"] + (f" of {files}" if files else "")
+        when = pd.Timestamp(r["created_at"]).strftime("%d %b %H:%M")
+        out.append(f"version {r['version']} by {r['user_name']} at {when}: {what} ({counts})")
+    return out
+
+
+def replan(plan_: ImportPlan, store, on_step: Progress | None = None) -> ImportPlan:
+    """The same files checked again against the store as it is now (modes proposed afresh)."""
+    return plan(
+        plan_.inputs,
+        store,
+        plan_.force_entity,
+        mapping_overrides=plan_.overrides,
+        on_step=on_step,
+        audience=plan_.audience,
+    )
+
+
+def history_note(plan_: ImportPlan, confirmed: bool) -> str:
+    """The modes, effect and any confirmed removal, for the version's history entry."""
+    note = "; ".join(f"{name} {eff.mode}: {_short(eff)}" for name, eff in plan_.effects.items())
+    if confirmed and plan_.confirmations:
+        note += ". Confirmed: " + "; ".join(plan_.confirmations)
+    return note
+
+
+def _short(eff: effect.Effect) -> str:
+    bits = [f"+{eff.added:,}", f"~{eff.changed:,}", f"-{eff.removed:,}"]
+    if eff.duplicates:
+        bits.append(f"{eff.duplicates:,} duplicates left out")
+    return " ".join(bits)
+
+
 def apply(
     plan_: ImportPlan,
     store,
@@ -298,46 +473,91 @@ def apply(
     *,
     on_step: Progress | None = None,
     note: str = "",
+    modes: str | dict[str, str] | None = None,
+    allow_removals: bool = False,
+    viewer=None,
 ) -> int:
-    """Write the plan as one new version and return it (the store is unchanged on failure)."""
+    """Write the plan as one new version and return it (the store is unchanged on failure).
+
+    `viewer` is who imports: the store refuses unless they may (PMO analysts and admins)."""
     if mapping_overrides:
-        fresh = plan(plan_.inputs, store, plan_.force_entity, mapping_overrides=mapping_overrides)
+        fresh = plan(
+            plan_.inputs,
+            store,
+            plan_.force_entity,
+            mapping_overrides=mapping_overrides,
+            modes=modes or plan_.modes or None,
+            audience=plan_.audience,
+        )
         plan_.__dict__.update(fresh.__dict__)
+    elif plan_.base_version is None:  # planned without a store
+        decide(plan_, store, modes or plan_.modes or None)
+    elif modes:
+        choose(plan_, store, modes)
+    current = store.current_version()
+    if current != plan_.base_version:
+        raise StoreMoved(plan_.base_version, current, changes_since(store, plan_.base_version))
     report = plan_.report
     if report.has_errors and not accept_rejected:
-        raise ImportBlocked(blocked_message(report))
-    tables = {k: v for k, v in plan_.tables.items() if len(v) or k in plan_.rejected}
-    if not any(len(v) for v in tables.values()):
+        raise ImportBlocked(blocked_message(report, audience=plan_.audience))
+    if not any(len(v) for v in plan_.tables.values()):
         raise ImportBlocked(
             "nothing to import: no sheet had rows that could be loaded — "
-            + (blocked_message(report) if report.has_errors else "check the files")
+            + (
+                blocked_message(report, audience=plan_.audience)
+                if report.has_errors
+                else "check the files"
+            )
+        )
+    if plan_.confirmations and not allow_removals:
+        raise NeedsConfirmation(plan_.confirmations)
+    tables = {k: e.table for k, e in plan_.effects.items() if e.changes_anything}
+    if not tables:
+        dups = sum(e.duplicates for e in plan_.effects.values())
+        raise ImportBlocked(
+            "nothing changes: every row of the files is already in the store as it is"
+            + (f" ({dups:,} duplicates)" if dups else "")
         )
     rejected = sum(len(v) for v in plan_.rejected.values())
+    notes = [note] if note else []
     if rejected and not note:
-        note = f"{rejected} rejected rows left out (see the import report)"
+        notes.append(f"{rejected} rejected rows left out (see the import report)")
+    notes.append(history_note(plan_, confirmed=allow_removals))
     (on_step or (lambda *a: None))("import", f"{sum(map(len, tables.values())):,} rows", None)
-    version = store.write_version(
-        tables,
-        action="import",
-        user=user,
-        files=report.files,
-        issue_counts={**report.counts, "rejected_rows": rejected},
-        note=note,
-    )
+    try:
+        version = store.write_version(
+            tables,
+            action="import",
+            user=user,
+            files=report.files,
+            issue_counts={**report.counts, "rejected_rows": rejected},
+            note=". ".join(notes),
+            expected_version=plan_.base_version,
+            viewer=viewer,
+        )
+    except VersionConflict:
+        base = plan_.base_version
+        raise StoreMoved(base, store.current_version(), changes_since(store, base)) from None
     for ps in plan_.sheets:
         if ps.chosen and ps.mapping is not None:
-            remember(store, ps.mapping.signature, ps.entity, ps.mapping)
+            remember(store, ps.mapping.signature, ps.entity, ps.mapping, viewer=viewer)
     plan_.version = version
+    log.info(
+        "imported %s as version %s (%s rejected rows)",
+        ", ".join(str(f.get("name", "?")) for f in report.files),
+        version,
+        rejected,
+    )
     return version
 
 
-def blocked_message(report: ImportReport, n: int = 5) -> str:
+def blocked_message(report: ImportReport, n: int = 5, audience: str = "cli") -> str:
     errors = report.errors()
     lines = [format_issue(r) for r in errors.head(n).to_dict("records")]
     more = f" (+{len(errors) - n} more)" if len(errors) > n else ""
     return (
-        f"{len(errors)} error(s){more}; fix the source, or accept loading without the rejected "
-        "rows (--accept-rejected):\n  " + "\n  ".join(lines)
+        f"{len(errors)} error(s){more}; fix the source, or {HINTS[audience]['accept']}:\n  "
+        + "\n  ".join(lines)
     )
 
 
@@ -350,8 +570,26 @@ def import_files(
     accept_rejected: bool = False,
     mapping_overrides: dict | None = None,
     on_step: Progress | None = None,
+    modes: str | dict[str, str] | None = None,
+    allow_removals: bool = False,
+    viewer=None,
 ) -> ImportPlan:
     """plan + apply; returns the plan with `.version` set (its report says what happened)."""
-    p = plan(files, store, force_entity, mapping_overrides=mapping_overrides, on_step=on_step)
-    apply(p, store, user=user, accept_rejected=accept_rejected, on_step=on_step)
+    p = plan(
+        files,
+        store,
+        force_entity,
+        mapping_overrides=mapping_overrides,
+        on_step=on_step,
+        modes=modes,
+    )
+    apply(
+        p,
+        store,
+        user=user,
+        accept_rejected=accept_rejected,
+        on_step=on_step,
+        allow_removals=allow_removals,
+        viewer=viewer,
+    )
     return p

@@ -332,9 +332,15 @@ def expected_columns(e: Entity, n: int = 4) -> str:
 
 
 # -- remembered mappings ------------------------------------------------------------------------
-def remember(store, signature: str, entity_name: str, mapping: Mapping) -> None:
-    """Keep a confirmed mapping for this header layout (newest wins)."""
-    store.save_document("mapping", signature, {"entity": entity_name, "columns": mapping.as_dict()})
+def remember(store, signature: str, entity_name: str, mapping: Mapping, viewer=None) -> None:
+    """Keep a confirmed mapping for this header layout (newest wins); `viewer` saves it."""
+    store.save_document(
+        "mapping",
+        signature,
+        {"entity": entity_name, "columns": mapping.as_dict()},
+        viewer=viewer,
+        summary=f"{entity_name} mapping for a header layout",
+    )
 
 
 def recall(store, signature: str) -> dict | None:

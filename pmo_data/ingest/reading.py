@@ -8,6 +8,7 @@ parsers decide types. Anything unreadable is a `ReadError` with one clear senten
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -341,34 +342,43 @@ def _read_excel(data: bytes, file: str, kind: str) -> list[Sheet]:
     return sheets
 
 
-def _decode(data: bytes, file: str) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+def _encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM) when all the bytes decode as UTF-8, else cp1252. Checked
+    a megabyte at a time so the file is never held twice as text."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    step = 1 << 20
     try:
-        text = data.decode("utf-8")
+        for start in range(0, len(view), step):
+            decoder.decode(view[start : start + step])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    return text
+        return "cp1252"
+    return "utf-8-sig"
 
 
 def _read_csv(data: bytes, file: str) -> list[Sheet]:
-    text = _decode(data, file)
-    if not text.strip():
+    """Parsed by pandas' C reader straight from the bytes: the Python engine over a decoded
+    copy took about 16x the file in memory (a 195 MB upload held 3 GB); this takes about 3.5x."""
+    encoding = _encoding(data)
+    text = data[:20000].decode(encoding, errors="replace")
+    if not data.strip() or not text.strip():
         raise ReadError(file, "contains no data", "check you exported the right file")
-    sample = text[:20000]
     try:
-        delim = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+        delim = csv.Sniffer().sniff(text, delimiters=",;\t|").delimiter
     except csv.Error:
         delim = ","
     try:
         raw = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(data),
             sep=delim,
             header=None,
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
-            engine="python",
+            engine="c",
+            encoding=encoding,
+            encoding_errors="replace",
         )
     except Exception as exc:
         raise ReadError(

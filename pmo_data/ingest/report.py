@@ -16,12 +16,11 @@ from pathlib import PurePath
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import PatternFill
 from openpyxl.utils import column_index_from_string
 
+from pmo_data import exports
 from pmo_data.ingest.mapping import Mapping
 from pmo_data.ingest.validation import SEVERITIES, issues_frame
 
@@ -30,7 +29,6 @@ FILLS = {
     "error": PatternFill("solid", fgColor="F4CCCC"),
     "warning": PatternFill("solid", fgColor="FCE5CD"),
 }
-BOLD = Font(bold=True)
 
 
 @dataclass
@@ -196,29 +194,14 @@ def _summary_rows(report: ImportReport) -> list[list]:
     return rows
 
 
-def _safe(v):
-    v = _plain(v)
-    if isinstance(v, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", v)[:32000]
-    return v
-
-
-def _cell(ws, value, *, bold=False):
-    c = WriteOnlyCell(ws, value=_safe(value))
-    if isinstance(c.value, str) and c.value.startswith("="):
-        c.data_type = "s"  # text, never a formula
-    if bold:
-        c.font = BOLD
-    return c
-
-
 def _table(wb, title, rows, widths=None):
+    """A sheet whose first row is the header (the app's one header style); cells formula-safe."""
     ws = wb.create_sheet(title)
     ws.freeze_panes = "A2"
     for i, w in enumerate(widths or []):
         ws.column_dimensions[chr(65 + i)].width = w
     for i, row in enumerate(rows):
-        ws.append([_cell(ws, v, bold=(i == 0)) for v in row])
+        ws.append(exports.header(ws, row) if i == 0 else [exports.cell(ws, v) for v in row])
     return ws
 
 
@@ -235,7 +218,7 @@ def _offending_rows(wb, src, grp: pd.DataFrame, taken: set) -> None:
     """Copy the rows with problems, highlighting each problem cell with its message."""
     ws = wb.create_sheet(_sheet_title(str(src.name), taken))
     ws.freeze_panes = "B2"
-    ws.append([_cell(ws, "row", bold=True)] + [_cell(ws, h, bold=True) for h in src.headers])
+    ws.append(exports.header(ws, ["row", *src.headers]))
     rows = np.asarray(src.rows)
     pos = pd.Series(np.arange(len(rows)), index=rows)
     wanted = sorted(set(int(r) for r in grp["row"]))[:MAX_ROWS_COPIED]
@@ -245,7 +228,7 @@ def _offending_rows(wb, src, grp: pd.DataFrame, taken: set) -> None:
         if r not in pos.index:
             continue
         values = frame.iloc[int(pos[r])].tolist()
-        cells = [_cell(ws, r)] + [_cell(ws, v) for v in values]
+        cells = [exports.cell(ws, r)] + [exports.cell(ws, v) for v in values]
         for rec in by_row[r].to_dict("records"):
             letter = _plain(rec.get("letter"))
             idx = column_index_from_string(letter) if letter else 0

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pmo_data.exports import style_header
 from pmo_data.schema import ENTITIES, Column
 
 DATA_ROWS = 5000  # rows covered by dropdowns
 FORMATS = {"date": "yyyy-mm-dd", "money": "#,##0", "percent": "0", "rating": "0.0"}
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
 GREY = Font(italic=True, color="808080")
 
@@ -82,8 +82,7 @@ def _entity_sheet(wb: Workbook, e) -> None:
     for i, col in enumerate(e.columns, start=1):
         letter = get_column_letter(i)
         cell = ws.cell(1, i, col.name)
-        cell.font, cell.fill = BOLD, HEADER_FILL
-        cell.alignment = Alignment(vertical="top")
+        style_header(cell)
         cell.comment = Comment(describe(col), "PMO Value Hub", width=300, height=160)
         ws.column_dimensions[letter].width = max(12, len(col.name) + 4)
         if col.kind in FORMATS:

@@ -204,7 +204,13 @@ def coerce(
             continue
         col = e.column(cm.target)
         cells = _Cells(sheet, e.name, cm.header, cm.letter, col.name)
-        parsed, problems, notes = _parse(col, s, cm.header, currency)
+        try:
+            parsed, problems, notes = _parse(col, s, cm.header, currency)
+        except Exception as exc:  # a value shape no parser foresaw: reject, never crash
+            parts.append(_unreadable_column(exc, n, cells))
+            out[col.name] = pd.Series([None] * n, dtype="object")
+            extra[cm.header] = s
+            continue
         parsed = parsed.reset_index(drop=True)
         for sev, msg in notes:
             parts.append(
@@ -246,6 +252,16 @@ def coerce(
     frame["_sheet"] = sheet.name
     frame["_row"] = np.asarray(sheet.rows, dtype="int64")
     return frame, issues_frame(parts)
+
+
+def _unreadable_column(exc: Exception, n: int, cells: _Cells) -> pd.DataFrame:
+    """Every row rejected when a column's values break a parser (rule 'internal': a bug to
+    report, which the property test in tests/test_parsers_property.py hunts for)."""
+    msg = (
+        f"this column could not be read ({type(exc).__name__}); the rows are not loaded — "
+        "save the file as .xlsx or .csv again, or report it with the file"
+    )
+    return cells.make(np.arange(n), "error", msg, [None] * n, "internal")
 
 
 def _problem_issues(problems, bad, parsed, col, cells):

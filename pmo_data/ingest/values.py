@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -52,7 +52,6 @@ _SUFFIX = {
     "b": 1e9,
     "billion": 1e9,
 }
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
 @dataclass
@@ -104,6 +103,21 @@ def _placeholder_problems(series: pd.Series, mask: pd.Series) -> list[Problem]:
             msg = f"'{text}' is a placeholder; left blank"
         out.append(Problem(idx, v, "warning", msg))
     return out
+
+
+def _flags_as_text(series: pd.Series) -> pd.Series:
+    """TRUE/FALSE cells as the text 'TRUE'/'FALSE', so a number or date parser reports them
+    instead of reading them as 1 and 0."""
+    if pd.api.types.is_bool_dtype(series.dtype):
+        words = series.astype("object").map({True: "TRUE", False: "FALSE"}, na_action="ignore")
+        return words.where(series.notna(), None)
+    if series.dtype == object:
+        flags = series.map(lambda v: isinstance(v, (bool, np.bool_)), na_action="ignore")
+        flags = flags.fillna(False).astype(bool)
+        if flags.any():
+            series = series.copy()
+            series[flags] = series[flags].map(lambda v: "TRUE" if v else "FALSE")
+    return series
 
 
 def _blank(series: pd.Series) -> pd.Series:
@@ -229,14 +243,7 @@ def parse_numbers(series: pd.Series, *, kind: str = "number", multiplier: float 
 
     A percent column whose numeric cells are all between 0 and 1 is read as fractions (x100).
     """
-    if series.dtype == bool:
-        return Parsed(
-            pd.Series(np.nan, index=series.index),
-            [
-                Problem(i, v, "error", "expected a number, found TRUE/FALSE")
-                for i, v in series.items()
-            ],
-        )
+    series = _flags_as_text(series)
     if pd.api.types.is_numeric_dtype(series.dtype):
         out = series.astype("float64") * multiplier
         problems = []
@@ -283,19 +290,6 @@ def parse_numbers(series: pd.Series, *, kind: str = "number", multiplier: float 
     return Parsed(out, problems)
 
 
-def parse_integers(series: pd.Series, *, lo=None, hi=None) -> Parsed:
-    """Whole numbers (as float64 with NaN); fractions and out-of-range values are errors."""
-    p = parse_numbers(series)
-    v = p.values
-    frac = v.notna() & (v % 1 != 0)
-    p.problems += [
-        Problem(i, series[i], "error", f"'{series[i]}' is not a whole number")
-        for i in v[frac].index
-    ]
-    v = v.where(~frac)
-    return _range(series, Parsed(v, p.problems), lo, hi)
-
-
 def _range(series, p: Parsed, lo, hi) -> Parsed:
     v = p.values
     out = v.notna() & (
@@ -315,7 +309,8 @@ _LEADING = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:[-–:/)]|\s|$)")
 
 def parse_scale(series: pd.Series, *, lo: float, hi: float) -> Parsed:
     """Ratings such as 4, '4', '4 - Agree', '4/5'; outside lo-hi is an error."""
-    if pd.api.types.is_numeric_dtype(series.dtype) and series.dtype != bool:
+    series = _flags_as_text(series)
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         return _range(series, Parsed(series.astype("float64"), []), lo, hi)
     placeholder = is_placeholder(series)
     blank = _blank(series)
@@ -404,11 +399,20 @@ def parse_rag(series: pd.Series) -> Parsed:
 
 # -- dates ------------------------------------------------------------------------------------
 _SLASH = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ T](.*))?$")
+# An ISO date-time with a zone ('2014-10-11T04:38:57.88Z', '...+02:00', '... -0800', '... UTC'):
+# the zone is dropped and the local wall time kept (the day the respondent saw).
+_ZONED = re.compile(
+    r"^(\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?)\s*"
+    r"(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$",
+    re.I,
+)
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+YEARS = (1900, 2100)
+_SERIALS = (1, 73415)  # Excel serials of 1900-01-01 .. 2100-12-31
 
 
 def _excel_serial(v: pd.Series) -> pd.Series:
-    ok = v.between(1, 2958465)
+    ok = v.between(*_SERIALS)
     return (_EXCEL_EPOCH + pd.to_timedelta(v.where(ok), unit="D")).where(ok)
 
 
@@ -426,6 +430,15 @@ def _slash_order(texts: pd.Series) -> bool | None:
     return None
 
 
+def _naive(v) -> datetime | None:
+    """A datetime without its zone (wall time kept), or None for anything else."""
+    if isinstance(v, pd.Timestamp):
+        v = None if pd.isna(v) else v.to_pydatetime()
+    if not isinstance(v, datetime):
+        return None
+    return v.replace(tzinfo=None) if v.tzinfo is not None else v
+
+
 def _one_date(text: str, dayfirst: bool) -> datetime | None:
     m = _SLASH.match(text)
     if m:
@@ -437,12 +450,49 @@ def _one_date(text: str, dayfirst: bool) -> datetime | None:
         except ValueError:
             return None
         if m.group(4):
-            t = pd.to_datetime(m.group(4), errors="coerce", format="mixed")
-            if pd.notna(t):
+            t = _naive(pd.to_datetime(m.group(4), errors="coerce", format="mixed"))
+            if t is not None:
                 base = base.replace(hour=t.hour, minute=t.minute, second=t.second)
         return base
-    t = pd.to_datetime(text, errors="coerce", dayfirst=dayfirst, format="mixed")
-    return None if pd.isna(t) else t.to_pydatetime()
+    try:
+        t = pd.to_datetime(text, errors="coerce", dayfirst=dayfirst, format="mixed")
+    except (ValueError, TypeError, OverflowError):  # pandas raises on some exotic strings
+        return None
+    return _naive(t)
+
+
+def _iso(texts: pd.Series) -> pd.Series:
+    """ISO 8601 text -> naive timestamps (zones dropped, wall time kept); NaT elsewhere."""
+    texts = texts.str.replace(_ZONED, r"\1", regex=True)
+    try:
+        out = pd.to_datetime(texts, errors="coerce", format="ISO8601")
+    except (ValueError, TypeError, OverflowError):  # zones we did not strip: one by one
+        out = pd.Series([_iso_one(t) for t in texts], index=texts.index, dtype="object")
+        out = pd.to_datetime(out.where(out.notna(), None), errors="coerce")
+    if getattr(out.dt, "tz", None) is not None:
+        out = out.dt.tz_localize(None)
+    return out
+
+
+def _iso_one(text: str) -> datetime | None:
+    try:
+        return _naive(pd.to_datetime(text, errors="coerce", format="ISO8601"))
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def _place(out: pd.Series, index, stamps: list, bad_year: list) -> None:
+    """Put datetimes into `out` at `index`; years outside YEARS go to `bad_year` instead."""
+    good_i, good_v = [], []
+    for i, v in zip(index, stamps, strict=True):
+        if v is None:
+            continue
+        if YEARS[0] <= v.year <= YEARS[1]:
+            good_i.append(i), good_v.append(v)
+        else:
+            bad_year.append(i)
+    if good_i:
+        out[good_i] = pd.to_datetime(good_v).as_unit("ns")
 
 
 def parse_dates(series: pd.Series, *, dayfirst: bool | None = None) -> Parsed:
@@ -450,12 +500,20 @@ def parse_dates(series: pd.Series, *, dayfirst: bool | None = None) -> Parsed:
 
     For 'a/b/yyyy' text the order is decided per column from the evidence (a first part over
     12 proves day-first); with no evidence it is day-first (UK) and each genuinely ambiguous
-    cell gets a warning. Impossible dates and years outside 1900-2100 are errors.
+    cell gets a warning. Zones are dropped, keeping the local wall time. Impossible dates and
+    years outside 1900-2100 are errors.
     """
+    series = _flags_as_text(series)
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         out = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
-        return Parsed(out.astype("datetime64[ns]"), [])
-    if pd.api.types.is_numeric_dtype(series.dtype) and series.dtype != bool:
+        yr = out.dt.year
+        bad = out.notna() & ((yr < YEARS[0]) | (yr > YEARS[1]))
+        problems = [
+            Problem(i, series[i], "error", f"'{series[i]}': year outside 1900-2100")
+            for i in out[bad].index
+        ]
+        return Parsed(out.where(~bad).astype("datetime64[ns]"), problems)
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         out = _excel_serial(series.astype("float64"))
         problems = _failures(
             series,
@@ -468,34 +526,45 @@ def parse_dates(series: pd.Series, *, dayfirst: bool | None = None) -> Parsed:
     blank = _blank(series)
     todo = ~blank & ~placeholder
     out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+    bad_year: list = []
     # Objects that already are dates, then numbers (serials), then text.
     is_dt = pd.Series(False, index=series.index)
     if series.dtype == object:
-        is_dt = series.map(lambda v: isinstance(v, datetime), na_action="ignore")
+        is_dt = series.map(lambda v: isinstance(v, (datetime, date)), na_action="ignore")
         is_dt = is_dt.fillna(False).astype(bool)
     if is_dt.any():
-        out[is_dt] = pd.to_datetime(series[is_dt].tolist())
+        objs = series[is_dt]
+        stamps = [
+            _naive(v) if isinstance(v, datetime) else datetime(v.year, v.month, v.day) for v in objs
+        ]
+        _place(out, objs.index, stamps, bad_year)
     nums = pd.to_numeric(series.where(todo & ~is_dt), errors="coerce")
     if nums.notna().any():
-        out[nums.notna()] = _excel_serial(nums[nums.notna()])
+        serial = _excel_serial(nums[nums.notna()])
+        out[serial.index] = serial
     texts = _text(series).where(todo & ~is_dt & nums.isna())
     problems: list[Problem] = []
     if texts.notna().any():
-        iso = pd.to_datetime(texts, errors="coerce", format="ISO8601")
-        out[iso.notna()] = iso[iso.notna()]
-        rest = texts.where(iso.isna()).dropna()
+        rest = texts.dropna().astype(str)
+        iso = _iso(rest)
+        in_range = iso.notna() & iso.dt.year.between(*YEARS)
+        out[iso[in_range].index] = iso[in_range]
+        bad_year += list(iso[iso.notna() & ~in_range].index)
+        rest = rest[iso.isna()]
         if len(rest):
             order = dayfirst if dayfirst is not None else _slash_order(rest)
             first = True if order is None else order
             parsed = {t: _one_date(t, first) for t in pd.unique(rest)}
             vals = rest.map(parsed)
             good = vals.notna()
-            out[vals[good].index] = pd.to_datetime(vals[good].tolist())
+            _place(out, vals[good].index, list(vals[good]), bad_year)
             if order is None:
+                out_of_range = set(bad_year)
                 for idx, t in rest[good].items():
                     m = _SLASH.match(t)
                     if (
                         m
+                        and idx not in out_of_range
                         and int(m.group(1)) <= 12
                         and int(m.group(2)) <= 12
                         and m.group(1) != m.group(2)
@@ -510,18 +579,17 @@ def parse_dates(series: pd.Series, *, dayfirst: bool | None = None) -> Parsed:
                                 "dates as YYYY-MM-DD to be sure",
                             )
                         )
-    yr = out.dt.year
-    bad_year = out.notna() & ((yr < 1900) | (yr > 2100))
-    if bad_year.any():
+    if bad_year:
         problems += [
             Problem(i, series[i], "error", f"'{series[i]}': year outside 1900-2100")
-            for i in out[bad_year].index
+            for i in bad_year
         ]
-        out = out.where(~bad_year)
+    found = out.notna()
+    found.loc[bad_year] = True
     problems += _placeholder_problems(series, placeholder & ~blank)
     problems += _failures(
         series,
-        out.notna() | bad_year,
+        found,
         blank | placeholder,
         lambda v: f"'{v}' is not a date we can read; use YYYY-MM-DD",
     )

@@ -5,14 +5,17 @@ rows: it returns a subquery (SQL, params) that holds just the rows the viewer ma
 version (default current), narrowed by the sidebar filters. Domain models wrap it in their own
 aggregations; identifiers come from `schema.py`, values are always bound parameters.
 
-Scope rules (P = in-scope projects, C = customers, S = services):
-- executive, pmo_analyst: everything.
-- sponsor / project_manager: P = projects naming them; C = customers of P; S = services of P;
-  feedback, actions and savings about P.
-- account_lead: C = customers they lead; P = projects of C; S = services of P or of C's
-  feedback; feedback and actions of C (actions also of P); savings of P.
-- service_owner: S = services they own; P = projects using S; C = customers of P or of S's
-  feedback; feedback, actions and savings about S.
+Scope rules are the table `SCOPE_RULES` (group x entity -> the rows naming the viewer, or the
+ids of another entity's in-scope rows); executives and PMO analysts see everything. In short:
+- sponsor / project_manager: their projects, and the customers, services, feedback, actions
+  and savings of those projects.
+- account_lead: the customers they lead; those customers' projects, feedback and actions
+  (actions also of those projects); savings of those projects; services of those projects or
+  of those customers' feedback.
+- service_owner: the services they own; projects, feedback, actions and savings of those
+  services; customers of those projects or of those services' feedback.
+`describe_rules()` renders the table in words; `tests/test_scope_property.py` checks every
+entity against an independent pandas reading of these rules.
 """
 
 from __future__ import annotations
@@ -29,17 +32,20 @@ from pmo_data.store.versions import Store
 
 @dataclass(frozen=True)
 class Filters:
-    """The shared sidebar filters; None means 'all'."""
+    """The shared sidebar filters; None means 'all'. `nothing` empties every entity: a
+    request whose filters could not be read fails closed instead of showing everything."""
 
     date_from: date | None = None
     date_to: date | None = None
     portfolio: str | None = None
     customer: str | None = None
     service: str | None = None
+    nothing: bool = False
 
     @property
     def active(self) -> bool:
-        return any(v is not None for v in self.__dict__.values())
+        values = (self.date_from, self.date_to, self.portfolio, self.customer, self.service)
+        return self.nothing or any(v is not None for v in values)
 
 
 NO_FILTERS = Filters()
@@ -69,74 +75,86 @@ def _or(*frags: Fragment) -> Fragment:
     return "(" + " OR ".join(f[0] for f in frags) + ")", [p for f in frags for p in f[1]]
 
 
+MINE = "mine"  # the rows naming the viewer (the anchor column of PERSON_COLUMN)
+_VIA_PROJECTS = {
+    "projects": MINE,
+    "customers": (("customer_id", "projects.customer_id"),),
+    "services": (("service_id", "projects.service_id"),),
+    "feedback": (("project_id", "projects.project_id"),),
+    "actions": (("project_id", "projects.project_id"),),
+    "savings": (("project_id", "projects.project_id"),),
+}
+# group -> entity -> MINE, or alternatives (column, "entity.column"): a row is in scope when its
+# `column` is among the `column` values of the in-scope rows of `entity` (any alternative).
+SCOPE_RULES: dict[str, dict[str, str | tuple[tuple[str, str], ...]]] = {
+    "sponsor": _VIA_PROJECTS,
+    "project_manager": _VIA_PROJECTS,
+    "account_lead": {
+        "customers": MINE,
+        "projects": (("customer_id", "customers.customer_id"),),
+        "feedback": (("customer_id", "customers.customer_id"),),
+        "actions": (
+            ("customer_id", "customers.customer_id"),
+            ("project_id", "projects.project_id"),
+        ),
+        "savings": (("project_id", "projects.project_id"),),
+        "services": (("service_id", "projects.service_id"), ("service_id", "feedback.service_id")),
+    },
+    "service_owner": {
+        "services": MINE,
+        "projects": (("service_id", "services.service_id"),),
+        "feedback": (("service_id", "services.service_id"),),
+        "actions": (("service_id", "services.service_id"),),
+        "savings": (("service_id", "services.service_id"),),
+        "customers": (
+            ("customer_id", "projects.customer_id"),
+            ("customer_id", "feedback.customer_id"),
+        ),
+    },
+}
+
+
+def describe_rules() -> list[str]:
+    """The scope table in words, one line per group and entity (for the docs and the tests)."""
+    lines = []
+    for group, rules in SCOPE_RULES.items():
+        anchor_entity, anchor_col = PERSON_COLUMN[group]
+        for name, rule in rules.items():
+            if rule == MINE:
+                lines.append(f"{group}: {name} whose {anchor_col} is the viewer")
+            else:
+                alts = " or ".join(f"{col} among in-scope {src}" for col, src in rule)
+                lines.append(f"{group}: {name} with {alts}")
+    return lines
+
+
 def _scope_predicate(store: Store, name: str, viewer: Viewer, version) -> Fragment | None:
     """The WHERE fragment limiting `name` to the viewer's scope (None: no limit)."""
     if viewer.sees_everything:
         return None
-    person = viewer.person
-    if person is None:
+    if viewer.person is None or viewer.group not in SCOPE_RULES:
         return "FALSE", []
-    g = viewer.group
-    if g in ("sponsor", "project_manager"):
-        col = PERSON_COLUMN[g][1]
-        mine = (f'"{col}" = ?', [person])
-        if name == "projects":
-            return mine
-        p_ids = _ids(store, "projects", "project_id", version, mine)
-        if name in ("feedback", "actions", "savings"):
-            return _in("project_id", p_ids)
-        if name == "customers":
-            return _in("customer_id", _ids(store, "projects", "customer_id", version, mine))
-        if name == "services":
-            return _in("service_id", _ids(store, "projects", "service_id", version, mine))
-    if g == "account_lead":
-        mine = ('"account_lead" = ?', [person])
-        c_ids = _ids(store, "customers", "customer_id", version, mine)
-        if name == "customers":
-            return mine
-        if name in ("projects", "feedback"):
-            return _in("customer_id", c_ids)
-        p_ids = _ids(store, "projects", "project_id", version, _in("customer_id", c_ids))
-        if name == "actions":
-            return _or(_in("customer_id", c_ids), _in("project_id", p_ids))
-        if name == "savings":
-            return _in("project_id", p_ids)
-        if name == "services":
-            return _or(
-                _in(
-                    "service_id",
-                    _ids(store, "projects", "service_id", version, _in("customer_id", c_ids)),
-                ),
-                _in(
-                    "service_id",
-                    _ids(store, "feedback", "service_id", version, _in("customer_id", c_ids)),
-                ),
-            )
-    if g == "service_owner":
-        mine = ('"owner" = ?', [person])
-        s_ids = _ids(store, "services", "service_id", version, mine)
-        if name == "services":
-            return mine
-        if name in ("projects", "feedback", "actions", "savings"):
-            return _in("service_id", s_ids)
-        if name == "customers":
-            return _or(
-                _in(
-                    "customer_id",
-                    _ids(store, "projects", "customer_id", version, _in("service_id", s_ids)),
-                ),
-                _in(
-                    "customer_id",
-                    _ids(store, "feedback", "customer_id", version, _in("service_id", s_ids)),
-                ),
-            )
-    raise ValueError(f"no scope rule for {g} on {name}")
+    return _rule(store, name, viewer, version)
+
+
+def _rule(store: Store, name: str, viewer: Viewer, version) -> Fragment:
+    rule = SCOPE_RULES[viewer.group].get(name)
+    if rule is None:
+        raise ValueError(f"no scope rule for {viewer.group} on {name}")
+    if rule == MINE:
+        return f'"{PERSON_COLUMN[viewer.group][1]}" = ?', [viewer.person]
+    alternatives = []
+    for column, source in rule:
+        src_entity, src_column = source.split(".")
+        in_scope = _rule(store, src_entity, viewer, version)
+        alternatives.append(_in(column, _ids(store, src_entity, src_column, version, in_scope)))
+    return alternatives[0] if len(alternatives) == 1 else _or(*alternatives)
 
 
 def _filter_predicates(store: Store, name: str, f: Filters, version) -> list[Fragment]:
     """WHERE fragments for the sidebar filters, applied where the entity has the column."""
     e = entity(name)
-    out: list[Fragment] = []
+    out: list[Fragment] = [("FALSE", [])] if f.nothing else []
     if f.date_from or f.date_to:
         lo, hi = f.date_from or date(1900, 1, 1), f.date_to or date(2100, 1, 1)
         if name == "projects":
@@ -229,12 +247,50 @@ def people(store: Store, group: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def choices(store: Store, name: str, column: str, label: str | None = None) -> list[tuple]:
-    """Distinct (value, label) pairs for a filter drop-down, e.g. customers by name."""
-    sql, params = store.entity_sql(name)
+def choices(store: Store, name: str, column: str, label: str | None, viewer: Viewer) -> list[tuple]:
+    """Distinct (value, label) pairs for a filter drop-down from the viewer's scoped rows,
+    e.g. an account lead's customers by name (never names outside their view)."""
+    sql, params = scoped(store, name, viewer)
     lab = f'"{label}"' if label else f'"{column}"'
     rows = store.rows(
-        f'SELECT DISTINCT "{column}", {lab} FROM ({sql}) WHERE "{column}" IS NOT NULL ORDER BY 2',
+        f'SELECT DISTINCT "{column}", {lab} FROM ({sql}) WHERE "{column}" IS NOT NULL '
+        "ORDER BY 2, 1",
         params,
     )
     return rows
+
+
+# -- history and differences, within the viewer's scope -----------------------------------
+HISTORY_FOR_NARROW_VIEWS = ["version", "created_at", "action"]
+
+
+def history(store: Store, viewer: Viewer) -> pd.DataFrame:
+    """The versions the viewer may list: everything for whole-PMO views; for a narrow view
+    only when and what (no files, people or whole-store counts, which describe other
+    people's rows)."""
+    df = store.history()
+    return df if viewer.sees_everything else df[HISTORY_FOR_NARROW_VIEWS]
+
+
+def diff(store: Store, viewer: Viewer, v1: int, v2: int) -> dict:
+    """What changed from v1 to v2 within the viewer's scope: rows added that they see at v2,
+    rows removed that they saw at v1, field changes to rows they see at both."""
+    from pmo_data.store.versions import EntityDiff
+
+    diffs = store.diff(v1, v2)
+    if viewer.sees_everything:
+        return diffs
+    out = {}
+    for name, d in diffs.items():
+        key = entity(name).key
+        before = set(frame(store, name, viewer, version=v1, columns=[key])[key])
+        after = set(frame(store, name, viewer, version=v2, columns=[key])[key])
+
+        def keep(df: pd.DataFrame, keys: set, col: str = key) -> pd.DataFrame:
+            return df[df[col].isin(keys)].reset_index(drop=True) if len(df) else df
+
+        changed = d.changed
+        if len(changed):
+            changed = keep(changed, before & after, changed.columns[0])
+        out[name] = EntityDiff(name, keep(d.added, after), keep(d.removed, before), changed)
+    return out

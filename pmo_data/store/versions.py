@@ -12,13 +12,15 @@ show the current version; `entity_sql(entity, version)` gives the same rows for 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import getpass
 import json
 import logging
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +31,8 @@ import pandas as pd
 
 from pmo_data import settings
 from pmo_data.schema import DERIVED_COLUMNS, ENTITIES, SYSTEM_COLUMNS, entity
+from pmo_data.store import access_table, audit, failures
+from pmo_data.store.access import DOCUMENT_ACTIONS, Viewer, require
 
 SCHEMA_VERSION = 1
 SLOW_QUERY_MS = 250
@@ -62,6 +66,8 @@ def _ddl() -> list[str]:
         """CREATE TABLE IF NOT EXISTS documents (
             kind VARCHAR, name VARCHAR, scope VARCHAR, payload VARCHAR,
             author VARCHAR, created_at TIMESTAMP)""",
+        *audit.DDL,
+        *access_table.DDL,
     ]
     for name in ENTITIES:
         cols = ", ".join(f'"{c}" {t}' for c, t in data_columns(name))
@@ -100,6 +106,10 @@ class StoreError(Exception):
     """A store operation the user asked for cannot be done (message says why and what to do)."""
 
 
+class VersionConflict(StoreError):
+    """A write made against one version found the store at another (someone wrote since)."""
+
+
 @dataclass
 class EntityDiff:
     """What changed in one entity between two versions."""
@@ -120,20 +130,43 @@ class Store:
 
     def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
         self.path = str(path) if path is not None else default_db_path()
+        self.read_only = read_only
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.IOException as exc:
-            raise StoreError(
-                f"cannot open the store at {self.path}: {exc}. Close other programs using it "
-                "(another dashboard or CLI) or point PMO_DB at another file."
-            ) from None
+            try:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(failures.open_message(self.path, exc)) from None
+        self.con = self._connect()
         self._write_lock = threading.Lock()
         if not read_only:
             self.migrate()
 
     # -- plumbing -------------------------------------------------------------------------
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(self.path, read_only=self.read_only)
+        except duckdb.Error as exc:
+            raise StoreError(failures.open_message(self.path, exc)) from None
+
+    def reopen(self) -> None:
+        """Open the file again after DuckDB invalidated the connection (a write that failed at
+        checkpoint: disk full or read-only). Without this every page for every user would show
+        'database has been invalidated' until the server restarts."""
+        old = self.con
+        with contextlib.suppress(duckdb.Error):
+            old.close()
+        gc.collect()  # cursors of the old connection keep the invalidated database alive
+        self.con = self._connect()
+        log.warning("store %s reopened after a fatal error", self.path)
+
+    def _guarded(self, fn):
+        """Run `fn(cursor)`; if the database was invalidated, reopen it and try once more."""
+        try:
+            return fn(self.cursor())
+        except duckdb.FatalException:
+            self.reopen()
+            return fn(self.cursor())
+
     def migrate(self) -> None:
         """Create what is missing; safe to run on every start."""
         for stmt in _ddl():
@@ -159,27 +192,48 @@ class Store:
         self, sql: str, params: list | None = None, frames: dict[str, pd.DataFrame] | None = None
     ) -> pd.DataFrame:
         """Rows of a bound-parameter query as a DataFrame; `frames` are joinable by name."""
-        cur = self.cursor()
-        for name, frame in (frames or {}).items():
-            cur.register(name, frame)
-        with _timed(sql):
+
+        def query(cur):
+            for name, frame in (frames or {}).items():
+                cur.register(name, frame)
             return cur.execute(sql, params or []).df()
+
+        with _timed(sql):
+            return self._guarded(query)
 
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
         """Rows of a bound-parameter query as tuples."""
         with _timed(sql):
-            return self.cursor().execute(sql, params or []).fetchall()
+            return self._guarded(lambda cur: cur.execute(sql, params or []).fetchall())
 
     def row(self, sql: str, params: list | None = None) -> tuple | None:
         """The first row of a bound-parameter query, or None."""
         with _timed(sql):
-            return self.cursor().execute(sql, params or []).fetchone()
+            return self._guarded(lambda cur: cur.execute(sql, params or []).fetchone())
 
     def close(self) -> None:
         self.con.close()
 
+    @contextmanager
+    def transaction(self) -> Iterator:
+        """One write transaction on its own cursor: committed if the block ends normally,
+        rolled back (and the error re-raised) otherwise."""
+        with self._write_lock:
+            con = self.con.cursor()
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException as exc:
+                self._abandon(con, exc)
+                raise
+            finally:
+                with contextlib.suppress(duckdb.Error):
+                    con.close()
+
     def _meta(self, key: str, con=None) -> str | None:
-        row = one(con or self.cursor(), "SELECT value FROM store_meta WHERE key = ?", [key])
+        sql = "SELECT value FROM store_meta WHERE key = ?"
+        row = one(con, sql, [key]) if con else self._guarded(lambda cur: one(cur, sql, [key]))
         return row[0] if row else None
 
     def _set_meta(self, key: str, value: str, con=None) -> None:
@@ -268,28 +322,61 @@ class Store:
         issue_counts: dict | None = None,
         note: str = "",
         created_at: datetime | None = None,
+        expected_version: int | None = None,
+        viewer: Viewer | None = None,
     ) -> int:
         """Atomically add a version replacing `tables` and keeping every other entity.
 
         Frames may hold any subset of an entity's stored columns; missing ones become null.
         Either the whole version lands or nothing changes. `created_at` (default now) lets the
-        demo date last month's export a month back.
+        demo date last month's export a month back. `expected_version`: the version the tables
+        were computed against; if the store has moved since, `VersionConflict` and no write.
+        `viewer` is who makes the change: refused
+        unless they may (see `access.may`); without one, the program's own user (as from the
+        command line). The audit entry lands in the same transaction.
         """
         for name in tables:
             entity(name)
-        with self._write_lock:
-            con = self.con.cursor()
-            con.execute("BEGIN TRANSACTION")
-            try:
-                version = self._write(
-                    con, tables, action, user, files, issue_counts, note, created_at
+        viewer = viewer or program_viewer(user)
+        require(viewer, "clear" if action == "clear" else "import")
+        files = list(files)
+        with self.transaction() as con:
+            found = self.current_version(con)
+            if expected_version is not None and found != expected_version:
+                raise VersionConflict(
+                    f"the store is at version {found}, not {expected_version} as expected"
                 )
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            finally:
-                con.close()
+            version = self._write(
+                con, tables, action, user or viewer.actor, files, issue_counts, note, created_at
+            )
+            names = ", ".join(f.get("name", "?") for f in files) if files else ""
+            counts = ", ".join(f"{k} {len(v):,}" for k, v in tables.items())
+            summary = {
+                "clear": "store cleared",
+                "demo": f"demo data loaded: {counts}",
+            }.get(action, f"version {version}: {counts}" + (f" from {names}" if names else ""))
+            audit.record(
+                con,
+                viewer,
+                action if action in audit.ACTIONS else "import",
+                summary,
+                {
+                    "files": list(files),
+                    "rows": {k: len(v) for k, v in tables.items()},
+                    "issues": issue_counts or {},
+                    "note": note,
+                },
+                store_version=version,
+                at=created_at,
+            )
+        log.info(
+            "store %s: version %s written (%s by %s): %s",
+            self.path,
+            version,
+            action,
+            viewer.actor,
+            ", ".join(f"{n} {len(df):,} rows" for n, df in tables.items()),
+        )
         return version
 
     def _write(self, con, tables, action, user, files, issue_counts, note, created_at) -> int:
@@ -309,7 +396,8 @@ class Store:
                     [version],
                 )
             finally:
-                con.unregister("_incoming")
+                with contextlib.suppress(duckdb.Error):  # keep the real error, not this one
+                    con.unregister("_incoming")
             rows[name] = len(df)
         for name in ENTITIES:
             snap = version if name in tables else self.snapshot_of(name, current, con)
@@ -332,8 +420,28 @@ class Store:
         self._set_meta("current_version", str(version), con)
         return version
 
-    def rollback(self, version: int, *, user: str | None = None) -> int:
+    def _abandon(self, con, exc: BaseException) -> None:
+        """Roll back a failed write and raise its real cause as a StoreError.
+
+        A COMMIT that fails has already ended the transaction, so the ROLLBACK after it fails
+        too ('no transaction is active'): that second error must not hide the first (disk full).
+        A failure at checkpoint invalidates the database: reopen it for everyone else."""
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        if isinstance(exc, duckdb.Error):
+            log.error("store write failed: %s", exc)
+            if isinstance(exc, duckdb.FatalException):
+                with contextlib.suppress(duckdb.Error, StoreError):
+                    con.close()
+                    self.reopen()
+            raise StoreError(failures.write_message(exc)) from exc
+
+    def rollback(
+        self, version: int, *, user: str | None = None, viewer: Viewer | None = None
+    ) -> int:
         """Make `version`'s data current again, as a new version (so nothing is lost)."""
+        viewer = viewer or program_viewer(user)
+        require(viewer, "rollback")
         if self.version_info(version) is None:
             raise StoreError(f"version {version} does not exist; see `history` for the list")
         with self._write_lock:
@@ -355,28 +463,39 @@ class Store:
                     [
                         new,
                         datetime.now(),
-                        user or _local_user(),
+                        user or viewer.actor,
                         f"rolled back to version {version}",
                         json.dumps(counts),
                         self.current_version(con),
                     ],
                 )
+                audit.record(
+                    con,
+                    viewer,
+                    "rollback",
+                    f"version {new} holds version {version}'s data again",
+                    {"to": version, "rows": counts},
+                    store_version=new,
+                )
                 self._set_meta("current_version", str(new), con)
                 con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
+            except BaseException as exc:
+                self._abandon(con, exc)
                 raise
             finally:
-                con.close()
+                with contextlib.suppress(duckdb.Error):
+                    con.close()
         return new
 
-    def clear(self, *, user: str | None = None) -> int:
+    def clear(self, *, user: str | None = None, viewer: Viewer | None = None) -> int:
         """Empty every entity as a new version (roll back to get the data back)."""
         empty = {
             name: pd.DataFrame({entity(name).key: pd.Series([], dtype="string")})
             for name in ENTITIES
         }
-        return self.write_version(empty, action="clear", user=user, note="store cleared")
+        return self.write_version(
+            empty, action="clear", user=user, note="store cleared", viewer=viewer
+        )
 
     # -- comparing ------------------------------------------------------------------------
     def diff(self, v1: int, v2: int, names: Iterable[str] | None = None) -> dict[str, EntityDiff]:
@@ -432,19 +551,54 @@ class Store:
         *,
         author: str | None = None,
         scope: str | None = None,
+        viewer: Viewer | None = None,
+        summary: str | None = None,
     ) -> None:
-        """Append a named document; the newest per (kind, name) is current, older are history."""
-        self.cursor().execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                kind,
-                name,
-                scope,
-                json.dumps(payload, default=str),
-                author or _local_user(),
-                datetime.now(),
-            ],
-        )
+        """Append a named document; the newest per (kind, name) is current, older are history.
+
+        Refused unless `viewer` may make this kind of change (`access.DOCUMENT_ACTIONS`); the
+        audit entry lands in the same transaction."""
+        viewer = viewer or program_viewer(author)
+        action = DOCUMENT_ACTIONS[kind]
+        require(viewer, action)
+        with self.transaction() as con:
+            con.execute(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    kind,
+                    name,
+                    scope,
+                    json.dumps(payload, default=str),
+                    author or viewer.actor,
+                    datetime.now(),
+                ],
+            )
+            audit.record(
+                con,
+                viewer,
+                action,
+                summary or f"{kind.replace('_', ' ')} '{name}'",
+                {"kind": kind, "name": name, "scope": scope, "author": author},
+            )
+
+    # -- the access table and the audit log (see access_table.py, audit.py) -----------------
+    def access_grants(self, version: int | None = None) -> list:
+        """The access table (current, or at an access version) as Grants."""
+        return access_table.grants(self, version)
+
+    def access_version(self) -> int:
+        return access_table.current_version(self)
+
+    def record_audit(
+        self, viewer: Viewer, action: str, summary: str, detail: object = None
+    ) -> None:
+        """An audit entry for something that changes nothing else (an admin's 'view as')."""
+        with self.transaction() as con:
+            audit.record(con, viewer, action, summary, detail, self.current_version(con))
+
+    def audit_log(self, **filters) -> pd.DataFrame:
+        """Audit entries newest first; filters as in `audit.entries`."""
+        return audit.entries(self, **filters)
 
     def latest_document(self, kind: str, name: str) -> dict | None:
         row = one(
@@ -473,3 +627,9 @@ def _local_user() -> str:
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return "local user"
+
+
+def program_viewer(user: str | None = None) -> Viewer:
+    """Who makes a change when no viewer is given: the program's user, as from the command
+    line (whoever can run code against the store file can change it anyway)."""
+    return Viewer("pmo_analyst", identity=user or _local_user(), via="cli")

@@ -1,13 +1,14 @@
 """The only Streamlit-aware part of the package: connection, caching, sidebar, widgets."""
 
+from pmo_data.escaping import md
 from pmo_data.ui.context import clear_caches, get_store, is_demo, run, shared, store_version
 from pmo_data.ui.sidebar import current_filters, current_viewer, sidebar
 from pmo_data.ui.widgets import (
     Kpi,
     chart,
     demo_banner,
+    download_csv,
     download_excel,
-    excel_bytes,
     kpi_row,
     page_header,
     require_data,
@@ -21,11 +22,12 @@ __all__ = [
     "current_filters",
     "current_viewer",
     "demo_banner",
+    "download_csv",
     "download_excel",
-    "excel_bytes",
     "get_store",
     "is_demo",
     "kpi_row",
+    "md",
     "page_header",
     "require_data",
     "run",

@@ -7,13 +7,20 @@ nothing stale is shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import duckdb
 import streamlit as st
 
 from pmo_data import settings
-from pmo_data.store.versions import Store, default_db_path
+from pmo_data.escaping import md
+from pmo_data.store import failures
+from pmo_data.store.versions import Store, StoreError, default_db_path
+
+log = logging.getLogger(__name__)
 
 _REGISTRY: dict[str, Callable] = {}
 
@@ -35,6 +42,36 @@ def _open_store(path: str) -> Store:
 def get_store() -> Store:
     """The process-wide store at PMO_DB (or data/pmo.duckdb); demo data on a brand-new store."""
     return _open_store(default_db_path())
+
+
+def open_store_or_stop() -> Store:
+    """The store for the router: if it cannot be opened, say why and what to do, and stop."""
+    try:
+        return get_store()
+    except StoreError as exc:
+        log.error("cannot open the store: %s", exc)
+        st.error(md(exc), icon=":material/database_off:")
+        st.stop()
+
+
+@contextmanager
+def store_failures() -> Iterator[None]:
+    """Around a page: a store failure becomes a clear message instead of a traceback. A read
+    that found the database invalidated has already reopened it; the next rerun works."""
+    try:
+        yield
+    except StoreError as exc:
+        st.error(md(exc), icon=":material/error:")
+    except duckdb.Error as exc:
+        log.exception("store query failed")
+        if isinstance(exc, duckdb.FatalException):
+            get_store().reopen()
+        st.error(
+            "The store could not answer this page: "
+            f"{md(failures.without_paths(str(exc)))}. Reload the page; if it keeps failing, "
+            "send this message to your administrator.",
+            icon=":material/error:",
+        )
 
 
 def store_version() -> int:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
+from pmo_data import exports
+from pmo_data.escaping import escape_figure, md
 from pmo_data.measures import SMALL_N
 from pmo_data.ui.context import get_store, is_demo
+from pmo_data.ui.navigation import page_path
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,11 @@ def demo_banner() -> None:
         )
 
 
-def kpi_row(kpis: Iterable[Kpi], per_row: int = 4) -> None:
+def kpi_row(kpis: Iterable[Kpi], per_row: int | None = None) -> None:
+    """Metric cards, at most four a row (five or six go three a row) so that labels such as
+    "Budget aligned to strategy" and values such as "£156.1M" fit a card at 1280 px."""
     kpis = list(kpis)
+    per_row = per_row or (len(kpis) if len(kpis) <= 4 else 3)
     for start in range(0, len(kpis), per_row):
         cols = st.columns(per_row)
         for col, k in zip(cols, kpis[start : start + per_row], strict=False):
@@ -60,54 +65,35 @@ def money_column(label: str):
 
 
 def chart(fig, caption: str, key: str | None = None) -> None:
-    """Every chart carries a one-line caption saying what it shows and how it is computed."""
-    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+    """Every chart carries a one-line caption saying what it shows and how it is computed.
+
+    Data text in the figure is escaped first: Plotly would draw `<a href>` in a label as a link."""
+    st.plotly_chart(escape_figure(fig), width="stretch", key=key, config={"displaylogo": False})
     st.caption(caption)
-
-
-def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """A styled workbook (bold frozen header, sensible widths) from named frames."""
-    from openpyxl.styles import Font, PatternFill
-
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        for name, df in sheets.items():
-            sheet = name[:31]
-            out = df.copy()
-            for c in out.columns:
-                if isinstance(out[c].dtype, pd.DatetimeTZDtype):
-                    out[c] = out[c].dt.tz_localize(None)
-            out.to_excel(xw, sheet_name=sheet, index=False)
-            ws = xw.sheets[sheet]
-            ws.freeze_panes = "A2"
-            for cell in ws[1]:
-                cell.font = Font(bold=True, color="FFFFFF")
-                cell.fill = PatternFill("solid", fgColor="1F6FEB")
-            for i, c in enumerate(out.columns, start=1):
-                width = min(
-                    60,
-                    max(
-                        10,
-                        len(str(c)) + 2,
-                        int(out[c].astype("string").fillna("").str.len().quantile(0.9)) + 2
-                        if len(out)
-                        else 10,
-                    ),
-                )
-                ws.column_dimensions[ws.cell(1, i).column_letter].width = width
-    return buf.getvalue()
 
 
 def download_excel(
     label: str, sheets: dict[str, pd.DataFrame], file_name: str, key: str | None = None
 ) -> None:
-    """The workbook is built only when the user clicks (a callable), so a large table does not
-    cost an Excel export on every rerun."""
+    """The workbook (formula-safe, `pmo_data.exports`) is built only when the user clicks (a
+    callable), so a large table does not cost an Excel export on every rerun."""
     st.download_button(
         label,
-        data=lambda: excel_bytes(sheets),
+        data=lambda: exports.excel_bytes(sheets),
         file_name=file_name,
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=exports.XLSX_MIME,
+        icon=":material/download:",
+        key=key,
+    )
+
+
+def download_csv(label: str, df: pd.DataFrame, file_name: str, key: str | None = None) -> None:
+    """A formula-safe CSV of one table, built on click."""
+    st.download_button(
+        label,
+        data=lambda: exports.csv_bytes(df),
+        file_name=file_name,
+        mime=exports.CSV_MIME,
         icon=":material/download:",
         key=key,
     )
@@ -119,17 +105,17 @@ def require_data(*entities: str) -> None:
     missing = [e for e in entities if not counts.get(e)]
     if missing:
         st.info(
-            f"There is no {', '.join(missing)} data yet. Upload your exports (or the template, "
+            f"There is no {md(', '.join(missing))} data yet. Upload your exports (or the template, "
             "filled in) on the **Data** page to see this view.",
             icon=":material/upload_file:",
         )
-        st.page_link("views/data.py", label="Go to the Data page", icon=":material/upload:")
+        st.page_link(page_path("data"), label="Go to the Data page", icon=":material/upload:")
         st.stop()
 
 
 def small_sample_note(n: int, threshold: int = SMALL_N) -> None:
     if 0 < n < threshold:
         st.warning(
-            f"Only {n} responses in this view: treat the rates as indicative.",
+            f"Only {n:,} responses in this view: treat the rates as indicative.",
             icon=":material/warning:",
         )

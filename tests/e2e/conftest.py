@@ -1,7 +1,8 @@
 """A real `streamlit run` on a free port against a temporary store, driven by Chromium.
 
 Needs Debian's chromium at /usr/bin/chromium (`.ci/run` installs it); skipped otherwise.
-Screenshots go to screenshots/ (gitignored) so people can look at every page.
+Screenshots go to tests/e2e/screenshots/ (gitignored) so the next design review starts from
+them: `shoot` captures the whole length of the page at the viewport's width.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = ROOT / "screenshots"
+SHOTS = Path(__file__).resolve().parent / "screenshots"
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -40,14 +42,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """Start the dashboard on a brand-new store (so first run loads the demo data)."""
+@contextmanager
+def serve(db_path: str):
+    """`streamlit run dashboard.py` on a free port against the store at `db_path`; yields the
+    URL and stops the server afterwards."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     pytest.importorskip("playwright")
     port = _free_port()
-    env = dict(os.environ, PMO_DB=str(tmp_path_factory.mktemp("store") / "pmo.duckdb"))
+    env = dict(os.environ, PMO_DB=db_path)
     env.pop("PMO_NO_DEMO", None)
     proc = subprocess.Popen(
         [
@@ -81,12 +84,21 @@ def app_url(tmp_path_factory):
     else:
         proc.kill()
         raise RuntimeError("streamlit did not start within 90 s")
-    yield url
-    proc.terminate()
     try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """Start the dashboard on a brand-new store (so first run loads the demo data)."""
+    with serve(str(tmp_path_factory.mktemp("store") / "pmo.duckdb")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -111,21 +123,37 @@ def wait_for_app(page, timeout: float = 90_000) -> None:
     """Wait until Streamlit has finished running the script (no 'running' indicator)."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
     page.wait_for_selector("h1", timeout=timeout)
-    page.wait_for_function(
+    idle = (
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
         " && document.querySelector('[data-testid=\"stApp\"]')"
         "      .getAttribute('data-test-script-state') === 'notRunning'"
-        " && !document.querySelector('[data-stale=\"true\"]')",
-        timeout=timeout,
+        " && !document.querySelector('[data-stale=\"true\"]')"
     )
-    page.wait_for_timeout(800)
+    # The running indicator shows only after a moment: idle must hold twice, a second apart,
+    # or a slow first run (cold caches on a busy machine) is caught half drawn.
+    for _ in range(int(timeout / 1000)):
+        page.wait_for_function(idle, timeout=timeout)
+        page.wait_for_timeout(1000)
+        if page.evaluate(idle):
+            break
 
 
 def shoot(page, name: str) -> Path:
+    """The whole page at the current width: Streamlit scrolls inside its main block, so the
+    viewport is stretched to the content's height for the capture, then put back."""
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    size = page.viewport_size
+    tall = page.evaluate(
+        "() => (document.querySelector('[data-testid=\"stMain\"]') || document.body).scrollHeight"
+    )
+    if size and tall > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(tall, 12_000)})
+        page.wait_for_timeout(1000)  # charts re-lay out to the new size
+    page.screenshot(path=str(path), timeout=120_000)
+    if size and tall > size["height"]:
+        page.set_viewport_size(size)
     return path
 
 

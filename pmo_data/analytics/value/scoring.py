@@ -480,7 +480,15 @@ PROFILE_KIND = "weight_profile"
 
 
 def save_profile(
-    store: Store, name: str, weights, method: str, blend: float, *, author: str, scope: str
+    store: Store,
+    name: str,
+    weights,
+    method: str,
+    blend: float,
+    *,
+    author: str,
+    scope: str,
+    viewer=None,
 ) -> None:
     """Keep a named weight profile (newest per name wins; older saves remain as history)."""
     w = weight_vector(weights)
@@ -491,7 +499,9 @@ def save_profile(
         "method": method,
         "blend": float(blend),
     }
-    store.save_document(PROFILE_KIND, name.strip(), payload, author=author, scope=scope)
+    store.save_document(
+        PROFILE_KIND, name.strip(), payload, author=author, scope=scope, viewer=viewer
+    )
 
 
 def profiles(store: Store) -> pd.DataFrame:
@@ -541,3 +551,15 @@ def disagreement(
     names = df.set_index("project_id")["name"]
     wide.insert(0, "name", names.reindex(wide.index))
     return wide.reset_index()
+
+
+def headline(ranked: pd.DataFrame, rob: pd.DataFrame) -> dict[str, int]:
+    """The Prioritisation headline: candidates, imputed scores, settled and hinging places,
+    and projects whose customer evidence rests on a small sample."""
+    return {
+        "candidates": len(ranked),
+        "imputed": int((ranked["missing"] != "").sum()),
+        "settled": int(rob["verdict"].str.contains("in the top").sum()),
+        "hinge": int((rob["verdict"] == "Hinges on the weights").sum()),
+        "thin": int(ranked["evidence_small_sample"].fillna(True).astype(bool).sum()),
+    }

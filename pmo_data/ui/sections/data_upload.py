@@ -1,8 +1,12 @@
-"""Data page, first half: upload, mapping review, validation report, import.
+"""Data page, first half: upload, mapping review, validation report, effect, import.
 
 The plan (a dry run) lives in session state keyed by the uploaded files, so reviewing the
-mapping or filtering issues never re-reads the files. Importing is one store transaction:
-if anything fails the store is exactly as it was, and the user is told what to do.
+mapping or filtering issues never re-reads the files. It records the store version it was made
+against: if the store moves (another analyst imports), the files are checked again and the
+page says what changed before anything can be imported. Importing is one store transaction:
+if anything fails the store is exactly as it was, and the user is told what to do. After an
+import the uploader is a new, empty widget (its key changes), so the next import holds only
+the files uploaded for it.
 """
 
 from __future__ import annotations
@@ -12,11 +16,14 @@ import io
 import pandas as pd
 import streamlit as st
 
+from pmo_data import exports
+from pmo_data.escaping import md
 from pmo_data.formatting import number
-from pmo_data.ingest import importer
+from pmo_data.ingest import importer, reading
 from pmo_data.ingest.report import format_issue
 from pmo_data.schema import ENTITIES
 from pmo_data.ui.context import clear_caches, get_store
+from pmo_data.ui.sections.data_effect import effect_section, moved_notice
 from pmo_data.ui.sidebar import current_viewer
 
 KEEP = "(keep in extra)"
@@ -35,11 +42,13 @@ def _check(inputs: list[tuple[str, bytes]], force: str | None, overrides: dict |
         bar = st.progress(0.0)
 
         def on_step(step: str, detail: str, fraction: float | None) -> None:
-            st.write(f"**{step.capitalize()}** · {detail}")
+            st.markdown(f"**{md(step.capitalize())}** · {md(detail)}")
             if fraction is not None:
                 bar.progress(min(max(fraction, 0.0), 1.0))
 
-        plan = importer.plan(inputs, store, force, mapping_overrides=overrides, on_step=on_step)
+        plan = importer.plan(
+            inputs, store, force, mapping_overrides=overrides, on_step=on_step, audience="web"
+        )
         bar.progress(1.0)
         c = plan.report.counts
         label = (
@@ -47,7 +56,14 @@ def _check(inputs: list[tuple[str, bytes]], force: str | None, overrides: dict |
             f"{c['error']} errors · {c['warning']} warnings"
         )
         status.update(label=label, state="error" if plan.has_errors else "complete", expanded=False)
+    st.session_state["plan_token"] = st.session_state.get("plan_token", 0) + 1
     return plan
+
+
+def uploader_key() -> str:
+    """The uploader's widget key: a new one after every import, so it starts empty."""
+    gen = st.session_state.get("upload_gen", 0)
+    return "upload" if gen == 0 else f"upload_{gen}"
 
 
 def upload_section() -> None:
@@ -56,11 +72,15 @@ def upload_section() -> None:
         "Excel (.xlsx, .xlsm, .xls), OpenDocument (.ods) or CSV; several files at once. One "
         "file may hold several entities, a sheet each. Nothing is written until you import."
     )
+    limit_mb = reading.MAX_FILE_BYTES // 1024**2
     files = st.file_uploader(
         "Exports to import",
         type=["xlsx", "xlsm", "xls", "ods", "csv"],
         accept_multiple_files=True,
-        key="upload",
+        key=uploader_key(),
+        max_upload_size=limit_mb,
+        help=f"Up to {limit_mb:,} MB per file (the importer's own limit). A larger export: "
+        "split it (by year, or one entity per file) and upload the parts together.",
     )
     force = st.selectbox(
         "Treat every sheet as",
@@ -70,16 +90,26 @@ def upload_section() -> None:
     )
     if not files:
         st.session_state.pop("plan", None)
+        st.session_state.pop("plan_moved", None)
         return
     key = (_files_key(files), force)
     if st.session_state.get("plan_key") != key:
         inputs = [(f.name, f.getvalue()) for f in files]
         st.session_state["plan"] = _check(inputs, None if force == AUTO else force, None)
         st.session_state["plan_key"] = key
+        st.session_state.pop("plan_moved", None)
     plan = st.session_state["plan"]
+    current = get_store().current_version()
+    if plan.base_version != current:  # someone imported since: check again, say what changed
+        changes = importer.changes_since(get_store(), plan.base_version)
+        st.session_state["plan_moved"] = (plan.base_version, current, changes)
+        st.session_state["plan"] = plan = _check(plan.inputs, plan.force_entity, plan.overrides)
+    if moved := st.session_state.get("plan_moved"):
+        moved_notice(*moved)
     mapping_review(plan)
     validation_report(plan)
-    import_controls(plan)
+    ok = effect_section(plan, st.session_state.get("plan_token", 0))
+    import_controls(plan, confirmed=ok)
 
 
 def _samples(sheet, index: int) -> str:
@@ -98,7 +128,7 @@ def mapping_review(plan) -> None:
     overrides: dict = {}
     for i, ps in enumerate(plan.sheets):
         sheet = ps.sheet
-        title = f"{sheet.file} / {sheet.name} → {ps.entity or 'not recognised'}"
+        title = f"{md(sheet.file)} / {md(sheet.name)} → {md(ps.entity or 'not recognised')}"
         if ps.entity:
             title += f" ({ps.score:.0%} match, {number(len(sheet.frame))} rows)"
         with st.expander(title, expanded=ps.entity is None or ps.score < 0.6):
@@ -202,62 +232,91 @@ def validation_report(plan) -> None:
         f"{number(len(shown))} of {number(len(issues))} issues shown (first 5,000). "
         "Rows are numbered as in Excel."
     )
-    buf = io.BytesIO()
-    report.to_excel(buf)
     st.download_button(
         "Download the report (Excel, problem cells highlighted)",
-        buf.getvalue(),
+        lambda: _report_bytes(report),
         "import-report.xlsx",
+        mime=exports.XLSX_MIME,
         icon=":material/download:",
         key="report_download",
     )
 
 
-def import_controls(plan) -> None:
+def _report_bytes(report) -> bytes:
+    buf = io.BytesIO()
+    report.to_excel(buf)
+    return buf.getvalue()
+
+
+def import_controls(plan, confirmed: bool = True) -> None:
     report = plan.report
     accept = False
     if report.has_errors:
         rejected = sum(len(v) for v in plan.rejected.values())
         first = report.errors(5).to_dict("records")
-        lines = "\n".join(f"- {format_issue(r).split(None, 1)[1]}" for r in first)
+        lines = "\n".join(f"- {md(format_issue(r).split(None, 1)[1])}" for r in first)
         more = report.counts["error"] - len(first)
         st.error(
-            f"**{report.counts['error']} errors.** Fix them in the source file and upload it "
+            f"**{report.counts['error']:,} errors.** Fix them in the source file and upload it "
             "again, or load the good rows and leave the rejected ones out.\n\n"
             + lines
-            + (f"\n- … and {more} more in the table above" if more > 0 else ""),
+            + (f"\n- … and {more:,} more in the table above" if more > 0 else ""),
             icon=":material/error:",
         )
         accept = st.checkbox(
             f"Import without the {number(rejected)} rejected rows", key="accept_rejected"
         )
     ready = sum(plan.row_counts.values())
+    changes = any(e.changes_anything for e in plan.effects.values())
+    if ready and plan.effects and not changes:
+        st.info(
+            "Nothing would change: every row of these files is already stored as it is.",
+            icon=":material/info:",
+        )
     if st.button(
         f"Import {number(ready)} rows",
         type="primary",
         key="import_go",
-        disabled=(report.has_errors and not accept) or ready == 0,
+        disabled=(report.has_errors and not accept) or ready == 0 or not changes or not confirmed,
+        help=None if confirmed else "Tick the confirmation above first.",
     ):
         store = get_store()
         try:
             with st.status("Importing…") as status:
+                viewer = current_viewer()
                 version = importer.apply(
-                    plan, store, user=current_viewer().identity, accept_rejected=accept
+                    plan,
+                    store,
+                    user=viewer.identity,
+                    accept_rejected=accept,
+                    allow_removals=confirmed,
+                    viewer=viewer,
                 )
-                status.update(label=f"Imported as version {version}", state="complete")
+                status.update(label=f"Imported as version {version:d}", state="complete")
+        except importer.StoreMoved as exc:  # someone imported in between: check again
+            st.session_state["plan_moved"] = (exc.base, exc.current, exc.changes)
+            st.session_state["plan"] = importer.replan(plan, store)
+            st.session_state["plan_token"] = st.session_state.get("plan_token", 0) + 1
+            st.rerun()
         except importer.ImportBlocked as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return
         except Exception as exc:  # the store is unchanged: say so and what to do
             st.error(
-                f"The import failed and nothing was changed: {exc}. Try again, or "
+                f"The import failed and nothing was changed: {md(exc)}. Try again, or "
                 "report it with the file."
             )
             return
         clear_caches()
-        for k in ("plan", "plan_key", "upload"):
+        for k in ("plan", "plan_key", "plan_moved"):
             st.session_state.pop(k, None)
-        st.session_state["data_flash"] = f"Imported version {version}: " + ", ".join(
-            f"{k} {number(v)}" for k, v in plan.row_counts.items()
+        st.session_state["upload_gen"] = st.session_state.get("upload_gen", 0) + 1
+        flash = f"Imported version {version:d}: " + "; ".join(
+            md(f"{k} {e.mode}, {e.summary()}")
+            for k, e in plan.effects.items()
+            if e.changes_anything
         )
+        if plan.confirmations:
+            flash += ". Confirmed: " + "; ".join(md(c) for c in plan.confirmations)
+        st.session_state["data_flash"] = flash
         st.rerun()

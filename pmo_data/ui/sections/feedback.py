@@ -1,4 +1,4 @@
-"""Drawing for the Feedback and Customers pages, one function per section.
+"""Drawing for the Feedback page, one function per section.
 
 Pages stay a readable table of contents; every number comes from `ui.run(model, viewer,
 filters, ...)` so it is scoped, cached per store version, and computed outside Streamlit.
@@ -11,13 +11,12 @@ import streamlit as st
 from pmo_data.analytics import customers
 from pmo_data.analytics.feedback import loop, themes
 from pmo_data.analytics.feedback import scores as feedback
-from pmo_data.charts import customers as cchart
-from pmo_data.charts import feedback as fchart
-from pmo_data.formatting import money, number, percent
-from pmo_data.measures import SMALL_N
-from pmo_data.store.paging import PageRequest, page
-from pmo_data.ui.context import get_store, run, shared
-from pmo_data.ui.tables import findable, paged_table
+from pmo_data.charts import feedback as feedback_charts
+from pmo_data.escaping import md
+from pmo_data.formatting import number, percent
+from pmo_data.measures import CSAT_SATISFIED, EFFORT, NPS_POINTS, SMALL_N
+from pmo_data.ui.context import run, shared
+from pmo_data.ui.tables import answer_columns, config, findable, paged_table, table
 from pmo_data.ui.widgets import Kpi, chart, kpi_row, small_sample_note
 
 BY = {
@@ -28,47 +27,63 @@ BY = {
     "respondent_role": "Respondent role",
 }
 NUM = st.column_config.NumberColumn
-DATE = st.column_config.DateColumn("Date", format="D MMM YYYY")
+TOP = 15  # groups in the breakdown chart
+MEASURE_NAMES = {"nps": "NPS", "csat": "CSAT", "effort": "Effort"}
+PERIOD_NAMES = {"quarter": "Quarter", "month": "Month"}
 
 
 def _ci(lo, hi, fmt) -> str:
     return "–" if lo != lo else f"95% CI {fmt(lo)} to {fmt(hi)}"
 
 
+def window(filters) -> str:
+    """The window of the feedback in view, said in every label that counts it."""
+    if filters.date_from and filters.date_to:
+        return f"{filters.date_from:%d %b %Y} – {filters.date_to:%d %b %Y}"
+    if filters.date_from:
+        return f"since {filters.date_from:%d %b %Y}"
+    return "all responses"
+
+
 def feedback_kpis(viewer, filters) -> dict:
     s = run(feedback.summary, viewer, filters, None)
     pct = lambda x: percent(x)  # noqa: E731
+    nps = NPS_POINTS.format
+    win = window(filters)
     kpi_row(
         [
-            Kpi("Responses", number(s["responses"]), help="Survey responses in this view."),
+            Kpi(f"Responses ({md(win)})", number(s["responses"]), help="Survey responses in view."),
             Kpi(
-                "NPS",
-                number(s["nps"]),
-                help=f"n = {s['nps_n']:,} answers on 0-10; "
-                + _ci(s["nps_lo"], s["nps_hi"], number)
+                f"NPS ({md(win)})",
+                nps(s["nps"]),
+                help=f"{md(NPS_POINTS.help)} n = {s['nps_n']:,} answers on 0-10; "
+                + _ci(s["nps_lo"], s["nps_hi"], nps)
                 + (
-                    f". {s['nps_excluded']:,} answers on a 1-10 scale left out."
+                    f". {s['nps_excluded']:,} answers on a 1-10 scale left out"
                     if s["nps_excluded"]
                     else ""
-                ),
+                )
+                + ". The Overview's NPS (12 months) counts only the last 12 months.",
             ),
             Kpi(
-                "CSAT (4-5 of 5)",
+                f"CSAT ({md(win)})",
                 pct(s["csat"]),
-                help=f"n = {s['csat_n']:,}; " + _ci(s["csat_lo"], s["csat_hi"], pct) + " (Wilson)",
+                help=f"{md(CSAT_SATISFIED.help)} n = {s['csat_n']:,}; "
+                + _ci(s["csat_lo"], s["csat_hi"], pct)
+                + " (Wilson)",
             ),
             Kpi(
-                "Effort (1 easy - 5 hard)",
+                f"Effort, 1-5 ({md(win)})",
                 number(s["effort_mean"], 2),
-                help=f"n = {s['effort_n']:,}; "
+                help=f"{md(EFFORT.help)} n = {s['effort_n']:,}; "
                 + _ci(s["effort_lo"], s["effort_hi"], lambda x: number(x, 2)),
             ),
         ]
     )
     st.caption(
-        f"NPS {number(s['nps'])} ({_ci(s['nps_lo'], s['nps_hi'], number)}, n={s['nps_n']:,}) · "
+        f"NPS {md(nps(s['nps']))} ({_ci(s['nps_lo'], s['nps_hi'], nps)}, n={s['nps_n']:,}) · "
         f"CSAT {pct(s['csat'])} ({_ci(s['csat_lo'], s['csat_hi'], pct)}, n={s['csat_n']:,}) · "
-        f"Effort {number(s['effort_mean'], 2)} (n={s['effort_n']:,})"
+        f"Effort {number(s['effort_mean'], 2)} (n={s['effort_n']:,}), over {md(win)} in view."
     )
     if s["nps_excluded"]:
         st.warning(
@@ -85,17 +100,19 @@ def feedback_trend(viewer, filters) -> None:
     c1, c2 = st.columns(2)
     metric = c1.radio(
         "Measure",
-        ["nps", "csat", "effort"],
+        list(MEASURE_NAMES),
         horizontal=True,
         key="fb_metric",
-        format_func=lambda m: {"nps": "NPS", "csat": "CSAT", "effort": "Effort"}[m],
+        format_func=MEASURE_NAMES.get,
     )
-    period = c2.radio("Period", ["quarter", "month"], horizontal=True, key="fb_period")
+    period = c2.radio(
+        "Period", list(PERIOD_NAMES), horizontal=True, key="fb_period", format_func=PERIOD_NAMES.get
+    )
     df = run(feedback.trend, viewer, filters, period)
     chart(
-        fchart.trend(df, metric, period),
-        f"{metric.upper()} per {period} with its 95% interval (shaded); grey points have "
-        f"fewer than {SMALL_N} answers. Hover for n.",
+        feedback_charts.trend(df, metric, period),
+        f"{MEASURE_NAMES[metric]} per {period} with its 95% interval (shaded); grey points "
+        f"have fewer than {SMALL_N} answers. Hover for n.",
         key="fb_trend",
     )
 
@@ -103,18 +120,28 @@ def feedback_trend(viewer, filters) -> None:
 def feedback_breakdown(viewer, filters) -> None:
     c1, c2 = st.columns(2)
     by = c1.selectbox("Break down by", list(BY), format_func=BY.get, key="fb_by")
-    metric = c2.radio("Measure ", ["nps", "csat", "effort"], horizontal=True, key="fb_by_metric")
+    metric = c2.radio(
+        "Measure ",
+        list(MEASURE_NAMES),
+        horizontal=True,
+        key="fb_by_metric",
+        format_func=MEASURE_NAMES.get,
+    )
     df = run(feedback.breakdown, viewer, filters, by)
+    groups = len(df)
+    which = f"the {TOP} of {groups:,} with most responses" if groups > TOP else f"all {groups:,}"
     chart(
-        fchart.breakdown(df, metric, by),
-        f"{metric.upper()} per {BY[by].lower()} for the 15 with most responses; bars show the "
-        f"95% interval, grey bars have fewer than {SMALL_N} answers.",
+        feedback_charts.breakdown(df, metric, by, top=TOP),
+        f"{MEASURE_NAMES[metric]} per {BY[by].lower()}, {which}; bars "
+        f"show the 95% interval, grey bars have fewer than {SMALL_N} answers.",
         key="fb_breakdown",
     )
     with st.expander(f"All {len(df):,} rows as a table"):
         paged_table(
             df,
             key="fb_by_table",
+            search_columns=("label",),
+            search_label=f"Find a {BY[by].lower()}",
             columns=[
                 "label",
                 "responses",
@@ -127,16 +154,9 @@ def feedback_breakdown(viewer, filters) -> None:
                 "effort_mean",
                 "small",
             ],
-            search_columns=("label",),
-            search_label=f"Search {BY[by].lower()}",
-            column_config={
-                "label": BY[by],
-                "nps": NUM("NPS", format="%.0f"),
-                "nps_lo": NUM("NPS low", format="%.0f"),
-                "nps_hi": NUM("NPS high", format="%.0f"),
-                "csat": NUM("CSAT", format="percent"),
-                "effort_mean": NUM("Effort", format="%.2f"),
-                "small": f"n < {SMALL_N}",
+            config_overrides={
+                "label": config("label", label=BY[by]),
+                "small": st.column_config.CheckboxColumn(f"Fewer than {SMALL_N} answers"),
             },
         )
 
@@ -149,6 +169,9 @@ def who_is_unhappy(viewer, filters) -> None:
     paged_table(
         df,
         key="fb_unhappy",
+        search_columns=("customer", "negative_themes"),
+        search_label="Find a customer or theme",
+        noun="customers",
         columns=[
             "customer",
             "nps_before",
@@ -159,18 +182,13 @@ def who_is_unhappy(viewer, filters) -> None:
             "first_low",
             "negative_themes",
         ],
-        search_columns=("customer", "negative_themes"),
-        search_label="Search customer or theme",
-        noun="customers",
-        column_config={
-            "customer": "Customer",
-            "nps_before": NUM("NPS before", format="%.0f"),
-            "n_before": "n before",
-            "nps_recent": NUM("NPS recent", format="%.0f"),
-            "n_recent": "n recent",
-            "change": NUM("Change", format="%+.0f"),
-            "first_low": st.column_config.DateColumn("First detractor since", format="D MMM YYYY"),
-            "negative_themes": "Top negative themes",
+        config_overrides={
+            "nps_before": config("nps", label="NPS, two quarters before"),
+            "n_before": config("nps_n", label="n before"),
+            "nps_recent": config("nps", label="NPS, last two quarters"),
+            "n_recent": config("nps_n", label="n recent"),
+            "change": config("nps_change", label="Change (points)"),
+            "negative_themes": config("negative_themes", label="Top negative themes"),
         },
     )
     st.caption(
@@ -191,14 +209,14 @@ def themes_and_drivers(viewer, filters) -> None:
     left, right = st.columns(2)
     with left:
         chart(
-            fchart.drivers(run(themes.drivers, viewer, filters)),
+            feedback_charts.drivers(run(themes.drivers, viewer, filters)),
             "NPS among responses whose comment carries the theme minus NPS among other "
             "commented responses, with a 95% interval; red = significantly lower.",
             key="fb_drivers",
         )
     with right:
         chart(
-            fchart.theme_trend(run(themes.theme_trend, viewer, filters)),
+            feedback_charts.theme_trend(run(themes.theme_trend, viewer, filters)),
             "Share of each quarter's comments in each theme (TF-IDF + NMF, labelled by top terms).",
             key="fb_theme_trend",
         )
@@ -212,11 +230,15 @@ def comment_explorer(viewer, filters) -> None:
     theme = c2.selectbox("Theme", ["All", *labels], key="fb_theme")
     sentiment = c3.selectbox("Sentiment", list(themes.SENTIMENTS), key="fb_sent")
     c4, c5 = st.columns(2)
-    listed = dict.fromkeys(names["customer"].dropna().tolist())
     customer = (
         c4.selectbox(
             "Customer",
-            ["All", *findable(listed, "fb_cust", "customer", container=c4)],
+            [
+                "All",
+                *findable(
+                    dict.fromkeys(names["customer"].dropna()), "fb_cust", "customer", container=c4
+                ),
+            ],
             key="fb_cust",
         )
         if len(names)
@@ -234,28 +256,21 @@ def comment_explorer(viewer, filters) -> None:
         tuple(scores),
     )
     st.caption(f"{res['total']:,} comments match; the newest {len(res['rows']):,} are shown.")
-    st.dataframe(
-        res["rows"],
-        hide_index=True,
-        column_config={
-            "date": DATE,
-            "comment": st.column_config.TextColumn("Comment", width="large"),
-        },
-    )
+    table(res["rows"], config_overrides=answer_columns())
 
 
 def closing_the_loop(viewer, filters) -> None:
     left, right = st.columns(2)
     with left:
         chart(
-            fchart.status_board(run(loop.status_board, viewer, filters)),
+            feedback_charts.status_board(run(loop.status_board, viewer, filters)),
             "Improvement actions in this view by status; overdue = open past its due date.",
             key="fb_status",
         )
     ttc = run(loop.time_to_close, viewer, filters)
     with right:
         chart(
-            fchart.time_to_close(ttc["days"]),
+            feedback_charts.time_to_close(ttc["days"]),
             f"Days from raised to closed for {ttc['n']:,} done actions; median "
             f"{number(ttc['median'])}, middle half {number(ttc['p25'])}-{number(ttc['p75'])}.",
             key="fb_ttc",
@@ -266,6 +281,9 @@ def closing_the_loop(viewer, filters) -> None:
     paged_table(
         late,
         key="fb_late",
+        search_columns=("action_id", "title", "customer", "owner", "theme"),
+        search_label="Find an action, customer, owner or theme",
+        noun="actions",
         columns=[
             "action_id",
             "title",
@@ -277,18 +295,15 @@ def closing_the_loop(viewer, filters) -> None:
             "responses",
             "theme",
         ],
-        search_columns=("action_id", "title", "customer", "owner", "theme"),
-        search_label="Search action, customer, owner or theme",
-        noun="actions",
-        column_config={"due_date": st.column_config.DateColumn("Due", format="D MMM YYYY")},
+        config_overrides={"responses": config("responses", label="Responses linked")},
     )
     days = st.slider("Follow-up expected within (days)", 7, 120, 30, key="fb_follow_days")
     u = run(loop.unanswered_detractors, viewer, filters, days, None)
     st.markdown(
-        f"**Detractors with no follow-up within {days} days**: {u['missed']:,} "
-        f"(another {u['pending']:,} still inside their {days}-day window)"
+        f"**Detractors with no follow-up within {days:d} days**: {u['missed']:,} "
+        f"(another {u['pending']:,} still inside their {days:d}-day window)"
     )
-    st.dataframe(u["rows"], hide_index=True, column_config={"date": DATE})
+    table(u["rows"], config_overrides=answer_columns())
 
 
 def did_it_work(viewer, filters) -> None:
@@ -300,7 +315,13 @@ def did_it_work(viewer, filters) -> None:
         key="fb_did_kind",
         format_func=lambda k: "Closed action" if k == "action" else "Project go-live",
     )
-    metric = c2.radio("Measure", ["nps", "csat"], horizontal=True, key="fb_did_metric")
+    metric = c2.radio(
+        "Measure",
+        ["nps", "csat"],
+        horizontal=True,
+        key="fb_did_metric",
+        format_func=MEASURE_NAMES.get,
+    )
     window = c3.select_slider("Days either side", [30, 60, 90, 180], 90, key="fb_did_window")
     df = run(loop.did_it_work, viewer, filters, kind, window, metric)
     if df.empty:
@@ -308,7 +329,7 @@ def did_it_work(viewer, filters) -> None:
         return
     p = loop.pooled(df)
     st.markdown(
-        f"**All {p['events']:,} together:** {p['verdict']} — affected n = "
+        f"**All {p['events']:,} together:** {md(p['verdict'])} — affected n = "
         f"{p['n_tp']:,} before / {p['n_tq']:,} after."
     )
     st.caption(
@@ -317,20 +338,35 @@ def did_it_work(viewer, filters) -> None:
         "after bad scores, so part of any rise is regression to the mean; pooled intervals "
         f"reuse control answers and are too narrow. Fewer than {SMALL_N} answers in any group: no verdict."
     )
-    labels = dict(enumerate((df["event_id"] + " · " + df["title"].fillna("")).tolist()))
+    # Open on the change with the most answers about the affected customer (never on one with
+    # no data); each option says its n.
+    df = df.assign(_n=df[["n_tp", "n_tq"]].min(axis=1)).sort_values(
+        ["_n", "event_id"], ascending=[False, True], ignore_index=True
+    )
+    labels = (
+        df["event_id"]
+        + " · "
+        + df["title"].fillna("")
+        + " (n = "
+        + df["n_tp"].map("{:,}".format)
+        + " before / "
+        + df["n_tq"].map("{:,}".format)
+        + " after)"
+    ).tolist()
+    listed = dict(enumerate(labels))
     pick = st.selectbox(
         "One change",
-        findable(labels, "fb_did_pick", "change"),
-        format_func=labels.get,
+        findable(listed, "fb_did_pick", "change"),
+        format_func=listed.get,
         key="fb_did_pick",
     )
     if pick is None:
         st.info("No change matches: try part of its id or title.")
         return
     row = df.iloc[pick]
-    st.markdown(f"**{row['verdict']}**")
+    st.markdown(f"**{md(row['verdict'])}**")
     chart(
-        fchart.did_cells(row, metric),
+        feedback_charts.did_cells(row, metric),
         "Mean score before and after for the affected customer "
         "and for all other customers in view; hover for n.",
         key="fb_did_chart",
@@ -338,106 +374,3 @@ def did_it_work(viewer, filters) -> None:
 
 
 # -- Customers page ---------------------------------------------------------------------------
-HEALTH_COLS = {
-    "customer": "Customer",
-    "tier": "Tier",
-    "account_lead": "Account lead",
-    "annual_value": None,
-    "health": NUM("Health", format="%.0f"),
-    "band": "Band",
-    "nps": NUM("NPS (12 m)", format="%.0f"),
-    "nps_n": "NPS n",
-    "nps_change": NUM("NPS change", format="%+.0f"),
-    "open_actions": "Open actions",
-    "projects": "Projects",
-    "reasons": st.column_config.TextColumn("Why", width="large"),
-    "risk_reason": "At risk because",
-    "last_contact_date": st.column_config.DateColumn("Last contact", format="D MMM YYYY"),
-    "cadence_days": NUM("Cadence (days)", format="%.0f"),
-    "days_overdue": NUM("Days overdue", format="%.0f"),
-}
-
-
-HEALTH_DEFAULT = list(HEALTH_COLS)[:12]
-
-
-def health_table(df, columns=None, key=None) -> None:
-    cur = get_store().currency
-    cols = columns or HEALTH_DEFAULT
-    cfg = {c: HEALTH_COLS.get(c, c.replace("_", " ").capitalize()) for c in cols}
-    cfg["annual_value"] = NUM("Annual value", format=("£" if cur == "GBP" else "") + "%,.0f")
-    st.dataframe(df[cols], hide_index=True, column_config=cfg, key=key)
-
-
-def health_list(
-    h, name: str | None, columns=None, key=None, sort=None, descending=False, none=""
-) -> bool:
-    """One of the Customers page's lists (`customers.LISTS`, or every customer with None), a
-    page at a time: search by customer, lead, segment or tier; sort and paging in SQL.
-    An empty list shows `none` instead; returns whether the list has rows."""
-    if not page(h, PageRequest(where=name, size=1), customers.LISTS).total:
-        if name == "key":  # no key customers is a fact to note, not good news
-            st.info(none)
-        else:
-            st.success(none)
-        return False
-    cur = get_store().currency
-    cols = columns or HEALTH_DEFAULT
-    cfg = {c: HEALTH_COLS.get(c, c.replace("_", " ").capitalize()) for c in cols}
-    cfg["annual_value"] = NUM("Annual value", format=("£" if cur == "GBP" else "") + "%,.0f")
-    paged_table(
-        h,
-        key=key,
-        columns=cols,
-        column_config=cfg,
-        search_columns=("customer", "customer_id", "account_lead", "segment", "tier"),
-        search_label="Search customer, account lead, segment or tier",
-        where=name,
-        predicates=customers.LISTS,
-        default_sort=sort,
-        default_descending=descending,
-        noun="customers",
-    )
-    return True
-
-
-def customer_kpis(viewer, filters):
-    h = shared(customers.health, viewer, filters, None)
-    cur = get_store().currency
-    kpi_row(
-        [
-            Kpi(
-                "Customers",
-                number(len(h)),
-                help=f"Annual value {money(h['annual_value'].sum(), cur)}",
-            ),
-            Kpi(
-                "Median health", number(h["health"].median()), help="0-100; 70+ Green, 50-69 Amber."
-            ),
-            Kpi(
-                "At risk",
-                number(int(h["at_risk"].sum())),
-                help="Red health or NPS down 15+ points.",
-            ),
-            Kpi(
-                "Contact overdue",
-                number(int((h["days_overdue"] > 0).sum())),
-                help="Last contact older than the agreed cadence.",
-            ),
-        ]
-    )
-    return h
-
-
-def customer_map(viewer, filters, h) -> None:
-    cur = get_store().currency
-    left, right = st.columns([3, 1])
-    with left:
-        chart(
-            cchart.customer_map(run(customers.customer_map, viewer, filters), money_format=",.0f"),
-            f"Tiles sized by annual value ({cur}), coloured by health (red < 50, amber < 70, "
-            "green); click a segment to open its customers and their projects.",
-            key="cu_map",
-        )
-    with right:
-        chart(cchart.health_bands(h), "Customers per health band.", key="cu_bands")

@@ -12,8 +12,11 @@ import pandas as pd
 import streamlit as st
 
 from pmo_data.analytics import maturity
-from pmo_data.charts import maturity as mchart
+from pmo_data.charts import maturity as maturity_charts
+from pmo_data.escaping import md
 from pmo_data.ui.context import get_store, run
+from pmo_data.ui.navigation import page_path
+from pmo_data.ui.tables import table
 from pmo_data.ui.widgets import Kpi, chart, kpi_row
 
 ICONS = {
@@ -22,6 +25,7 @@ ICONS = {
     maturity.NOT_MET: ":gray[:material/radio_button_unchecked:]",
     "your call": ":blue[:material/edit_note:]",
 }
+FLAG = " :orange-badge[override]"  # the evidence says otherwise than the ticked box
 
 
 def _short(stage) -> str:
@@ -97,8 +101,8 @@ def headline(ev: pd.DataFrame) -> None:
             ),
             Kpi(
                 "Evidence says met",
-                f"{met}/{int(ev['rule'].notna().sum())}",
-                help=f"Squares the data can speak to; {overrides} of your answers differ from it.",
+                f"{met:,}/{int(ev['rule'].notna().sum())}",
+                help=f"Squares the data can speak to; {overrides:,} of your answers differ from it.",
             ),
         ],
         per_row=2,
@@ -108,14 +112,14 @@ def headline(ev: pd.DataFrame) -> None:
 def board(ev: pd.DataFrame) -> None:
     stages = [(s.key, s.name) for s in maturity.STAGES]
     chart(
-        mchart.board(ev, done_map(), stages),
+        maturity_charts.board(ev, done_map(), stages),
         "The gameboard left to right: dark green = done (your answer), light green = the data "
         "says met but not ticked, amber = partly met, grey = not yet. Hover for the square.",
         key="mt_board",
     )
     with st.expander("What each stage means (from the gameboard)"):
         for s in maturity.STAGES:
-            st.markdown(f"**{s.name}**: {s.belief}.")
+            st.markdown(f"**{md(s.name)}**: {md(s.belief)}.")
 
 
 def next_moves(ev: pd.DataFrame) -> None:
@@ -125,12 +129,15 @@ def next_moves(ev: pd.DataFrame) -> None:
         return
     for m in moves:
         with st.container(border=True):
-            st.markdown(f"**Square {m['square']}** · {m['stage']}: {m['text']}")
+            st.markdown(f"**Square {md(m['square'])}** · {md(m['stage'])}: {md(m['text'])}")
             st.caption(m["why"])
             if m["items"]:
-                st.markdown("Start with: " + ", ".join(f"`{x}`" for x in m["items"][:6]))
-            page = m["page"].split("/")[-1].removesuffix(".py").capitalize()
-            st.page_link(m["page"], label=f"Open {page}", icon=":material/arrow_forward:")
+                st.markdown("Start with: " + ", ".join(md(x) for x in m["items"][:6]))
+            st.page_link(
+                page_path(m["page"]),
+                label=f"Open {md(m['page'].capitalize())}",
+                icon=":material/arrow_forward:",
+            )
 
 
 def form(ev: pd.DataFrame, editable: bool) -> None:
@@ -145,16 +152,17 @@ def form(ev: pd.DataFrame, editable: bool) -> None:
     )
     rows = {r["square"]: r for r in ev.to_dict("records")}
     for stage in maturity.STAGES:
-        st.markdown(f"##### {stage.name}")
+        st.markdown(f"##### {md(stage.name)}")
         for s in (x for x in maturity.SQUARES if x.stage == stage.key):
             r = rows[s.id]
             left, mid, right = st.columns([3, 4, 3])
-            left.markdown(f"**{s.id}.** {s.text} :gray[({s.kind})]")
+            left.markdown(f"**{md(s.id)}.** {md(s.text)} :gray[({md(s.kind)})]")
             left.checkbox("Done", key=_done_key(s.id), disabled=not editable)
             differs = st.session_state[_done_key(s.id)] != (r["status"] == maturity.MET)
-            flag = " :orange-badge[override]" if differs and r["rule"] else ""
-            mid.markdown(f"{ICONS.get(r['status'], '')} **{r['status']}**{flag} · {r['sentence']}")
-            mid.caption(f"Threshold: {r['threshold']}")
+            mid.markdown(
+                f"{ICONS.get(r['status'], '')} **{md(r['status'])}**{FLAG if differs and r['rule'] else ''} · {md(r['sentence'])}"
+            )
+            mid.caption(f"Threshold: {md(r['threshold'])}")
             right.text_input(
                 "Note",
                 key=_note_key(s.id),
@@ -165,9 +173,11 @@ def form(ev: pd.DataFrame, editable: bool) -> None:
 
 
 def _save(viewer, ev: pd.DataFrame) -> None:
-    author = (st.session_state.get("mt_author") or viewer.identity).strip()
+    author = viewer.identity
+    if not viewer.signed_in:  # local mode: one local user, who says who assessed
+        author = (st.session_state.get("mt_author") or viewer.identity).strip()
     payload = maturity.build(answers(), ev, view=viewer.label)
-    maturity.save(get_store(), payload, author=author, scope=viewer.group)
+    maturity.save(get_store(), payload, author=author, scope=viewer.group, viewer=viewer)
     reached = payload["stage"]
     st.session_state["mt_saved"] = (
         f"Saved by {author}: {payload['done']} squares done, stage reached "
@@ -184,7 +194,10 @@ def save(viewer, ev: pd.DataFrame, editable: bool) -> None:
         )
         return
     left, right = st.columns([3, 1])
-    left.text_input("Assessed by", value=viewer.identity, key="mt_author")
+    if viewer.signed_in:
+        left.caption(f"Recorded as {md(viewer.identity)}.")
+    else:
+        left.text_input("Assessed by", value=viewer.identity, key="mt_author")
     right.button(
         "Save assessment",
         key="mt_save",
@@ -194,7 +207,7 @@ def save(viewer, ev: pd.DataFrame, editable: bool) -> None:
         icon=":material/save:",
     )
     if msg := st.session_state.pop("mt_saved", None):
-        st.success(msg, icon=":material/check:")
+        st.success(md(msg), icon=":material/check:")
 
 
 def history() -> None:
@@ -203,12 +216,12 @@ def history() -> None:
         st.info("No assessment saved yet: the first one you save starts the history.")
         return
     chart(
-        mchart.history(h, len(maturity.SQUARES)),
+        maturity_charts.history(h, len(maturity.SQUARES)),
         "Squares marked done in each saved assessment, oldest to newest; hover for who and "
         "the stage reached.",
         key="mt_hist",
     )
-    st.dataframe(
+    table(
         h[["created_at", "author", "stage", "done", "overrides", "view"]],
         hide_index=True,
         key="mt_hist_t",

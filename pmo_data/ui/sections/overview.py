@@ -15,13 +15,16 @@ from pmo_data.analytics.overview import metrics as overview
 from pmo_data.analytics.overview import trends as kpis
 from pmo_data.analytics.portfolio import projects as portfolio
 from pmo_data.analytics.savings import ledger as savings
-from pmo_data.charts import overview as kpi_charts
-from pmo_data.charts import portfolio as pchart
-from pmo_data.charts import services as schart
+from pmo_data.charts import overview as overview_charts
+from pmo_data.charts import portfolio as portfolio_charts
+from pmo_data.charts import services as services_charts
+from pmo_data.escaping import md
 from pmo_data.formatting import money_format
 from pmo_data.ui.context import get_store, run
-from pmo_data.ui.sections import portfolio as psec
-from pmo_data.ui.widgets import Kpi, chart, kpi_row, money_column
+from pmo_data.ui.navigation import page_path
+from pmo_data.ui.sections import portfolio as portfolio_sections
+from pmo_data.ui.tables import NPS_12M, answer_columns, config, table
+from pmo_data.ui.widgets import Kpi, chart, kpi_row
 
 DELTA_COLOUR = {"up": "normal", "down": "inverse", None: "off"}
 
@@ -45,8 +48,7 @@ def headline(viewer, filters) -> None:
                 delta_color=DELTA_COLOUR[m.better],
             )
             for m in now
-        ],
-        per_row=len(now) if len(now) <= 5 else 3,
+        ]
     )
     st.info(overview.what_changed(now, prev, prev_v, cur), icon=":material/compare_arrows:")
 
@@ -55,13 +57,13 @@ def _rag_and_nps(viewer, filters) -> None:
     left, right = st.columns(2)
     with left:
         chart(
-            kpi_charts.rag_by_portfolio(run(kpis.rag_by_portfolio, viewer, filters)),
+            overview_charts.rag_by_portfolio(run(kpis.rag_by_portfolio, viewer, filters)),
             "Count of projects in this view by portfolio, coloured by their current RAG status.",
             key="ov_rag",
         )
     with right:
         chart(
-            kpi_charts.nps_trend(run(kpis.nps_trend, viewer, filters)),
+            overview_charts.nps_trend(run(kpis.nps_trend, viewer, filters)),
             "Monthly NPS = % promoters (9-10) − % detractors (0-6); the band is the 95% "
             "interval, wide when few responded (hover for n).",
             key="ov_nps",
@@ -72,19 +74,25 @@ def savings_headline(viewer, filters) -> None:
     """The executive savings line, exactly as the Savings page computes it."""
     store = get_store()
     t = run(savings.totals, viewer, filters, savings.state(store))
-    st.markdown(f"#### {savings.headline(t.overall, store.currency)}")
+    st.markdown(f"#### {md(savings.headline(t.overall, store.currency))}")
     st.caption(
-        "P10-P90 of the savings ledger (Beta-PERT per line, 10,000 seeded draws, shared "
-        "estimation error), double counts held back until decided."
+        "P10-P90 of the savings ledger accrued to this month (each line's estimate spread "
+        "evenly over its period; Beta-PERT per line, 10,000 seeded draws, shared estimation "
+        "error), double counts held back until decided; the rest of the ledger, lines not yet "
+        "started included, is expected later."
     )
-    st.page_link("views/savings.py", label="Where each pound comes from", icon=":material/savings:")
+    st.page_link(
+        page_path("savings"), label="Where each pound comes from", icon=":material/savings:"
+    )
 
 
 def executive(viewer, filters) -> None:
     savings_headline(viewer, filters)
     st.subheader("Top five risks to customer value")
-    psec.risks_list(viewer, filters, limit=5)
-    st.page_link("views/portfolio.py", label="All risks and the portfolio", icon=":material/list:")
+    portfolio_sections.risks_list(viewer, filters, limit=5)
+    st.page_link(
+        page_path("portfolio"), label="All risks and the portfolio", icon=":material/list:"
+    )
     _rag_and_nps(viewer, filters)
 
 
@@ -93,16 +101,7 @@ def _my_projects(viewer, filters, cols: list[str], key: str) -> pd.DataFrame:
     if df.empty:
         st.info("No projects in this view.")
         return df
-    st.dataframe(
-        psec.rag_style(df[cols]),
-        hide_index=True,
-        column_config={
-            **psec.TABLE_COLUMNS,
-            "planned_benefit": money_column("Planned"),
-            "realised_benefit": money_column("Realised"),
-        },
-        key=key,
-    )
+    table(df, cols, rag="rag", key=key)
     st.caption("Open any of them on the Portfolio page for its customers, feedback and history.")
     return df
 
@@ -127,7 +126,7 @@ def sponsor(viewer, filters) -> None:
     )
     if len(df):
         chart(
-            pchart.benefits(df, money_format(get_store().currency)),
+            portfolio_charts.benefits(df, money_format(get_store().currency)),
             "Planned (business case) against realised benefit per project, largest planned "
             "first; the green bar filling the grey one is a benefit delivered.",
             key="ov_benefits",
@@ -159,7 +158,7 @@ def project_manager(viewer, filters) -> None:
         if acts.empty:
             st.success("No open actions on your projects.")
         else:
-            st.dataframe(acts, hide_index=True, key="ov_pm_actions")
+            table(acts, key="ov_pm_actions")
             st.caption("Open improvement actions, overdue first, then by due date.")
     with right:
         st.subheader("Latest feedback")
@@ -167,7 +166,7 @@ def project_manager(viewer, filters) -> None:
         if fb.empty:
             st.info("No feedback about your projects yet.")
         else:
-            st.dataframe(fb, hide_index=True, key="ov_pm_feedback")
+            table(fb, config_overrides=answer_columns(), key="ov_pm_feedback")
             st.caption("The ten most recent responses about your projects.")
 
 
@@ -189,48 +188,46 @@ def account_lead(viewer, filters) -> None:
         "days_overdue",
         "reasons",
     ]
-    st.dataframe(
-        psec.rag_style(h[cols], "band"),
-        hide_index=True,
-        column_config={
+    table(
+        h,
+        cols,
+        {
             "health": st.column_config.ProgressColumn(
                 "Health", min_value=0, max_value=100, format="%.0f"
             ),
-            "nps": st.column_config.NumberColumn("NPS", format="%+.0f"),
-            "nps_n": st.column_config.NumberColumn("n", format="%d"),
-            "last_contact_date": st.column_config.DateColumn("Last contact", format="D MMM YYYY"),
-            "days_overdue": st.column_config.NumberColumn("Contact overdue (days)", format="%d"),
-            "reasons": st.column_config.TextColumn("Why", width="large"),
+            "nps": config("nps", label=NPS_12M),
+            "days_overdue": config("days_overdue", label="Contact overdue (days)"),
         },
+        rag="band",
         key="ov_al_health",
     )
     st.caption(
         "Health 0-100 from NPS, its trend, CSAT, open actions, project RAG and contact recency "
         "(see Customers). Band: Green 70+, Amber 50-69, Red below 50."
     )
-    st.page_link("views/customers.py", label="Customers in depth", icon=":material/groups:")
+    st.page_link(page_path("customers"), label="Customers in depth", icon=":material/groups:")
 
 
 def service_owner(viewer, filters) -> None:
     st.subheader("Your services: demand, capacity and satisfaction")
-    dc = run(services.demand_capacity, viewer, filters)
-    if dc.empty:
+    load = run(services.demand_capacity, viewer, filters)
+    if load.empty:
         st.info("No services in this view.")
         return
     left, right = st.columns(2)
     with left:
         chart(
-            schart.utilisation(dc),
+            services_charts.utilisation(load),
             "Demand ÷ capacity hours a month: red over 100% (over-demanded), amber 85-100%.",
             key="ov_so_util",
         )
     with right:
         chart(
-            schart.csat_vs_target(run(services.satisfaction, viewer, filters)),
+            services_charts.csat_vs_target(run(services.satisfaction, viewer, filters)),
             "Mean CSAT (1-5) with its 95% interval against the service's target; n on hover.",
             key="ov_so_csat",
         )
-    st.page_link("views/services.py", label="The service catalogue", icon=":material/menu_book:")
+    st.page_link(page_path("services"), label="The service catalogue", icon=":material/menu_book:")
 
 
 def pmo_analyst(viewer, filters) -> None:
@@ -242,7 +239,7 @@ def pmo_analyst(viewer, filters) -> None:
         if orph.empty:
             st.success("Every customer, project and service id in the data points at a loaded row.")
         else:
-            st.dataframe(orph.rename(columns=str.capitalize), hide_index=True, key="ov_pmo_orphans")
+            table(orph, key="ov_pmo_orphans")
             st.caption("Rows whose id is not loaded: import the missing entity or fix the ids.")
     with right:
         st.subheader("Key customers not heard from")
@@ -252,36 +249,23 @@ def pmo_analyst(viewer, filters) -> None:
                 f"Every Strategic customer gave feedback in the last {overview.COVERAGE_DAYS} days."
             )
         else:
-            st.dataframe(
-                quiet,
-                hide_index=True,
-                key="ov_pmo_quiet",
-                column_config={
-                    "customer_id": "Id",
-                    "customer": "Customer",
-                    "account_lead": "Account lead",
-                    "last_feedback": st.column_config.DateColumn(
-                        "Last feedback", format="D MMM YYYY"
-                    ),
-                },
-            )
+            table(quiet, key="ov_pmo_quiet")
             st.caption("Strategic-tier customers with no feedback in the window: ask them.")
     st.subheader("Recent imports")
     hist = store.history().head(5)
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Version": hist["version"],
-                "When": hist["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
-                "Who": hist["user_name"],
-                "What": hist["action"],
-                "Note": hist["note"],
-            }
-        ),
-        hide_index=True,
+    table(
+        hist.rename(columns={"user_name": "who", "action": "what"}),
+        ["version", "created_at", "who", "what", "note"],
+        {
+            "created_at": config("created_at", label="When"),
+            "who": config("who", label="Who"),
+            "what": config("what", label="What"),
+        },
         key="ov_pmo_history",
     )
-    st.page_link("views/data.py", label="Data: history, diff, rollback", icon=":material/database:")
+    st.page_link(
+        page_path("data"), label="Data: history, diff, rollback", icon=":material/database:"
+    )
 
 
 SECTIONS = {

@@ -13,53 +13,36 @@ import streamlit as st
 from pmo_data.analytics.portfolio import detail as project_detail
 from pmo_data.analytics.portfolio import projects as portfolio
 from pmo_data.analytics.portfolio import risks
-from pmo_data.charts import RAG_COLOURS
-from pmo_data.charts import portfolio as pchart
+from pmo_data.charts import portfolio as portfolio_charts
+from pmo_data.escaping import md
 from pmo_data.formatting import money, money_format, number, percent
 from pmo_data.measures import SLIPPING
 from pmo_data.ui.context import get_store, run
-from pmo_data.ui.tables import paged_table
-from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row, money_column
+from pmo_data.ui.tables import answer_columns, config, paged_table, table
+from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
 NUM = st.column_config.NumberColumn
-DATE = st.column_config.DateColumn
-RAG_BG = {"Red": "#f8d7d7", "Amber": "#fde7c2", "Green": "#d3f0dd"}
 PROJECT_PARAM = "project"
-STYLE_LIMIT = 300
+RAG_BADGE = {"Red": "red", "Amber": "orange", "Green": "green"}
 RAG_DOT = {"Red": "🔴", "Amber": "🟠", "Green": "🟢"}
-
-
-def rag_style(df: pd.DataFrame, column: str = "rag"):
-    """Colour the RAG cells (red/amber/green backgrounds) so the table reads at a glance.
-
-    Styling is per cell and slow for big tables: beyond STYLE_LIMIT rows the RAG column gets
-    a coloured dot instead."""
-    if len(df) > STYLE_LIMIT:
-        return df.assign(**{column: df[column].map(lambda v: f"{RAG_DOT.get(v, '⚪')} {v or ''}")})
-    return df.style.map(
-        lambda v: f"background-color: {RAG_BG[v]}; color: #1b2430" if v in RAG_BG else "",
-        subset=[column],
-    )
-
-
-TABLE_COLUMNS = {
-    "project_id": st.column_config.TextColumn("Project"),
-    "name": st.column_config.TextColumn("Name", width="large"),
-    "portfolio": "Portfolio",
-    "rag": "RAG",
-    "stage": "Stage",
-    "customer": "Customer",
-    "percent_complete": st.column_config.ProgressColumn(
-        "Complete", min_value=0, max_value=100, format="%.0f%%"
-    ),
-    "budget_variance_pct": NUM("Budget variance", format="percent", help="Forecast vs budget."),
-    "slip_days": NUM("Slip (days)", format="%d", help="Forecast end minus baseline end."),
-    "value_score": NUM("Value score", format="%.0f", help="0-100, default weights."),
-    "sponsor": "Sponsor",
-    "project_manager": "Project manager",
-    "end_date": DATE("Baseline end", format="D MMM YYYY"),
-    "forecast_end_date": DATE("Forecast end", format="D MMM YYYY"),
-}
+TABLE_COLUMNS = [
+    "project_id",
+    "name",
+    "portfolio",
+    "rag",
+    "stage",
+    "customer",
+    "percent_complete",
+    "budget_variance_pct",
+    "slip_days",
+    "value_score",
+    "sponsor",
+    "project_manager",
+    "end_date",
+    "forecast_end_date",
+    "budget",
+    "forecast_cost",
+]
 
 
 def kpis(df: pd.DataFrame) -> None:
@@ -109,31 +92,27 @@ def project_table(
     """One page of the projects (search, sort and paging in SQL over every row in view);
     returns the project id of a selected row, if any, and every row matching the filters."""
     key = f"{key}_{st.session_state.get('pf_table_n', 0)}"
-    cfg = dict(TABLE_COLUMNS)
-    cfg["budget"] = money_column("Budget")
-    cfg["forecast_cost"] = money_column("Forecast")
-    cols = [c for c in [*TABLE_COLUMNS, "budget", "forecast_cost"] if c in df]
     result, picked = paged_table(
         df,
         key=key,
-        columns=cols,
-        column_config=cfg,
+        columns=TABLE_COLUMNS,
+        config_overrides={"name": config("name", label="Project")},
         search_columns=("name", "project_id", "customer", "sponsor", "project_manager"),
         search_label="Search name, id, customer or people",
         search_placeholder="e.g. P-0042, Acme, a sponsor's name",
         equals=narrow["equals"],
         where=narrow["where"],
         predicates=PREDICATES,
-        height=420,
+        rag="rag",
         select=True,
-        style=rag_style,
         keep_all=True,
         noun="projects",
+        height=420,
     )
     return (str(picked["project_id"]) if picked is not None else None), result.matching
 
 
-PREDICATES = {"slipping": SLIPPING.sql}
+PREDICATES = {"slipping": SLIPPING.sql}  # the "Slipping only" toggle, as SQL over the table
 
 
 def table_filters(df: pd.DataFrame) -> dict:
@@ -154,17 +133,14 @@ def risks_table(viewer, filters, limit: int | None = None, key: str = "pf_risks"
         st.success("No open project in this view is Red, Amber, slipping or over forecast.")
         return
     show = df.head(limit) if limit else df
-    st.dataframe(
-        rag_style(show[["rank", "project_id", "name", "rag", "value_at_stake", "reason"]]),
-        hide_index=True,
-        column_config={
+    table(
+        show,
+        ["rank", "project_id", "name", "rag", "value_at_stake", "reason"],
+        {
             "rank": NUM("#", format="%d", width="small"),
-            "project_id": "Project",
-            "name": st.column_config.TextColumn("Name", width="medium"),
-            "rag": "RAG",
-            "value_at_stake": money_column("Customer value at stake"),
-            "reason": st.column_config.TextColumn("Why it is listed", width="large"),
+            "name": st.column_config.TextColumn("Project", width="medium"),
         },
+        rag="rag",
         key=key,
     )
     st.caption(
@@ -182,14 +158,14 @@ def risks_list(viewer, filters, limit: int = 5) -> None:
         st.success("No open project in this view is Red, Amber, slipping or over forecast.")
         return
     cur = get_store().currency
-    dot = {"Red": "🔴", "Amber": "🟠", "Green": "🟢"}
-    lines = [
-        f"{r.rank}. {dot.get(r.rag, '⚪')} **{r.name}** ({r.project_id}) · "
-        f"{money(r.value_at_stake, cur)} of customer value at stake  \n"
-        f"&nbsp;&nbsp;&nbsp;&nbsp;{r.reason}"
-        for r in df.head(limit).itertuples()
-    ]
-    st.markdown("\n".join(lines))
+    st.markdown(
+        "\n".join(
+            f"{int(r.rank)}. {RAG_DOT.get(r.rag, '⚪')} **{md(r.name)}** ({md(r.project_id)}) · "
+            f"{money(r.value_at_stake, cur)} of customer value at stake  \n"
+            f"&nbsp;&nbsp;&nbsp;&nbsp;{md(r.reason)}"
+            for r in df.head(limit).itertuples()
+        )
+    )
     st.caption(
         f"The top {min(limit, len(df))} of {len(df):,} open projects that are Red, Amber, slipping "
         "or over forecast, ranked by trouble × the customer value they touch (annual value, "
@@ -201,7 +177,7 @@ def timeline(df: pd.DataFrame) -> None:
     bars, left_out = portfolio.timeline(df)
     more = f" The {left_out:,} smaller open projects are left out." if left_out else ""
     chart(
-        pchart.timeline(bars),
+        portfolio_charts.timeline(bars),
         "Each open project from start to forecast end (coloured by RAG) over its baseline (thin "
         "dark line); colour running past the line is slip. "
         f"the {portfolio.TIMELINE_LIMIT} largest budgets, grouped by portfolio; dotted line = "
@@ -212,7 +188,7 @@ def timeline(df: pd.DataFrame) -> None:
 
 def treemap_and_trend(viewer, filters, df: pd.DataFrame) -> None:
     chart(
-        pchart.treemap(portfolio.treemap(df), money_format(get_store().currency)),
+        portfolio_charts.treemap(portfolio.treemap(df), money_format(get_store().currency)),
         "Tile area = approved budget; colour = current RAG. Click a portfolio to zoom in. "
         f"Each portfolio shows its largest projects (about {portfolio.TREEMAP_TILES} tiles in "
         "all); a grey tile holds the smaller ones, which the table above finds.",
@@ -222,14 +198,14 @@ def treemap_and_trend(viewer, filters, df: pd.DataFrame) -> None:
     left, right = st.columns(2)
     with left:
         chart(
-            pchart.rag_over_versions(hist),
+            portfolio_charts.rag_over_versions(hist),
             "Share of projects in each RAG status at every import (the last "
             f"{portfolio.HISTORY_VERSIONS}): is the portfolio getting healthier?",
             key="pf_rag_versions",
         )
     with right:
         chart(
-            pchart.red_share_by_portfolio(hist),
+            portfolio_charts.red_share_by_portfolio(hist),
             "Red projects ÷ all projects per portfolio at each import; falling lines improve.",
             key="pf_red_trend",
         )
@@ -244,21 +220,19 @@ def detail(viewer, project_id: str) -> None:
     d = run(project_detail.detail, viewer, project_id)
     if d is None:
         st.warning(
-            f"Project **{project_id}** is not in your view: it does not exist or it is outside "
+            f"Project **{md(project_id)}** is not in your view: it does not exist or it is outside "
             "the projects you may see. Choose another person or group in the sidebar.",
             icon=":material/visibility_off:",
         )
         return
     cur = get_store().currency
     f = d.facts
-    st.subheader(f"{f['name']} ({f['project_id']})")
+    st.subheader(f"{md(f['name'])} ({md(f['project_id'])})")
     rag = f.get("rag") or "Unknown"
     st.markdown(
-        f"<span style='background:{RAG_COLOURS.get(rag, '#b8bec6')};color:white;padding:2px 8px;"
-        f"border-radius:4px'>{rag}</span> &nbsp; {f.get('stage') or 'stage unknown'} · "
-        f"{f.get('portfolio') or 'no portfolio'} · sponsor {f.get('sponsor') or '–'} · "
-        f"PM {f.get('project_manager') or '–'}",
-        unsafe_allow_html=True,
+        f":{RAG_BADGE.get(rag, 'gray')}-badge[{md(rag)}] &nbsp; "
+        f"{md(f.get('stage') or 'stage unknown')} · {md(f.get('portfolio') or 'no portfolio')} · "
+        f"sponsor {md(f.get('sponsor') or '–')} · PM {md(f.get('project_manager') or '–')}"
     )
     budget, fc = f.get("budget"), f.get("forecast_cost")
     var = (fc - budget) / budget if budget and fc == fc and fc is not None else None
@@ -312,6 +286,7 @@ def detail(viewer, project_id: str) -> None:
             d.feedback,
             ["date", "customer_id", "respondent_role", "nps", "csat", "comment"],
             "Feedback about this project, newest first",
+            answer_columns(),
         )
     with tabs[2]:
         _table(
@@ -337,7 +312,7 @@ def detail(viewer, project_id: str) -> None:
         )
     with tabs[4]:
         for line in d.changes or ["No tracked field changed across the versions in the store."]:
-            st.markdown(f"- {line}")
+            st.markdown(f"- {md(line)}")
         _table(d.history, list(d.history.columns), "RAG, stage, forecast and completion per import")
 
 
@@ -345,20 +320,9 @@ def _d(x) -> str:
     return "–" if x is None or pd.isna(x) else pd.Timestamp(x).strftime("%d %b %Y")
 
 
-def _table(df: pd.DataFrame, cols: list[str], caption: str) -> None:
+def _table(df: pd.DataFrame, cols: list[str], caption: str, overrides: dict | None = None) -> None:
     if df.empty:
-        st.info(f"{caption}: none recorded.")
+        st.info(f"{md(caption)}: none recorded.")
         return
-    cols = [c for c in cols if c in df]
-    money_cols = ("annual_value", "low", "likely", "high", "realised", "forecast_cost")
-    cfg = {}
-    for c in cols:
-        label = c.replace("_", " ").capitalize().replace(" id", "")
-        if c in money_cols:
-            cfg[c] = money_column(label)
-        elif c.endswith("date") or c.startswith("period_") or c == "date":
-            cfg[c] = DATE(label, format="D MMM YYYY")
-        else:
-            cfg[c] = label
-    st.dataframe(df[cols], hide_index=True, column_config=cfg)
-    st.caption(f"{caption} ({len(df):,}).")
+    table(df, cols, overrides)
+    st.caption(f"{md(caption)} ({len(df):,}).")

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 import streamlit as st
 
 from pmo_data.analytics.value import scoring, selection
-from pmo_data.charts import prioritisation as pchart
+from pmo_data.charts import prioritisation as prioritisation_charts
+from pmo_data.escaping import md
 from pmo_data.formatting import money, number, percent
 from pmo_data.measures import SMALL_N
-from pmo_data.store.access import GROUPS
+from pmo_data.store.access import GROUPS, may
 from pmo_data.store.paging import PageRequest, page
 from pmo_data.ui.context import get_store, run
-from pmo_data.ui.tables import paged_table
+from pmo_data.ui.tables import Col, paged_table, table
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
 DEFAULT_PROFILE = "Default (customer first)"
@@ -56,7 +57,14 @@ def _load_profile() -> None:
 def _save(viewer, name: str, weights, method: str, blend: float) -> None:
     """Button callback: runs before the rerun, so the new profile is listed at once."""
     scoring.save_profile(
-        get_store(), name, weights, method, blend, author=viewer.identity, scope=viewer.group
+        get_store(),
+        name,
+        weights,
+        method,
+        blend,
+        author=viewer.identity,
+        scope=viewer.group,
+        viewer=viewer,
     )
     st.session_state["pr_profile"] = name.strip()
     st.session_state["pr_saved"] = (
@@ -110,7 +118,9 @@ def controls(viewer) -> Settings:
         f"{scoring.CRITERIA[k]} {w / sum(weights):.0%}"
         for k, w in zip(scoring.KEYS, weights, strict=True)
     )
-    right.caption(f"Effective weights (normalised to 100%): {share}.")
+    right.caption(f"Effective weights (normalised to 100%): {md(share)}.")
+    if not may(viewer, "weights"):
+        return Settings(weights, method, float(blend))
     with st.popover("Save these weights as a profile", icon=":material/save:"):
         name = st.text_input(
             "Profile name", key="pr_profile_name", placeholder=f"{GROUPS[viewer.group]} view"
@@ -123,21 +133,17 @@ def controls(viewer) -> Settings:
             args=(viewer, name, weights, method, blend),
         )
     if msg := st.session_state.pop("pr_saved", None):
-        st.success(msg, icon=":material/check:")
+        st.success(md(msg), icon=":material/check:")
     return Settings(weights, method, float(blend))
 
 
 def headline(ranked, rob, top_k: int) -> None:
-    n = len(ranked)
-    imputed = int((ranked["missing"] != "").sum())
-    settled = int(rob["verdict"].str.contains("in the top").sum())
-    hinge = int((rob["verdict"] == "Hinges on the weights").sum())
-    thin = int(ranked["evidence_small_sample"].fillna(True).astype(bool).sum())
+    n, imputed, settled, hinge, thin = scoring.headline(ranked, rob).values()
     kpi_row(
         [
             Kpi("Candidates", number(n), help="Projects in view that are not Closed."),
             Kpi(
-                f"Sure of the top {top_k}",
+                f"Sure of the top {top_k:,}",
                 f"{settled:,}/{top_k:,}",
                 help="P(in top K) above 90% over 2,000 perturbed weight draws.",
             ),
@@ -180,8 +186,9 @@ def ranked_table(ranked, currency: str) -> None:
         columns=cols,
         height=420,
         search_columns=("name", "project_id", "customer", "portfolio"),
-        search_label="Search project, id, customer or portfolio",
-        column_config={
+        search_label="Find a project, id, customer or portfolio",
+        noun="projects",
+        config_overrides={
             "rank": NUM("Rank"),
             "name": "Project",
             "customer": "Customer",
@@ -190,11 +197,9 @@ def ranked_table(ranked, currency: str) -> None:
             ),
             "customer_declared": NUM("Customer: declared", format="%.2f"),
             "evidence": NUM("Customer: evidence", format="%.2f"),
-            "cost": NUM(f"Cost ({currency})", format="localized"),
             "missing": "Missing (neutral 0.5)",
             **pct,
         },
-        noun="projects",
     )
 
 
@@ -227,7 +232,7 @@ def why(ranked, currency: str) -> None:
     left, right = st.columns([3, 2])
     with left:
         chart(
-            pchart.waterfall(row),
+            prioritisation_charts.waterfall(row),
             "Points each criterion adds: 100 x weight share x criterion value (0-1).",
             key="pr_waterfall",
         )
@@ -258,8 +263,8 @@ def why(ranked, currency: str) -> None:
         }
     )
     st.caption(
-        f"Proof: {row['proof'] if isinstance(row['proof'], str) else 'no customer linked'}."
-        f" Customers: {row['customer_names'] if isinstance(row['customer_names'], str) else '–'}."
+        f"Proof: {md(row['proof'] if isinstance(row['proof'], str) else 'no customer linked')}."
+        f" Customers: {md(row['customer_names'] if isinstance(row['customer_names'], str) else '–')}."
     )
 
 
@@ -278,7 +283,7 @@ def robustness(viewer, filters, s: Settings, n: int) -> tuple:
 
 def robustness_detail(rob, top_k: int) -> None:
     chart(
-        pchart.robustness(rob, top_k),
+        prioritisation_charts.robustness(rob, top_k),
         f"Median rank and P10-P90 over {scoring.DRAWS:,} Dirichlet weight draws around your "
         f"weights (concentration {scoring.CONCENTRATION:.0f}: a 0.30 weight varies by about "
         "+-0.06). Green: settled in the top K; grey: settled outside; amber: hinges on weights.",
@@ -286,21 +291,23 @@ def robustness_detail(rob, top_k: int) -> None:
     )
     ins = rob[rob["verdict"].str.contains("in the top")]["name"].tolist()
     hinge = rob[rob["verdict"] == "Hinges on the weights"].head(15)
-    st.markdown(f"**Settled in the top {top_k}** (P > 90%): " + (", ".join(ins) or "none."))
+    st.markdown(
+        f"**Settled in the top {top_k:d}** (P > 90%): " + (", ".join(md(x) for x in ins) or "none.")
+    )
     if hinge.empty:
         st.success("No place near the line depends on the exact weights.")
     else:
         st.markdown("**These places hinge on the weights** (P(top K) between 10% and 90%):")
-        st.dataframe(
+        table(
             hinge[["rank", "name", "p_top_k", "rank_p10", "rank_p90"]],
             hide_index=True,
             key="pr_hinge",
             column_config={
                 "rank": NUM("Rank"),
                 "name": "Project",
-                "p_top_k": NUM(f"P(top {top_k})", format="percent"),
-                "rank_p10": NUM("Rank P10"),
-                "rank_p90": NUM("Rank P90"),
+                "p_top_k": Col(f"P(top {top_k})", "share"),
+                "rank_p10": NUM("Rank P10", format="%.0f"),
+                "rank_p90": NUM("Rank P90", format="%.0f"),
             },
         )
 
@@ -321,7 +328,7 @@ def disagreement(viewer, filters, s: Settings) -> None:
     if saved.empty:
         st.info("No group has saved a weight profile yet: save one above to compare views.")
     chart(
-        pchart.disagreement(wide),
+        prioritisation_charts.disagreement(wide),
         "Rank of the top 30 projects (by your sliders) under each saved profile: rows that "
         "change colour across columns are where groups disagree.",
         key="pr_heat",
@@ -331,20 +338,21 @@ def disagreement(viewer, filters, s: Settings) -> None:
 def wsjf(viewer, filters, s: Settings) -> None:
     res = run(scoring.wsjf_compare, viewer, filters, *s.args)
     chart(
-        pchart.wsjf_scatter(res["table"], res["rho"]),
+        prioritisation_charts.wsjf_scatter(res["table"], res["rho"]),
         "WSJF = cost of delay (business value + time criticality + risk reduction, each "
         "0-10) / job size (effort 1-5); on the diagonal both methods agree. Beyond "
-        f"{pchart.MAX_POINTS:,} projects each cell counts the projects at those ranks.",
+        f"{prioritisation_charts.MAX_POINTS:,} projects each cell counts the projects at "
+        "those ranks.",
         key="pr_wsjf",
     )
     st.caption(
         f"Spearman rank correlation {res['rho']:.2f} (n={res['n']:,}); "
-        f"{res['overlap']} of the top {res['top_k']} are the same under both methods."
+        f"{res['overlap']:d} of the top {res['top_k']:d} are the same under both methods."
     )
     moved = res["table"].reindex(
         res["table"]["rank_shift"].abs().sort_values(ascending=False).index
     )
-    st.dataframe(
+    table(
         moved.head(8)[["name", "rank", "wsjf_rank", "cost_of_delay", "job_size", "wsjf"]],
         hide_index=True,
         key="pr_wsjf_t",
@@ -353,7 +361,7 @@ def wsjf(viewer, filters, s: Settings) -> None:
             "wsjf_rank": NUM("WSJF rank"),
             "cost_of_delay": NUM("Cost of delay", format="%.1f"),
             "name": "Project",
-            "job_size": NUM("Job size"),
+            "job_size": NUM("Job size (1-5)", format="%.0f"),
             "wsjf": NUM("WSJF", format="%.2f"),
         },
     )
@@ -363,7 +371,7 @@ def budget(viewer, filters, s: Settings, ranked, currency: str) -> None:
     total = float(ranked["cost"].sum())
     a, b = st.columns(2)
     amount = a.number_input(
-        f"Budget ({currency})",
+        f"Budget ({md(currency)})",
         0.0,
         None,
         float(round(total * 0.3, -3)),
@@ -404,22 +412,23 @@ def budget(viewer, filters, s: Settings, ranked, currency: str) -> None:
                 help="Sum of selected scores / sum of all candidate scores.",
             ),
             Kpi(
-                "Gain over greedy",
-                f"+{number(t['value'] - t['greedy_value'], 1)}",
+                "Gain over greedy (score points)",
+                f"{t['value'] - t['greedy_value']:+,.1f} points",
                 help="Score points the exact 0/1 selection adds over 'best value per pound first'.",
             ),
         ]
     )
     chart(
-        pchart.frontier(res["frontier"], float(amount), currency),
+        prioritisation_charts.frontier(res["frontier"], float(amount), currency),
         "Projects ordered by score per pound; cumulative value against cumulative cost. "
         "The exact selection (green) maximises total score within the budget. Beyond "
-        f"{pchart.MAX_POINTS // 3:,} projects the markers are evenly spaced projects on the curve.",
+        f"{prioritisation_charts.MAX_POINTS // 3:,} projects the markers are evenly spaced "
+        "projects on the curve.",
         key="pr_front",
     )
     st.markdown("**Just below the line** (best-ranked projects not selected)")
     cut = res["cut"]
-    st.dataframe(
+    table(
         cut[["rank", "name", "score", "cost", "short_by"]],
         hide_index=True,
         key="pr_cut",
@@ -427,8 +436,7 @@ def budget(viewer, filters, s: Settings, ranked, currency: str) -> None:
             "rank": NUM("Rank"),
             "name": "Project",
             "score": NUM("Score", format="%.1f"),
-            "cost": NUM(f"Cost ({currency})", format="localized"),
-            "short_by": NUM(f"Budget short by ({currency})", format="localized"),
+            "short_by": Col("Budget short by", "money"),
         },
     )
     if len(res["unpriced"]):

@@ -14,14 +14,17 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from pmo_data.analytics.savings import benefits, estimators
-from pmo_data.analytics.savings import double_counting as dc
+from pmo_data.analytics import services
+from pmo_data.analytics.savings import benefits, double_counting, estimators
 from pmo_data.analytics.savings import ledger as savings
-from pmo_data.charts import savings as chart_fns
-from pmo_data.formatting import money, number, percent
-from pmo_data.store.scope import NO_FILTERS, frame
+from pmo_data.charts import savings as savings_charts
+from pmo_data.escaping import md
+from pmo_data.formatting import SYMBOLS, money, number, percent
+from pmo_data.store.access import PermissionDenied, may
+from pmo_data.store.scope import NO_FILTERS
 from pmo_data.ui.context import get_store, run
-from pmo_data.ui.tables import paged_table
+from pmo_data.ui.tables import Col, config, paged_table, table
+from pmo_data.ui.tables import label as column_label
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
 NUM = st.column_config.NumberColumn
@@ -33,14 +36,14 @@ def doc_state() -> str:
 
 
 def _money_col(label: str, currency: str):
-    return NUM(f"{label} ({currency})", format="localized")
+    return Col(label, "money").config(currency)
 
 
 def headline(viewer, filters, state: str, currency: str) -> savings.Totals:
     """The executive line first, how it is computed, then the four numbers behind it."""
     t = run(savings.totals, viewer, filters, state)
     o = t.overall
-    st.markdown(f"### {savings.headline(o, currency)}")
+    st.markdown(f"### {md(savings.headline(o, currency))}")
     st.caption(savings.headline_caption(o, currency))
     if t.empty:
         return t
@@ -49,9 +52,17 @@ def headline(viewer, filters, state: str, currency: str) -> savings.Totals:
     kpi_row(
         [
             Kpi(
-                "Estimated (P50)",
-                money(o["p50"], currency),
-                help=f"P10 {money(o['p10'], currency)}, P90 {money(o['p90'], currency)}.",
+                "Estimated to date (P50)",
+                money(o["to_date_p50"], currency),
+                help=f"Accrued by this month: P10 {money(o['to_date_p10'], currency)}, "
+                f"P90 {money(o['to_date_p90'], currency)}.",
+            ),
+            Kpi(
+                "Expected later (P50)",
+                money(o["expected_p50"], currency),
+                help=f"Not yet accrued, lines not yet started included: P10 "
+                f"{money(o['expected_p10'], currency)}, P90 {money(o['expected_p90'], currency)}. "
+                f"Whole ledger P50 {money(o['p50'], currency)}.",
             ),
             Kpi(
                 "Realised to date",
@@ -85,7 +96,7 @@ def breakdowns(t: savings.Totals, currency: str) -> None:
             if dim == "year" and df is not None:
                 df = df.sort_values("group", ascending=False, ignore_index=True)
             chart(
-                chart_fns.ranges(df, currency, f"Savings by {label.lower()}"),
+                savings_charts.ranges(df, currency, f"Savings by {label.lower()}"),
                 f"P50 bar with P10-P90 whisker per {label.lower()}, from the same 10,000 "
                 "draws as the headline; "
                 + (
@@ -99,7 +110,7 @@ def breakdowns(t: savings.Totals, currency: str) -> None:
 
 def realised(t: savings.Totals, currency: str) -> None:
     chart(
-        chart_fns.realised_vs_estimated(t.realised, currency),
+        savings_charts.realised_vs_estimated(t.realised, currency),
         "Sum of likely estimates against realised (cash) savings reported to date, per "
         "category of counted lines; the label is realised / likely and n lines.",
         key="sv_realised",
@@ -108,7 +119,7 @@ def realised(t: savings.Totals, currency: str) -> None:
 
 def over_time(t: savings.Totals, currency: str) -> None:
     chart(
-        chart_fns.cumulative(t.cumulative, currency, date.today()),
+        savings_charts.cumulative(t.cumulative, currency, date.today()),
         "Each line's estimate accrues evenly over the months of its period (band P10-P90 "
         "of the running total); realised accrues over the months elapsed, up to today "
         "(dotted line).",
@@ -118,7 +129,7 @@ def over_time(t: savings.Totals, currency: str) -> None:
 
 def gross_to_net(t: savings.Totals, currency: str) -> None:
     chart(
-        chart_fns.waterfall(t.waterfall, currency),
+        savings_charts.waterfall(t.waterfall, currency),
         "Expected values (PERT means, (low + 4 likely + high) / 6): every line, less lines "
         "decided to be duplicates, less the smaller line of each overlap awaiting a decision.",
         key="sv_waterfall",
@@ -130,8 +141,10 @@ def _resolve(viewer, pairs: pd.DataFrame) -> None:
     key, choice = st.session_state.get("sv_pair"), st.session_state.get("sv_decision")
     note = st.session_state.get("sv_note", "")
     try:
-        dc.resolve(get_store(), pairs, key, choice, note, author=viewer.identity)
-    except ValueError as exc:
+        double_counting.resolve(
+            get_store(), pairs, key, choice, note, author=viewer.identity, viewer=viewer
+        )
+    except (ValueError, PermissionDenied) as exc:
         st.session_state["sv_resolve_msg"] = ("error", str(exc))
         return
     st.session_state["sv_resolve_msg"] = ("ok", f"Recorded '{choice}' for {key}.")
@@ -147,7 +160,7 @@ def double_counts(viewer, t: savings.Totals, currency: str) -> None:
             icon=":material/check:",
         )
         return
-    st.dataframe(
+    table(
         pairs[
             [
                 "pair_key",
@@ -188,7 +201,7 @@ def double_counts(viewer, t: savings.Totals, currency: str) -> None:
         "inclusive, and lines that only touch (the next starts the day after, or on the day, "
         "the other ends) are not flagged. Until decided, the smaller line is left out."
     )
-    if not viewer.sees_everything:
+    if not may(viewer, "double_count"):
         st.caption("An executive or PMO analyst decides double counts for everyone.")
         return
     with st.expander("Decide a flagged pair", icon=":material/gavel:"):
@@ -201,7 +214,7 @@ def double_counts(viewer, t: savings.Totals, currency: str) -> None:
         )
         st.radio(
             "Decision",
-            list(dc.DECISIONS),
+            list(double_counting.DECISIONS),
             key="sv_decision",
             horizontal=True,
             help="keep A / keep B leaves the other line out; keep both counts both; "
@@ -220,7 +233,7 @@ def double_counts(viewer, t: savings.Totals, currency: str) -> None:
             icon=":material/check:",
         )
     if msg := st.session_state.pop("sv_resolve_msg", None):
-        (st.success if msg[0] == "ok" else st.error)(msg[1])
+        (st.success if msg[0] == "ok" else st.error)(md(msg[1]))
 
 
 def ledger_table(t: savings.Totals, currency: str) -> None:
@@ -265,7 +278,7 @@ def ledger_table(t: savings.Totals, currency: str) -> None:
         search_label="Search the ledger",
         search_placeholder="a project, customer, service, owner, cost pool or word",
         noun="lines",
-        column_config={
+        config_overrides={
             "line_id": "Line",
             "kind": "Kind",
             "category": "Category",
@@ -294,22 +307,10 @@ def ledger_table(t: savings.Totals, currency: str) -> None:
         )
     download_excel(
         "Download the ledger (Excel)",
-        {"ledger": _for_excel(lines[cols]), "double counts": _for_excel(t.pairs)},
+        {"ledger": lines[cols], "double counts": t.pairs},
         "savings_ledger.xlsx",
         key="sv_download",
     )
-
-
-def _for_excel(df: pd.DataFrame) -> pd.DataFrame:
-    """Blank cells of text (or all-blank) columns as '': an all-blank column breaks the
-    width estimate in `excel_bytes` under pandas 3."""
-    out = df.copy()
-    for c in out.columns:
-        col = out[c]
-        typed = pd.api.types.is_numeric_dtype(col) or pd.api.types.is_datetime64_any_dtype(col)
-        if col.isna().all() or not typed:
-            out[c] = col.astype(object).where(col.notna(), "").astype(str)
-    return out
 
 
 def _save_set(viewer, kind: str, known: list[str]) -> None:
@@ -323,9 +324,13 @@ def _save_set(viewer, kind: str, known: list[str]) -> None:
             period_start=st.session_state[f"sv_start_{kind}"],
             note=st.session_state.get(f"sv_setnote_{kind}", ""),
             known_services=known,
+            viewer=viewer,
         )
     except estimators.AssumptionError as exc:
         st.session_state[f"sv_save_msg_{kind}"] = ("error", "; ".join(exc.messages[:5]))
+        return
+    except PermissionDenied as exc:
+        st.session_state[f"sv_save_msg_{kind}"] = ("error", str(exc))
         return
     st.session_state[f"sv_save_msg_{kind}"] = ("ok", f"Saved version {v} as {viewer.identity}.")
 
@@ -336,12 +341,12 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
     store = get_store()
     current = estimators.current_set(store, kind)
     st.caption(
-        f"Value = {est.formula}. Low and high come from the hours; blank low/high take "
+        f"Value = {md(est.formula)}. Low and high come from the hours; blank low/high take "
         "likely. Saved sets are versioned; the newest one feeds the ledger."
     )
     if current:
         st.caption(
-            f"Current: version {current['version']} by {current['author']}, "
+            f"Current: version {md(current['version'])} by {md(current['author'])}, "
             f"{pd.Timestamp(current['saved']):%Y-%m-%d %H:%M}."
         )
         rows = pd.DataFrame(current["rows"]).reindex(columns=list(est.columns))
@@ -350,14 +355,14 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
         st.caption("No saved set yet: the rows below are defaults from your services.")
         rows = run(estimators.defaults, viewer, NO_FILTERS, kind)  # the whole organisation's
         start = date(date.today().year - 1, date.today().month, 1)
-    if not viewer.sees_everything:  # read-only, and only the rows of services in view
-        mine = set(run(_service_ids, viewer))
+    if not may(viewer, "assumptions"):  # read-only, and only the rows of services in view
+        mine = set(run(services.service_ids, viewer))
         if "service_id" in rows:
             rows = rows[rows["service_id"].isin(mine)]
         if rows.empty:
             st.info("No assumptions for the services in your view.")
         else:
-            st.dataframe(rows, hide_index=True, key=f"sv_view_{kind}")
+            table(rows, hide_index=True, key=f"sv_view_{kind}")
         return
     edited = st.data_editor(
         rows,
@@ -365,18 +370,24 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
         hide_index=True,
         key=f"sv_editor_{kind}",
         column_config={
-            "rate_per_hour": NUM(f"rate_per_hour ({currency})", min_value=0),
-            "months": NUM("months", min_value=1, max_value=60, step=1),
+            **{c: config(c, currency) for c in rows.columns},
+            "rate_per_hour": NUM(
+                column_label("rate_per_hour"),
+                min_value=0,
+                format=f"{SYMBOLS.get(currency, '')}%,.2f",
+            ),
+            "months": NUM(column_label("months"), min_value=1, max_value=60, step=1, format="%d"),
         },
+        placeholder="–",
     )
     st.session_state[f"sv_rows_{kind}"] = edited
-    known = run(_service_ids, viewer)
+    known = run(services.service_ids, viewer)
     problems = estimators.validate(kind, edited, known)
     c1, c2 = st.columns([1, 2])
     c1.date_input("Period starts", value=start, key=f"sv_start_{kind}")
     c2.text_input("Note for this version", key=f"sv_setnote_{kind}")
     if problems:
-        st.error("Fix before saving:\n\n" + "\n".join(f"- {p}" for p in problems[:8]))
+        st.error("Fix before saving:\n\n" + "\n".join(f"- {md(p)}" for p in problems[:8]))
     else:
         v = estimators.values(kind, edited)
         st.caption(
@@ -393,14 +404,10 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
         icon=":material/save:",
     )
     if msg := st.session_state.pop(f"sv_save_msg_{kind}", None):
-        (st.success if msg[0] == "ok" else st.error)(msg[1])
+        (st.success if msg[0] == "ok" else st.error)(md(msg[1]))
     hist = estimators.versions(store, kind)
     if len(hist):
-        st.dataframe(hist, hide_index=True, key=f"sv_versions_{kind}")
-
-
-def _service_ids(store, viewer) -> list[str]:
-    return frame(store, "services", viewer, columns=["service_id"])["service_id"].tolist()
+        table(hist, hide_index=True, key=f"sv_versions_{kind}")
 
 
 def benefits_section(viewer, filters, state: str, currency: str) -> None:
@@ -432,7 +439,7 @@ def benefits_section(viewer, filters, state: str, currency: str) -> None:
     left, right = st.columns(2)
     with left:
         chart(
-            chart_fns.benefits(
+            savings_charts.benefits(
                 run(benefits.by_dimension, viewer, filters, "portfolio"),
                 currency,
                 "Benefits by portfolio",
@@ -443,13 +450,13 @@ def benefits_section(viewer, filters, state: str, currency: str) -> None:
         )
     with right:
         chart(
-            chart_fns.after_go_live(run(benefits.after_go_live, viewer, filters)),
+            savings_charts.after_go_live(run(benefits.after_go_live, viewer, filters)),
             "Realised / planned benefit of projects grouped by months since go-live "
             "(go-live date to today); n on each bar.",
             key="sv_ben_age",
         )
     chart(
-        chart_fns.benefits(
+        savings_charts.benefits(
             run(benefits.by_dimension, viewer, filters, "customer"),
             currency,
             "Benefits by customer",
@@ -464,12 +471,12 @@ def benefits_section(viewer, filters, state: str, currency: str) -> None:
         return
     group = st.selectbox("Stakeholder group", sorted(value["group"].unique()), key="sv_stakeholder")
     chart(
-        chart_fns.stakeholders(value, currency, group),
+        savings_charts.stakeholders(value, currency, group),
         "Realised benefit of the projects each person is linked to plus the realised "
         "savings of those projects (of their services, for service owners).",
         key="sv_value_group",
     )
-    st.dataframe(
+    table(
         value[value["group"] == group].drop(columns="group"),
         hide_index=True,
         key="sv_value_table",

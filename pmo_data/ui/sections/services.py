@@ -9,10 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 from pmo_data.analytics import services
-from pmo_data.charts import services as schart
+from pmo_data.charts import services as services_charts
+from pmo_data.escaping import md
 from pmo_data.formatting import SYMBOLS, money, number, percent
 from pmo_data.measures import SMALL_N
 from pmo_data.ui.context import get_store, run
+from pmo_data.ui.tables import Col, table
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
 NUM = st.column_config.NumberColumn
@@ -53,8 +55,7 @@ def kpis(viewer, filters) -> dict:
                 f"{s['below_target']:,}/{s['rated']:,}",
                 help="Rated services whose whole 95% interval for mean CSAT is below target.",
             ),
-        ],
-        per_row=5,
+        ]
     )
     st.caption(
         f"{s['services']:,} services on the menu; utilisation = demand / capacity hours "
@@ -79,7 +80,7 @@ def menu(viewer, filters, currency: str) -> None:
         "demand_hours",
         "target_csat",
     ]
-    st.dataframe(
+    table(
         cat[cols],
         hide_index=True,
         key="sv_menu",
@@ -89,8 +90,6 @@ def menu(viewer, filters, currency: str) -> None:
             "owner": "Owner",
             "description": TEXT("What the customer gets", width="large"),
             "skills": TEXT("Skills behind it", width="medium"),
-            "charge": _money_col("Charge / unit", currency),
-            "unit_cost": _money_col("Unit cost", currency),
             "margin": _money_col("Margin / unit", currency),
             "capacity_hours": NUM("Capacity (h/month)", format="%,.0f"),
             "demand_hours": NUM("Demand (h/month)", format="%,.0f"),
@@ -107,15 +106,15 @@ def menu(viewer, filters, currency: str) -> None:
 
 
 def demand(viewer, filters) -> None:
-    dc = run(services.demand_capacity, viewer, filters)
+    load = run(services.demand_capacity, viewer, filters)
     chart(
-        schart.utilisation(dc),
+        services_charts.utilisation(load),
         "Utilisation = demand hours / capacity hours per month; red over 100% (over-demanded), "
         "amber 85-100% (near capacity), green below.",
         key="sv_util",
     )
-    st.dataframe(
-        dc.assign(utilisation=dc["utilisation"] * 100, change=dc["change"] * 100)[
+    table(
+        load.assign(utilisation=load["utilisation"] * 100, change=load["change"] * 100)[
             [
                 "name",
                 "band",
@@ -150,7 +149,7 @@ def demand(viewer, filters) -> None:
     )
     sk = run(services.skills, viewer, filters)
     st.markdown("**Enough chefs? Skills behind the over-demanded services**")
-    st.dataframe(
+    table(
         sk.head(12),
         hide_index=True,
         key="sv_skills",
@@ -169,15 +168,15 @@ def demand(viewer, filters) -> None:
     )
     measure = st.radio(
         "Demand signal",
-        list(schart.MEASURES),
-        format_func=schart.MEASURES.get,
+        list(services_charts.MEASURES),
+        format_func=services_charts.MEASURES.get,
         horizontal=True,
         key="sv_measure",
     )
     trend = run(services.demand_trend, viewer, filters)
     chart(
-        schart.demand_heatmap(trend, measure),
-        f"{schart.MEASURES[measure]} tied to each service per month over the last "
+        services_charts.demand_heatmap(trend, measure),
+        f"{services_charts.MEASURES[measure]} tied to each service per month over the last "
         f"{services.TREND_MONTHS} months (projects count in every month from start to forecast "
         "end); the last month may be incomplete.",
         key="sv_trend",
@@ -187,12 +186,12 @@ def demand(viewer, filters) -> None:
 def satisfaction(viewer, filters) -> None:
     sat = run(services.satisfaction, viewer, filters)
     chart(
-        schart.csat_vs_target(sat),
+        services_charts.csat_vs_target(sat),
         "Mean CSAT (1-5) per service with its 95% t-interval against the service's target "
         "(black tick); red only when the whole interval is below target.",
         key="sv_csat",
     )
-    st.dataframe(
+    table(
         sat[
             [
                 "service",
@@ -213,17 +212,11 @@ def satisfaction(viewer, filters) -> None:
         key="sv_sat",
         column_config={
             "service": "Service",
-            "csat_mean": NUM("Mean CSAT", format="%.2f"),
             "csat_mean_lo": NUM("CSAT low", format="%.2f"),
             "csat_mean_hi": NUM("CSAT high", format="%.2f"),
-            "csat_n": "CSAT n",
             "target_csat": NUM("Target", format="%.1f"),
             "vs_target": "Against target",
-            "csat": NUM("Satisfied (4-5)", format="percent"),
-            "nps": NUM("NPS", format="%.0f"),
-            "nps_lo": NUM("NPS low", format="%.0f"),
-            "nps_hi": NUM("NPS high", format="%.0f"),
-            "nps_n": "NPS n",
+            "csat": Col("Satisfied (4-5 of 5)", "share"),
         },
     )
     st.caption(f"n beside every rate; fewer than {SMALL_N} ratings: read as indicative.")
@@ -233,13 +226,13 @@ def value(viewer, filters, currency: str) -> None:
     vfm = run(services.value_for_money, viewer, filters)
     fmt = SYMBOLS.get(currency, "") + ",.0f"
     chart(
-        schart.value_map(vfm, fmt),
+        services_charts.value_map(vfm, fmt),
         "Each service at its charge per unit (x) and mean CSAT (y); bubble size = customers "
         "using it (projects or feedback). Verdict: charged or free, and whether CSAT is below "
         "target (95% interval).",
         key="sv_value",
     )
-    st.dataframe(
+    table(
         vfm[
             [
                 "name",
@@ -261,13 +254,7 @@ def value(viewer, filters, currency: str) -> None:
         column_config={
             "name": "Service",
             "verdict": "Verdict",
-            "charge": _money_col("Charge / unit", currency),
-            "unit_cost": _money_col("Unit cost", currency),
             "recovery": NUM("Charge / cost", format="%.2f"),
-            "csat_mean": NUM("Mean CSAT", format="%.2f"),
-            "csat_n": "CSAT n",
-            "nps": NUM("NPS", format="%.0f"),
-            "nps_n": "NPS n",
             "customers": "Customers",
             "open_projects": "Open projects",
             "responses": "Responses",
@@ -276,7 +263,7 @@ def value(viewer, filters, currency: str) -> None:
     free = vfm[(vfm["charge"].fillna(0) == 0)]
     if len(free):
         st.caption(
-            f"Free at the point of use: {', '.join(free['name'])}. Their cost "
+            f"Free at the point of use: {', '.join(md(n) for n in free['name'])}. Their cost "
             f"({money(free['unit_cost'].sum(), currency)} per unit in all) is recovered "
             "elsewhere or not at all."
         )
@@ -285,7 +272,7 @@ def value(viewer, filters, currency: str) -> None:
 def segments(viewer, filters) -> None:
     seg = run(services.segment_usage, viewer, filters)
     chart(
-        schart.segment_heatmap(seg),
+        services_charts.segment_heatmap(seg),
         "Distinct customers of each segment with a project or a feedback response about the "
         "service; blank columns are services no segment uses.",
         key="sv_seg",
@@ -300,7 +287,7 @@ def gaps(viewer, filters) -> None:
         if idle.empty:
             st.success("Every service in this view has a project, a response or an action.")
         else:
-            st.dataframe(
+            table(
                 idle[["name", "category", "owner", "capacity_hours"]],
                 hide_index=True,
                 key="sv_unused",
@@ -318,7 +305,7 @@ def gaps(viewer, filters) -> None:
         if cov.empty:
             st.info("No comment themes in this view to compare with the menu.")
             return
-        st.dataframe(
+        table(
             cov[["status", "theme", "comments", "negative_share", "matched_terms", "services"]],
             hide_index=True,
             key="sv_cover",
@@ -326,7 +313,7 @@ def gaps(viewer, filters) -> None:
                 "status": "Catalogue",
                 "theme": "Feedback theme",
                 "comments": "Comments",
-                "negative_share": NUM("Negative", format="percent"),
+                "negative_share": Col("Negative", "share"),
                 "matched_terms": "Matched terms",
                 "services": "Matching services",
             },
