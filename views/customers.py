@@ -3,7 +3,6 @@
 import streamlit as st
 
 from pmo_data import ui
-from pmo_data.analytics import customers
 from pmo_data.ui.sections import customers as sec
 
 viewer, filters = ui.current_viewer(), ui.current_filters()
@@ -24,7 +23,7 @@ sec.customer_map(viewer, filters, health)
 
 st.subheader("Top five customers")
 sec.health_table(
-    ui.run(customers.top_five, viewer, filters),
+    health.head(5),  # health is ordered by annual value, largest first
     [
         "customer",
         "annual_value",
@@ -41,69 +40,66 @@ sec.health_table(
 st.caption("The five largest relationships by annual value, with their health and why.")
 
 st.subheader("Customers at risk")
-risk = ui.run(customers.at_risk, viewer, filters)
-if risk.empty:
-    st.success("No customer is at risk in this view.")
-else:
-    sec.health_table(risk, ["customer", "risk_reason", *sec.HEALTH_DEFAULT[1:]], key="cu_risk")
+if sec.health_list(
+    health,
+    "at_risk",
+    ["customer", "risk_reason", *sec.HEALTH_DEFAULT[1:]],
+    key="cu_risk",
+    none="No customer is at risk in this view.",
+):
     st.caption("Red health (below 50), or NPS down 15+ points over the last two quarters.")
 
 st.subheader("Key customers (Strategic tier)")
-key = ui.run(customers.key_customers, viewer, filters)
-if key.empty:
-    st.info("No Strategic-tier customers in this view.")
-else:
-    # the relationship at a glance: value, health, how recently we spoke, what is open
-    sec.health_table(
-        key,
-        [
-            "customer",
-            "account_lead",
-            "annual_value",
-            "health",
-            "band",
-            "nps",
-            "nps_n",
-            "last_contact_date",
-            "days_overdue",
-            "open_actions",
-            "projects",
-        ],
-        key="cu_key",
-    )
+# the relationship at a glance: value, health, how recently we spoke, what is open
+if sec.health_list(
+    health,
+    "key",
+    [
+        "customer",
+        "account_lead",
+        "annual_value",
+        "health",
+        "band",
+        "nps",
+        "nps_n",
+        "last_contact_date",
+        "days_overdue",
+        "open_actions",
+        "projects",
+    ],
+    key="cu_key",
+    none="No Strategic-tier customers in this view.",
+):
     st.caption(
-        f"{len(key):,} Strategic-tier customers, largest annual value first; the reasons behind "
-        "each health score are in the table of every customer below."
+        "Strategic-tier customers, largest annual value first; the reasons behind each health "
+        "score are in the table of every customer below."
     )
 
 st.subheader("Relationship cadence: contact overdue")
-late = ui.run(customers.overdue_contacts, viewer, filters)
-if late.empty:
-    st.success("Every relationship in this view is within its agreed contact cadence.")
-else:
-    sec.health_table(
-        late,
-        [
-            "customer",
-            "account_lead",
-            "tier",
-            "last_contact_date",
-            "cadence_days",
-            "days_overdue",
-            "health",
-        ],
-        key="cu_late",
-    )
+if sec.health_list(
+    health,
+    "overdue",
+    [
+        "customer",
+        "account_lead",
+        "tier",
+        "last_contact_date",
+        "cadence_days",
+        "days_overdue",
+        "health",
+    ],
+    key="cu_late",
+    sort="days_overdue",
+    descending=True,
+    none="Every relationship in this view is within its agreed contact cadence.",
+):
     st.caption("Days since the last contact beyond the agreed cadence, most overdue first.")
 
 st.subheader("Every customer: health and why")
-c1, c2 = st.columns([2, 1])
-find = c1.text_input("Find a customer", key="cu_find", placeholder="Name or account lead")
-tiers = c2.multiselect("Tier", sorted(health["tier"].dropna().unique()), key="cu_tiers")
-every = sec.find_customers(health, find, tiers)
-st.caption(f"{len(every):,} of {len(health):,} customers.")
-sec.health_table(
-    every,
+tiers = st.multiselect("Tier", sorted(health["tier"].dropna().unique()), key="cu_tiers")
+sec.health_list(
+    health,
+    None,
     [
         "customer",
         "tier",
@@ -118,6 +114,7 @@ sec.health_table(
         "projects",
     ],
     key="cu_all",
+    tiers=tiers,
 )
 st.caption(
     "Health 0-100 = weighted mean of NPS (30), NPS trend (10), CSAT (20), actions (10), "

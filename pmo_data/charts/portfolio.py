@@ -53,7 +53,8 @@ def timeline(bars: pd.DataFrame) -> go.Figure:
 
 
 def treemap(df: pd.DataFrame, money_fmt: str) -> go.Figure:
-    """Portfolio -> project tiles by budget, coloured by RAG (go.Treemap: fast at 10k tiles)."""
+    """Portfolio -> project tiles by budget, coloured by RAG; a grey tile per portfolio holds
+    its smaller projects (see `analytics.portfolio.projects.treemap`)."""
     if df.empty:
         return empty_figure("No projects with a budget in this view")
     ports = df.groupby("portfolio", sort=True)["budget"].sum()
@@ -62,7 +63,12 @@ def treemap(df: pd.DataFrame, money_fmt: str) -> go.Figure:
     labels = [root, *ports.index, *df["name"].astype(str)]
     parents = ["", *[root] * len(ports), *("p:" + df["portfolio"].astype(str))]
     values = [ports.sum(), *ports.values, *df["budget"].values]
-    colours = ["#f6f8fa", *["#eef1f4"] * len(ports), *df["rag"].map(RAG_COLOURS).fillna("#b8bec6")]
+    colours = [
+        "#f6f8fa",
+        *["#eef1f4"] * len(ports),
+        *df["rag"].map({**RAG_COLOURS, "Others": "#d0d7de"}).fillna("#b8bec6"),
+    ]
+    detail = df["detail"] if "detail" in df else df["rag"]
     sym = money_fmt[:1] if money_fmt[:1] in "£$€" else ""
     fig = go.Figure(
         go.Treemap(
@@ -72,7 +78,7 @@ def treemap(df: pd.DataFrame, money_fmt: str) -> go.Figure:
             values=values,
             branchvalues="total",
             marker=dict(colors=colours),
-            customdata=[""] * (1 + len(ports)) + list(df["rag"]),
+            customdata=[""] * (1 + len(ports)) + list(detail),
             hovertemplate="%{label}<br>Budget " + sym + "%{value:,.0f}<br>%{customdata}"
             "<extra></extra>",
             maxdepth=3,

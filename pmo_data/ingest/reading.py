@@ -273,9 +273,36 @@ def _check_zip(data: bytes, file: str, limits: dict) -> str:
     )
 
 
+def _sized_from_the_top(ws) -> None:
+    """openpyxl's read-only sheets look for the <dimension> element when opened, and when a
+    writer left it out (openpyxl's own write-only mode, many exporters) they parse the whole
+    sheet to find that it is missing: ~1.4 s of CPU per 100,000 rows before the first preview
+    row is read. The element can only come before <sheetData>, so stop looking there."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    src = ws._get_source()
+    try:
+        for event, element in iterparse(src, events=("start", "end")):
+            if element.tag == f"{{{SHEET_MAIN_NS}}}sheetData":
+                return  # no dimension element: sizes stay unknown, rows are read as streamed
+            if event == "end" and element.tag == f"{{{SHEET_MAIN_NS}}}dimension":
+                bounds = SheetDimension.from_tree(element).boundaries
+                if bounds is not None:
+                    ws._min_column, ws._min_row, ws._max_column, ws._max_row = bounds
+                return
+    finally:
+        src.close()
+
+
 def _openpyxl_previews(data: bytes) -> dict[str, list[list[object]]] | None:
     """First rows of every sheet, streamed (milliseconds even for a million-row sheet)."""
     import openpyxl
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    ReadOnlyWorksheet._get_size = _sized_from_the_top  # see there: same result, read from the top
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -31,6 +31,7 @@ from pmo_data.store.view_request import (
 )
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.signin import sign_out_button
+from pmo_data.ui.tables import findable
 
 ALL = "All"
 PERSON_LABEL = {
@@ -267,7 +268,7 @@ def sidebar() -> tuple[Viewer, Filters]:
             ("service", "Service"),
         ):
             labels = dict(options(viewer, param))
-            values = [ALL, *labels]
+            values = [ALL, *findable(labels, KEYS[param], label.lower())]  # a search beyond 1,000
             current = st.session_state.get(KEYS[param])
             if current not in (None, ALL) and current not in labels:
                 values.append(current)  # from the link, outside the view: kept, matches nothing

@@ -126,6 +126,9 @@ def wait_for_app(page, timeout: float = 90_000) -> None:
     idle = (
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
+        " && document.querySelector('[data-testid=\"stApp\"]')"
+        "      .getAttribute('data-test-script-state') === 'notRunning'"
+        " && !document.querySelector('[data-stale=\"true\"]')"
     )
     # The running indicator shows only after a moment: idle must hold twice, a second apart,
     # or a slow first run (cold caches on a busy machine) is caught half drawn.

@@ -17,8 +17,8 @@ from pmo_data.exports import XLSX_MIME
 from pmo_data.formatting import number
 from pmo_data.store import scope
 from pmo_data.store.access import PermissionDenied, Viewer, may
-from pmo_data.ui.context import clear_caches, get_store
-from pmo_data.ui.tables import config, label, table
+from pmo_data.ui.context import clear_caches, get_store, run
+from pmo_data.ui.tables import config, label, paged_table, table
 
 
 def _history_table(history: pd.DataFrame) -> pd.DataFrame:
@@ -92,8 +92,7 @@ def diff_section(viewer: Viewer, versions: list[int]) -> None:
     if old == new:
         st.caption("Pick two different versions.")
         return
-    diffs = scope.diff(get_store(), viewer, old, new)
-    summary = pd.DataFrame([{"entity": k.capitalize(), **d.summary} for k, d in diffs.items()])
+    summary, detail = run(_diff, viewer, old, new)
     table(
         summary,
         ["entity", "added", "changed", "removed"],
@@ -104,17 +103,35 @@ def diff_section(viewer: Viewer, versions: list[int]) -> None:
         },
         key="diff_summary",
     )
-    changed = [d.changed.assign(entity=k.capitalize()) for k, d in diffs.items() if len(d.changed)]
-    if changed:
-        frames = [c.rename(columns={c.columns[0]: "key"}) for c in changed]
-        detail = pd.concat(frames, ignore_index=True)[["entity", "key", "column", "old", "new"]]
-        detail = detail.assign(
-            column=detail["column"].map(label),
-            old=detail["old"].map(_value),
-            new=detail["new"].map(_value),
-        )
+    if len(detail):
         st.caption(f"{number(len(detail))} changed fields (e.g. RAG Amber → Red):")
-        table(detail, height=260, key="diff_detail")
+        paged_table(
+            detail,
+            key="diff_detail",
+            search_columns=("entity", "key", "column", "old", "new"),
+            search_label="Search changed fields",
+            search_placeholder="an id, a column, a value",
+            height=260,
+            noun="changed fields",
+        )
+
+
+def _diff(store, viewer: Viewer, old: int, new: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per entity added/changed/removed counts, and every changed field in words (cached per
+    viewer and pair of versions: the page reruns on every click)."""
+    diffs = scope.diff(store, viewer, old, new)
+    summary = pd.DataFrame([{"entity": k.capitalize(), **d.summary} for k, d in diffs.items()])
+    changed = [d.changed.assign(entity=k.capitalize()) for k, d in diffs.items() if len(d.changed)]
+    if not changed:
+        return summary, pd.DataFrame(columns=["entity", "key", "column", "old", "new"])
+    frames = [c.rename(columns={c.columns[0]: "key"}) for c in changed]
+    detail = pd.concat(frames, ignore_index=True)[["entity", "key", "column", "old", "new"]]
+    detail = detail.assign(
+        column=detail["column"].map(label),
+        old=detail["old"].map(_value),
+        new=detail["new"].map(_value),
+    )
+    return summary, detail.astype({"key": "string", "old": "string", "new": "string"})
 
 
 def _value(x) -> str | None:

@@ -15,8 +15,8 @@ from pmo_data.charts import feedback as feedback_charts
 from pmo_data.escaping import md
 from pmo_data.formatting import number, percent
 from pmo_data.measures import CSAT_SATISFIED, EFFORT, NPS_POINTS, SMALL_N
-from pmo_data.ui.context import run
-from pmo_data.ui.tables import answer_columns, config, table
+from pmo_data.ui.context import run, shared
+from pmo_data.ui.tables import answer_columns, config, findable, paged_table, table
 from pmo_data.ui.widgets import Kpi, chart, kpi_row, small_sample_note
 
 BY = {
@@ -137,9 +137,12 @@ def feedback_breakdown(viewer, filters) -> None:
         key="fb_breakdown",
     )
     with st.expander(f"All {len(df):,} rows as a table"):
-        table(
+        paged_table(
             df,
-            [
+            key="fb_by_table",
+            search_columns=("label",),
+            search_label=f"Find a {BY[by].lower()}",
+            columns=[
                 "label",
                 "responses",
                 "nps",
@@ -151,7 +154,7 @@ def feedback_breakdown(viewer, filters) -> None:
                 "effort_mean",
                 "small",
             ],
-            {
+            config_overrides={
                 "label": config("label", label=BY[by]),
                 "small": st.column_config.CheckboxColumn(f"Fewer than {SMALL_N} answers"),
             },
@@ -163,9 +166,13 @@ def who_is_unhappy(viewer, filters) -> None:
     if df.empty:
         st.success("No customer's NPS fell over the last two quarters (with 5+ answers each side).")
         return
-    table(
+    paged_table(
         df,
-        [
+        key="fb_unhappy",
+        search_columns=("customer", "negative_themes"),
+        search_label="Find a customer or theme",
+        noun="customers",
+        columns=[
             "customer",
             "nps_before",
             "n_before",
@@ -175,7 +182,7 @@ def who_is_unhappy(viewer, filters) -> None:
             "first_low",
             "negative_themes",
         ],
-        {
+        config_overrides={
             "nps_before": config("nps", label="NPS, two quarters before"),
             "n_before": config("nps_n", label="n before"),
             "nps_recent": config("nps", label="NPS, last two quarters"),
@@ -217,14 +224,23 @@ def themes_and_drivers(viewer, filters) -> None:
 
 def comment_explorer(viewer, filters) -> None:
     labels = run(themes.model)["labels"] + [themes.NO_THEME]
-    names = run(customers.health, viewer, filters, None)
+    names = shared(customers.health, viewer, filters, None)
     c1, c2, c3 = st.columns([2, 1, 1])
     text = c1.text_input("Comment contains", key="fb_q")
     theme = c2.selectbox("Theme", ["All", *labels], key="fb_theme")
     sentiment = c3.selectbox("Sentiment", list(themes.SENTIMENTS), key="fb_sent")
     c4, c5 = st.columns(2)
     customer = (
-        c4.selectbox("Customer", ["All", *names["customer"].tolist()], key="fb_cust")
+        c4.selectbox(
+            "Customer",
+            [
+                "All",
+                *findable(
+                    dict.fromkeys(names["customer"].dropna()), "fb_cust", "customer", container=c4
+                ),
+            ],
+            key="fb_cust",
+        )
         if len(names)
         else "All"
     )
@@ -262,9 +278,13 @@ def closing_the_loop(viewer, filters) -> None:
     acts = run(loop.actions, viewer, filters, None)
     late = acts[acts["days_overdue"].notna()].sort_values("days_overdue", ascending=False)
     st.markdown(f"**Overdue actions** ({len(late):,})")
-    table(
+    paged_table(
         late,
-        [
+        key="fb_late",
+        search_columns=("action_id", "title", "customer", "owner", "theme"),
+        search_label="Find an action, customer, owner or theme",
+        noun="actions",
+        columns=[
             "action_id",
             "title",
             "customer",
@@ -275,7 +295,7 @@ def closing_the_loop(viewer, filters) -> None:
             "responses",
             "theme",
         ],
-        {"responses": config("responses", label="Responses linked")},
+        config_overrides={"responses": config("responses", label="Responses linked")},
     )
     days = st.slider("Follow-up expected within (days)", 7, 120, 30, key="fb_follow_days")
     u = run(loop.unanswered_detractors, viewer, filters, days, None)
@@ -333,9 +353,16 @@ def did_it_work(viewer, filters) -> None:
         + df["n_tq"].map("{:,}".format)
         + " after)"
     ).tolist()
+    listed = dict(enumerate(labels))
     pick = st.selectbox(
-        "One change", range(len(df)), format_func=lambda i: labels[i], key="fb_did_pick"
+        "One change",
+        findable(listed, "fb_did_pick", "change"),
+        format_func=listed.get,
+        key="fb_did_pick",
     )
+    if pick is None:
+        st.info("No change matches: try part of its id or title.")
+        return
     row = df.iloc[pick]
     st.markdown(f"**{md(row['verdict'])}**")
     chart(

@@ -16,8 +16,9 @@ from pmo_data.analytics.portfolio import risks
 from pmo_data.charts import portfolio as portfolio_charts
 from pmo_data.escaping import md
 from pmo_data.formatting import money, money_format, number, percent
+from pmo_data.measures import SLIPPING
 from pmo_data.ui.context import get_store, run
-from pmo_data.ui.tables import answer_columns, config, table
+from pmo_data.ui.tables import answer_columns, config, paged_table, table
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
 NUM = st.column_config.NumberColumn
@@ -85,41 +86,45 @@ def close_button() -> None:
         st.rerun()
 
 
-def project_table(df: pd.DataFrame, key: str = "pf_table") -> str | None:
-    """The sortable table; returns the project id of a selected row, if any."""
+def project_table(
+    df: pd.DataFrame, narrow: dict, key: str = "pf_table"
+) -> tuple[str | None, pd.DataFrame]:
+    """One page of the projects (search, sort and paging in SQL over every row in view);
+    returns the project id of a selected row, if any, and every row matching the filters."""
     key = f"{key}_{st.session_state.get('pf_table_n', 0)}"
-    event = table(
+    result, picked = paged_table(
         df,
-        TABLE_COLUMNS,
-        {"name": config("name", label="Project")},
-        rag="rag",
-        on_select="rerun",
-        selection_mode="single-row",
         key=key,
+        columns=TABLE_COLUMNS,
+        config_overrides={"name": config("name", label="Project")},
+        search_columns=("name", "project_id", "customer", "sponsor", "project_manager"),
+        search_label="Search name, id, customer or people",
+        search_placeholder="e.g. P-0042, Acme, a sponsor's name",
+        equals=narrow["equals"],
+        where=narrow["where"],
+        predicates=PREDICATES,
+        rag="rag",
+        select=True,
+        keep_all=True,
+        noun="projects",
         height=420,
     )
-    rows = event.selection.rows if event and event.selection else []
-    return str(df.iloc[rows[0]]["project_id"]) if rows else None
+    return (str(picked["project_id"]) if picked is not None else None), result.matching
 
 
-def table_filters(df: pd.DataFrame) -> pd.DataFrame:
-    """Page-level narrowing on top of the sidebar: RAG, stage, slipping, a name search."""
-    c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
+PREDICATES = {"slipping": SLIPPING.sql}  # the "Slipping only" toggle, as SQL over the table
+
+
+def table_filters(df: pd.DataFrame) -> dict:
+    """Page-level narrowing on top of the sidebar: RAG, stage, slipping (applied in SQL)."""
+    c1, c2, c3 = st.columns([1, 1, 1])
     rags = c1.multiselect("RAG", ["Red", "Amber", "Green"], key="pf_rag")
     stages = c2.multiselect("Stage", sorted(df["stage"].dropna().unique()), key="pf_stage")
     late = c3.toggle("Slipping only", key="pf_late")
-    text = c4.text_input("Search name, id or customer", key="pf_search")
-    out = df
-    if rags:
-        out = out[out["rag"].isin(rags)]
-    if stages:
-        out = out[out["stage"].isin(stages)]
-    if late:
-        out = out[portfolio.slipping(out)]
-    if text:
-        hay = out["name"].fillna("") + " " + out["project_id"] + " " + out["customer"].fillna("")
-        out = out[hay.str.contains(text, case=False, regex=False)]
-    return out
+    return {
+        "equals": [("rag", rags), ("stage", stages)],
+        "where": "slipping" if late else None,
+    }
 
 
 def risks_table(viewer, filters, limit: int | None = None, key: str = "pf_risks") -> None:
@@ -184,7 +189,9 @@ def timeline(df: pd.DataFrame) -> None:
 def treemap_and_trend(viewer, filters, df: pd.DataFrame) -> None:
     chart(
         portfolio_charts.treemap(portfolio.treemap(df), money_format(get_store().currency)),
-        "Tile area = approved budget; colour = current RAG. Click a portfolio to zoom in.",
+        "Tile area = approved budget; colour = current RAG. Click a portfolio to zoom in. "
+        f"Each portfolio shows its largest projects (about {portfolio.TREEMAP_TILES} tiles in "
+        "all); a grey tile holds the smaller ones, which the table above finds.",
         key="pf_treemap",
     )
     hist = run(portfolio.rag_over_versions, viewer, filters)

@@ -17,8 +17,9 @@ from pmo_data.escaping import md
 from pmo_data.formatting import money, number, percent
 from pmo_data.measures import SMALL_N
 from pmo_data.store.access import GROUPS, may
+from pmo_data.store.paging import PageRequest, page
 from pmo_data.ui.context import get_store, run
-from pmo_data.ui.tables import Col, table
+from pmo_data.ui.tables import Col, paged_table, table
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
 DEFAULT_PROFILE = "Default (customer first)"
@@ -179,12 +180,15 @@ def ranked_table(ranked, currency: str) -> None:
         f"c_{k}": NUM(v, format="%.2f", help="0-1 after scaling")
         for k, v in scoring.CRITERIA.items()
     }
-    table(
-        ranked[cols],
-        hide_index=True,
+    paged_table(
+        ranked,
         key="pr_table",
+        columns=cols,
         height=420,
-        column_config={
+        search_columns=("name", "project_id", "customer", "portfolio"),
+        search_label="Find a project, id, customer or portfolio",
+        noun="projects",
+        config_overrides={
             "rank": NUM("Rank"),
             "name": "Project",
             "customer": "Customer",
@@ -199,11 +203,31 @@ def ranked_table(ranked, currency: str) -> None:
     )
 
 
+FINDER = 50  # projects offered in the "why" picker at once; the search box reaches the rest
+
+
 def why(ranked, currency: str) -> None:
     """Waterfall of one project's score, its raw inputs and both customer-impact sources."""
-    ids = ranked["project_id"].tolist()
-    names = dict(zip(ranked["project_id"], ranked["name"], strict=True))
-    pid = st.selectbox("Project", ids, key="pr_project", format_func=lambda p: f"{names[p]} ({p})")
+    find = st.text_input(
+        "Find a project",
+        key="pr_find",
+        placeholder="name, id or customer; empty: the best-ranked",
+        help=f"The picker lists the {FINDER} best-ranked projects that match.",
+    )
+    found = page(
+        ranked,
+        PageRequest(search=find, search_columns=("name", "project_id", "customer"), size=FINDER),
+    )
+    if not found.total:
+        st.info("No project matches: try part of its name, its id or its customer.")
+        return
+    names = dict(zip(found.rows["project_id"], found.rows["name"], strict=True))
+    pid = st.selectbox(
+        f"Project ({found.last:,} of {found.total:,} matching, best-ranked first)",
+        list(names),
+        key="pr_project",
+        format_func=lambda p: f"{names[p]} ({p})",
+    )
     row = ranked[ranked["project_id"] == pid].iloc[0]
     left, right = st.columns([3, 2])
     with left:
@@ -316,7 +340,9 @@ def wsjf(viewer, filters, s: Settings) -> None:
     chart(
         prioritisation_charts.wsjf_scatter(res["table"], res["rho"]),
         "WSJF = cost of delay (business value + time criticality + risk reduction, each "
-        "0-10) / job size (effort 1-5); on the diagonal both methods agree.",
+        "0-10) / job size (effort 1-5); on the diagonal both methods agree. Beyond "
+        f"{prioritisation_charts.MAX_POINTS:,} projects each cell counts the projects at "
+        "those ranks.",
         key="pr_wsjf",
     )
     st.caption(
@@ -395,7 +421,9 @@ def budget(viewer, filters, s: Settings, ranked, currency: str) -> None:
     chart(
         prioritisation_charts.frontier(res["frontier"], float(amount), currency),
         "Projects ordered by score per pound; cumulative value against cumulative cost. "
-        "The exact selection (green) maximises total score within the budget.",
+        "The exact selection (green) maximises total score within the budget. Beyond "
+        f"{prioritisation_charts.MAX_POINTS // 3:,} projects the markers are evenly spaced "
+        "projects on the curve.",
         key="pr_front",
     )
     st.markdown("**Just below the line** (best-ranked projects not selected)")

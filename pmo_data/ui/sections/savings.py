@@ -23,7 +23,7 @@ from pmo_data.formatting import SYMBOLS, money, number, percent
 from pmo_data.store.access import PermissionDenied, may
 from pmo_data.store.scope import NO_FILTERS
 from pmo_data.ui.context import get_store, run
-from pmo_data.ui.tables import Col, config, table
+from pmo_data.ui.tables import Col, config, paged_table, table
 from pmo_data.ui.tables import label as column_label
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
@@ -259,12 +259,26 @@ def ledger_table(t: savings.Totals, currency: str) -> None:
         "excluded_reason",
         "provenance",
     ]
-    table(
-        lines[cols],
-        hide_index=True,
+    paged_table(
+        lines,
         key="sv_ledger",
+        columns=cols,
         height=380,
-        column_config={
+        search_columns=(
+            "line_id",
+            "description",
+            "project",
+            "project_id",
+            "customer",
+            "service",
+            "owner",
+            "cost_pool",
+            "category",
+        ),
+        search_label="Search the ledger",
+        search_placeholder="a project, customer, service, owner, cost pool or word",
+        noun="lines",
+        config_overrides={
             "line_id": "Line",
             "kind": "Kind",
             "category": "Category",
