@@ -1,5 +1,6 @@
 """Keep the README's generated sections in step with the code: the data model (`schema.py`),
-the options table (`settings.py`) and the module layout (each module's docstring).
+the options table (`settings.py`), the module layout (each module's docstring) and the
+exports we know (`ingest/signatures.py`).
 
 Run `python -m pmo_data.docs` after changing either; a test fails when they drift.
 """
@@ -10,6 +11,7 @@ import ast
 import re
 from pathlib import Path
 
+from pmo_data.ingest.signatures import exports_table
 from pmo_data.schema import data_model_markdown
 from pmo_data.settings import options_table
 
@@ -37,7 +39,12 @@ def layout_table() -> str:
     return "\n".join(rows)
 
 
-GENERATED = {"data-model": data_model_markdown, "options": options_table, "layout": layout_table}
+GENERATED = {
+    "data-model": data_model_markdown,
+    "options": options_table,
+    "layout": layout_table,
+    "exports": exports_table,
+}
 
 
 def render(text: str) -> str:

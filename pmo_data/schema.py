@@ -137,7 +137,16 @@ PROJECTS = Entity(
             "text",
             "Project name.",
             required=True,
-            aliases=("project name", "project", "proj name", "project title", "title", "name"),
+            aliases=(
+                "project name",
+                "project",
+                "proj name",
+                "project title",
+                "title",
+                "name",
+                "project programme name",
+                "project programme",
+            ),
             example="CRM migration",
         ),
         _c(

@@ -77,7 +77,42 @@ PMO_DB_POOL_SIZE = Setting(
     "connections each app server or CLI keeps open to a PostgreSQL team store at most",
 )
 
-SETTINGS: tuple[Setting, ...] = (PMO_DB, PMO_NO_DEMO, PMO_LOCK_TIMEOUT, PMO_DB_POOL_SIZE)
+PMO_ADMINS = Setting(
+    "PMO_ADMINS",
+    "",
+    "with sign-in: comma-separated emails of the first admins, who may edit the access table "
+    "even before it lists anyone (a new deployment is never locked out)",
+)
+PMO_SESSION_HOURS = Setting(
+    "PMO_SESSION_HOURS",
+    "12",
+    "with sign-in: hours after signing in at the identity provider before the app asks again",
+)
+
+PMO_ORG_NAME = Setting(
+    "PMO_ORG_NAME", "PMO Value Hub", "the organisation named on board packs and role briefs"
+)
+PMO_BRAND_COLOUR = Setting(
+    "PMO_BRAND_COLOUR", "#1f6feb", "the accent colour of board packs and briefs, as `#rrggbb`"
+)
+PMO_CHROMIUM = Setting(
+    "PMO_CHROMIUM",
+    "",
+    "path to Chromium or Chrome for the chart images in briefs (unset: found on `PATH`, "
+    "e.g. Debian's `/usr/bin/chromium`)",
+)
+
+SETTINGS: tuple[Setting, ...] = (
+    PMO_DB,
+    PMO_NO_DEMO,
+    PMO_LOCK_TIMEOUT,
+    PMO_DB_POOL_SIZE,
+    PMO_ADMINS,
+    PMO_SESSION_HOURS,
+    PMO_ORG_NAME,
+    PMO_BRAND_COLOUR,
+    PMO_CHROMIUM,
+)
 
 
 def db_location() -> str:
@@ -95,3 +130,17 @@ def options_table() -> str:
         default = f"`{s.default}`" if s.default else "unset"
         rows.append(f"| `{s.name}` | {default} | {s.help} |")
     return "\n".join(rows)
+
+
+def admins() -> frozenset[str]:
+    """PMO_ADMINS as normalised emails."""
+    return frozenset(e.strip().lower() for e in PMO_ADMINS.raw().split(",") if e.strip())
+
+
+def session_hours() -> float:
+    """PMO_SESSION_HOURS as a positive number (the default when unreadable)."""
+    try:
+        hours = float(PMO_SESSION_HOURS.raw())
+    except ValueError:
+        return float(PMO_SESSION_HOURS.default)
+    return hours if hours > 0 else float(PMO_SESSION_HOURS.default)

@@ -14,14 +14,23 @@ from pmo_data.store.versions import Store
 ROOT = Path(__file__).resolve().parents[1]
 
 REAL = ROOT.parent / "shared" / "samples" / "real"
+CORPUS = ROOT / "tests" / "data" / "real"
+
+
+def real_dirs() -> list[Path]:
+    """Where real exports are looked for: the committed corpus, ../shared/samples/real, then
+    any folders in PMO_REAL_DIRS (os.pathsep-separated; for checkouts elsewhere)."""
+    extra = [Path(p) for p in os.environ.get("PMO_REAL_DIRS", "").split(os.pathsep) if p]
+    return [CORPUS, REAL, *extra]
 
 
 def real_file(name: str) -> Path:
-    """A file from ../shared/samples/real, or skip the test when it is not there."""
-    path = REAL / name
-    if not path.exists():
-        pytest.skip(f"real sample {name} not available")
-    return path
+    """A real export by name from `real_dirs()`, or skip the test when it is not there."""
+    for folder in real_dirs():
+        path = folder / name
+        if path.exists():
+            return path
+    pytest.skip(f"real sample {name} not available")
 
 
 @pytest.fixture

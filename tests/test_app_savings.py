@@ -126,6 +126,8 @@ def test_deciding_a_pair_changes_status_and_totals(monkeypatch, tmp_path):
     at = page(monkeypatch, db, "pmo_analyst")
     pairs = frame(at, "sv_pairs")
     key = pairs["pair_key"].iloc[0]
+    at.selectbox(key="sv_ledger_size").set_value(250).run()  # the whole ledger on one page
+    assert len(frame(at, "sv_ledger")) == 150
     before = frame(at, "sv_ledger")["counted"].sum()
     at.selectbox(key="sv_pair").set_value(key)
     at.radio(key="sv_decision").set_value("keep both")

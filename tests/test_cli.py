@@ -35,7 +35,8 @@ def test_import_history_diff_rollback(files, tmp_db, capsys):
     code, out, err = run(["import", files("a.xlsx", GOOD), "--db", tmp_db], capsys)
     assert code == 0 and "imported as version 1" in out and err == ""
     changed = [GOOD[0], ["P1", "Alpha", "Amber"], ["P3", "Gamma", "Green"]]
-    code, out, _ = run(["import", files("b.xlsx", changed), "--db", tmp_db, "--json"], capsys)
+    argv = ["import", files("b.xlsx", changed), "--db", tmp_db, "--json", "--mode", "replace"]
+    code, out, _ = run(argv + ["--allow-removals"], capsys)  # removes P2: half the projects
     assert code == 0 and json.loads(out)["version"] == 2
     code, out, _ = run(["history", "--db", tmp_db, "--json"], capsys)
     hist = json.loads(out)

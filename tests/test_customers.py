@@ -83,6 +83,56 @@ def test_lists_and_map(store):
     assert prj.loc["prj:P-2", "value"] == pytest.approx(100_000)  # C-2's value split in two
 
 
+def test_lists_as_conditions_give_the_same_rows(store):
+    """The page pages through `health` with LISTS; the rows are those of the list functions."""
+    import duckdb
+
+    build(store)
+    h = customers.health(store, EXEC)
+    for name, fn in (
+        ("at_risk", customers.at_risk),
+        ("key", customers.key_customers),
+        ("overdue", customers.overdue_contacts),
+    ):
+        con = duckdb.connect()
+        con.register("h", h)
+        got = con.execute(f"SELECT customer_id FROM h WHERE {customers.LISTS[name]}").fetchall()
+        assert sorted(r[0] for r in got) == sorted(fn(store, EXEC)["customer_id"]), name
+
+
+def test_map_groups_smaller_customers_and_extra_projects(store):
+    build(store)
+    m = customers.customer_map(store, EXEC, tiles=1, per_customer=1)  # 5 customers a segment
+    assert not m["id"].str.startswith("oth:").any()  # two customers: nothing to group
+    more = m[m["id"].str.startswith("prm:")].set_index("id")
+    assert more.loc["prm:C-2", "label"] == "1 more projects"
+    assert more.loc["prm:C-2", "value"] == pytest.approx(100_000)
+    listed = m[m["parent"] == "cus:C-2"]
+    assert listed["value"].sum() == pytest.approx(200_000)  # the tile still adds up
+    assert (m[m["parent"] == "cus:C-2"]["id"] == "prj:P-2").any()  # Red before the rest by name
+
+
+def test_map_groups_customers_beyond_the_tile_budget(store):
+    cust = pd.DataFrame(
+        {
+            "customer_id": [f"C-{i}" for i in range(12)],
+            "name": [f"Customer {i}" for i in range(12)],
+            "segment": ["Retail"] * 12,
+            "tier": ["Standard"] * 12,
+            "annual_value": [float(1000 * (i + 1)) for i in range(12)],
+        }
+    )
+    store.write_version({"customers": cust})
+    m = customers.customer_map(store, EXEC, tiles=5)
+    shown = m[m["id"].str.startswith("cus:")]
+    assert sorted(shown["label"]) == [f"Customer {i}" for i in (10, 11, 7, 8, 9)]
+    other = m[m["id"] == "oth:Retail"].iloc[0]
+    assert other["label"] == "7 smaller customers"
+    assert other["value"] == pytest.approx(sum(1000 * (i + 1) for i in range(7)))
+    seg = m[m["id"] == "seg:Retail"].iloc[0]
+    assert seg["value"] == pytest.approx(shown["value"].sum() + other["value"])
+
+
 def test_scoped_to_account_lead(store):
     build(store)
     h = customers.health(store, Viewer("account_lead", "Ann"), as_of=AS_OF)
@@ -93,3 +143,19 @@ def test_scoped_to_account_lead(store):
 def test_empty_store(store):
     assert customers.health(store, EXEC).empty
     assert customers.customer_map(store, EXEC).empty
+
+
+def test_nps_zero_and_contact_overdue_are_warning_signs(store):
+    """A customer whose NPS is 0 (as many detractors as promoters) and whose contact is a
+    little overdue is not 'no warning signs', though each signal sits mid-scale."""
+    build(store)
+    cust = store.df("SELECT * FROM customers").assign(
+        last_contact_date=pd.to_datetime(["2026-05-20", "2026-03-01"])  # C-1: 11 days late
+    )
+    fb = store.df("SELECT * FROM feedback")
+    fb.loc[fb["customer_id"] == "C-1", "nps"] = [10.0] * 5 + [2.0] * 5  # NPS 0
+    store.write_version({"customers": cust, "feedback": fb})
+    h = customers.health(store, EXEC, as_of=AS_OF).set_index("customer_id")
+    why = h.loc["C-1", "reasons"]
+    assert "NPS +0 (n=10)" in why and "last contact 11 days overdue" in why, why
+    assert why != "no warning signs"

@@ -249,3 +249,17 @@ def test_today_moves_the_window():
     f = demo.generate(scale=0.05, today=date(2025, 3, 1))["feedback"]
     assert f["date"].max() <= pd.Timestamp("2025-03-01")
     assert demo.DEMO_WORKBOOK.parts[-3:] == ("data", "demo", "pmo_demo.xlsx")
+
+
+def test_people_pools_beyond_first_last_pairs_stay_distinct():
+    """At scale 100 the pools outgrow first x last (3,600 pairs): middle initials keep them
+    distinct, and pools that fit keep plain "First Last" names."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    big = demo._people(rng, (4500, 4000, 2500))
+    names = [n for pool in big for n in pool]
+    assert [len(p) for p in big] == [4500, 4000, 2500]
+    assert len(set(names)) == len(names)
+    small_pools = demo._people(np.random.default_rng(1), (45, 40, 25))
+    assert all(len(n.split()) == 2 for pool in small_pools for n in pool)

@@ -163,7 +163,7 @@ def test_any_cell_loads_or_is_refused_with_a_message(seeded, upload, accept):
         assert (store.current_version(), store.counts()) == before
         return
     assert version == before[0] + 1
-    assert store.counts()[name] == plan.row_counts[name]
+    assert store.counts()[name] == plan.effects[name].after  # in the proposed mode
     assert not (plan.has_errors and not accept)
 
 

@@ -105,6 +105,32 @@ def test_treemap_drops_zero_budgets_and_names_missing_portfolio(shop):
     assert not t["portfolio"].isna().any()
 
 
+def test_treemap_keeps_the_largest_projects_and_groups_the_rest_per_portfolio():
+    n = 40
+    df = pd.DataFrame(
+        {
+            "portfolio": ["X"] * 30 + ["Y"] * 10,
+            "project_id": [f"P{i:02d}" for i in range(n)],
+            "name": [f"Project {i}" for i in range(n)],
+            "rag": ["Red", "Amber", "Green", None] * 10,
+            "budget": [float(i + 1) for i in range(n)],
+            "slip_days": [0] * n,
+        }
+    )
+    t = portfolio.treemap(df, tiles=10)  # 5 tiles per portfolio
+    x = t[t["portfolio"] == "X"]
+    kept = x[x["others"] == 0]
+    assert list(kept["project_id"]) == ["P29", "P28", "P27", "P26", "P25"]  # largest first
+    other = x[x["others"] > 0].iloc[0]
+    assert other["others"] == 25 and other["budget"] == sum(range(1, 26))
+    assert other["name"] == "25 smaller projects" and other["rag"] == "Others"
+    # P00..P24: i % 4 gives Red 7 (0,4,..,24), Amber 6, Green 6, Unknown 6
+    assert other["detail"] == "6 Amber, 6 Green, 7 Red, 6 Unknown"
+    assert t["budget"].sum() == df["budget"].sum()  # nothing lost from the totals
+    y = t[t["portfolio"] == "Y"]
+    assert len(y) == 6 and y["others"].max() == 5
+
+
 def test_rag_over_versions_counts_each_import(shop):
     h = portfolio.rag_over_versions(shop, EXEC)
     assert sorted(h["version"].unique()) == [1, 2]
@@ -145,7 +171,7 @@ def test_project_detail_and_history(shop):
     assert set(d.customers["customer_id"]) == {"C2", "C3"}
     assert d.nps == 100 and d.nps_n == 2
     assert list(d.history["version"]) == [1, 2] and list(d.history["rag"]) == ["Green", "Amber"]
-    assert d.changes == ["Version 2: rag Green → Amber"]
+    assert d.changes == ["Version 2: RAG Green → Amber"]
 
 
 def test_project_detail_outside_scope_is_none(shop):

@@ -48,7 +48,8 @@ def test_r_survey_feedback(store):
     plan = load(store, SURVEY)
     fb = store.frame("feedback")
     assert len(fb) == 1838 and fb["date"].notna().all()
-    assert fb["response_id"].is_unique and fb["response_id"].iloc[0] == "R-2"
+    assert fb["response_id"].is_unique  # derived from the rows, tagged with the file's hash
+    assert fb["response_id"].iloc[0] == f"R-{plan.report.files[0]['sha256'][:6]}-2"
     mapping = plan.sheets[0].mapping
     nps_header = mapping.source_of("nps").header
     assert "recommend R to" in nps_header
@@ -89,7 +90,7 @@ def test_all_four_land_in_one_store(store):
     for name in (GMPP, SURVEY, SAMPLE, MEMBERS):
         load(store, name)
     counts = store.counts()
-    # the Smartsheet sample replaces the GMPP projects: each import replaces its entities
-    assert (counts["projects"], counts["feedback"], counts["customers"]) == (5, 1838, 36)
+    # the Smartsheet sample (5 projects none of which is stored) is merged into the GMPP ones
+    assert (counts["projects"], counts["feedback"], counts["customers"]) == (249, 1838, 36)
     assert store.current_version() == 4
     assert store.counts(1)["projects"] == 244

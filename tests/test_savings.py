@@ -217,6 +217,37 @@ def test_filters_narrow_the_ledger(store):
     assert savings.ledger(store, EXEC, Filters(customer="C-2"))["line_id"].tolist() == ["SV-2"]
 
 
+def test_to_date_is_what_has_accrued_by_today_and_the_rest_is_expected(store):
+    """A line starting after today adds nothing to date; a line half way through its period
+    adds half; the to-date P50 is where the cumulative chart stands this month."""
+    small(store)
+    double_counting.resolve(
+        store,
+        double_counting.find_pairs(savings.ledger(store, EXEC)),
+        "SV-1|SV-2",
+        "keep both",
+        "different teams",
+        author="fin",
+    )
+    today = pd.Timestamp("2025-12-15").date()
+    share = savings.accrued_share(
+        pd.to_datetime(pd.Series(["2025-01-01", "2025-07-01", "2026-01-01", None])),
+        pd.to_datetime(pd.Series(["2025-12-31", "2026-06-30", "2026-12-31", None])),
+        today,
+    )
+    assert share.tolist() == [1.0, 0.5, 0.0, 1.0]
+    t = savings.totals(store, EXEC, state=savings.state(store), today=today)
+    o = t.overall
+    assert o["expected_likely"] == pytest.approx(15_000 + 60_000)  # half SV-2, all SV-3
+    assert o["n_future"] == 1 and o["future_likely"] == pytest.approx(60_000)
+    assert o["to_date_p50"] < o["p50"] and o["expected_p50"] > 0
+    month = t.cumulative.set_index("month").loc[pd.Timestamp("2025-12-01")]
+    assert o["to_date_p50"] == pytest.approx(month["p50"], rel=0.01)
+    head = savings.headline(o, "GBP")
+    assert head.startswith("Estimated savings to date £")
+    assert "expected by Dec 2026" in head
+
+
 def test_empty_store_gives_an_empty_summary(store):
     t = savings.totals(store, EXEC)
     assert t.empty and t.pairs.empty

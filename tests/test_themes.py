@@ -84,3 +84,21 @@ def test_explorer_filters(store):
     assert res["total"] == 3 * sum("invoice" in c for c in BILLING)
     assert themes.explore(store, EXEC, scores=(9, 10))["total"] == 18
     assert themes.explore(store, EXEC, sentiment="negative")["total"] == 0
+
+
+def test_theme_labels_never_hold_a_cut_off_contraction():
+    """'doesn't' is one word (and a stop word), never the stem 'doesn' in a theme label."""
+    from pmo_data.analytics.feedback.themes import fit_themes
+
+    comments = pd.Series(
+        [
+            "The dashboard doesn't load and the tools are broken",
+            "Dashboard data doesn’t refresh, I've waited",
+            "great support team",
+            "support was great and quick",
+        ]
+        * 40
+    )
+    labels = fit_themes(comments, k=2)[1]
+    words = {w for label in labels for w in label.split(", ")}
+    assert words and not words & {"doesn", "t", "ve", "doesn't"}, labels

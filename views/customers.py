@@ -3,7 +3,6 @@
 import streamlit as st
 
 from pmo_data import ui
-from pmo_data.analytics import customers
 from pmo_data.ui.sections import customers as sec
 
 viewer, filters = ui.current_viewer(), ui.current_filters()
@@ -24,7 +23,7 @@ sec.customer_map(viewer, filters, health)
 
 st.subheader("Top five customers")
 sec.health_table(
-    ui.run(customers.top_five, viewer, filters),
+    health.head(5),  # health is ordered by annual value, largest first
     [
         "customer",
         "annual_value",
@@ -41,42 +40,82 @@ sec.health_table(
 st.caption("The five largest relationships by annual value, with their health and why.")
 
 st.subheader("Customers at risk")
-risk = ui.run(customers.at_risk, viewer, filters)
-if risk.empty:
-    st.success("No customer is at risk in this view.")
-else:
-    sec.health_table(risk, ["customer", "risk_reason", *sec.HEALTH_DEFAULT[1:]], key="cu_risk")
+if sec.health_list(
+    health,
+    "at_risk",
+    ["customer", "risk_reason", *sec.HEALTH_DEFAULT[1:]],
+    key="cu_risk",
+    none="No customer is at risk in this view.",
+):
     st.caption("Red health (below 50), or NPS down 15+ points over the last two quarters.")
 
 st.subheader("Key customers (Strategic tier)")
-key = ui.run(customers.key_customers, viewer, filters)
-if key.empty:
-    st.info("No Strategic-tier customers in this view.")
-else:
-    sec.health_table(key, key="cu_key")
+# the relationship at a glance: value, health, how recently we spoke, what is open
+if sec.health_list(
+    health,
+    "key",
+    [
+        "customer",
+        "account_lead",
+        "annual_value",
+        "health",
+        "band",
+        "nps",
+        "nps_n",
+        "last_contact_date",
+        "days_overdue",
+        "open_actions",
+        "projects",
+    ],
+    key="cu_key",
+    none="No Strategic-tier customers in this view.",
+):
+    st.caption(
+        "Strategic-tier customers, largest annual value first; the reasons behind each health "
+        "score are in the table of every customer below."
+    )
 
 st.subheader("Relationship cadence: contact overdue")
-late = ui.run(customers.overdue_contacts, viewer, filters)
-if late.empty:
-    st.success("Every relationship in this view is within its agreed contact cadence.")
-else:
-    sec.health_table(
-        late,
-        [
-            "customer",
-            "account_lead",
-            "tier",
-            "last_contact_date",
-            "cadence_days",
-            "days_overdue",
-            "health",
-        ],
-        key="cu_late",
-    )
+if sec.health_list(
+    health,
+    "overdue",
+    [
+        "customer",
+        "account_lead",
+        "tier",
+        "last_contact_date",
+        "cadence_days",
+        "days_overdue",
+        "health",
+    ],
+    key="cu_late",
+    sort="days_overdue",
+    descending=True,
+    none="Every relationship in this view is within its agreed contact cadence.",
+):
     st.caption("Days since the last contact beyond the agreed cadence, most overdue first.")
 
-st.subheader("Health of every customer")
-sec.health_table(health, key="cu_all")
+st.subheader("Every customer: health and why")
+tiers = st.multiselect("Tier", sorted(health["tier"].dropna().unique()), key="cu_tiers")
+sec.health_list(
+    health,
+    None,
+    [
+        "customer",
+        "tier",
+        "segment",
+        "health",
+        "band",
+        "reasons",
+        "nps",
+        "nps_change",
+        "csat",
+        "open_actions",
+        "projects",
+    ],
+    key="cu_all",
+    tiers=tiers,
+)
 st.caption(
     "Health 0-100 = weighted mean of NPS (30), NPS trend (10), CSAT (20), actions (10), "
     "project RAG (20) and contact recency (10), over the signals each customer has. "

@@ -14,7 +14,7 @@ ui.page_header(
 )
 ui.require_data("projects")
 
-projects = ui.run(portfolio.projects, viewer, filters)
+projects = ui.shared(portfolio.projects, viewer, filters)
 if projects.empty:
     st.info("No projects in this view: widen the filters or choose another person.")
     st.stop()
@@ -31,12 +31,11 @@ st.subheader("Risks to customer value")
 sec.risks_table(viewer, filters, limit=15)
 
 st.subheader("Projects")
-shown = sec.table_filters(projects)
-picked = sec.project_table(shown)
+narrow = sec.table_filters(projects)
+picked, shown = sec.project_table(projects, narrow)
 st.caption(
-    f"{len(shown):,} of {len(projects):,} projects. Click a column to sort; select a row to open "
-    "the project (its link can be shared). Budget variance = forecast ÷ budget − 1; slip = "
-    "forecast end − baseline end."
+    "Select a row to open the project (its link can be shared). Budget variance = forecast ÷ "
+    "budget − 1; slip = forecast end − baseline end."
 )
 sec.open_project(picked, opened)
 sec.download(shown)

@@ -21,7 +21,7 @@ currency = ui.get_store().currency
 st.subheader("Weights and method")
 settings = sec.controls(viewer)
 
-ranked = ui.run(scoring.rank, viewer, filters, *settings.args)
+ranked = ui.shared(scoring.rank, viewer, filters, *settings.args)
 if ranked.empty:
     st.info("No open projects in this view: widen the filters or choose another person.")
     st.stop()

@@ -39,6 +39,15 @@ from pmo_data.store.versions import Store
 
 WEIGHTS = {"nps": 30, "nps_trend": 10, "csat": 20, "actions": 10, "projects": 20, "contact": 10}
 SCORE = NPS_POINTS.sql
+MAP_TILES = 200  # customer tiles on the map; smaller customers are grouped per segment
+MAP_PROJECTS = 5  # project tiles under a customer; the rest are one "N more projects" tile
+# The lists on the Customers page, as conditions over the columns of `health` (pages show
+# them one page at a time, searched and sorted in SQL); the functions below give the same rows.
+LISTS = {
+    "at_risk": "at_risk",
+    "key": "tier = 'Strategic'",
+    "overdue": "days_overdue > 0",
+}
 
 
 def _band(score: float) -> str:
@@ -136,9 +145,17 @@ def _reasons(row: pd.Series, comp: pd.Series) -> str:
             f"(cadence {row['cadence_days']:.0f} days)"
         ),
     }
+    # A warning sign: NPS at or below zero, any overdue action or contact, any Red project,
+    # or any other signal in the bottom half of its scale.
+    warns = {
+        "nps": lambda: row["nps"] <= 0,
+        "actions": lambda: row["overdue_actions"] > 0,
+        "projects": lambda: row["red"] > 0,
+        "contact": lambda: row["days_overdue"] > 0,
+    }
     for key, w in WEIGHTS.items():
         value = comp[key]
-        if pd.notna(value) and value < 0.5:
+        if pd.notna(value) and (value < 0.5 or warns.get(key, lambda: False)()):
             out.append((w * (1 - value), phrases[key]()))
     out.sort(key=lambda t: -t[0])
     return "; ".join(text for _, text in out) or "no warning signs"
@@ -196,11 +213,21 @@ def at_risk(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.D
     return df[df["at_risk"]].reset_index(drop=True) if len(df) else df
 
 
-def customer_map(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.DataFrame:
+def customer_map(
+    store: Store,
+    viewer: Viewer,
+    filters: Filters = NO_FILTERS,
+    tiles: int = MAP_TILES,
+    per_customer: int = MAP_PROJECTS,
+) -> pd.DataFrame:
     """Treemap nodes segment -> customer -> project: id, parent, label, value, health.
 
     Customer tiles are sized by annual value; a customer's projects share its tile equally
     (projects have no annual value of their own) and carry the customer's health colour.
+    A browser draws a few hundred tiles at once, not 60,000: each segment keeps its largest
+    customers (its share of `tiles`, at least 5) and one tile "N smaller customers" holds the
+    rest (value summed, health value-weighted); a customer shows at most `per_customer`
+    projects (Red first) and "N more projects". Every customer stays findable in the tables.
     """
     h = health(store, viewer, filters)
     cols = ["id", "parent", "label", "value", "health", "detail"]
@@ -209,20 +236,12 @@ def customer_map(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) ->
     value = h["annual_value"].fillna(0)
     if value.sum() <= 0:
         value = pd.Series(1.0, index=h.index)
-    h = h.assign(value=value)
-    p_sql, p_p = scoped(store, "projects", viewer, filters)
-    projects = store.df(f"SELECT project_id, name, customer_id, rag FROM ({p_sql})", p_p).merge(
-        h[["customer_id", "value", "health", "projects"]], on="customer_id"
-    )
-    seg = h.groupby("segment").apply(
-        lambda g: pd.Series(
-            {
-                "value": g["value"].sum(),
-                "health": np.average(g["health"].fillna(50), weights=g["value"] + 1e-9),
-            }
-        ),
-        include_groups=False,
-    )
+    h = h.assign(value=value).sort_values(["segment", "value", "customer_id"],
+                                          ascending=[True, False, True])  # fmt: skip
+    keep = max(5, tiles // max(1, h["segment"].nunique()))
+    shown = h[h.groupby("segment").cumcount() < keep]
+    rest = h.drop(shown.index)
+    seg = _weighted(h, "segment")
     nodes = [
         pd.DataFrame(
             {
@@ -236,26 +255,86 @@ def customer_map(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) ->
         ),
         pd.DataFrame(
             {
-                "id": "cus:" + h["customer_id"],
-                "parent": "seg:" + h["segment"],
-                "label": h["customer"],
-                "value": h["value"],
-                "health": h["health"],
-                "detail": h["reasons"],
-            }
-        ),
-        pd.DataFrame(
-            {
-                "id": "prj:" + projects["project_id"],
-                "parent": "cus:" + projects["customer_id"],
-                "label": projects["name"],
-                "value": projects["value"] / projects["projects"],
-                "health": projects["health"],
-                "detail": "RAG " + projects["rag"].fillna("unknown"),
+                "id": "cus:" + shown["customer_id"],
+                "parent": "seg:" + shown["segment"],
+                "label": shown["customer"],
+                "value": shown["value"],
+                "health": shown["health"],
+                "detail": shown["reasons"],
             }
         ),
     ]
+    if len(rest):
+        others = _weighted(rest, "segment")
+        bands = rest.groupby("segment")["band"].value_counts().unstack(fill_value=0)
+        nodes.append(
+            pd.DataFrame(
+                {
+                    "id": "oth:" + others.index,
+                    "parent": "seg:" + others.index,
+                    "label": [f"{int(n):,} smaller customers" for n in others["n"]],
+                    "value": others["value"].to_numpy(),
+                    "health": others["health"].round(0).to_numpy(),
+                    "detail": [
+                        "health "
+                        + ", ".join(f"{int(c):,} {b}" for b, c in bands.loc[s].items() if c)
+                        for s in others.index
+                    ],
+                }
+            )
+        )
+    p_sql, p_p = scoped(store, "projects", viewer, filters)
+    ids = shown["customer_id"].dropna().unique().tolist()
+    projects = store.df(
+        f"SELECT project_id, name, customer_id, rag FROM ({p_sql}) "
+        "WHERE customer_id IN (SELECT unnest(?::VARCHAR[]))",
+        [*p_p, ids],
+    ).merge(shown[["customer_id", "value", "health", "projects"]], on="customer_id")
+    if len(projects):
+        worst = projects["rag"].map({"Red": 0, "Amber": 1, "Green": 2}).fillna(3)
+        projects = projects.assign(_w=worst).sort_values(["customer_id", "_w", "name"])
+        position = projects.groupby("customer_id").cumcount()
+        listed, more = projects[position < per_customer], projects[position >= per_customer]
+        share = listed["value"] / listed["projects"]
+        nodes.append(
+            pd.DataFrame(
+                {
+                    "id": "prj:" + listed["project_id"],
+                    "parent": "cus:" + listed["customer_id"],
+                    "label": listed["name"],
+                    "value": share,
+                    "health": listed["health"],
+                    "detail": "RAG " + listed["rag"].fillna("unknown"),
+                }
+            )
+        )
+        if len(more):
+            m = more.groupby("customer_id").agg(
+                n=("project_id", "size"), value=("value", "first"), projects=("projects", "first"),
+                health=("health", "first"),
+            )  # fmt: skip
+            nodes.append(
+                pd.DataFrame(
+                    {
+                        "id": "prm:" + m.index,
+                        "parent": "cus:" + m.index,
+                        "label": [f"{n:,} more projects" for n in m["n"]],
+                        "value": (m["value"] / m["projects"] * m["n"]).to_numpy(),
+                        "health": m["health"].to_numpy(),
+                        "detail": "search the Portfolio table for this customer to see them all",
+                    }
+                )
+            )
     return pd.concat(nodes, ignore_index=True)[cols]
+
+
+def _weighted(h: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Per group: value summed, health weighted by value (unknown health counts as 50), n."""
+    w = h["value"] + 1e-9
+    g = h.assign(_w=w, _hw=h["health"].fillna(50) * w).groupby(by)
+    out = g.agg(value=("value", "sum"), _hw=("_hw", "sum"), _w=("_w", "sum"), n=("value", "size"))
+    out["health"] = out["_hw"] / out["_w"]
+    return out[["value", "health", "n"]]
 
 
 def summary(h: pd.DataFrame) -> dict:

@@ -24,7 +24,7 @@ import pandas as pd
 from pmo_data.analytics import services
 from pmo_data.analytics.feedback.scores import reference_date
 from pmo_data.measures import DEFAULT_CADENCE_DAYS, VALID_NPS, nps_points
-from pmo_data.store.access import Viewer
+from pmo_data.store.access import Viewer, may
 from pmo_data.store.scope import NO_FILTERS, Filters, frame, scoped
 from pmo_data.store.versions import Store
 
@@ -601,8 +601,9 @@ EDITORS = ("pmo_analyst", "executive")
 def can_edit(viewer: Viewer) -> bool:
     """The PMO and executives: an assessment is of the whole PMO, so it is recorded from a
     view that sees every row (a sponsor's evidence covers only their projects). In local mode
-    anyone can switch to those views; with sign-in the access table decides."""
-    return viewer.group in EDITORS and viewer.sees_everything
+    anyone can switch to those views; with sign-in the access table decides (and nobody
+    records one while an admin views as them)."""
+    return may(viewer, "maturity") and viewer.sees_everything
 
 
 def suggested(ev: pd.DataFrame) -> dict[str, bool]:
@@ -675,10 +676,14 @@ def build(answers: dict[str, dict], ev: pd.DataFrame, view: str = "") -> dict:
     }
 
 
-def save(store: Store, payload: dict, author: str, scope: str | None = None) -> str:
-    """Append an assessment (named by its timestamp) and return its name."""
+def save(store: Store, payload: dict, author: str, scope: str | None = None, viewer=None) -> str:
+    """Append an assessment (named by its timestamp) and return its name; the store refuses
+    it unless `viewer` may record one."""
     name = datetime.now().isoformat(timespec="microseconds")
-    store.save_document(KIND, name, payload, author=author, scope=scope)
+    summary = f"{payload.get('done')} squares done"
+    store.save_document(
+        KIND, name, payload, author=author, scope=scope, viewer=viewer, summary=summary
+    )
     return name
 
 

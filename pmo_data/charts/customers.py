@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from pmo_data.charts import RAG_COLOURS, RAG_ORDER, empty_figure, styled
+from pmo_data.charts import RAG_COLOURS, RAG_ORDER, RAG_PATTERNS, empty_figure, styled
 
 HEALTH_SCALE = [
     [0, RAG_COLOURS["Red"]],
@@ -34,10 +34,13 @@ def customer_map(nodes: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
                 colorbar=dict(title="Health"),
             ),
             customdata=nodes[["health", "detail"]],
+            texttemplate="%{label}",
             hovertemplate="<b>%{label}</b><br>Annual value %{value:" + money_format + "}"
             "<br>Health %{customdata[0]:.0f}<br>%{customdata[1]}<extra></extra>",
         )
     )
+    # a label only where it fits at a readable size; the rest on hover
+    fig.update_layout(uniformtext=dict(minsize=11, mode="hide"))
     return styled(fig, "Customer map: segment → customer → projects", height=560)
 
 
@@ -49,11 +52,14 @@ def health_bands(health: pd.DataFrame) -> go.Figure:
         go.Bar(
             x=counts.index,
             y=counts.to_numpy(),
-            marker_color=[RAG_COLOURS[b] for b in counts.index],
+            marker=dict(
+                color=[RAG_COLOURS[b] for b in counts.index],
+                pattern_shape=[RAG_PATTERNS[b] for b in counts.index],
+            ),
             text=[f"{int(v):,}" for v in counts.to_numpy()],
             textposition="outside",
             hovertemplate="%{x}: %{y:,} customers<extra></extra>",
         )
     )
-    fig.update_yaxes(title="Customers")
-    return styled(fig, "Customers by health band", height=300)
+    fig.update_yaxes(title="Customers (count)")
+    return styled(fig, "Health bands", height=300)

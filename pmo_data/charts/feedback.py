@@ -73,7 +73,9 @@ def breakdown(df: pd.DataFrame, metric: str = "nps", by: str = "segment", top: i
     )
     fig.update_xaxes(title=title, range=rng)
     label = by.replace("_", " ")
-    return styled(fig, f"{title} by {label} (largest {len(data)})", height=max(280, 26 * len(data)))
+    rated = int(df[col].notna().sum())
+    which = f" (the {len(data)} of {rated:,} with most responses)" if rated > len(data) else ""
+    return styled(fig, f"{title} by {label}{which}", height=max(280, 26 * len(data)))
 
 
 def drivers(df: pd.DataFrame) -> go.Figure:

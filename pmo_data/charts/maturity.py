@@ -63,14 +63,14 @@ def board(ev: pd.DataFrame, done: dict[str, bool], stages: list[tuple[str, str]]
     fig.update_xaxes(
         tickvals=list(range(len(stages))),
         ticktext=["<br>".join(textwrap.wrap(_title(n), 14)) for _, n in stages],
-        side="top",
+        side="bottom",
+        title="Stage of the journey, left to right",
         range=[-0.5, len(stages) - 0.5],
         showgrid=False,
         zeroline=False,
     )
     fig.update_yaxes(visible=False, range=[-3.6, 0.6])
-    fig.update_layout(margin=dict(t=70))
-    return styled(fig, None, height=330)
+    return styled(fig, "The gameboard: each stage's squares", height=380)
 
 
 def history(h: pd.DataFrame, total: int) -> go.Figure:

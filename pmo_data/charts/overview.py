@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from pmo_data.charts import RAG_COLOURS, RAG_ORDER, empty_figure, styled
+from pmo_data.charts import RAG_COLOURS, RAG_ORDER, RAG_PATTERNS, empty_figure, styled
 
 
 def rag_by_portfolio(df: pd.DataFrame) -> go.Figure:
@@ -21,10 +21,10 @@ def rag_by_portfolio(df: pd.DataFrame) -> go.Figure:
                 x=part["projects"].fillna(0),
                 name=rag,
                 orientation="h",
-                marker_color=RAG_COLOURS[rag],
+                marker=dict(color=RAG_COLOURS[rag], pattern_shape=RAG_PATTERNS[rag]),
                 hovertemplate="%{y}: %{x} " + rag + "<extra></extra>",
             )
-    fig.update_layout(barmode="stack", xaxis_title="Projects", yaxis_title=None)
+    fig.update_layout(barmode="stack", xaxis_title="Projects (count)", yaxis_title=None)
     return styled(fig, "Projects by RAG status and portfolio", height=max(260, 40 * len(order)))
 
 
@@ -52,5 +52,6 @@ def nps_trend(df: pd.DataFrame) -> go.Figure:
         hovertemplate="%{x|%b %Y}: NPS %{y:.0f} (n=%{customdata:,})<extra></extra>",
     )
     fig.add_hline(y=0, line=dict(color="#8c959f", dash="dot"))
-    fig.update_yaxes(title="NPS", range=[-100, 100])
+    fig.update_yaxes(title="NPS (-100 to +100)", range=[-100, 100])
+    fig.update_xaxes(title="Month of response")
     return styled(fig, "Net Promoter Score by month", height=320)

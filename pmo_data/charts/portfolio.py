@@ -6,7 +6,13 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from pmo_data.charts import RAG_COLOURS, RAG_ORDER, empty_figure, styled
+from pmo_data.charts import (
+    RAG_COLOURS,
+    RAG_ORDER,
+    RAG_PATTERNS,
+    empty_figure,
+    styled,
+)
 
 
 def timeline(bars: pd.DataFrame) -> go.Figure:
@@ -28,12 +34,15 @@ def timeline(bars: pd.DataFrame) -> go.Figure:
                 orientation="h",
                 width=width,
                 name=name,
-                marker_color=RAG_COLOURS.get(name, "#57606a") if kind == "Forecast" else "#57606a",
+                marker=dict(
+                    color=RAG_COLOURS.get(name, "#57606a") if kind == "Forecast" else "#57606a",
+                    pattern_shape=RAG_PATTERNS.get(name, "") if kind == "Forecast" else "",
+                ),
                 customdata=g[["slip_days"]].fillna(0),
                 hovertemplate="%{y}<br>" + kind + " %{base|%d %b %Y} → %{x|%d %b %Y}"
                 "<br>slip %{customdata[0]:,.0f} days<extra></extra>",
             )
-    fig.update_xaxes(type="date")
+    fig.update_xaxes(type="date", title="Start to forecast end (date)")
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=11))
     fig.update_layout(barmode="overlay", legend_title_text=None)
     fig.add_vline(x=pd.Timestamp.today(), line=dict(color="#1b2430", dash="dot", width=1))
@@ -44,7 +53,8 @@ def timeline(bars: pd.DataFrame) -> go.Figure:
 
 
 def treemap(df: pd.DataFrame, money_fmt: str) -> go.Figure:
-    """Portfolio -> project tiles by budget, coloured by RAG (go.Treemap: fast at 10k tiles)."""
+    """Portfolio -> project tiles by budget, coloured by RAG; a grey tile per portfolio holds
+    its smaller projects (see `analytics.portfolio.projects.treemap`)."""
     if df.empty:
         return empty_figure("No projects with a budget in this view")
     ports = df.groupby("portfolio", sort=True)["budget"].sum()
@@ -53,7 +63,12 @@ def treemap(df: pd.DataFrame, money_fmt: str) -> go.Figure:
     labels = [root, *ports.index, *df["name"].astype(str)]
     parents = ["", *[root] * len(ports), *("p:" + df["portfolio"].astype(str))]
     values = [ports.sum(), *ports.values, *df["budget"].values]
-    colours = ["#f6f8fa", *["#eef1f4"] * len(ports), *df["rag"].map(RAG_COLOURS).fillna("#b8bec6")]
+    colours = [
+        "#f6f8fa",
+        *["#eef1f4"] * len(ports),
+        *df["rag"].map({**RAG_COLOURS, "Others": "#d0d7de"}).fillna("#b8bec6"),
+    ]
+    detail = df["detail"] if "detail" in df else df["rag"]
     sym = money_fmt[:1] if money_fmt[:1] in "£$€" else ""
     fig = go.Figure(
         go.Treemap(
@@ -63,12 +78,17 @@ def treemap(df: pd.DataFrame, money_fmt: str) -> go.Figure:
             values=values,
             branchvalues="total",
             marker=dict(colors=colours),
-            customdata=[""] * (1 + len(ports)) + list(df["rag"]),
+            customdata=[""] * (1 + len(ports)) + list(detail),
             hovertemplate="%{label}<br>Budget " + sym + "%{value:,.0f}<br>%{customdata}"
             "<extra></extra>",
             maxdepth=3,
+            # the RAG word on every tile that has room for a label (colour is not enough)
+            text=["", *[""] * len(ports), *df["rag"].fillna("Unknown")],
+            texttemplate="%{label}<br>%{text}",
         )
     )
+    # a label only where it fits at a readable size; the rest on hover
+    fig.update_layout(uniformtext=dict(minsize=11, mode="hide"))
     return styled(fig, "Budget by portfolio and project, coloured by RAG", height=520)
 
 
@@ -87,12 +107,17 @@ def rag_over_versions(df: pd.DataFrame) -> go.Figure:
             x=part["version"].astype(str),
             y=part["share"],
             name=rag,
-            marker_color=RAG_COLOURS[rag],
+            marker=dict(color=RAG_COLOURS[rag], pattern_shape=RAG_PATTERNS[rag]),
             customdata=part["projects"],
             hovertemplate="Version %{x}: %{y:.0%} " + rag + " (%{customdata:,} projects)"
             "<extra></extra>",
         )
-    fig.update_layout(barmode="stack", xaxis_title="Store version (import)", yaxis_tickformat=".0%")
+    fig.update_layout(
+        barmode="stack",
+        xaxis_title="Store version (import)",
+        yaxis_title="Share of projects (%)",
+        yaxis_tickformat=".0%",
+    )
     return styled(fig, "RAG mix at each import", height=320)
 
 
@@ -104,11 +129,14 @@ def red_share_by_portfolio(df: pd.DataFrame) -> go.Figure:
     red = df[df["rag"] == "Red"].groupby(["version", "portfolio"], as_index=False)["projects"].sum()
     m = tot.merge(red, on=["version", "portfolio"], how="left", suffixes=("", "_red"))
     m["red_share"] = m["projects_red"].fillna(0) / m["projects"]
-    fig = px.line(m, x="version", y="red_share", color="portfolio", markers=True)
+    # a marker shape per portfolio as well as a colour
+    fig = px.line(
+        m, x="version", y="red_share", color="portfolio", symbol="portfolio", markers=True
+    )
     fig.update_layout(
         yaxis_tickformat=".0%",
-        xaxis_title="Store version",
-        yaxis_title="Red share",
+        xaxis_title="Store version (import)",
+        yaxis_title="Red projects (% of the portfolio)",
         legend_title_text=None,
     )
     fig.update_xaxes(dtick=1)
@@ -136,6 +164,7 @@ def benefits(df: pd.DataFrame, money_fmt: str, limit: int = 25) -> go.Figure:
         barmode="overlay",
         xaxis_tickformat=money_fmt.lstrip("£$€"),
         xaxis_tickprefix=money_fmt[:1] if money_fmt[:1] in "£$€" else "",
+        xaxis_title="Benefit" + (f" ({money_fmt[:1]})" if money_fmt[:1] in "£$€" else ""),
     )
     fig.update_traces(hovertemplate="%{y}: %{x:,.0f}<extra></extra>")
     return styled(fig, "Benefits planned against realised", height=max(300, 24 * len(d) + 120))

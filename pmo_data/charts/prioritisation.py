@@ -3,6 +3,7 @@ disagreement, WSJF comparison and the value-for-money frontier."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -11,6 +12,7 @@ from pmo_data.charts import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, RAG_COLOURS, e
 from pmo_data.formatting import money
 
 CRITERION_COLOURS = dict(zip(KEYS, PALETTE, strict=False))
+MAX_POINTS = 1500  # markers a chart draws one by one; beyond, it counts or thins them
 
 
 def _short(name: str, n: int = 42) -> str:
@@ -122,22 +124,42 @@ def disagreement(wide: pd.DataFrame) -> go.Figure:
     return styled(fig, "Rank under each group's profile", 160 + 22 * len(wide))
 
 
-def wsjf_scatter(table: pd.DataFrame, rho: float) -> go.Figure:
-    """Weighted-score rank against WSJF rank; points off the diagonal are where methods differ."""
+def wsjf_scatter(table: pd.DataFrame, rho: float, points: int = MAX_POINTS) -> go.Figure:
+    """Weighted-score rank against WSJF rank; points off the diagonal are where methods differ.
+
+    Beyond `points` projects the ranks are counted in a 40 x 40 grid instead (a heatmap of
+    how many projects fall in each cell): the picture is the same, the browser draws 1,600
+    cells instead of tens of thousands of markers."""
     if table.empty:
         return empty_figure("No candidate projects in this view")
     n = len(table)
-    fig = go.Figure(
-        go.Scatter(
-            x=table["rank"],
-            y=table["wsjf_rank"],
-            mode="markers",
-            marker=dict(color=PALETTE[0], size=8, opacity=0.75),
-            text=table["name"],
-            hovertemplate="%{text}<br>weighted rank %{x}, WSJF rank %{y}<extra></extra>",
-            showlegend=False,
+    if n > points:
+        edges = np.linspace(0.5, n + 0.5, 41)
+        counts, _, _ = np.histogram2d(table["rank"], table["wsjf_rank"], bins=[edges, edges])
+        mids = ((edges[:-1] + edges[1:]) / 2).round(0)
+        fig = go.Figure(
+            go.Heatmap(
+                x=mids,
+                y=mids,
+                z=counts.T,
+                colorscale=[[0, "#f6f8fa"], [1, PALETTE[0]]],
+                colorbar=dict(title="Projects"),
+                hovertemplate="weighted rank ~%{x:,.0f}, WSJF rank ~%{y:,.0f}: %{z:,.0f} projects"
+                "<extra></extra>",
+            )
         )
-    )
+    else:
+        fig = go.Figure(
+            go.Scatter(
+                x=table["rank"],
+                y=table["wsjf_rank"],
+                mode="markers",
+                marker=dict(color=PALETTE[0], size=8, opacity=0.75),
+                text=table["name"],
+                hovertemplate="%{text}<br>weighted rank %{x}, WSJF rank %{y}<extra></extra>",
+                showlegend=False,
+            )
+        )
     fig.add_scatter(
         x=[1, n],
         y=[1, n],
@@ -148,13 +170,21 @@ def wsjf_scatter(table: pd.DataFrame, rho: float) -> go.Figure:
     )
     fig.update_xaxes(title="Rank by weighted score", autorange="reversed")
     fig.update_yaxes(title="Rank by WSJF", autorange="reversed")
-    return styled(fig, f"Weighted score vs WSJF (Spearman rho {rho:.2f}, n={n})", 420)
+    return styled(fig, f"Weighted score vs WSJF (Spearman rho {rho:.2f}, n={n:,})", 420)
 
 
-def frontier(front: pd.DataFrame, budget: float, currency: str) -> go.Figure:
-    """Cumulative value against cumulative cost, best value for money first; budget line."""
+def frontier(
+    front: pd.DataFrame, budget: float, currency: str, points: int = MAX_POINTS // 3
+) -> go.Figure:
+    """Cumulative value against cumulative cost, best value for money first; budget line.
+
+    Beyond `points` projects the curve is drawn through evenly spaced projects (every k-th,
+    first and last kept): the same curve, a browser-sized number of markers."""
     if front.empty:
         return empty_figure("No priced projects in this view")
+    if len(front) > points:
+        keep = np.unique(np.linspace(0, len(front) - 1, points).round().astype(int))
+        front = front.iloc[keep]
     sel = front["selected"].fillna(False).astype(bool) if "selected" in front else None
     colour = [POSITIVE if s else NEUTRAL for s in sel] if sel is not None else PALETTE[0]
     fig = go.Figure(

@@ -143,7 +143,7 @@ def benefits(df: pd.DataFrame, currency: str, title: str, top: int = 15) -> go.F
         textposition="outside",
     )
     fig.update_layout(barmode="overlay", legend=dict(y=1.02, yanchor="bottom", x=0))
-    fig.update_xaxes(**_axis(currency))
+    fig.update_xaxes(title=f"Benefit ({currency})", **_axis(currency))
     more = f" (top {top} of {len(df)} by planned)" if len(df) > top else ""
     return styled(fig, title + more, 120 + 28 * len(d))
 
@@ -190,5 +190,5 @@ def stakeholders(df: pd.DataFrame, currency: str, group: str, top: int = 15) -> 
         marker_color=PALETTE[0],
     )
     fig.update_layout(barmode="stack", legend=dict(y=1.02, yanchor="bottom", x=0))
-    fig.update_xaxes(**_axis(currency))
+    fig.update_xaxes(title=f"Value delivered ({currency})", **_axis(currency))
     return styled(fig, f"Value delivered: {group}", 120 + 26 * len(d))

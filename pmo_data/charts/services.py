@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from pmo_data.charts import PALETTE, RAG_COLOURS, empty_figure, styled
+from pmo_data.charts import PALETTE, RAG_COLOURS, RAG_PATTERNS, RAG_SYMBOLS, empty_figure, styled
 
 BAND_COLOURS = {
     "Over capacity": RAG_COLOURS["Red"],
@@ -26,6 +26,16 @@ VERDICT_COLOURS = {
     "Free, below target: rethink": RAG_COLOURS["Amber"],
     "Not enough ratings to judge": RAG_COLOURS["Unknown"],
 }
+# the RAG each band, status or verdict stands for: its pattern or marker shape says it too
+BAND_RAG = {"Over capacity": "Red", "Near capacity": "Amber", "Within capacity": "Green"}
+TARGET_RAG = {"Below target": "Red", "Around target": "Amber", "Above target": "Green"}
+VERDICT_SYMBOLS = {
+    "Valued and paid for": "circle",
+    "Free and valued: could be charged": "square",
+    "Charged, below target: at risk": "triangle-up",
+    "Free, below target: rethink": "diamond",
+    "Not enough ratings to judge": "circle-open",
+}
 MEASURES = {
     "projects_active": "Projects active",
     "responses": "Feedback responses",
@@ -43,7 +53,10 @@ def utilisation(load: pd.DataFrame) -> go.Figure:
             y=data["name"],
             x=data["utilisation"] * 100,
             orientation="h",
-            marker_color=[BAND_COLOURS[b] for b in data["band"]],
+            marker=dict(
+                color=[BAND_COLOURS[b] for b in data["band"]],
+                pattern_shape=[RAG_PATTERNS.get(BAND_RAG.get(b, ""), "") for b in data["band"]],
+            ),
             text=[f"{u:.0%}" for u in data["utilisation"]],
             textposition="outside",
             customdata=data[["demand_hours", "capacity_hours", "band"]],
@@ -92,7 +105,11 @@ def csat_vs_target(sat: pd.DataFrame) -> go.Figure:
         x=data["csat_mean"],
         mode="markers",
         name="Mean CSAT (95% interval)",
-        marker=dict(size=11, color=colours),
+        marker=dict(
+            size=11,
+            color=colours,
+            symbol=[RAG_SYMBOLS.get(TARGET_RAG.get(v, ""), "circle") for v in data["vs_target"]],
+        ),
         error_x=dict(
             type="data",
             symmetric=False,
@@ -113,14 +130,34 @@ def csat_vs_target(sat: pd.DataFrame) -> go.Figure:
         hovertemplate="Target %{x:.1f}<extra></extra>",
     )
     fig.update_xaxes(title="Mean CSAT (1-5)", range=[1, 5])
-    fig.update_layout(legend=dict(y=-0.28))  # below the axis title, not over it
     return styled(fig, "Satisfaction against target", height=max(300, 28 * len(data) + 130))
+
+
+def _uncluttered(x: pd.Series, y: pd.Series, size: pd.Series, gap=(0.3, 0.1)) -> pd.Series:
+    """Which points get a text label: biggest first, skipping any whose label would land on
+    one already placed (gap as a share of each axis's span); the rest are named on hover."""
+    span_x = max(float(x.max() - x.min()), 1e-9)
+    span_y = max(float(y.max() - y.min()), 1e-9)
+    placed: list[tuple[float, float]] = []
+    keep = pd.Series(False, index=x.index)
+    for i in size.sort_values(ascending=False).index:
+        px_, py_ = float(x[i]) / span_x, float(y[i]) / span_y
+        if all(abs(px_ - a) > gap[0] or abs(py_ - b) > gap[1] for a, b in placed):
+            placed.append((px_, py_))
+            keep[i] = True
+    return keep
 
 
 def value_map(vfm: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
     data = vfm[vfm["csat_mean"].notna()] if len(vfm) else vfm
     if data.empty:
         return empty_figure("No rated services in this view")
+    data = data.assign(
+        label=data["name"].where(
+            _uncluttered(data["charge"].fillna(0), data["csat_mean"], data["customers"].fillna(0)),
+            "",
+        )
+    )
     fig = go.Figure()
     size = data["customers"].fillna(0)
     scale = 40 / max(float(size.max()), 1.0)
@@ -130,21 +167,27 @@ def value_map(vfm: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
             y=g["csat_mean"],
             mode="markers+text",
             name=verdict,
-            text=g["name"],
+            text=g["label"],
             textposition="top center",
             textfont=dict(size=10, color="#57606a"),
             marker=dict(
                 size=8 + g["customers"].fillna(0) * scale,
                 color=VERDICT_COLOURS.get(verdict, PALETTE[0]),
+                symbol=VERDICT_SYMBOLS.get(verdict, "circle"),
                 opacity=0.75,
                 line=dict(width=1, color="white"),
             ),
-            customdata=g[["unit_cost", "customers", "csat_n", "target_csat"]],
-            hovertemplate="<b>%{text}</b><br>Charge %{x:" + money_format + "}, unit cost "
+            customdata=g[["unit_cost", "customers", "csat_n", "target_csat", "name"]],
+            hovertemplate="<b>%{customdata[4]}</b><br>Charge %{x:" + money_format + "}, unit cost "
             "%{customdata[0]:" + money_format + "}<br>Mean CSAT %{y:.2f} (n=%{customdata[2]:,}), "
             "target %{customdata[3]:.1f}<br>%{customdata[1]:,} customers<extra></extra>",
         )
-    fig.update_xaxes(title="Charge per unit")
+    symbol = money_format[:1] if money_format[:1] in "£$€" else ""
+    fig.update_xaxes(
+        title=f"Charge per unit ({symbol})" if symbol else "Charge per unit",
+        tickprefix=symbol,
+        tickformat=",.0f",
+    )
     fig.update_yaxes(title="Mean CSAT (1-5)")
     return styled(fig, "What customers value and pay for", height=460)
 

@@ -122,11 +122,23 @@ def write_demo_workbook(
 
 # -- people, customers, services --------------------------------------------------------------
 def _people(rng, sizes: tuple[int, ...]) -> list[list[str]]:
-    """Distinct "First Last" names, split into pools of the given sizes."""
+    """Distinct "First Last" names, split into pools of the given sizes ("First M. Last" once
+    the pools outgrow the first x last pairs, as at scale 100)."""
     first = np.array(tx.FIRST, dtype=object)
     last = np.array(tx.LAST, dtype=object)
-    pick = rng.choice(len(first) * len(last), sum(sizes), replace=False)
-    names = first[pick // len(last)] + " " + last[pick % len(last)]
+    if sum(sizes) <= len(first) * len(last):
+        pick = rng.choice(len(first) * len(last), sum(sizes), replace=False)
+        names = first[pick // len(last)] + " " + last[pick % len(last)]
+    else:
+        mid = np.array([f"{c}." for c in "ABCDEFGHJKLMNPRSTW"], dtype=object)
+        pick = rng.choice(len(first) * len(mid) * len(last), sum(sizes), replace=False)
+        names = (
+            first[pick // (len(mid) * len(last))]
+            + " "
+            + mid[(pick // len(last)) % len(mid)]
+            + " "
+            + last[pick % len(last)]
+        )
     cuts = np.cumsum(sizes)[:-1]
     return [list(p) for p in np.split(names, cuts)]
 
@@ -618,7 +630,7 @@ def _savings(rng, n, projects, services, staff, scale, t) -> pd.DataFrame:
     raw_r = likely * elapsed * rng.uniform(0.3, 0.9, n)
     realised = np.round(np.minimum(raw_r / raw_r.sum() * SAVINGS_REALISED * scale, likely), -2)
 
-    codes = rng.choice(np.arange(4000, 10000), n, replace=False)
+    codes = rng.choice(np.arange(4000, max(10000, 4000 + 3 * n)), n, replace=False)
     pool_names = [
         f"CC-{codes[p]} {tx.COST_POOLS[c][codes[p] % len(tx.COST_POOLS[c])]}"
         for p, c in zip(pool, np.asarray(cat)[pool], strict=True)

@@ -26,6 +26,11 @@ from pmo_data.schema import ENTITIES, Entity, entity, normalise_header
 THRESHOLD = 0.75
 # A sheet scoring below this for every entity is "not recognised".
 MIN_SCORE = 0.2
+# Wide sheets (a master workbook's facet, 20+ columns of which a handful are ours) are scored
+# on this many columns at most, so the columns we do not know do not hide the ones we do.
+WIDE = 10
+# Added to the score of an entity whose identity column is named for it and distinct per row.
+IDENTITY = 0.1
 # Entities whose missing key is derived from the spreadsheet row (survey responses, ledgers).
 ROW_KEYED = frozenset(name for name, e in ENTITIES.items() if not e.key_from)
 
@@ -38,6 +43,27 @@ SURVEY_PATTERNS = (
     ("respondent_role", re.compile(r"\b(job title|your role)\b"), 0.8),
 )
 SURVEY_MIN_TOKENS = 6
+
+# Required columns the analyst may give for a whole file instead (a survey export with no date
+# column gets the survey date), and the columns of which a sheet needs at least one to be that
+# entity at all (a notes sheet with a "Comments" column is not feedback; a risk log with a
+# "Category" column is not a savings ledger).
+DEFAULTABLE = {"feedback": ("date",)}
+SUBSTANCE = {
+    "feedback": ("date", "nps", "csat", "effort_score"),
+    "savings": ("low", "likely", "high", "realised"),
+}
+
+
+def defaultable(entity_name: str) -> tuple[str, ...]:
+    """Required columns of an entity that a whole file may be given instead of holding."""
+    return DEFAULTABLE.get(entity_name, ())
+
+
+def substantive(entity_name: str, targets) -> bool:
+    """Does a sheet map any of the columns that make it this entity?"""
+    need = SUBSTANCE.get(entity_name)
+    return need is None or any(t in targets for t in need)
 
 
 @dataclass(frozen=True)
@@ -286,8 +312,8 @@ def _name_score(names: list[str], e: Entity) -> float:
 def recognise(sheet, *, memory: dict | None = None) -> list[tuple[str, float]]:
     """Entities this sheet could hold, best first, as (entity, score 0-1).
 
-    Score: 0.7 x share of the sheet's columns that map (weighted by confidence) + 0.3 x how
-    well the sheet or file name matches the entity. An entity whose required columns are
+    Score: 0.7 x share of the sheet's columns that map (weighted by confidence; at most WIDE
+    columns counted) + 0.3 x how well the sheet or file name matches the entity. An entity whose required columns are
     missing (and whose key cannot be derived) scores 0. A remembered layout scores 1.
     """
     headers = list(sheet.headers)
@@ -300,15 +326,36 @@ def recognise(sheet, *, memory: dict | None = None) -> list[tuple[str, float]]:
     for name, e in ENTITIES.items():
         m = map_headers(headers, name, filled=filled)
         t = m.targets
-        required_ok = all(r in t for r in e.required if r != e.key)
-        if not (required_ok and key_derivable(e, m)) or not t:
+        required_ok = all(r in t or r in defaultable(name) for r in e.required if r != e.key)
+        if not (required_ok and key_derivable(e, m) and substantive(name, t)) or not t:
             scored.append((name, 0.0))
             continue
         n_headers = max(1, sum(1 for h in headers if str(h or "").strip()))
-        header_score = sum(c.confidence for c in t.values()) / min(n_headers, len(e.columns))
+        header_score = sum(c.confidence for c in t.values()) / min(n_headers, len(e.columns), WIDE)
         score = 0.7 * min(header_score, 1.0) + 0.3 * _name_score(names, e)
+        score += identity_bonus(e, m, getattr(sheet, "frame", None))
         scored.append((name, round(score, 3)))
     return sorted(scored, key=lambda x: -x[1])
+
+
+def identity_bonus(e: Entity, m: Mapping, frame) -> float:
+    """IDENTITY when a column named for the entity says what each row is ("Project Name",
+    "Project/Programme") and its values are distinct, one row per record; 0 otherwise (a risk
+    log names its projects too, many rows each)."""
+    for col in (e.key, *e.key_from):
+        cm = m.source_of(col)
+        if (
+            cm is None
+            or cm.confidence < 0.97
+            or e.name.rstrip("s") not in normalise_header(cm.header)
+        ):
+            continue
+        if frame is None or cm.index not in getattr(frame, "columns", ()):
+            return 0.0
+        got = frame[cm.index].dropna()
+        if len(got) and got.astype(str).str.strip().str.casefold().nunique() >= 0.9 * len(got):
+            return IDENTITY
+    return 0.0
 
 
 def best_entity(sheet, *, memory: dict | None = None) -> tuple[str | None, float]:
@@ -332,9 +379,15 @@ def expected_columns(e: Entity, n: int = 4) -> str:
 
 
 # -- remembered mappings ------------------------------------------------------------------------
-def remember(store, signature: str, entity_name: str, mapping: Mapping) -> None:
-    """Keep a confirmed mapping for this header layout (newest wins)."""
-    store.save_document("mapping", signature, {"entity": entity_name, "columns": mapping.as_dict()})
+def remember(store, signature: str, entity_name: str, mapping: Mapping, viewer=None) -> None:
+    """Keep a confirmed mapping for this header layout (newest wins); `viewer` saves it."""
+    store.save_document(
+        "mapping",
+        signature,
+        {"entity": entity_name, "columns": mapping.as_dict()},
+        viewer=viewer,
+        summary=f"{entity_name} mapping for a header layout",
+    )
 
 
 def recall(store, signature: str) -> dict | None:

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pmo_data.ingest import nondata, signatures
 from pmo_data.ingest.values import repair_mojibake
 
 MAX_FILE_BYTES = 200 * 1024**2
@@ -53,6 +54,8 @@ class Sheet:
     rows: np.ndarray
     header_rows: list[int] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
+    tool: str | None = None  # the export's tool when its header layout told (signatures)
+    parts: frozenset = frozenset()  # what else the sheet holds: "pivot", "chart" (xlsx)
 
     @property
     def empty(self) -> bool:
@@ -67,11 +70,9 @@ def _clean_header(value: object) -> str:
 
 
 def _is_blank(v: object) -> bool:
-    return (
-        v is None
-        or (isinstance(v, float) and np.isnan(v))
-        or (isinstance(v, str) and not v.strip())
-    )
+    if isinstance(v, str):
+        return not v.strip()
+    return v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and np.isnan(v))
 
 
 def _is_label(v: object) -> bool:
@@ -89,7 +90,8 @@ def locate_header(preview: list[list[object]]) -> tuple[list[int], int]:
 
     The header is the first row that is mostly filled with text labels and spans most of the
     widest row; a following row of mostly labels under blank-spanned group cells makes a
-    two-row header ("Group - Sub").
+    two-row header ("Group - Sub") when a row with numbers or dates follows within a few rows
+    (blank and group rows may come between).
     """
     if not preview:
         return [], 0
@@ -102,16 +104,37 @@ def locate_header(preview: list[list[object]]) -> tuple[list[int], int]:
                 nxt = preview[i + 1]
                 nxt_filled = [v for v in nxt if not _is_blank(v)]
                 gaps = sum(_is_blank(v) for v in row[: len(nxt)])
+                after = [r for r in preview[i + 2 : i + 8] if any(not _is_blank(v) for v in r)]
                 if (
                     gaps
                     and nxt_filled
                     and sum(_is_label(v) for v in nxt_filled) == len(nxt_filled)
-                    and i + 2 < len(preview)
-                    and any(not _is_label(v) for v in preview[i + 2] if not _is_blank(v))
+                    and (
+                        not after  # nothing below: a two-row header over no data yet
+                        or any(not _is_label(v) for r in after for v in r if not _is_blank(v))
+                        or _under_groups_only(row, nxt)
+                    )
                 ):
                     return [i, i + 1], i + 2
             return [i], i + 1
     return [0], 1
+
+
+def _under_groups_only(header: list, nxt: list) -> bool:
+    """A sub-header row leaves the first two header columns blank (the name and id columns
+    span both header rows); a data row fills them."""
+    cols = [j for j, v in enumerate(header) if not _is_blank(v)][:2]
+    return len(cols) == 2 and all(j >= len(nxt) or _is_blank(nxt[j]) for j in cols)
+
+
+def find_header(preview: list[list[object]]) -> tuple[list[int], int, list[str] | None, str | None]:
+    """(header rows, first data row, headers when a known export sets them, its tool): a known
+    survey layout (`signatures.header_layout`) first, else `locate_header`."""
+    known = signatures.header_layout(preview)
+    if known is not None:
+        return known.rows, known.data_start, known.headers, known.tool
+    rows, start = locate_header(preview)
+    return rows, start, None, None
 
 
 def _join_headers(rows: list[list[object]], ncols: int) -> list[str]:
@@ -141,15 +164,18 @@ def _tidy(
     raw: pd.DataFrame,
     first_row: int,
     data: pd.DataFrame | None = None,
-    located: tuple[list[int], int] | None = None,
+    located: tuple | None = None,
 ) -> Sheet:
     """raw: cells (positional columns) from spreadsheet row `first_row`, at least the preview.
 
     `data`, when given, holds the rows from the first data row on, read with typed columns.
     """
     preview = raw.head(PREVIEW_ROWS).astype(object).where(raw.head(PREVIEW_ROWS).notna(), None)
-    header_idx, data_start = located or locate_header(preview.values.tolist())
-    headers = _join_headers([preview.iloc[i].tolist() for i in header_idx], raw.shape[1])
+    header_idx, data_start, known, tool = located or find_header(preview.values.tolist())
+    if known is not None:
+        headers = [_clean_header(h) for h in known] + [""] * (raw.shape[1] - len(known))
+    else:
+        headers = _join_headers([preview.iloc[i].tolist() for i in header_idx], raw.shape[1])
     if data is None:
         data = raw.iloc[data_start:]
     data = data.reset_index(drop=True)
@@ -201,7 +227,7 @@ def _tidy(
             data, rows = data.loc[~drop].reset_index(drop=True), rows[~drop]
     skipped.sort(key=lambda s: s.row)
     header_rows = [first_row + i for i in header_idx]
-    return Sheet(file, name, headers, data, rows, header_rows, skipped)
+    return Sheet(file, name, headers, data, rows, header_rows, skipped, tool=tool)
 
 
 def _sniff_kind(head: bytes, name: str) -> str:
@@ -247,9 +273,36 @@ def _check_zip(data: bytes, file: str, limits: dict) -> str:
     )
 
 
+def _sized_from_the_top(ws) -> None:
+    """openpyxl's read-only sheets look for the <dimension> element when opened, and when a
+    writer left it out (openpyxl's own write-only mode, many exporters) they parse the whole
+    sheet to find that it is missing: ~1.4 s of CPU per 100,000 rows before the first preview
+    row is read. The element can only come before <sheetData>, so stop looking there."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    src = ws._get_source()
+    try:
+        for event, element in iterparse(src, events=("start", "end")):
+            if element.tag == f"{{{SHEET_MAIN_NS}}}sheetData":
+                return  # no dimension element: sizes stay unknown, rows are read as streamed
+            if event == "end" and element.tag == f"{{{SHEET_MAIN_NS}}}dimension":
+                bounds = SheetDimension.from_tree(element).boundaries
+                if bounds is not None:
+                    ws._min_column, ws._min_row, ws._max_column, ws._max_row = bounds
+                return
+    finally:
+        src.close()
+
+
 def _openpyxl_previews(data: bytes) -> dict[str, list[list[object]]] | None:
     """First rows of every sheet, streamed (milliseconds even for a million-row sheet)."""
     import openpyxl
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    ReadOnlyWorksheet._get_size = _sized_from_the_top  # see there: same result, read from the top
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -265,6 +318,19 @@ def _openpyxl_previews(data: bytes) -> dict[str, list[list[object]]] | None:
         return out
     finally:
         wb.close()
+
+
+def _align_columns(rows: list[list], reader, name: str) -> list[list]:
+    """The preview's rows starting at the sheet's first used column, as calamine's bulk read
+    does (a sheet whose column A is empty would otherwise have every header one column off)."""
+    firsts = [next((j for j, v in enumerate(r) if not _is_blank(v)), None) for r in rows]
+    lead = min((f for f in firsts if f is not None), default=0)
+    if not lead:
+        return rows
+    fx = reader.load_sheet(name, header_row=None, n_rows=1).to_pandas()
+    first_fx = next((j for j, v in enumerate(fx.iloc[0].tolist()) if not _is_blank(v)), 0)
+    shift = max(0, (firsts[0] or 0) - first_fx) if len(fx) else 0
+    return [r[shift:] for r in rows] if shift else rows
 
 
 def _read_excel(data: bytes, file: str, kind: str) -> list[Sheet]:
@@ -291,6 +357,7 @@ def _read_excel(data: bytes, file: str, kind: str) -> list[Sheet]:
                     sheets.append(_blank_sheet(file, name))
                     continue
                 rows = rows[leading : PREVIEW_ROWS + leading]
+                rows = _align_columns(rows, reader, name)
                 width = max(len(r) for r in rows)
                 raw = pd.DataFrame([r + [None] * (width - len(r)) for r in rows])
             else:
@@ -300,7 +367,7 @@ def _read_excel(data: bytes, file: str, kind: str) -> list[Sheet]:
                     sheets.append(_blank_sheet(file, name))
                     continue
             preview = raw.astype(object).where(raw.notna(), None).values.tolist()
-            located = locate_header(preview)
+            located = find_header(preview)
             bulk = reader.load_sheet(
                 name, header_row=None, skip_rows=leading + located[1], dtype_coercion="coerce"
             )
@@ -312,6 +379,10 @@ def _read_excel(data: bytes, file: str, kind: str) -> list[Sheet]:
                 file, f"could not be read ({exc})", "re-export it", sheet=name
             ) from None
         sheets.append(_tidy(file, name, raw, 1 + leading, frame, located))
+    if kind == "xlsx":  # pivot tables and charts, from the workbook's parts (no cells read)
+        parts = nondata.xlsx_parts(data)
+        for sh in sheets:
+            sh.parts = parts.get(sh.name, frozenset())
     return sheets
 
 
@@ -404,6 +475,8 @@ def read_file(
     if kind == "zip":
         sheets = _read_excel(data, file, _check_zip(data, file, limits))
     elif kind == "ole":
+        if known := signatures.refuse_binary(data):
+            raise ReadError(file, *known)
         if "EncryptedPackage".encode("utf-16-le") in data[: 1 << 20] or b"E\x00n\x00c\x00r" in data:
             raise ReadError(
                 file,
@@ -418,6 +491,8 @@ def read_file(
             "if it is CSV, save it with a .csv extension; otherwise re-export it",
         )
     elif kind == "text":
+        if known := signatures.refuse_text(data[:4096].decode("utf-8", errors="replace")):
+            raise ReadError(file, *known)
         sheets = _read_csv(data, file)
     else:
         raise ReadError(

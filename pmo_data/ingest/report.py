@@ -21,6 +21,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import column_index_from_string
 
 from pmo_data import exports
+from pmo_data.ingest import nondata, signatures
 from pmo_data.ingest.mapping import Mapping
 from pmo_data.ingest.validation import SEVERITIES, issues_frame
 
@@ -45,6 +46,15 @@ class SheetResult:
     rows_merged: int = 0
     rows_skipped: int = 0
     mapping: Mapping | None = None
+    tool: str | None = None  # the tool whose export this is, when recognised by its signature
+    skipped: str | None = None  # why a sheet that is not data was left out
+
+    @property
+    def skipped_text(self) -> str:
+        """'skipped: looks like a pivot table' (or 'not imported')."""
+        if not self.skipped:
+            return "not imported"
+        return "skipped: " + nondata.describe(self.skipped)
 
     def to_dict(self) -> dict:
         d = {k: v for k, v in self.__dict__.items() if k != "mapping"}
@@ -97,10 +107,11 @@ class ImportReport:
         for s in self.sheets:
             where = place(s.file, s.sheet)
             if not s.entity:
-                lines.append(f"{where}: not imported")
+                lines.append(f"{where}: {s.skipped_text}")
                 continue
+            tool = f" ({signatures.TOOLS[s.tool].label})" if s.tool in signatures.TOOLS else ""
             lines.append(
-                f"{where} -> {s.entity}: {s.rows_read} read, {s.rows_loaded} loaded, "
+                f"{where} -> {s.entity}{tool}: {s.rows_read} read, {s.rows_loaded} loaded, "
                 f"{s.rows_rejected} rejected"
                 + (f", {s.rows_merged} merged" if s.rows_merged else "")
                 + (f", {s.rows_skipped} skipped" if s.rows_skipped else "")
@@ -183,7 +194,7 @@ def _summary_rows(report: ImportReport) -> list[list]:
     rows = [["file", "sheet", "entity", "read", "loaded", "rejected", "merged", "skipped"]]
     for s in report.sheets:
         rows.append(
-            [s.file, s.sheet, s.entity or "(not imported)", s.rows_read, s.rows_loaded]
+            [s.file, s.sheet, s.entity or f"({s.skipped_text})", s.rows_read, s.rows_loaded]
             + [s.rows_rejected, s.rows_merged, s.rows_skipped]
         )
     rows.append([])

@@ -44,10 +44,14 @@ PROVENANCE = ["_file", "_sheet", "_row"]
 # used only where its canonical value is allowed for the column ("closed" is Done for an
 # action but Closed for a project stage).
 SYNONYMS = {
-    "Done": "complete, completed, closed, finished, resolved, implemented, delivered",
-    "In progress": "wip, ongoing, started, underway, under way, active, doing",
-    "Open": "new, not started, to do, todo, raised, pending",
-    "Cancelled": "canceled, dropped, withdrawn, rejected, abandoned",
+    "Done": "complete, completed, closed, finished, resolved, implemented, delivered, "
+    "terminé, fermé, résolu, validé, erledigt, fertig, geschlossen, hecho, cerrado, resuelto",
+    "In progress": "wip, ongoing, started, underway, under way, active, doing, working on it, "
+    "in review, en cours, in bearbeitung, en progreso, en curso",
+    "Open": "new, not started, to do, todo, raised, pending, backlog, ouvert, à faire, "
+    "nouveau, offen, zu erledigen, abierto, por hacer, nuevo",
+    "Cancelled": "canceled, dropped, withdrawn, rejected, abandoned, removed, abandonné, annulé, "
+    "abgebrochen, cancelado",
     "Closed": "complete, completed, done, finished, delivered",
     "Execution": "delivery, in delivery, in progress, wip, active, build, implementation",
     "Initiation": "initiate, initiated, startup, start up, mobilisation, mobilization",
@@ -197,6 +201,14 @@ def coerce(
     extra: dict[str, pd.Series] = {}
     parts: list[pd.DataFrame] = []
 
+    # Rows with a name but no id get one derived from the name (the id column is there but
+    # blank for them, as for pipeline projects in a master), not rejected.
+    key_basis = next((k for k in e.key_from if mapping.source_of(k)), None)
+    basis, keyless = None, None
+    if key_basis is not None and mapping.source_of(e.key):
+        raw = src.get(mapping.source_of(key_basis).index)
+        if raw is not None:
+            basis = ~np.asarray(values._blank(raw), dtype=bool)
     for cm in mapping.columns:
         s = src[cm.index] if cm.index in src.columns else _at(n, [], [])
         if cm.target is None:
@@ -218,6 +230,13 @@ def coerce(
                     sev, msg, entity=e.name, file=sheet.file, sheet=sheet.name, rule="unit"
                 ).assign(column=cm.header, letter=cm.letter, field=col.name)
             )
+        if col.kind in ("rating", "nps") and not col.required:
+            coded = [p for p in problems if p.rule == "range"]
+            if coded:  # codes such as 6 = not applicable: blank, counted, said once
+                problems = [p for p in problems if p.rule != "range"]
+                where = [src.index.get_loc(p.index) for p in coded]
+                extra[cm.header] = _at(n, where, [p.value for p in coded])
+                parts.append(_out_of_scale(coded, col, cells))
         bad = np.array([src.index.get_loc(p.index) for p in problems], dtype=int)
         if len(problems):
             part, kept = _problem_issues(problems, bad, parsed, col, cells)
@@ -236,6 +255,9 @@ def coerce(
             blank = np.array(parsed.isna(), dtype=bool)
             if len(bad):
                 blank[bad] = False
+            if col.name == e.key and basis is not None:
+                keyless = blank & basis  # ids derived from the name after the loop
+                blank &= ~basis
             where = np.flatnonzero(blank)
             msg = f"{col.name} is required but blank — fill it in or delete the row"
             parts.append(cells.make(where, "error", msg, [None] * len(where), "required"))
@@ -246,12 +268,28 @@ def coerce(
     if e.key not in out:
         out[e.key], note = _derived_key(e, out, sheet, key_tag)
         parts.append(note)
+    elif keyless is not None and keyless.any() and key_basis in out:
+        out[e.key], note = _fill_keys(e, out, key_basis, keyless, mapping, sheet)
+        parts.append(note)
     frame = pd.DataFrame(out)
     frame["extra"] = extra_json(extra, n)
     frame["_file"] = sheet.file
     frame["_sheet"] = sheet.name
     frame["_row"] = np.asarray(sheet.rows, dtype="int64")
     return frame, issues_frame(parts)
+
+
+def _out_of_scale(coded, col, cells: _Cells) -> pd.DataFrame:
+    """One warning for a rating column's answers outside its scale (left blank, counted, the
+    originals kept in extra), instead of one per cell."""
+    found = pd.Series([p.value for p in coded]).astype(str).value_counts()
+    shown = ", ".join(f"{v} ({k}x)" for v, k in found.head(4).items())
+    msg = (
+        f"{len(coded)} answers outside {col.lo:g}-{col.hi:g} left blank ({shown}; codes such "
+        f"as 'not applicable'); the originals are kept in extra['{cells.base['column']}']"
+    )
+    part = issue("warning", msg, rule="range", **cells.base)
+    return part.assign(value=found.index[0])
 
 
 def _unreadable_column(exc: Exception, n: int, cells: _Cells) -> pd.DataFrame:
@@ -317,6 +355,23 @@ def _derived_key(e, out, sheet, key_tag):
     sev = "warning" if how != "missing" else "error"
     note = issue(sev, msg, entity=e.name, file=sheet.file, sheet=sheet.name, rule="key")
     return keys, note.assign(field=e.key)
+
+
+def _fill_keys(e, out, basis: str, keyless: np.ndarray, mapping: Mapping, sheet):
+    """Ids derived from the name for the rows whose id cell is blank; one warning."""
+    keys = out[e.key].astype("object").copy()
+    derived = derive_keys(out[basis].iloc[np.flatnonzero(keyless)], e.name)
+    keys.iloc[np.flatnonzero(keyless)] = derived.to_numpy()
+    cm = mapping.source_of(e.key)
+    rows = np.asarray(sheet.rows)[keyless]
+    shown = ", ".join(str(r) for r in rows[:5]) + (" ..." if len(rows) > 5 else "")
+    msg = (
+        f"{int(keyless.sum())} rows have a {basis} but no {e.key} (rows {shown}): ids derived "
+        f"from the {basis} ({key_prefix(e.name)} + a short hash) — fill in their ids to keep "
+        "them stable"
+    )
+    note = issue("warning", msg, entity=e.name, file=sheet.file, sheet=sheet.name, rule="key")
+    return keys, note.assign(column=cm.header, letter=cm.letter, field=e.key)
 
 
 def _match_choice(parsed, col, cells, extra, header):
@@ -387,6 +442,8 @@ def extra_json(columns: dict[str, pd.Series], n: int) -> pd.Series:
     df = pd.DataFrame(
         {f"c{i}": _uniform(s.reset_index(drop=True)) for i, s in enumerate(columns.values())}
     )
+    if len(columns) > WIDE_EXTRA and n * len(columns) <= 200_000:
+        return _extra_json_rows(df, list(columns), n)
     seen: dict[str, int] = {}
     fields = []
     for i, h in enumerate(columns):
@@ -402,6 +459,35 @@ def extra_json(columns: dict[str, pd.Series], n: int) -> pd.Series:
     finally:
         con.close()
     return out.astype("object").where(out.notna(), None)
+
+
+WIDE_EXTRA = 100  # more unknown columns than this (a transposed master): JSON built per row
+
+
+def _extra_json_rows(df: pd.DataFrame, headers: list[str], n: int) -> pd.Series:
+    """extra_json for wide, short frames (thousands of columns, a few rows), where one SQL
+    expression per column would be slow: the same JSON, built row by row."""
+    seen: dict[str, int] = {}
+    keys = []
+    for h in headers:
+        seen[h] = seen.get(h, 0) + 1
+        keys.append(h if seen[h] == 1 else f"{h} ({seen[h]})")
+    out = []
+    cols = [df[c].tolist() for c in df.columns]
+    for i in range(n):
+        row = {}
+        for k, col in zip(keys, cols, strict=True):
+            v = col[i]
+            if v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+                continue
+            if isinstance(v, pd.Timestamp):
+                v = str(v.to_pydatetime())
+            elif isinstance(v, np.generic):
+                v = v.item()
+            row[k] = v
+        text = json.dumps(row, ensure_ascii=False, default=str, separators=(",", ":"))
+        out.append(text if row else None)
+    return pd.Series(out, dtype="object")
 
 
 def _uniform(s: pd.Series) -> pd.Series:

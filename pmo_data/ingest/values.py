@@ -62,6 +62,7 @@ class Problem:
     value: object
     severity: str  # "error": value unusable -> null; "warning": null/adjusted, row fine
     message: str
+    rule: str = ""  # "range": a number read but outside the scale (a survey's N/A code)
 
 
 @dataclass
@@ -142,6 +143,15 @@ def _failures(raw: pd.Series, ok: pd.Series, skip: pd.Series, message) -> list[P
 
 
 # -- text -------------------------------------------------------------------------------------
+def fold(text: object) -> str:
+    """Text as compared: casefolded, punctuation to spaces, collapsed; unlike
+    `schema.normalise_header` it keeps accents and every script ("Type de demande", "Épopée",
+    "タイムスタンプ"), so localised exports are recognised as written."""
+    s = str(text or "").replace("\u00a0", " ").casefold()
+    s = re.sub(r"[\W_]+", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
 def repair_mojibake(text: str) -> str:
     """'Ã©' -> 'é', 'â€™' -> '’' (double-encoded UTF-8); clean text is left alone."""
     if not isinstance(text, str) or not re.search("Ã.|Â.|â€", text):
@@ -297,7 +307,13 @@ def _range(series, p: Parsed, lo, hi) -> Parsed:
     )
     if out.any():
         p.problems += [
-            Problem(i, series[i], "error", f"{v[i]:g} is outside the allowed range {lo:g}-{hi:g}")
+            Problem(
+                i,
+                series[i],
+                "error",
+                f"{v[i]:g} is outside the allowed range {lo:g}-{hi:g}",
+                "range",
+            )
             for i in v[out].index
         ]
         p = Parsed(v.where(~out), p.problems)

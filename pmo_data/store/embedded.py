@@ -90,6 +90,9 @@ class DuckTx:
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
         return self.con.execute(sql, params or []).fetchall()
 
+    def df(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        return self.con.execute(sql, params or []).df()
+
     def execute(self, sql: str, params: list | None = None) -> None:
         self.con.execute(sql, params or [])
 

@@ -31,3 +31,7 @@ def without_paths(text: str) -> str:
     """A message with every quoted absolute path reduced to its file name (no server paths
     in what users see)."""
     return _QUOTED_PATH.sub(lambda m: f"{m[1]}{PurePath(m[2]).name}{m[3]}", text)
+
+
+class VersionConflict(StoreError):
+    """A write made against one version found the store at another (someone wrote since)."""

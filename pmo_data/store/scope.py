@@ -32,17 +32,20 @@ from pmo_data.store.versions import Store
 
 @dataclass(frozen=True)
 class Filters:
-    """The shared sidebar filters; None means 'all'."""
+    """The shared sidebar filters; None means 'all'. `nothing` empties every entity: a
+    request whose filters could not be read fails closed instead of showing everything."""
 
     date_from: date | None = None
     date_to: date | None = None
     portfolio: str | None = None
     customer: str | None = None
     service: str | None = None
+    nothing: bool = False
 
     @property
     def active(self) -> bool:
-        return any(v is not None for v in self.__dict__.values())
+        values = (self.date_from, self.date_to, self.portfolio, self.customer, self.service)
+        return self.nothing or any(v is not None for v in values)
 
 
 NO_FILTERS = Filters()
@@ -151,7 +154,7 @@ def _rule(store: Store, name: str, viewer: Viewer, version) -> Fragment:
 def _filter_predicates(store: Store, name: str, f: Filters, version) -> list[Fragment]:
     """WHERE fragments for the sidebar filters, applied where the entity has the column."""
     e = entity(name)
-    out: list[Fragment] = []
+    out: list[Fragment] = [("FALSE", [])] if f.nothing else []
     if f.date_from or f.date_to:
         lo, hi = f.date_from or date(1900, 1, 1), f.date_to or date(2100, 1, 1)
         if name == "projects":
@@ -244,12 +247,50 @@ def people(store: Store, group: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def choices(store: Store, name: str, column: str, label: str | None = None) -> list[tuple]:
-    """Distinct (value, label) pairs for a filter drop-down, e.g. customers by name."""
-    sql, params = store.entity_sql(name)
+def choices(store: Store, name: str, column: str, label: str | None, viewer: Viewer) -> list[tuple]:
+    """Distinct (value, label) pairs for a filter drop-down from the viewer's scoped rows,
+    e.g. an account lead's customers by name (never names outside their view)."""
+    sql, params = scoped(store, name, viewer)
     lab = f'"{label}"' if label else f'"{column}"'
     rows = store.rows(
-        f'SELECT DISTINCT "{column}", {lab} FROM ({sql}) WHERE "{column}" IS NOT NULL ORDER BY 2',
+        f'SELECT DISTINCT "{column}", {lab} FROM ({sql}) WHERE "{column}" IS NOT NULL '
+        "ORDER BY 2, 1",
         params,
     )
     return rows
+
+
+# -- history and differences, within the viewer's scope -----------------------------------
+HISTORY_FOR_NARROW_VIEWS = ["version", "created_at", "action"]
+
+
+def history(store: Store, viewer: Viewer) -> pd.DataFrame:
+    """The versions the viewer may list: everything for whole-PMO views; for a narrow view
+    only when and what (no files, people or whole-store counts, which describe other
+    people's rows)."""
+    df = store.history()
+    return df if viewer.sees_everything else df[HISTORY_FOR_NARROW_VIEWS]
+
+
+def diff(store: Store, viewer: Viewer, v1: int, v2: int) -> dict:
+    """What changed from v1 to v2 within the viewer's scope: rows added that they see at v2,
+    rows removed that they saw at v1, field changes to rows they see at both."""
+    from pmo_data.store.versions import EntityDiff
+
+    diffs = store.diff(v1, v2)
+    if viewer.sees_everything:
+        return diffs
+    out = {}
+    for name, d in diffs.items():
+        key = entity(name).key
+        before = set(frame(store, name, viewer, version=v1, columns=[key])[key])
+        after = set(frame(store, name, viewer, version=v2, columns=[key])[key])
+
+        def keep(df: pd.DataFrame, keys: set, col: str = key) -> pd.DataFrame:
+            return df[df[col].isin(keys)].reset_index(drop=True) if len(df) else df
+
+        changed = d.changed
+        if len(changed):
+            changed = keep(changed, before & after, changed.columns[0])
+        out[name] = EntityDiff(name, keep(d.added, after), keep(d.removed, before), changed)
+    return out

@@ -65,6 +65,12 @@ class PgTx:
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
         return self.conn.execute(_pg(sql), params or []).fetchall()
 
+    def df(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        with self.conn.cursor() as cur:
+            cur.execute(_pg(sql), params or [])
+            names = [d.name for d in cur.description or ()]
+            return pd.DataFrame(cur.fetchall(), columns=names)
+
     def execute(self, sql: str, params: list | None = None) -> None:
         self.conn.execute(_pg(sql), params or [])
 

@@ -36,9 +36,16 @@ import pandas as pd
 from pmo_data import settings
 from pmo_data.schema import ENTITIES, entity
 from pmo_data.settings import REPO_ROOT  # noqa: F401  (the demo finds its workbook from here)
-from pmo_data.store import failures
+from pmo_data.store import access_table, audit, failures
 from pmo_data.store import tables as tbl
-from pmo_data.store.errors import StoreBusy, StoreError, StoreUnavailable, first_line
+from pmo_data.store.access import DOCUMENT_ACTIONS, Viewer, require
+from pmo_data.store.errors import (
+    StoreBusy,
+    StoreError,
+    StoreUnavailable,
+    VersionConflict,
+    first_line,
+)
 from pmo_data.store.replica import Replica
 from pmo_data.store.tables import TABLES, data_columns, data_table
 
@@ -127,6 +134,10 @@ class Writer:
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
         return self.tx.rows(sql, params)
 
+    def df(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        """Rows of a query inside the transaction, as a DataFrame."""
+        return self.tx.df(sql, params)
+
     def execute(self, sql: str, params: list | None = None) -> None:
         self.dirty = True
         self.tx.execute(sql, params)
@@ -196,10 +207,20 @@ class Writer:
         issue_counts: dict | None = None,
         note: str = "",
         created_at: datetime | None = None,
+        expected_version: int | None = None,
+        viewer: Viewer | None = None,
     ) -> int:
+        """A new version in this transaction, with its audit entry (see `Store.write_version`)."""
         for name in tables:
             entity(name)
+        viewer = viewer or program_viewer(user)
+        require(viewer, "clear" if action == "clear" else "import")
+        files = list(files)
         current = self.current_version()
+        if expected_version is not None and current != expected_version:
+            raise VersionConflict(
+                f"the store is at version {current}, not {expected_version} as expected"
+            )
         version = self.rows("SELECT coalesce(max(version), 0) FROM versions")[0][0] + 1
         rows = {}
         for name, df in tables.items():
@@ -214,18 +235,37 @@ class Writer:
         self._version_row(
             version,
             created_at or datetime.now(),
-            user,
+            user or viewer.actor,
             action,
             note,
-            list(files),
+            files,
             rows,
             issue_counts or {},
             current or None,
         )
         self.set_meta("current_version", version)
+        names = ", ".join(str(f.get("name", "?")) for f in files) if files else ""
+        counts = ", ".join(f"{k} {len(v):,}" for k, v in tables.items())
+        summary = {
+            "clear": "store cleared",
+            "demo": f"demo data loaded: {counts}",
+        }.get(action, f"version {version}: {counts}" + (f" from {names}" if names else ""))
+        audit.record(
+            self,
+            viewer,
+            action if action in audit.ACTIONS else "import",
+            summary,
+            {"files": files, "rows": rows, "issues": issue_counts or {}, "note": note},
+            store_version=version,
+            at=created_at,
+        )
         return version
 
-    def rollback(self, version: int, *, user: str | None = None) -> int:
+    def rollback(
+        self, version: int, *, user: str | None = None, viewer: Viewer | None = None
+    ) -> int:
+        viewer = viewer or program_viewer(user)
+        require(viewer, "rollback")
         if not self.rows("SELECT 1 FROM versions WHERE version = ?", [version]):
             raise StoreError(f"version {version} does not exist; see `history` for the list")
         current = self.current_version()
@@ -249,7 +289,7 @@ class Writer:
         self._version_row(
             new,
             datetime.now(),
-            user,
+            user or viewer.actor,
             "rollback",
             f"rolled back to version {version}",
             [],
@@ -258,6 +298,14 @@ class Writer:
             current,
         )
         self.set_meta("current_version", new)
+        audit.record(
+            self,
+            viewer,
+            "rollback",
+            f"version {new} holds version {version}'s data again",
+            {"to": version, "rows": counts},
+            store_version=new,
+        )
         return new
 
     def _version_row(self, version, when, user, action, note, files, rows, issues, based_on):
@@ -562,12 +610,18 @@ class Store:
         issue_counts: dict | None = None,
         note: str = "",
         created_at: datetime | None = None,
+        expected_version: int | None = None,
+        viewer: Viewer | None = None,
     ) -> int:
         """Atomically add a version replacing `tables` and keeping every other entity.
 
         Frames may hold any subset of an entity's stored columns; missing ones become null.
         Either the whole version lands or nothing changes. `created_at` (default now) lets the
-        demo date last month's export a month back.
+        demo date last month's export a month back. `expected_version`: the version the tables
+        were computed against; if the store has moved since, `VersionConflict` and no write.
+        `viewer` is who makes the change: refused
+        unless they may (see `access.may`); without one, the program's own user (as from the
+        command line). The audit entry lands in the same transaction.
         """
         for name in tables:
             entity(name)
@@ -580,29 +634,35 @@ class Store:
                 issue_counts=issue_counts,
                 note=note,
                 created_at=created_at,
+                expected_version=expected_version,
+                viewer=viewer,
             )
         log.info(
             "store %s: version %s written (%s by %s): %s",
             self.backend.display,
             version,
             action,
-            user or _local_user(),
+            user or (viewer.actor if viewer else _local_user()),
             ", ".join(f"{n} {len(df):,} rows" for n, df in tables.items()),
         )
         return version
 
-    def rollback(self, version: int, *, user: str | None = None) -> int:
+    def rollback(
+        self, version: int, *, user: str | None = None, viewer: Viewer | None = None
+    ) -> int:
         """Make `version`'s data current again, as a new version (so nothing is lost)."""
         with self.writing() as w:
-            return w.rollback(version, user=user)
+            return w.rollback(version, user=user, viewer=viewer)
 
-    def clear(self, *, user: str | None = None) -> int:
+    def clear(self, *, user: str | None = None, viewer: Viewer | None = None) -> int:
         """Empty every entity as a new version (roll back to get the data back)."""
         empty = {
             name: pd.DataFrame({entity(name).key: pd.Series([], dtype="string")})
             for name in ENTITIES
         }
-        return self.write_version(empty, action="clear", user=user, note="store cleared")
+        return self.write_version(
+            empty, action="clear", user=user, note="store cleared", viewer=viewer
+        )
 
     def set_currency(self, code: str) -> None:
         code = code.strip().upper()
@@ -664,8 +724,16 @@ class Store:
         *,
         author: str | None = None,
         scope: str | None = None,
+        viewer: Viewer | None = None,
+        summary: str | None = None,
     ) -> None:
-        """Append a named document; the newest per (kind, name) is current, older are history."""
+        """Append a named document; the newest per (kind, name) is current, older are history.
+
+        Refused unless `viewer` may make this kind of change (`access.DOCUMENT_ACTIONS`); the
+        audit entry lands in the same transaction."""
+        viewer = viewer or program_viewer(author)
+        action = DOCUMENT_ACTIONS[kind]
+        require(viewer, action)
         with self.writing() as w:
             w.append(
                 "documents",
@@ -674,10 +742,36 @@ class Store:
                     "name": name,
                     "scope": scope,
                     "payload": json.dumps(payload, default=str),
-                    "author": author or _local_user(),
+                    "author": author or viewer.actor,
                     "created_at": datetime.now(),
                 },
             )
+            audit.record(
+                w,
+                viewer,
+                action,
+                summary or f"{kind.replace('_', ' ')} '{name}'",
+                {"kind": kind, "name": name, "scope": scope, "author": author},
+            )
+
+    # -- the access table and the audit log (see access_table.py, audit.py) -----------------
+    def access_grants(self, version: int | None = None) -> list:
+        """The access table (current, or at an access version) as Grants."""
+        return access_table.grants(self, version)
+
+    def access_version(self) -> int:
+        return access_table.current_version(self)
+
+    def record_audit(
+        self, viewer: Viewer, action: str, summary: str, detail: object = None
+    ) -> None:
+        """An audit entry for something that changes nothing else (an admin's 'view as')."""
+        with self.writing() as w:
+            audit.record(w, viewer, action, summary, detail, w.current_version())
+
+    def audit_log(self, **filters) -> pd.DataFrame:
+        """Audit entries newest first; filters as in `audit.entries`."""
+        return audit.entries(self, **filters)
 
     def latest_document(self, kind: str, name: str) -> dict | None:
         row = self.row(
@@ -717,4 +811,10 @@ def _local_user() -> str:
         return "local user"
 
 
-__all__ += ["Writer", "data_table"]
+def program_viewer(user: str | None = None) -> Viewer:
+    """Who makes a change when no viewer is given: the program's user, as from the command
+    line (whoever can run code against the store file can change it anyway)."""
+    return Viewer("pmo_analyst", identity=user or _local_user(), via="cli")
+
+
+__all__ += ["Writer", "VersionConflict", "data_table", "program_viewer"]

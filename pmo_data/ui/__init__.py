@@ -1,7 +1,7 @@
 """The only Streamlit-aware part of the package: connection, caching, sidebar, widgets."""
 
 from pmo_data.escaping import md
-from pmo_data.ui.context import clear_caches, get_store, is_demo, run, store_version
+from pmo_data.ui.context import clear_caches, get_store, is_demo, run, shared, store_version
 from pmo_data.ui.sidebar import current_filters, current_viewer, sidebar
 from pmo_data.ui.widgets import (
     Kpi,
@@ -31,6 +31,7 @@ __all__ = [
     "page_header",
     "require_data",
     "run",
+    "shared",
     "sidebar",
     "small_sample_note",
     "store_version",

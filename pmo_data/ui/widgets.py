@@ -42,8 +42,11 @@ def demo_banner() -> None:
         )
 
 
-def kpi_row(kpis: Iterable[Kpi], per_row: int = 4) -> None:
+def kpi_row(kpis: Iterable[Kpi], per_row: int | None = None) -> None:
+    """Metric cards, at most four a row (five or six go three a row) so that labels such as
+    "Budget aligned to strategy" and values such as "£156.1M" fit a card at 1280 px."""
     kpis = list(kpis)
+    per_row = per_row or (len(kpis) if len(kpis) <= 4 else 3)
     for start in range(0, len(kpis), per_row):
         cols = st.columns(per_row)
         for col, k in zip(cols, kpis[start : start + per_row], strict=False):

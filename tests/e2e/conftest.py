@@ -1,7 +1,8 @@
 """A real `streamlit run` on a free port against a temporary store, driven by Chromium.
 
 Needs Debian's chromium at /usr/bin/chromium (`.ci/run` installs it); skipped otherwise.
-Screenshots go to screenshots/ (gitignored) so people can look at every page.
+Screenshots go to tests/e2e/screenshots/ (gitignored) so the next design review starts from
+them: `shoot` captures the whole length of the page at the viewport's width.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = ROOT / "screenshots"
+SHOTS = Path(__file__).resolve().parent / "screenshots"
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -122,20 +123,53 @@ def wait_for_app(page, timeout: float = 90_000) -> None:
     """Wait until Streamlit has finished running the script (no 'running' indicator)."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
     page.wait_for_selector("h1", timeout=timeout)
-    page.wait_for_function(
+    idle = (
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
-        timeout=timeout,
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
+        " && document.querySelector('[data-testid=\"stApp\"]')"
+        "      .getAttribute('data-test-script-state') === 'notRunning'"
+        " && !document.querySelector('[data-stale=\"true\"]')"
     )
-    page.wait_for_timeout(800)
+    # The running indicator shows only after a moment: idle must hold twice, a second apart,
+    # or a slow first run (cold caches on a busy machine) is caught half drawn.
+    for _ in range(int(timeout / 1000)):
+        page.wait_for_function(idle, timeout=timeout)
+        page.wait_for_timeout(1000)
+        if page.evaluate(idle):
+            break
 
 
 def shoot(page, name: str) -> Path:
+    """The whole page at the current width: Streamlit scrolls inside its main block, so the
+    viewport is stretched to the content's height for the capture, then put back."""
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    size = page.viewport_size
+    tall = page.evaluate(
+        "() => (document.querySelector('[data-testid=\"stMain\"]') || document.body).scrollHeight"
+    )
+    if size and tall > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(tall, 12_000)})
+        page.wait_for_timeout(1000)  # charts re-lay out to the new size
+    page.screenshot(path=str(path), timeout=120_000)
+    if size and tall > size["height"]:
+        page.set_viewport_size(size)
     return path
 
 
 def exceptions(page) -> list[str]:
     return [e.inner_text() for e in page.query_selector_all("[data-testid='stException']")]
+
+
+def open_select(selectbox) -> None:
+    """Open a Streamlit selectbox's option list. A click on the combobox does not always
+    open it (react-aria), so focus it and press ArrowDown, which always does."""
+    selectbox.locator("input").click()
+    if not selectbox.page.get_by_role("option").count():
+        selectbox.locator("input").press("ArrowDown")
+
+
+def shown(page) -> str:
+    """The page's text as a person reads it (the word joiner that keeps emails from becoming
+    links is invisible)."""
+    return page.inner_text("body").replace("\u2060", "")

@@ -34,6 +34,52 @@ NO_THEME = "(no clear theme)"
 _MODELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+CONTRACTIONS = [
+    "aren't",
+    "can't",
+    "couldn't",
+    "didn't",
+    "doesn't",
+    "don't",
+    "hadn't",
+    "hasn't",
+    "haven't",
+    "he's",
+    "ll",
+    "ve",
+    "re",
+    "isn't",
+    "it's",
+    "let's",
+    "shouldn't",
+    "that's",
+    "there's",
+    "they'd",
+    "they'll",
+    "they're",
+    "they've",
+    "wasn't",
+    "we'd",
+    "we'll",
+    "we're",
+    "we've",
+    "weren't",
+    "what's",
+    "won't",
+    "wouldn't",
+    "you'd",
+    "you'll",
+    "you're",
+    "you've",
+]
+
+
+def _stop_words() -> list[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return sorted(ENGLISH_STOP_WORDS | set(CONTRACTIONS))
+
+
 def fit_themes(comments: pd.Series, k: int = K, sample: int = FIT_SAMPLE, seed: int = SEED):
     """(theme index per comment, -1 when none; labels list) for distinct comment texts."""
     from sklearn.decomposition import NMF
@@ -46,12 +92,14 @@ def fit_themes(comments: pd.Series, k: int = K, sample: int = FIT_SAMPLE, seed: 
     fit_idx = rng.choice(len(texts), sample, replace=False) if len(texts) > sample else None
     fit_texts = texts if fit_idx is None else texts[fit_idx]
     vec = TfidfVectorizer(
-        stop_words="english",
+        stop_words=_stop_words(),
+        preprocessor=lambda t: t.lower().replace("\u2019", "'"),
         min_df=2 if len(fit_texts) >= 200 else 1,
         max_df=0.6 if len(fit_texts) >= 200 else 1.0,
         max_features=5000,
         sublinear_tf=True,
-        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b",
+        # a contraction is one word ("doesn't"), not a cut-off stem ("doesn") in a theme label
+        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+(?:'[a-zA-Z]+)?\b",
     )
     try:
         x_fit = vec.fit_transform(fit_texts)

@@ -16,6 +16,13 @@ from pmo_data.store.scope import NO_FILTERS, scoped
 from pmo_data.store.versions import Store
 
 TRACKED = ("rag", "stage", "forecast_end_date", "forecast_cost", "percent_complete")
+FIELD_WORDS = {
+    "rag": "RAG",
+    "stage": "stage",
+    "forecast_end_date": "forecast end",
+    "forecast_cost": "forecast cost",
+    "percent_complete": "complete",
+}
 
 
 @dataclass
@@ -106,7 +113,7 @@ def changes(hist: pd.DataFrame) -> list[str]:
     for i in range(1, len(hist)):
         a, b = hist.iloc[i - 1], hist.iloc[i]
         moved = [
-            f"{c.replace('_', ' ')} {_fmt(a[c])} → {_fmt(b[c])}"
+            f"{FIELD_WORDS[c]} {_fmt(a[c], c)} → {_fmt(b[c], c)}"
             for c in TRACKED
             if str(a[c]) != str(b[c])
         ]
@@ -114,11 +121,13 @@ def changes(hist: pd.DataFrame) -> list[str]:
     return out
 
 
-def _fmt(x) -> str:
+def _fmt(x, column: str = "") -> str:
     if x is None or (isinstance(x, float) and pd.isna(x)) or x is pd.NaT:
         return "–"
     if isinstance(x, pd.Timestamp):
-        return x.date().isoformat()
+        return f"{x:%d %b %Y}"
+    if column == "percent_complete":
+        return f"{float(x):.0f}%"
     if isinstance(x, float):
         return f"{x:,.0f}"
     return str(x)

@@ -17,6 +17,7 @@ from pmo_data.store.versions import Store
 
 TIMELINE_LIMIT = 60  # projects on the timeline: more is unreadable; the rest are counted
 HISTORY_VERSIONS = 12  # versions shown in "RAG over versions"
+TREEMAP_TILES = 300  # project tiles in the treemap; the smaller ones are grouped per portfolio
 
 
 def projects(store: Store, viewer: Viewer, filters: Filters = NO_FILTERS) -> pd.DataFrame:
@@ -72,14 +73,40 @@ def timeline(df: pd.DataFrame, limit: int = TIMELINE_LIMIT) -> tuple[pd.DataFram
     return pd.concat([planned, forecast], ignore_index=True), len(live) - len(top)
 
 
-def treemap(df: pd.DataFrame) -> pd.DataFrame:
-    """Portfolio -> project rows sized by budget (projects without a budget are left out)."""
+def treemap(df: pd.DataFrame, tiles: int = TREEMAP_TILES) -> pd.DataFrame:
+    """Portfolio -> project rows sized by budget (projects without a budget are left out).
+
+    At most about `tiles` project tiles: each portfolio keeps its largest budgets (its share
+    of `tiles`, at least 5) and the rest become one tile per portfolio, "N smaller projects",
+    with their budget, RAG counts in `detail` and `others` = N. A browser draws a few hundred
+    tiles at once; 75,000 would freeze it. Every project stays findable in the table.
+    """
     if df.empty:
-        return df
+        return df.assign(detail=pd.Series(dtype=str), others=pd.Series(dtype=int))
     out = df[df["budget"].fillna(0) > 0].copy()
     out["portfolio"] = out["portfolio"].fillna("(none)")
     out["rag"] = out["rag"].fillna("Unknown")
-    return out[["portfolio", "project_id", "name", "rag", "budget", "slip_days"]]
+    cols = ["portfolio", "project_id", "name", "rag", "budget", "slip_days"]
+    out = out[cols].sort_values(
+        ["portfolio", "budget", "project_id"], ascending=[True, False, True]
+    )
+    keep = max(5, tiles // max(1, out["portfolio"].nunique()))
+    position = out.groupby("portfolio").cumcount()
+    top, rest = out[position < keep], out[position >= keep]
+    top = top.assign(detail="RAG " + top["rag"], others=0)
+    if rest.empty:
+        return top.reset_index(drop=True)
+    counts = rest.pivot_table(index="portfolio", columns="rag", values="budget", aggfunc="size")
+    grouped = rest.groupby("portfolio").agg(budget=("budget", "sum"), others=("budget", "size"))
+    grouped["detail"] = [
+        ", ".join(f"{int(n):,} {rag}" for rag, n in counts.loc[p].dropna().items() if n)
+        for p in grouped.index
+    ]
+    grouped = grouped.reset_index()
+    grouped["project_id"] = "other:" + grouped["portfolio"]
+    grouped["name"] = [f"{n:,} smaller projects" for n in grouped["others"]]
+    grouped["rag"], grouped["slip_days"] = "Others", np.nan
+    return pd.concat([top, grouped[[*cols, "detail", "others"]]], ignore_index=True)
 
 
 def rag_over_versions(

@@ -118,7 +118,9 @@ def find_pairs(lines: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def resolve(store, pairs: pd.DataFrame, key: str, decision: str, note: str, *, author: str) -> dict:
+def resolve(
+    store, pairs: pd.DataFrame, key: str, decision: str, note: str, *, author: str, viewer=None
+) -> dict:
     """Record a decision on one flagged pair (newest decision per pair wins)."""
     if decision not in DECISIONS:
         raise ValueError(f"decision must be one of {', '.join(DECISIONS)}; got {decision!r}")
@@ -136,7 +138,10 @@ def resolve(store, pairs: pd.DataFrame, key: str, decision: str, note: str, *, a
         "line_b": b,
         "excluded": excluded,
     }
-    store.save_document(RESOLUTION_KIND, key, payload, author=author)
+    summary = f"{decision} on {a} / {b}"
+    store.save_document(
+        RESOLUTION_KIND, key, payload, author=author, viewer=viewer, summary=summary
+    )
     return payload
 
 

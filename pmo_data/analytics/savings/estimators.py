@@ -233,6 +233,7 @@ def save_set(
     period_start: date,
     note: str = "",
     known_services=None,
+    viewer=None,
 ) -> int:
     """Validate and save a new version of an estimator's assumptions; returns the version."""
     est = estimator(kind)
@@ -251,7 +252,10 @@ def save_set(
         "note": note.strip(),
         "period_start": pd.Timestamp(period_start).date().isoformat(),
     }
-    store.save_document(ASSUMPTION_KIND, kind, payload, author=author)
+    summary = f"{kind} assumptions, version {version}"
+    store.save_document(
+        ASSUMPTION_KIND, kind, payload, author=author, viewer=viewer, summary=summary
+    )
     return version
 
 

@@ -153,6 +153,16 @@ def _months(d: pd.Series) -> np.ndarray:
     return np.where(d.notna(), d.dt.year.fillna(0) * 12 + d.dt.month.fillna(1) - 1, -1).astype(int)
 
 
+def accrued_share(start: pd.Series, end: pd.Series, today) -> np.ndarray:
+    """Share of each line's period elapsed by the end of today's month (0 before it starts,
+    1 once it has ended); a line without a period counts in full."""
+    s, e = _months(start), _months(end.fillna(start))
+    e = np.maximum(e, s)
+    now = pd.Timestamp(today).year * 12 + pd.Timestamp(today).month - 1
+    share = np.clip((now - s + 1) / (e - s + 1), 0.0, 1.0)
+    return np.where(s < 0, 1.0, share).astype(float)
+
+
 def _accrual(s: np.ndarray, e: np.ndarray, grid: np.ndarray, cumulative: bool) -> np.ndarray:
     """(len(grid) x cells) share of each cell's period accrued in (or by) each grid month."""
     months = (e - s + 1).astype(float)
@@ -216,13 +226,31 @@ def totals(
         uniq, w = _one_hot(keys.astype(str))
         blocks.append(w)
         names += [(dim, u) for u in uniq]
+    # To date means to date: each line's share accrued by today (as the cumulative chart
+    # accrues it); the rest, lines not yet started included, is expected later.
+    today = pd.Timestamp(today or date.today())
+    done = accrued_share(cl["period_start"], cl["period_end"], today)
+    blocks += [sp.csr_matrix(done[None, :]), sp.csr_matrix(1 - done[None, :])]
+    names += [("time", "to date"), ("time", "expected")]
     q = pert.group_quantiles(ca, cm, cb, sp.vstack(blocks), qs, **run) if len(cl) else None
     by: dict[str, pd.DataFrame] = {}
     means = pert.mean(ca, cm, cb)
     realised = cl["realised"].fillna(0).to_numpy()
     overall = {"p10": 0.0, "p50": 0.0, "p90": 0.0, "mean": 0.0, "likely": 0.0}
+    overall.update({f"{w}_p{p}": 0.0 for w in ("to_date", "expected") for p in (10, 50, 90)})
+    overall.update(expected_likely=0.0, expected_until=None)
     if q is not None:
         overall.update(p10=q[0, 0], p50=q[0, 1], p90=q[0, 2], mean=means.sum(), likely=cm.sum())
+        overall.update(
+            to_date_p10=q[-2, 0],
+            to_date_p50=q[-2, 1],
+            to_date_p90=q[-2, 2],
+            expected_p10=q[-1, 0],
+            expected_p50=q[-1, 1],
+            expected_p90=q[-1, 2],
+            expected_likely=float(((1 - done) * cm).sum()),
+            expected_until=cl.loc[done < 1, "period_end"].max() if (done < 1).any() else None,
+        )
         key = pd.DataFrame(names, columns=["dim", "group"])
         for dim, keys in dims.items():
             rows = (key["dim"] == dim).to_numpy()
@@ -259,7 +287,6 @@ def totals(
         all_err_low=float(pert.quantile(0.1, ca, cm, cb).sum()),
         all_err_high=float(pert.quantile(0.9, ca, cm, cb).sum()),
     )
-    today = pd.Timestamp(today or date.today())
     future = cl["period_start"] > today
     overall.update(n_future=int(future.sum()), future_likely=float(cm[future.to_numpy()].sum()))
     by["year"], cumulative = _over_time(cl, ca, cm, cb, today, run)
@@ -364,14 +391,24 @@ def _range(lo: float, hi: float, currency: str) -> tuple[str, str]:
 
 
 def headline(overall: dict, currency: str) -> str:
-    """'Estimated savings to date £3.2M–£4.6M (P50 £4.0M), of which £1.1M realised'."""
+    """'Estimated savings to date £2.4M–£3.0M (P50 £2.7M), of which £1.1M realised; a further
+    £1.3M expected by Dec 2027'. To date is what has accrued by today; the rest of the ledger
+    (lines not yet started included) is said apart as expected."""
     if not overall or not overall.get("n_counted"):
         return "No savings lines in this view yet"
-    lo, hi = _range(overall["p10"], overall["p90"], currency)
-    return (
-        f"Estimated savings to date {lo}–{hi} (P50 {money(overall['p50'], currency)}), "
+    p = "to_date_" if "to_date_p50" in overall else ""
+    lo, hi = _range(overall[f"{p}p10"], overall[f"{p}p90"], currency)
+    text = (
+        f"Estimated savings to date {lo}–{hi} (P50 {money(overall[f'{p}p50'], currency)}), "
         f"of which {money(overall['realised'], currency)} realised"
     )
+    until = overall.get("expected_until")
+    if p and overall.get("expected_likely", 0) > 0 and until is not None and pd.notna(until):
+        text += (
+            f"; a further {money(overall['expected_p50'], currency)} expected by "
+            f"{pd.Timestamp(until):%b %Y}"
+        )
+    return text
 
 
 def headline_caption(overall: dict, currency: str) -> str:
@@ -390,9 +427,16 @@ def headline_caption(overall: dict, currency: str) -> str:
     )
     if overall.get("n_excluded"):
         text += f" {overall['n_excluded']:,} line(s) are left out as double counts (see below)."
-    if overall.get("n_future"):
+    if "to_date_p50" in overall:
         text += (
-            f" Includes {overall['n_future']:,} line(s) whose period starts after today "
-            f"({money(overall['future_likely'], currency)} likely)."
+            " To date = each line's estimate accrued evenly over the months of its period up "
+            "to this month (as the cumulative chart shows); the rest is expected"
+            + (
+                f", including {overall['n_future']:,} line(s) whose period starts after today "
+                f"({money(overall['future_likely'], currency)} likely)."
+                if overall.get("n_future")
+                else "."
+            )
+            + f" The whole ledger: P50 {money(overall['p50'], currency)}."
         )
     return text

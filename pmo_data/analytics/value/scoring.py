@@ -480,7 +480,15 @@ PROFILE_KIND = "weight_profile"
 
 
 def save_profile(
-    store: Store, name: str, weights, method: str, blend: float, *, author: str, scope: str
+    store: Store,
+    name: str,
+    weights,
+    method: str,
+    blend: float,
+    *,
+    author: str,
+    scope: str,
+    viewer=None,
 ) -> None:
     """Keep a named weight profile (newest per name wins; older saves remain as history)."""
     w = weight_vector(weights)
@@ -491,7 +499,9 @@ def save_profile(
         "method": method,
         "blend": float(blend),
     }
-    store.save_document(PROFILE_KIND, name.strip(), payload, author=author, scope=scope)
+    store.save_document(
+        PROFILE_KIND, name.strip(), payload, author=author, scope=scope, viewer=viewer
+    )
 
 
 def profiles(store: Store) -> pd.DataFrame:

@@ -11,45 +11,93 @@ import streamlit as st
 from pmo_data.analytics import customers
 from pmo_data.charts import customers as customer_charts
 from pmo_data.formatting import money, number
-from pmo_data.ui.context import get_store, run
+from pmo_data.measures import CSAT_SATISFIED
+from pmo_data.store.paging import PageRequest, page
+from pmo_data.ui.context import get_store, run, shared
+from pmo_data.ui.tables import NPS_12M, Col, config, paged_table, table
 from pmo_data.ui.widgets import Kpi, chart, kpi_row
 
-NUM = st.column_config.NumberColumn
-DATE = st.column_config.DateColumn("Date", format="D MMM YYYY")
-
-HEALTH_COLS = {
-    "customer": "Customer",
-    "tier": "Tier",
-    "account_lead": "Account lead",
-    "annual_value": None,
-    "health": NUM("Health", format="%.0f"),
-    "band": "Band",
-    "nps": NUM("NPS (12 m)", format="%.0f"),
-    "nps_n": "NPS n",
-    "nps_change": NUM("NPS change", format="%+.0f"),
-    "open_actions": "Open actions",
-    "projects": "Projects",
-    "reasons": st.column_config.TextColumn("Why", width="large"),
-    "risk_reason": "At risk because",
-    "last_contact_date": st.column_config.DateColumn("Last contact", format="D MMM YYYY"),
-    "cadence_days": NUM("Cadence (days)", format="%.0f"),
-    "days_overdue": NUM("Days overdue", format="%.0f"),
-}
+HEALTH_DEFAULT = [
+    "customer",
+    "tier",
+    "account_lead",
+    "annual_value",
+    "health",
+    "band",
+    "nps",
+    "nps_n",
+    "nps_change",
+    "open_actions",
+    "projects",
+    "reasons",
+]
 
 
-HEALTH_DEFAULT = list(HEALTH_COLS)[:12]
+def _health_columns() -> dict:
+    return {
+        "nps": config("nps", label=NPS_12M),
+        "nps_n": config("nps_n", label="NPS n (12 months)"),
+        "csat": Col("CSAT (12 months)", "share", CSAT_SATISFIED.help),
+        "risk_reason": config("risk_reason", label="At risk because"),
+    }
 
 
 def health_table(df, columns=None, key=None) -> None:
-    cur = get_store().currency
-    cols = columns or HEALTH_DEFAULT
-    cfg = {c: HEALTH_COLS.get(c, c.replace("_", " ").capitalize()) for c in cols}
-    cfg["annual_value"] = NUM("Annual value", format=("£" if cur == "GBP" else "") + "%,.0f")
-    st.dataframe(df[cols], hide_index=True, column_config=cfg, key=key)
+    """Customers with their health: NPS and CSAT here are the customer's last 12 months."""
+    table(df, columns or HEALTH_DEFAULT, _health_columns(), rag="band", key=key)
+
+
+def health_list(
+    h,
+    name: str | None,
+    columns=None,
+    key=None,
+    sort=None,
+    descending=False,
+    none="",
+    tiers=(),
+) -> bool:
+    """One of the page's lists (`customers.LISTS`, or every customer with None), a page at a
+    time: search by customer, account lead, segment or tier; sort and paging in SQL over every
+    customer in view. An empty list shows `none` instead; returns whether it has rows."""
+    if none and not page(h, PageRequest(where=name, size=1), customers.LISTS).total:
+        if name == "key":  # no key customers is a fact to note, not good news
+            st.info(none)
+        else:
+            st.success(none)
+        return False
+    paged_table(
+        h,
+        key=key,
+        columns=columns or HEALTH_DEFAULT,
+        config_overrides=_health_columns(),
+        search_columns=("customer", "customer_id", "account_lead", "segment", "tier"),
+        search_label="Find a customer",
+        search_placeholder="name, id, account lead, segment or tier",
+        equals=[("tier", list(tiers))],
+        where=name,
+        predicates=customers.LISTS,
+        default_sort=sort,
+        default_descending=descending,
+        rag="band",
+        noun="customers",
+    )
+    return True
+
+
+def find_customers(h, text: str, tiers: list[str]):
+    """Narrow the health table by a name or account-lead search and tiers."""
+    out = h
+    if tiers:
+        out = out[out["tier"].isin(tiers)]
+    if text:
+        hay = out["customer"].fillna("") + " " + out["account_lead"].fillna("")
+        out = out[hay.str.contains(text, case=False, regex=False)]
+    return out
 
 
 def customer_kpis(viewer, filters):
-    h = run(customers.health, viewer, filters, None)
+    h = shared(customers.health, viewer, filters, None)  # read-only: one copy for every rerun
     s = customers.summary(h)
     cur = get_store().currency
     kpi_row(
@@ -80,7 +128,10 @@ def customer_map(viewer, filters, h) -> None:
                 run(customers.customer_map, viewer, filters), money_format=",.0f"
             ),
             f"Tiles sized by annual value ({cur}), coloured by health (red < 50, amber < 70, "
-            "green); click a segment to open its customers and their projects.",
+            "green); click a segment to open its customers and their projects. Each segment "
+            f"shows its largest customers (about {customers.MAP_TILES} in all) and up to "
+            f"{customers.MAP_PROJECTS} projects each; tiles named 'N smaller customers' and 'N "
+            "more projects' hold the rest, which the tables below find.",
             key="cu_map",
         )
     with right:

@@ -7,16 +7,30 @@ nothing is rolled back or cleared by a stray click.
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from pmo_data.escaping import md
 from pmo_data.exports import XLSX_MIME
 from pmo_data.formatting import number
-from pmo_data.ui.context import clear_caches, get_store
+from pmo_data.store import scope
+from pmo_data.store.access import PermissionDenied, Viewer, may
+from pmo_data.ui.context import clear_caches, get_store, run
+from pmo_data.ui.tables import config, label, paged_table, table
 
 
 def _history_table(history: pd.DataFrame) -> pd.DataFrame:
+    if "files" not in history:  # a narrow view: when and what only
+        return pd.DataFrame(
+            {
+                "Version": history["version"],
+                "When": history["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
+                "What": history["action"],
+            }
+        )
+
     def fmt_counts(d: dict) -> str:
         return ", ".join(f"{k} {number(v)}" for k, v in d.items()) or "–"
 
@@ -24,7 +38,10 @@ def _history_table(history: pd.DataFrame) -> pd.DataFrame:
         return ", ".join(f.get("name", "?") for f in files) if files else "–"
 
     def fmt_issues(d: dict) -> str:
-        return ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in d.items() if v) or "none"
+        return (
+            ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in (d or {}).items() if v)
+            or "No issues"
+        )
 
     return pd.DataFrame(
         {
@@ -40,9 +57,9 @@ def _history_table(history: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def history_section() -> None:
+def history_section(viewer: Viewer) -> None:
     store = get_store()
-    history = store.history()
+    history = scope.history(store, viewer)
     st.subheader("History")
     if history.empty:
         st.caption("No imports yet. Every import, rollback and clear becomes a version here.")
@@ -51,14 +68,23 @@ def history_section() -> None:
         f"{len(history)} versions; version **{store.current_version():d}** is current. Each "
         "import writes a new version; earlier versions are kept for comparison and rollback."
     )
-    st.dataframe(_history_table(history), hide_index=True, width="stretch", key="history")
+    if not viewer.sees_everything:
+        st.caption("Your view lists when each version was made; what changed shows only your rows.")
+    latest = history.iloc[0]
+    if viewer.sees_everything and latest.get("note"):  # the newest entry in words
+        st.caption(
+            f"Latest, version {int(latest['version']):d} ({md(latest['action'])} by "
+            f"{md(latest['user_name'])}): {md(latest['note'])}"
+        )
+    table(_history_table(history), key="history")
     versions = history["version"].tolist()
     if len(versions) >= 2:
-        diff_section(versions)
-    rollback_section(versions)
+        diff_section(viewer, versions)
+    if may(viewer, "rollback"):
+        rollback_section(viewer, versions)
 
 
-def diff_section(versions: list[int]) -> None:
+def diff_section(viewer: Viewer, versions: list[int]) -> None:
     st.markdown("**What changed between two versions**")
     c1, c2 = st.columns(2)
     old = c1.selectbox("From version", versions, index=1, key="diff_from")
@@ -66,31 +92,84 @@ def diff_section(versions: list[int]) -> None:
     if old == new:
         st.caption("Pick two different versions.")
         return
-    diffs = get_store().diff(old, new)
-    summary = pd.DataFrame([{"Entity": k, **d.summary} for k, d in diffs.items()])
-    st.dataframe(summary, hide_index=True, key="diff_summary")
-    changed = [d.changed.assign(entity=k) for k, d in diffs.items() if len(d.changed)]
-    if changed:
-        frames = [c.rename(columns={c.columns[0]: "key"}) for c in changed]
-        detail = pd.concat(frames, ignore_index=True)[["entity", "key", "column", "old", "new"]]
+    summary, detail = run(_diff, viewer, old, new)
+    table(
+        summary,
+        ["entity", "added", "changed", "removed"],
+        {
+            "added": config("rows", label="Rows added"),
+            "changed": config("rows", label="Rows changed"),
+            "removed": config("rows", label="Rows removed"),
+        },
+        key="diff_summary",
+    )
+    if len(detail):
         st.caption(f"{number(len(detail))} changed fields (e.g. RAG Amber → Red):")
-        st.dataframe(detail, hide_index=True, width="stretch", height=260, key="diff_detail")
+        paged_table(
+            detail,
+            key="diff_detail",
+            search_columns=("entity", "key", "column", "old", "new"),
+            search_label="Search changed fields",
+            search_placeholder="an id, a column, a value",
+            height=260,
+            noun="changed fields",
+        )
+
+
+def _diff(store, viewer: Viewer, old: int, new: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per entity added/changed/removed counts, and every changed field in words (cached per
+    viewer and pair of versions: the page reruns on every click)."""
+    diffs = scope.diff(store, viewer, old, new)
+    summary = pd.DataFrame([{"entity": k.capitalize(), **d.summary} for k, d in diffs.items()])
+    changed = [d.changed.assign(entity=k.capitalize()) for k, d in diffs.items() if len(d.changed)]
+    if not changed:
+        return summary, pd.DataFrame(columns=["entity", "key", "column", "old", "new"])
+    frames = [c.rename(columns={c.columns[0]: "key"}) for c in changed]
+    detail = pd.concat(frames, ignore_index=True)[["entity", "key", "column", "old", "new"]]
+    detail = detail.assign(
+        column=detail["column"].map(label),
+        old=detail["old"].map(_value),
+        new=detail["new"].map(_value),
+    )
+    return summary, detail.astype({"key": "string", "old": "string", "new": "string"})
+
+
+def _value(x) -> str | None:
+    """A changed field's value as people write it: 687,347.82 not 687347.8231858693."""
+    if x is None or (not isinstance(x, str) and pd.isna(x)):
+        return None
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, str):
+        try:
+            x = float(x) if "." in x else x
+        except ValueError:
+            return x
+    if isinstance(x, int | float):
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+    if isinstance(x, pd.Timestamp | date):
+        return f"{x:%d %b %Y}"
+    return str(x)
 
 
 @st.dialog("Roll back the store?")
-def _confirm_rollback(version: int) -> None:
+def _confirm_rollback(viewer: Viewer, version: int) -> None:
     st.write(
         f"The data of version **{version:d}** becomes current again, as a new version. Nothing "
         "is deleted: you can roll forward again from the history."
     )
     if st.button("Roll back", type="primary", key="rollback_confirm"):
-        new = get_store().rollback(version)
+        try:
+            new = get_store().rollback(version, user=viewer.identity, viewer=viewer)
+        except PermissionDenied as exc:
+            st.error(str(exc))
+            return
         clear_caches()
         st.session_state["data_flash"] = f"Rolled back: version {new} now holds version {version}."
         st.rerun()
 
 
-def rollback_section(versions: list[int]) -> None:
+def rollback_section(viewer: Viewer, versions: list[int]) -> None:
     current = get_store().current_version()
     older = [v for v in versions if v != current]
     if not older:
@@ -98,20 +177,24 @@ def rollback_section(versions: list[int]) -> None:
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     target = c1.selectbox("Roll back to version", older, key="rollback_to")
     if c2.button("Roll back…", key="rollback_open"):
-        _confirm_rollback(target)
+        _confirm_rollback(viewer, target)
 
 
 @st.dialog("Clear the store?")
-def _confirm_clear() -> None:
+def _confirm_clear(viewer: Viewer) -> None:
     st.write("Every entity becomes empty, as a new version. Roll back to get the data back.")
     if st.button("Clear", type="primary", key="clear_confirm"):
-        get_store().clear()
+        try:
+            get_store().clear(user=viewer.identity, viewer=viewer)
+        except PermissionDenied as exc:
+            st.error(str(exc))
+            return
         clear_caches()
         st.session_state["data_flash"] = "The store is empty. Roll back to restore it."
         st.rerun()
 
 
-def template_section() -> None:
+def template_section(viewer: Viewer) -> None:
     st.subheader("Import template")
     st.caption(
         "A workbook with a sheet per entity, the expected headers, help on each header and "
@@ -129,6 +212,8 @@ def template_section() -> None:
         icon=":material/download:",
         key="template_download",
     )
+    if not may(viewer, "clear"):
+        return
     with st.expander("Danger zone"):
         if st.button("Clear the store…", key="clear_open"):
-            _confirm_clear()
+            _confirm_clear(viewer)

@@ -1,13 +1,18 @@
-"""Data page, first half: upload, mapping review, validation report, import.
+"""Data page, first half: upload, mapping review, validation report, effect, import.
 
 The plan (a dry run) lives in session state keyed by the uploaded files, so reviewing the
-mapping or filtering issues never re-reads the files. Importing is one store transaction:
-if anything fails the store is exactly as it was, and the user is told what to do.
+mapping or filtering issues never re-reads the files. It records the store version it was made
+against: if the store moves (another analyst imports), the files are checked again and the
+page says what changed before anything can be imported. Importing is one store transaction:
+if anything fails the store is exactly as it was, and the user is told what to do. After an
+import the uploader is a new, empty widget (its key changes), so the next import holds only
+the files uploaded for it.
 """
 
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -19,6 +24,7 @@ from pmo_data.ingest import importer, reading
 from pmo_data.ingest.report import format_issue
 from pmo_data.schema import ENTITIES
 from pmo_data.ui.context import clear_caches, get_store
+from pmo_data.ui.sections.data_effect import effect_section, moved_notice
 from pmo_data.ui.sidebar import current_viewer
 
 KEEP = "(keep in extra)"
@@ -30,7 +36,12 @@ def _files_key(files) -> tuple:
     return tuple((f.name, f.size) for f in files)
 
 
-def _check(inputs: list[tuple[str, bytes]], force: str | None, overrides: dict | None):
+def _check(
+    inputs: list[tuple[str, bytes]],
+    force: str | None,
+    overrides: dict | None,
+    survey_date: date | None = None,
+):
     """Run the dry run with a visible step-by-step status."""
     store = get_store()
     with st.status("Checking the files…", expanded=True) as status:
@@ -41,7 +52,15 @@ def _check(inputs: list[tuple[str, bytes]], force: str | None, overrides: dict |
             if fraction is not None:
                 bar.progress(min(max(fraction, 0.0), 1.0))
 
-        plan = importer.plan(inputs, store, force, mapping_overrides=overrides, on_step=on_step)
+        plan = importer.plan(
+            inputs,
+            store,
+            force,
+            mapping_overrides=overrides,
+            on_step=on_step,
+            audience="web",
+            survey_date=survey_date,
+        )
         bar.progress(1.0)
         c = plan.report.counts
         label = (
@@ -49,7 +68,14 @@ def _check(inputs: list[tuple[str, bytes]], force: str | None, overrides: dict |
             f"{c['error']} errors · {c['warning']} warnings"
         )
         status.update(label=label, state="error" if plan.has_errors else "complete", expanded=False)
+    st.session_state["plan_token"] = st.session_state.get("plan_token", 0) + 1
     return plan
+
+
+def uploader_key() -> str:
+    """The uploader's widget key: a new one after every import, so it starts empty."""
+    gen = st.session_state.get("upload_gen", 0)
+    return "upload" if gen == 0 else f"upload_{gen}"
 
 
 def upload_section() -> None:
@@ -63,7 +89,7 @@ def upload_section() -> None:
         "Exports to import",
         type=["xlsx", "xlsm", "xls", "ods", "csv"],
         accept_multiple_files=True,
-        key="upload",
+        key=uploader_key(),
         max_upload_size=limit_mb,
         help=f"Up to {limit_mb:,} MB per file (the importer's own limit). A larger export: "
         "split it (by year, or one entity per file) and upload the parts together.",
@@ -76,16 +102,28 @@ def upload_section() -> None:
     )
     if not files:
         st.session_state.pop("plan", None)
+        st.session_state.pop("plan_moved", None)
         return
     key = (_files_key(files), force)
     if st.session_state.get("plan_key") != key:
         inputs = [(f.name, f.getvalue()) for f in files]
         st.session_state["plan"] = _check(inputs, None if force == AUTO else force, None)
         st.session_state["plan_key"] = key
+        st.session_state.pop("plan_moved", None)
     plan = st.session_state["plan"]
+    current = get_store().current_version()
+    if plan.base_version != current:  # someone imported since: check again, say what changed
+        changes = importer.changes_since(get_store(), plan.base_version)
+        st.session_state["plan_moved"] = (plan.base_version, current, changes)
+        st.session_state["plan"] = plan = _check(
+            plan.inputs, plan.force_entity, plan.overrides, plan.survey_date
+        )
+    if moved := st.session_state.get("plan_moved"):
+        moved_notice(*moved)
     mapping_review(plan)
     validation_report(plan)
-    import_controls(plan)
+    ok = effect_section(plan, st.session_state.get("plan_token", 0))
+    import_controls(plan, confirmed=ok)
 
 
 def _samples(sheet, index: int) -> str:
@@ -149,11 +187,30 @@ def mapping_review(plan) -> None:
             }
             if changes or chosen != ps.entity:
                 overrides[(sheet.file, sheet.name)] = {"__entity__": chosen, **changes}
+    day = survey_date_input(plan)
     if overrides and st.button(
         "Apply mapping changes and re-check", key="map_apply", type="primary"
     ):
-        st.session_state["plan"] = _check(plan.inputs, plan.force_entity, overrides)
+        st.session_state["plan"] = _check(plan.inputs, plan.force_entity, overrides, day)
         st.rerun()
+    if day != plan.survey_date and (plan.survey_date or day != date.today()):
+        st.session_state["plan"] = _check(
+            plan.inputs, plan.force_entity, overrides or plan.overrides, day
+        )
+        st.rerun()
+
+
+def survey_date_input(plan) -> date | None:
+    """The survey date, asked only when a survey file has no date column."""
+    issues = plan.report.issues
+    if not (issues["rule"] == "date").any():
+        return plan.survey_date
+    return st.date_input(
+        "Survey date",
+        value=plan.survey_date or date.today(),
+        key="survey_date",
+        help="A survey file has no date column: every response in it gets this date.",
+    )
 
 
 def validation_report(plan) -> None:
@@ -175,6 +232,17 @@ def validation_report(plan) -> None:
         help="The row is loaded; the cell was blanked or adjusted.",
     )
     m4.metric("Info", number(c["info"]), border=True, help="Skipped rows, merged repeats.")
+    skipped = [s for s in report.sheets if s.skipped and s.skipped != "empty"]
+    if skipped:  # sheet names are data: shown in a table, never in markdown
+        st.caption("Sheets not imported (pivot tables, charts, notes and the like):")
+        st.dataframe(
+            pd.DataFrame(
+                [{"file": s.file, "sheet": s.sheet, "why": s.skipped_text} for s in skipped]
+            ),
+            hide_index=True,
+            width="stretch",
+            key="report_skipped",
+        )
     per_entity = pd.DataFrame(report.entities).T
     if not per_entity.empty:
         st.dataframe(per_entity, width="stretch", key="report_entities")
@@ -224,7 +292,7 @@ def _report_bytes(report) -> bytes:
     return buf.getvalue()
 
 
-def import_controls(plan) -> None:
+def import_controls(plan, confirmed: bool = True) -> None:
     report = plan.report
     accept = False
     if report.has_errors:
@@ -243,19 +311,37 @@ def import_controls(plan) -> None:
             f"Import without the {number(rejected)} rejected rows", key="accept_rejected"
         )
     ready = sum(plan.row_counts.values())
+    changes = any(e.changes_anything for e in plan.effects.values())
+    if ready and plan.effects and not changes:
+        st.info(
+            "Nothing would change: every row of these files is already stored as it is.",
+            icon=":material/info:",
+        )
     if st.button(
         f"Import {number(ready)} rows",
         type="primary",
         key="import_go",
-        disabled=(report.has_errors and not accept) or ready == 0,
+        disabled=(report.has_errors and not accept) or ready == 0 or not changes or not confirmed,
+        help=None if confirmed else "Tick the confirmation above first.",
     ):
         store = get_store()
         try:
             with st.status("Importing…") as status:
+                viewer = current_viewer()
                 version = importer.apply(
-                    plan, store, user=current_viewer().identity, accept_rejected=accept
+                    plan,
+                    store,
+                    user=viewer.identity,
+                    accept_rejected=accept,
+                    allow_removals=confirmed,
+                    viewer=viewer,
                 )
                 status.update(label=f"Imported as version {version:d}", state="complete")
+        except importer.StoreMoved as exc:  # someone imported in between: check again
+            st.session_state["plan_moved"] = (exc.base, exc.current, exc.changes)
+            st.session_state["plan"] = importer.replan(plan, store)
+            st.session_state["plan_token"] = st.session_state.get("plan_token", 0) + 1
+            st.rerun()
         except importer.ImportBlocked as exc:
             st.error(md(exc))
             return
@@ -266,9 +352,15 @@ def import_controls(plan) -> None:
             )
             return
         clear_caches()
-        for k in ("plan", "plan_key", "upload"):
+        for k in ("plan", "plan_key", "plan_moved"):
             st.session_state.pop(k, None)
-        st.session_state["data_flash"] = f"Imported version {version}: " + ", ".join(
-            f"{k} {number(v)}" for k, v in plan.row_counts.items()
+        st.session_state["upload_gen"] = st.session_state.get("upload_gen", 0) + 1
+        flash = f"Imported version {version:d}: " + "; ".join(
+            md(f"{k} {e.mode}, {e.summary()}")
+            for k, e in plan.effects.items()
+            if e.changes_anything
         )
+        if plan.confirmations:
+            flash += ". Confirmed: " + "; ".join(md(c) for c in plan.confirmations)
+        st.session_state["data_flash"] = flash
         st.rerun()

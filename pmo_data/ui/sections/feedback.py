@@ -14,8 +14,9 @@ from pmo_data.analytics.feedback import scores as feedback
 from pmo_data.charts import feedback as feedback_charts
 from pmo_data.escaping import md
 from pmo_data.formatting import number, percent
-from pmo_data.measures import SMALL_N
-from pmo_data.ui.context import run
+from pmo_data.measures import CSAT_SATISFIED, EFFORT, NPS_POINTS, SMALL_N
+from pmo_data.ui.context import run, shared
+from pmo_data.ui.tables import answer_columns, config, findable, paged_table, table
 from pmo_data.ui.widgets import Kpi, chart, kpi_row, small_sample_note
 
 BY = {
@@ -26,47 +27,63 @@ BY = {
     "respondent_role": "Respondent role",
 }
 NUM = st.column_config.NumberColumn
-DATE = st.column_config.DateColumn("Date", format="D MMM YYYY")
+TOP = 15  # groups in the breakdown chart
+MEASURE_NAMES = {"nps": "NPS", "csat": "CSAT", "effort": "Effort"}
+PERIOD_NAMES = {"quarter": "Quarter", "month": "Month"}
 
 
 def _ci(lo, hi, fmt) -> str:
     return "–" if lo != lo else f"95% CI {fmt(lo)} to {fmt(hi)}"
 
 
+def window(filters) -> str:
+    """The window of the feedback in view, said in every label that counts it."""
+    if filters.date_from and filters.date_to:
+        return f"{filters.date_from:%d %b %Y} – {filters.date_to:%d %b %Y}"
+    if filters.date_from:
+        return f"since {filters.date_from:%d %b %Y}"
+    return "all responses"
+
+
 def feedback_kpis(viewer, filters) -> dict:
     s = run(feedback.summary, viewer, filters, None)
     pct = lambda x: percent(x)  # noqa: E731
+    nps = NPS_POINTS.format
+    win = window(filters)
     kpi_row(
         [
-            Kpi("Responses", number(s["responses"]), help="Survey responses in this view."),
+            Kpi(f"Responses ({md(win)})", number(s["responses"]), help="Survey responses in view."),
             Kpi(
-                "NPS",
-                number(s["nps"]),
-                help=f"n = {s['nps_n']:,} answers on 0-10; "
-                + _ci(s["nps_lo"], s["nps_hi"], number)
+                f"NPS ({md(win)})",
+                nps(s["nps"]),
+                help=f"{md(NPS_POINTS.help)} n = {s['nps_n']:,} answers on 0-10; "
+                + _ci(s["nps_lo"], s["nps_hi"], nps)
                 + (
-                    f". {s['nps_excluded']:,} answers on a 1-10 scale left out."
+                    f". {s['nps_excluded']:,} answers on a 1-10 scale left out"
                     if s["nps_excluded"]
                     else ""
-                ),
+                )
+                + ". The Overview's NPS (12 months) counts only the last 12 months.",
             ),
             Kpi(
-                "CSAT (4-5 of 5)",
+                f"CSAT ({md(win)})",
                 pct(s["csat"]),
-                help=f"n = {s['csat_n']:,}; " + _ci(s["csat_lo"], s["csat_hi"], pct) + " (Wilson)",
+                help=f"{md(CSAT_SATISFIED.help)} n = {s['csat_n']:,}; "
+                + _ci(s["csat_lo"], s["csat_hi"], pct)
+                + " (Wilson)",
             ),
             Kpi(
-                "Effort (1 easy - 5 hard)",
+                f"Effort, 1-5 ({md(win)})",
                 number(s["effort_mean"], 2),
-                help=f"n = {s['effort_n']:,}; "
+                help=f"{md(EFFORT.help)} n = {s['effort_n']:,}; "
                 + _ci(s["effort_lo"], s["effort_hi"], lambda x: number(x, 2)),
             ),
         ]
     )
     st.caption(
-        f"NPS {number(s['nps'])} ({_ci(s['nps_lo'], s['nps_hi'], number)}, n={s['nps_n']:,}) · "
+        f"NPS {md(nps(s['nps']))} ({_ci(s['nps_lo'], s['nps_hi'], nps)}, n={s['nps_n']:,}) · "
         f"CSAT {pct(s['csat'])} ({_ci(s['csat_lo'], s['csat_hi'], pct)}, n={s['csat_n']:,}) · "
-        f"Effort {number(s['effort_mean'], 2)} (n={s['effort_n']:,})"
+        f"Effort {number(s['effort_mean'], 2)} (n={s['effort_n']:,}), over {md(win)} in view."
     )
     if s["nps_excluded"]:
         st.warning(
@@ -83,17 +100,19 @@ def feedback_trend(viewer, filters) -> None:
     c1, c2 = st.columns(2)
     metric = c1.radio(
         "Measure",
-        ["nps", "csat", "effort"],
+        list(MEASURE_NAMES),
         horizontal=True,
         key="fb_metric",
-        format_func=lambda m: {"nps": "NPS", "csat": "CSAT", "effort": "Effort"}[m],
+        format_func=MEASURE_NAMES.get,
     )
-    period = c2.radio("Period", ["quarter", "month"], horizontal=True, key="fb_period")
+    period = c2.radio(
+        "Period", list(PERIOD_NAMES), horizontal=True, key="fb_period", format_func=PERIOD_NAMES.get
+    )
     df = run(feedback.trend, viewer, filters, period)
     chart(
         feedback_charts.trend(df, metric, period),
-        f"{metric.upper()} per {period} with its 95% interval (shaded); grey points have "
-        f"fewer than {SMALL_N} answers. Hover for n.",
+        f"{MEASURE_NAMES[metric]} per {period} with its 95% interval (shaded); grey points "
+        f"have fewer than {SMALL_N} answers. Hover for n.",
         key="fb_trend",
     )
 
@@ -101,39 +120,43 @@ def feedback_trend(viewer, filters) -> None:
 def feedback_breakdown(viewer, filters) -> None:
     c1, c2 = st.columns(2)
     by = c1.selectbox("Break down by", list(BY), format_func=BY.get, key="fb_by")
-    metric = c2.radio("Measure ", ["nps", "csat", "effort"], horizontal=True, key="fb_by_metric")
+    metric = c2.radio(
+        "Measure ",
+        list(MEASURE_NAMES),
+        horizontal=True,
+        key="fb_by_metric",
+        format_func=MEASURE_NAMES.get,
+    )
     df = run(feedback.breakdown, viewer, filters, by)
+    groups = len(df)
+    which = f"the {TOP} of {groups:,} with most responses" if groups > TOP else f"all {groups:,}"
     chart(
-        feedback_charts.breakdown(df, metric, by),
-        f"{metric.upper()} per {BY[by].lower()} for the 15 with most responses; bars show the "
-        f"95% interval, grey bars have fewer than {SMALL_N} answers.",
+        feedback_charts.breakdown(df, metric, by, top=TOP),
+        f"{MEASURE_NAMES[metric]} per {BY[by].lower()}, {which}; bars "
+        f"show the 95% interval, grey bars have fewer than {SMALL_N} answers.",
         key="fb_breakdown",
     )
     with st.expander(f"All {len(df):,} rows as a table"):
-        st.dataframe(
-            df[
-                [
-                    "label",
-                    "responses",
-                    "nps",
-                    "nps_lo",
-                    "nps_hi",
-                    "nps_n",
-                    "csat",
-                    "csat_n",
-                    "effort_mean",
-                    "small",
-                ]
+        paged_table(
+            df,
+            key="fb_by_table",
+            search_columns=("label",),
+            search_label=f"Find a {BY[by].lower()}",
+            columns=[
+                "label",
+                "responses",
+                "nps",
+                "nps_lo",
+                "nps_hi",
+                "nps_n",
+                "csat",
+                "csat_n",
+                "effort_mean",
+                "small",
             ],
-            hide_index=True,
-            column_config={
-                "label": BY[by],
-                "nps": NUM("NPS", format="%.0f"),
-                "nps_lo": NUM("NPS low", format="%.0f"),
-                "nps_hi": NUM("NPS high", format="%.0f"),
-                "csat": NUM("CSAT", format="percent"),
-                "effort_mean": NUM("Effort", format="%.2f"),
-                "small": f"n < {SMALL_N}",
+            config_overrides={
+                "label": config("label", label=BY[by]),
+                "small": st.column_config.CheckboxColumn(f"Fewer than {SMALL_N} answers"),
             },
         )
 
@@ -143,29 +166,29 @@ def who_is_unhappy(viewer, filters) -> None:
     if df.empty:
         st.success("No customer's NPS fell over the last two quarters (with 5+ answers each side).")
         return
-    st.dataframe(
-        df[
-            [
-                "customer",
-                "nps_before",
-                "n_before",
-                "nps_recent",
-                "n_recent",
-                "change",
-                "first_low",
-                "negative_themes",
-            ]
+    paged_table(
+        df,
+        key="fb_unhappy",
+        search_columns=("customer", "negative_themes"),
+        search_label="Find a customer or theme",
+        noun="customers",
+        columns=[
+            "customer",
+            "nps_before",
+            "n_before",
+            "nps_recent",
+            "n_recent",
+            "change",
+            "first_low",
+            "negative_themes",
         ],
-        hide_index=True,
-        column_config={
-            "customer": "Customer",
-            "nps_before": NUM("NPS before", format="%.0f"),
-            "n_before": "n before",
-            "nps_recent": NUM("NPS recent", format="%.0f"),
-            "n_recent": "n recent",
-            "change": NUM("Change", format="%+.0f"),
-            "first_low": st.column_config.DateColumn("First detractor since", format="D MMM YYYY"),
-            "negative_themes": "Top negative themes",
+        config_overrides={
+            "nps_before": config("nps", label="NPS, two quarters before"),
+            "n_before": config("nps_n", label="n before"),
+            "nps_recent": config("nps", label="NPS, last two quarters"),
+            "n_recent": config("nps_n", label="n recent"),
+            "change": config("nps_change", label="Change (points)"),
+            "negative_themes": config("negative_themes", label="Top negative themes"),
         },
     )
     st.caption(
@@ -201,14 +224,23 @@ def themes_and_drivers(viewer, filters) -> None:
 
 def comment_explorer(viewer, filters) -> None:
     labels = run(themes.model)["labels"] + [themes.NO_THEME]
-    names = run(customers.health, viewer, filters, None)
+    names = shared(customers.health, viewer, filters, None)
     c1, c2, c3 = st.columns([2, 1, 1])
     text = c1.text_input("Comment contains", key="fb_q")
     theme = c2.selectbox("Theme", ["All", *labels], key="fb_theme")
     sentiment = c3.selectbox("Sentiment", list(themes.SENTIMENTS), key="fb_sent")
     c4, c5 = st.columns(2)
     customer = (
-        c4.selectbox("Customer", ["All", *names["customer"].tolist()], key="fb_cust")
+        c4.selectbox(
+            "Customer",
+            [
+                "All",
+                *findable(
+                    dict.fromkeys(names["customer"].dropna()), "fb_cust", "customer", container=c4
+                ),
+            ],
+            key="fb_cust",
+        )
         if len(names)
         else "All"
     )
@@ -224,14 +256,7 @@ def comment_explorer(viewer, filters) -> None:
         tuple(scores),
     )
     st.caption(f"{res['total']:,} comments match; the newest {len(res['rows']):,} are shown.")
-    st.dataframe(
-        res["rows"],
-        hide_index=True,
-        column_config={
-            "date": DATE,
-            "comment": st.column_config.TextColumn("Comment", width="large"),
-        },
-    )
+    table(res["rows"], config_overrides=answer_columns())
 
 
 def closing_the_loop(viewer, filters) -> None:
@@ -253,22 +278,24 @@ def closing_the_loop(viewer, filters) -> None:
     acts = run(loop.actions, viewer, filters, None)
     late = acts[acts["days_overdue"].notna()].sort_values("days_overdue", ascending=False)
     st.markdown(f"**Overdue actions** ({len(late):,})")
-    st.dataframe(
-        late[
-            [
-                "action_id",
-                "title",
-                "customer",
-                "owner",
-                "status",
-                "due_date",
-                "days_overdue",
-                "responses",
-                "theme",
-            ]
+    paged_table(
+        late,
+        key="fb_late",
+        search_columns=("action_id", "title", "customer", "owner", "theme"),
+        search_label="Find an action, customer, owner or theme",
+        noun="actions",
+        columns=[
+            "action_id",
+            "title",
+            "customer",
+            "owner",
+            "status",
+            "due_date",
+            "days_overdue",
+            "responses",
+            "theme",
         ],
-        hide_index=True,
-        column_config={"due_date": st.column_config.DateColumn("Due", format="D MMM YYYY")},
+        config_overrides={"responses": config("responses", label="Responses linked")},
     )
     days = st.slider("Follow-up expected within (days)", 7, 120, 30, key="fb_follow_days")
     u = run(loop.unanswered_detractors, viewer, filters, days, None)
@@ -276,7 +303,7 @@ def closing_the_loop(viewer, filters) -> None:
         f"**Detractors with no follow-up within {days:d} days**: {u['missed']:,} "
         f"(another {u['pending']:,} still inside their {days:d}-day window)"
     )
-    st.dataframe(u["rows"], hide_index=True, column_config={"date": DATE})
+    table(u["rows"], config_overrides=answer_columns())
 
 
 def did_it_work(viewer, filters) -> None:
@@ -288,7 +315,13 @@ def did_it_work(viewer, filters) -> None:
         key="fb_did_kind",
         format_func=lambda k: "Closed action" if k == "action" else "Project go-live",
     )
-    metric = c2.radio("Measure", ["nps", "csat"], horizontal=True, key="fb_did_metric")
+    metric = c2.radio(
+        "Measure",
+        ["nps", "csat"],
+        horizontal=True,
+        key="fb_did_metric",
+        format_func=MEASURE_NAMES.get,
+    )
     window = c3.select_slider("Days either side", [30, 60, 90, 180], 90, key="fb_did_window")
     df = run(loop.did_it_work, viewer, filters, kind, window, metric)
     if df.empty:
@@ -305,10 +338,31 @@ def did_it_work(viewer, filters) -> None:
         "after bad scores, so part of any rise is regression to the mean; pooled intervals "
         f"reuse control answers and are too narrow. Fewer than {SMALL_N} answers in any group: no verdict."
     )
-    labels = (df["event_id"] + " · " + df["title"].fillna("")).tolist()
-    pick = st.selectbox(
-        "One change", range(len(df)), format_func=lambda i: labels[i], key="fb_did_pick"
+    # Open on the change with the most answers about the affected customer (never on one with
+    # no data); each option says its n.
+    df = df.assign(_n=df[["n_tp", "n_tq"]].min(axis=1)).sort_values(
+        ["_n", "event_id"], ascending=[False, True], ignore_index=True
     )
+    labels = (
+        df["event_id"]
+        + " · "
+        + df["title"].fillna("")
+        + " (n = "
+        + df["n_tp"].map("{:,}".format)
+        + " before / "
+        + df["n_tq"].map("{:,}".format)
+        + " after)"
+    ).tolist()
+    listed = dict(enumerate(labels))
+    pick = st.selectbox(
+        "One change",
+        findable(listed, "fb_did_pick", "change"),
+        format_func=listed.get,
+        key="fb_did_pick",
+    )
+    if pick is None:
+        st.info("No change matches: try part of its id or title.")
+        return
     row = df.iloc[pick]
     st.markdown(f"**{md(row['verdict'])}**")
     chart(

@@ -16,6 +16,7 @@ from pmo_data.charts import maturity as maturity_charts
 from pmo_data.escaping import md
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.navigation import page_path
+from pmo_data.ui.tables import table
 from pmo_data.ui.widgets import Kpi, chart, kpi_row
 
 ICONS = {
@@ -172,9 +173,11 @@ def form(ev: pd.DataFrame, editable: bool) -> None:
 
 
 def _save(viewer, ev: pd.DataFrame) -> None:
-    author = (st.session_state.get("mt_author") or viewer.identity).strip()
+    author = viewer.identity
+    if not viewer.signed_in:  # local mode: one local user, who says who assessed
+        author = (st.session_state.get("mt_author") or viewer.identity).strip()
     payload = maturity.build(answers(), ev, view=viewer.label)
-    maturity.save(get_store(), payload, author=author, scope=viewer.group)
+    maturity.save(get_store(), payload, author=author, scope=viewer.group, viewer=viewer)
     reached = payload["stage"]
     st.session_state["mt_saved"] = (
         f"Saved by {author}: {payload['done']} squares done, stage reached "
@@ -191,7 +194,10 @@ def save(viewer, ev: pd.DataFrame, editable: bool) -> None:
         )
         return
     left, right = st.columns([3, 1])
-    left.text_input("Assessed by", value=viewer.identity, key="mt_author")
+    if viewer.signed_in:
+        left.caption(f"Recorded as {md(viewer.identity)}.")
+    else:
+        left.text_input("Assessed by", value=viewer.identity, key="mt_author")
     right.button(
         "Save assessment",
         key="mt_save",
@@ -215,7 +221,7 @@ def history() -> None:
         "the stage reached.",
         key="mt_hist",
     )
-    st.dataframe(
+    table(
         h[["created_at", "author", "stage", "done", "overrides", "view"]],
         hide_index=True,
         key="mt_hist_t",

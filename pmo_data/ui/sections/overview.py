@@ -23,7 +23,8 @@ from pmo_data.formatting import money_format
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.navigation import page_path
 from pmo_data.ui.sections import portfolio as portfolio_sections
-from pmo_data.ui.widgets import Kpi, chart, kpi_row, money_column
+from pmo_data.ui.tables import NPS_12M, answer_columns, config, table
+from pmo_data.ui.widgets import Kpi, chart, kpi_row
 
 DELTA_COLOUR = {"up": "normal", "down": "inverse", None: "off"}
 
@@ -47,8 +48,7 @@ def headline(viewer, filters) -> None:
                 delta_color=DELTA_COLOUR[m.better],
             )
             for m in now
-        ],
-        per_row=len(now) if len(now) <= 5 else 3,
+        ]
     )
     st.info(overview.what_changed(now, prev, prev_v, cur), icon=":material/compare_arrows:")
 
@@ -76,8 +76,10 @@ def savings_headline(viewer, filters) -> None:
     t = run(savings.totals, viewer, filters, savings.state(store))
     st.markdown(f"#### {md(savings.headline(t.overall, store.currency))}")
     st.caption(
-        "P10-P90 of the savings ledger (Beta-PERT per line, 10,000 seeded draws, shared "
-        "estimation error), double counts held back until decided."
+        "P10-P90 of the savings ledger accrued to this month (each line's estimate spread "
+        "evenly over its period; Beta-PERT per line, 10,000 seeded draws, shared estimation "
+        "error), double counts held back until decided; the rest of the ledger, lines not yet "
+        "started included, is expected later."
     )
     st.page_link(
         page_path("savings"), label="Where each pound comes from", icon=":material/savings:"
@@ -99,16 +101,7 @@ def _my_projects(viewer, filters, cols: list[str], key: str) -> pd.DataFrame:
     if df.empty:
         st.info("No projects in this view.")
         return df
-    st.dataframe(
-        portfolio_sections.rag_style(df[cols]),
-        hide_index=True,
-        column_config={
-            **portfolio_sections.TABLE_COLUMNS,
-            "planned_benefit": money_column("Planned"),
-            "realised_benefit": money_column("Realised"),
-        },
-        key=key,
-    )
+    table(df, cols, rag="rag", key=key)
     st.caption("Open any of them on the Portfolio page for its customers, feedback and history.")
     return df
 
@@ -165,7 +158,7 @@ def project_manager(viewer, filters) -> None:
         if acts.empty:
             st.success("No open actions on your projects.")
         else:
-            st.dataframe(acts, hide_index=True, key="ov_pm_actions")
+            table(acts, key="ov_pm_actions")
             st.caption("Open improvement actions, overdue first, then by due date.")
     with right:
         st.subheader("Latest feedback")
@@ -173,7 +166,7 @@ def project_manager(viewer, filters) -> None:
         if fb.empty:
             st.info("No feedback about your projects yet.")
         else:
-            st.dataframe(fb, hide_index=True, key="ov_pm_feedback")
+            table(fb, config_overrides=answer_columns(), key="ov_pm_feedback")
             st.caption("The ten most recent responses about your projects.")
 
 
@@ -195,19 +188,17 @@ def account_lead(viewer, filters) -> None:
         "days_overdue",
         "reasons",
     ]
-    st.dataframe(
-        portfolio_sections.rag_style(h[cols], "band"),
-        hide_index=True,
-        column_config={
+    table(
+        h,
+        cols,
+        {
             "health": st.column_config.ProgressColumn(
                 "Health", min_value=0, max_value=100, format="%.0f"
             ),
-            "nps": st.column_config.NumberColumn("NPS", format="%+.0f"),
-            "nps_n": st.column_config.NumberColumn("n", format="%d"),
-            "last_contact_date": st.column_config.DateColumn("Last contact", format="D MMM YYYY"),
-            "days_overdue": st.column_config.NumberColumn("Contact overdue (days)", format="%d"),
-            "reasons": st.column_config.TextColumn("Why", width="large"),
+            "nps": config("nps", label=NPS_12M),
+            "days_overdue": config("days_overdue", label="Contact overdue (days)"),
         },
+        rag="band",
         key="ov_al_health",
     )
     st.caption(
@@ -248,7 +239,7 @@ def pmo_analyst(viewer, filters) -> None:
         if orph.empty:
             st.success("Every customer, project and service id in the data points at a loaded row.")
         else:
-            st.dataframe(orph.rename(columns=str.capitalize), hide_index=True, key="ov_pmo_orphans")
+            table(orph, key="ov_pmo_orphans")
             st.caption("Rows whose id is not loaded: import the missing entity or fix the ids.")
     with right:
         st.subheader("Key customers not heard from")
@@ -258,33 +249,18 @@ def pmo_analyst(viewer, filters) -> None:
                 f"Every Strategic customer gave feedback in the last {overview.COVERAGE_DAYS} days."
             )
         else:
-            st.dataframe(
-                quiet,
-                hide_index=True,
-                key="ov_pmo_quiet",
-                column_config={
-                    "customer_id": "Id",
-                    "customer": "Customer",
-                    "account_lead": "Account lead",
-                    "last_feedback": st.column_config.DateColumn(
-                        "Last feedback", format="D MMM YYYY"
-                    ),
-                },
-            )
+            table(quiet, key="ov_pmo_quiet")
             st.caption("Strategic-tier customers with no feedback in the window: ask them.")
     st.subheader("Recent imports")
     hist = store.history().head(5)
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Version": hist["version"],
-                "When": hist["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
-                "Who": hist["user_name"],
-                "What": hist["action"],
-                "Note": hist["note"],
-            }
-        ),
-        hide_index=True,
+    table(
+        hist.rename(columns={"user_name": "who", "action": "what"}),
+        ["version", "created_at", "who", "what", "note"],
+        {
+            "created_at": config("created_at", label="When"),
+            "who": config("who", label="Who"),
+            "what": config("what", label="What"),
+        },
         key="ov_pmo_history",
     )
     st.page_link(

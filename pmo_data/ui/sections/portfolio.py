@@ -16,49 +16,33 @@ from pmo_data.analytics.portfolio import risks
 from pmo_data.charts import portfolio as portfolio_charts
 from pmo_data.escaping import md
 from pmo_data.formatting import money, money_format, number, percent
+from pmo_data.measures import SLIPPING
 from pmo_data.ui.context import get_store, run
-from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row, money_column
+from pmo_data.ui.tables import answer_columns, config, paged_table, table
+from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
 NUM = st.column_config.NumberColumn
-DATE = st.column_config.DateColumn
-RAG_BG = {"Red": "#f8d7d7", "Amber": "#fde7c2", "Green": "#d3f0dd"}
 PROJECT_PARAM = "project"
-STYLE_LIMIT = 300
 RAG_BADGE = {"Red": "red", "Amber": "orange", "Green": "green"}
 RAG_DOT = {"Red": "🔴", "Amber": "🟠", "Green": "🟢"}
-
-
-def rag_style(df: pd.DataFrame, column: str = "rag"):
-    """Colour the RAG cells (red/amber/green backgrounds) so the table reads at a glance.
-
-    Styling is per cell and slow for big tables: beyond STYLE_LIMIT rows the RAG column gets
-    a coloured dot instead."""
-    if len(df) > STYLE_LIMIT:
-        return df.assign(**{column: df[column].map(lambda v: f"{RAG_DOT.get(v, '⚪')} {v or ''}")})
-    return df.style.map(
-        lambda v: f"background-color: {RAG_BG[v]}; color: #1b2430" if v in RAG_BG else "",
-        subset=[column],
-    )
-
-
-TABLE_COLUMNS = {
-    "project_id": st.column_config.TextColumn("Project"),
-    "name": st.column_config.TextColumn("Name", width="large"),
-    "portfolio": "Portfolio",
-    "rag": "RAG",
-    "stage": "Stage",
-    "customer": "Customer",
-    "percent_complete": st.column_config.ProgressColumn(
-        "Complete", min_value=0, max_value=100, format="%.0f%%"
-    ),
-    "budget_variance_pct": NUM("Budget variance", format="percent", help="Forecast vs budget."),
-    "slip_days": NUM("Slip (days)", format="%d", help="Forecast end minus baseline end."),
-    "value_score": NUM("Value score", format="%.0f", help="0-100, default weights."),
-    "sponsor": "Sponsor",
-    "project_manager": "Project manager",
-    "end_date": DATE("Baseline end", format="D MMM YYYY"),
-    "forecast_end_date": DATE("Forecast end", format="D MMM YYYY"),
-}
+TABLE_COLUMNS = [
+    "project_id",
+    "name",
+    "portfolio",
+    "rag",
+    "stage",
+    "customer",
+    "percent_complete",
+    "budget_variance_pct",
+    "slip_days",
+    "value_score",
+    "sponsor",
+    "project_manager",
+    "end_date",
+    "forecast_end_date",
+    "budget",
+    "forecast_cost",
+]
 
 
 def kpis(df: pd.DataFrame) -> None:
@@ -102,45 +86,45 @@ def close_button() -> None:
         st.rerun()
 
 
-def project_table(df: pd.DataFrame, key: str = "pf_table") -> str | None:
-    """The sortable table; returns the project id of a selected row, if any."""
+def project_table(
+    df: pd.DataFrame, narrow: dict, key: str = "pf_table"
+) -> tuple[str | None, pd.DataFrame]:
+    """One page of the projects (search, sort and paging in SQL over every row in view);
+    returns the project id of a selected row, if any, and every row matching the filters."""
     key = f"{key}_{st.session_state.get('pf_table_n', 0)}"
-    cfg = dict(TABLE_COLUMNS)
-    cfg["budget"] = money_column("Budget")
-    cfg["forecast_cost"] = money_column("Forecast")
-    cols = [c for c in [*TABLE_COLUMNS, "budget", "forecast_cost"] if c in df]
-    event = st.dataframe(
-        rag_style(df[cols].reset_index(drop=True)),
-        hide_index=True,
-        column_config=cfg,
-        column_order=cols,
-        on_select="rerun",
-        selection_mode="single-row",
+    result, picked = paged_table(
+        df,
         key=key,
+        columns=TABLE_COLUMNS,
+        config_overrides={"name": config("name", label="Project")},
+        search_columns=("name", "project_id", "customer", "sponsor", "project_manager"),
+        search_label="Search name, id, customer or people",
+        search_placeholder="e.g. P-0042, Acme, a sponsor's name",
+        equals=narrow["equals"],
+        where=narrow["where"],
+        predicates=PREDICATES,
+        rag="rag",
+        select=True,
+        keep_all=True,
+        noun="projects",
         height=420,
     )
-    rows = event.selection.rows if event and event.selection else []
-    return str(df.iloc[rows[0]]["project_id"]) if rows else None
+    return (str(picked["project_id"]) if picked is not None else None), result.matching
 
 
-def table_filters(df: pd.DataFrame) -> pd.DataFrame:
-    """Page-level narrowing on top of the sidebar: RAG, stage, slipping, a name search."""
-    c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
+PREDICATES = {"slipping": SLIPPING.sql}  # the "Slipping only" toggle, as SQL over the table
+
+
+def table_filters(df: pd.DataFrame) -> dict:
+    """Page-level narrowing on top of the sidebar: RAG, stage, slipping (applied in SQL)."""
+    c1, c2, c3 = st.columns([1, 1, 1])
     rags = c1.multiselect("RAG", ["Red", "Amber", "Green"], key="pf_rag")
     stages = c2.multiselect("Stage", sorted(df["stage"].dropna().unique()), key="pf_stage")
     late = c3.toggle("Slipping only", key="pf_late")
-    text = c4.text_input("Search name, id or customer", key="pf_search")
-    out = df
-    if rags:
-        out = out[out["rag"].isin(rags)]
-    if stages:
-        out = out[out["stage"].isin(stages)]
-    if late:
-        out = out[portfolio.slipping(out)]
-    if text:
-        hay = out["name"].fillna("") + " " + out["project_id"] + " " + out["customer"].fillna("")
-        out = out[hay.str.contains(text, case=False, regex=False)]
-    return out
+    return {
+        "equals": [("rag", rags), ("stage", stages)],
+        "where": "slipping" if late else None,
+    }
 
 
 def risks_table(viewer, filters, limit: int | None = None, key: str = "pf_risks") -> None:
@@ -149,17 +133,14 @@ def risks_table(viewer, filters, limit: int | None = None, key: str = "pf_risks"
         st.success("No open project in this view is Red, Amber, slipping or over forecast.")
         return
     show = df.head(limit) if limit else df
-    st.dataframe(
-        rag_style(show[["rank", "project_id", "name", "rag", "value_at_stake", "reason"]]),
-        hide_index=True,
-        column_config={
+    table(
+        show,
+        ["rank", "project_id", "name", "rag", "value_at_stake", "reason"],
+        {
             "rank": NUM("#", format="%d", width="small"),
-            "project_id": "Project",
-            "name": st.column_config.TextColumn("Name", width="medium"),
-            "rag": "RAG",
-            "value_at_stake": money_column("Customer value at stake"),
-            "reason": st.column_config.TextColumn("Why it is listed", width="large"),
+            "name": st.column_config.TextColumn("Project", width="medium"),
         },
+        rag="rag",
         key=key,
     )
     st.caption(
@@ -208,7 +189,9 @@ def timeline(df: pd.DataFrame) -> None:
 def treemap_and_trend(viewer, filters, df: pd.DataFrame) -> None:
     chart(
         portfolio_charts.treemap(portfolio.treemap(df), money_format(get_store().currency)),
-        "Tile area = approved budget; colour = current RAG. Click a portfolio to zoom in.",
+        "Tile area = approved budget; colour = current RAG. Click a portfolio to zoom in. "
+        f"Each portfolio shows its largest projects (about {portfolio.TREEMAP_TILES} tiles in "
+        "all); a grey tile holds the smaller ones, which the table above finds.",
         key="pf_treemap",
     )
     hist = run(portfolio.rag_over_versions, viewer, filters)
@@ -303,6 +286,7 @@ def detail(viewer, project_id: str) -> None:
             d.feedback,
             ["date", "customer_id", "respondent_role", "nps", "csat", "comment"],
             "Feedback about this project, newest first",
+            answer_columns(),
         )
     with tabs[2]:
         _table(
@@ -336,20 +320,9 @@ def _d(x) -> str:
     return "–" if x is None or pd.isna(x) else pd.Timestamp(x).strftime("%d %b %Y")
 
 
-def _table(df: pd.DataFrame, cols: list[str], caption: str) -> None:
+def _table(df: pd.DataFrame, cols: list[str], caption: str, overrides: dict | None = None) -> None:
     if df.empty:
         st.info(f"{md(caption)}: none recorded.")
         return
-    cols = [c for c in cols if c in df]
-    money_cols = ("annual_value", "low", "likely", "high", "realised", "forecast_cost")
-    cfg = {}
-    for c in cols:
-        label = c.replace("_", " ").capitalize().replace(" id", "")
-        if c in money_cols:
-            cfg[c] = money_column(label)
-        elif c.endswith("date") or c.startswith("period_") or c == "date":
-            cfg[c] = DATE(label, format="D MMM YYYY")
-        else:
-            cfg[c] = label
-    st.dataframe(df[cols], hide_index=True, column_config=cfg)
+    table(df, cols, overrides)
     st.caption(f"{md(caption)} ({len(df):,}).")

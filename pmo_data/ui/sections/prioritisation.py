@@ -16,8 +16,10 @@ from pmo_data.charts import prioritisation as prioritisation_charts
 from pmo_data.escaping import md
 from pmo_data.formatting import money, number, percent
 from pmo_data.measures import SMALL_N
-from pmo_data.store.access import GROUPS
+from pmo_data.store.access import GROUPS, may
+from pmo_data.store.paging import PageRequest, page
 from pmo_data.ui.context import get_store, run
+from pmo_data.ui.tables import Col, paged_table, table
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
 DEFAULT_PROFILE = "Default (customer first)"
@@ -55,7 +57,14 @@ def _load_profile() -> None:
 def _save(viewer, name: str, weights, method: str, blend: float) -> None:
     """Button callback: runs before the rerun, so the new profile is listed at once."""
     scoring.save_profile(
-        get_store(), name, weights, method, blend, author=viewer.identity, scope=viewer.group
+        get_store(),
+        name,
+        weights,
+        method,
+        blend,
+        author=viewer.identity,
+        scope=viewer.group,
+        viewer=viewer,
     )
     st.session_state["pr_profile"] = name.strip()
     st.session_state["pr_saved"] = (
@@ -110,6 +119,8 @@ def controls(viewer) -> Settings:
         for k, w in zip(scoring.KEYS, weights, strict=True)
     )
     right.caption(f"Effective weights (normalised to 100%): {md(share)}.")
+    if not may(viewer, "weights"):
+        return Settings(weights, method, float(blend))
     with st.popover("Save these weights as a profile", icon=":material/save:"):
         name = st.text_input(
             "Profile name", key="pr_profile_name", placeholder=f"{GROUPS[viewer.group]} view"
@@ -169,12 +180,15 @@ def ranked_table(ranked, currency: str) -> None:
         f"c_{k}": NUM(v, format="%.2f", help="0-1 after scaling")
         for k, v in scoring.CRITERIA.items()
     }
-    st.dataframe(
-        ranked[cols],
-        hide_index=True,
+    paged_table(
+        ranked,
         key="pr_table",
+        columns=cols,
         height=420,
-        column_config={
+        search_columns=("name", "project_id", "customer", "portfolio"),
+        search_label="Find a project, id, customer or portfolio",
+        noun="projects",
+        config_overrides={
             "rank": NUM("Rank"),
             "name": "Project",
             "customer": "Customer",
@@ -183,18 +197,37 @@ def ranked_table(ranked, currency: str) -> None:
             ),
             "customer_declared": NUM("Customer: declared", format="%.2f"),
             "evidence": NUM("Customer: evidence", format="%.2f"),
-            "cost": NUM(f"Cost ({currency})", format="localized"),
             "missing": "Missing (neutral 0.5)",
             **pct,
         },
     )
 
 
+FINDER = 50  # projects offered in the "why" picker at once; the search box reaches the rest
+
+
 def why(ranked, currency: str) -> None:
     """Waterfall of one project's score, its raw inputs and both customer-impact sources."""
-    ids = ranked["project_id"].tolist()
-    names = dict(zip(ranked["project_id"], ranked["name"], strict=True))
-    pid = st.selectbox("Project", ids, key="pr_project", format_func=lambda p: f"{names[p]} ({p})")
+    find = st.text_input(
+        "Find a project",
+        key="pr_find",
+        placeholder="name, id or customer; empty: the best-ranked",
+        help=f"The picker lists the {FINDER} best-ranked projects that match.",
+    )
+    found = page(
+        ranked,
+        PageRequest(search=find, search_columns=("name", "project_id", "customer"), size=FINDER),
+    )
+    if not found.total:
+        st.info("No project matches: try part of its name, its id or its customer.")
+        return
+    names = dict(zip(found.rows["project_id"], found.rows["name"], strict=True))
+    pid = st.selectbox(
+        f"Project ({found.last:,} of {found.total:,} matching, best-ranked first)",
+        list(names),
+        key="pr_project",
+        format_func=lambda p: f"{names[p]} ({p})",
+    )
     row = ranked[ranked["project_id"] == pid].iloc[0]
     left, right = st.columns([3, 2])
     with left:
@@ -265,16 +298,16 @@ def robustness_detail(rob, top_k: int) -> None:
         st.success("No place near the line depends on the exact weights.")
     else:
         st.markdown("**These places hinge on the weights** (P(top K) between 10% and 90%):")
-        st.dataframe(
+        table(
             hinge[["rank", "name", "p_top_k", "rank_p10", "rank_p90"]],
             hide_index=True,
             key="pr_hinge",
             column_config={
                 "rank": NUM("Rank"),
                 "name": "Project",
-                "p_top_k": NUM(f"P(top {top_k})", format="percent"),
-                "rank_p10": NUM("Rank P10"),
-                "rank_p90": NUM("Rank P90"),
+                "p_top_k": Col(f"P(top {top_k})", "share"),
+                "rank_p10": NUM("Rank P10", format="%.0f"),
+                "rank_p90": NUM("Rank P90", format="%.0f"),
             },
         )
 
@@ -307,7 +340,9 @@ def wsjf(viewer, filters, s: Settings) -> None:
     chart(
         prioritisation_charts.wsjf_scatter(res["table"], res["rho"]),
         "WSJF = cost of delay (business value + time criticality + risk reduction, each "
-        "0-10) / job size (effort 1-5); on the diagonal both methods agree.",
+        "0-10) / job size (effort 1-5); on the diagonal both methods agree. Beyond "
+        f"{prioritisation_charts.MAX_POINTS:,} projects each cell counts the projects at "
+        "those ranks.",
         key="pr_wsjf",
     )
     st.caption(
@@ -317,7 +352,7 @@ def wsjf(viewer, filters, s: Settings) -> None:
     moved = res["table"].reindex(
         res["table"]["rank_shift"].abs().sort_values(ascending=False).index
     )
-    st.dataframe(
+    table(
         moved.head(8)[["name", "rank", "wsjf_rank", "cost_of_delay", "job_size", "wsjf"]],
         hide_index=True,
         key="pr_wsjf_t",
@@ -326,7 +361,7 @@ def wsjf(viewer, filters, s: Settings) -> None:
             "wsjf_rank": NUM("WSJF rank"),
             "cost_of_delay": NUM("Cost of delay", format="%.1f"),
             "name": "Project",
-            "job_size": NUM("Job size"),
+            "job_size": NUM("Job size (1-5)", format="%.0f"),
             "wsjf": NUM("WSJF", format="%.2f"),
         },
     )
@@ -377,8 +412,8 @@ def budget(viewer, filters, s: Settings, ranked, currency: str) -> None:
                 help="Sum of selected scores / sum of all candidate scores.",
             ),
             Kpi(
-                "Gain over greedy",
-                f"+{number(t['value'] - t['greedy_value'], 1)}",
+                "Gain over greedy (score points)",
+                f"{t['value'] - t['greedy_value']:+,.1f} points",
                 help="Score points the exact 0/1 selection adds over 'best value per pound first'.",
             ),
         ]
@@ -386,12 +421,14 @@ def budget(viewer, filters, s: Settings, ranked, currency: str) -> None:
     chart(
         prioritisation_charts.frontier(res["frontier"], float(amount), currency),
         "Projects ordered by score per pound; cumulative value against cumulative cost. "
-        "The exact selection (green) maximises total score within the budget.",
+        "The exact selection (green) maximises total score within the budget. Beyond "
+        f"{prioritisation_charts.MAX_POINTS // 3:,} projects the markers are evenly spaced "
+        "projects on the curve.",
         key="pr_front",
     )
     st.markdown("**Just below the line** (best-ranked projects not selected)")
     cut = res["cut"]
-    st.dataframe(
+    table(
         cut[["rank", "name", "score", "cost", "short_by"]],
         hide_index=True,
         key="pr_cut",
@@ -399,8 +436,7 @@ def budget(viewer, filters, s: Settings, ranked, currency: str) -> None:
             "rank": NUM("Rank"),
             "name": "Project",
             "score": NUM("Score", format="%.1f"),
-            "cost": NUM(f"Cost ({currency})", format="localized"),
-            "short_by": NUM(f"Budget short by ({currency})", format="localized"),
+            "short_by": Col("Budget short by", "money"),
         },
     )
     if len(res["unpriced"]):

@@ -19,9 +19,12 @@ from pmo_data.analytics.savings import benefits, double_counting, estimators
 from pmo_data.analytics.savings import ledger as savings
 from pmo_data.charts import savings as savings_charts
 from pmo_data.escaping import md
-from pmo_data.formatting import money, number, percent
+from pmo_data.formatting import SYMBOLS, money, number, percent
+from pmo_data.store.access import PermissionDenied, may
 from pmo_data.store.scope import NO_FILTERS
 from pmo_data.ui.context import get_store, run
+from pmo_data.ui.tables import Col, config, paged_table, table
+from pmo_data.ui.tables import label as column_label
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
 NUM = st.column_config.NumberColumn
@@ -33,7 +36,7 @@ def doc_state() -> str:
 
 
 def _money_col(label: str, currency: str):
-    return NUM(f"{label} ({currency})", format="localized")
+    return Col(label, "money").config(currency)
 
 
 def headline(viewer, filters, state: str, currency: str) -> savings.Totals:
@@ -49,9 +52,17 @@ def headline(viewer, filters, state: str, currency: str) -> savings.Totals:
     kpi_row(
         [
             Kpi(
-                "Estimated (P50)",
-                money(o["p50"], currency),
-                help=f"P10 {money(o['p10'], currency)}, P90 {money(o['p90'], currency)}.",
+                "Estimated to date (P50)",
+                money(o["to_date_p50"], currency),
+                help=f"Accrued by this month: P10 {money(o['to_date_p10'], currency)}, "
+                f"P90 {money(o['to_date_p90'], currency)}.",
+            ),
+            Kpi(
+                "Expected later (P50)",
+                money(o["expected_p50"], currency),
+                help=f"Not yet accrued, lines not yet started included: P10 "
+                f"{money(o['expected_p10'], currency)}, P90 {money(o['expected_p90'], currency)}. "
+                f"Whole ledger P50 {money(o['p50'], currency)}.",
             ),
             Kpi(
                 "Realised to date",
@@ -130,8 +141,10 @@ def _resolve(viewer, pairs: pd.DataFrame) -> None:
     key, choice = st.session_state.get("sv_pair"), st.session_state.get("sv_decision")
     note = st.session_state.get("sv_note", "")
     try:
-        double_counting.resolve(get_store(), pairs, key, choice, note, author=viewer.identity)
-    except ValueError as exc:
+        double_counting.resolve(
+            get_store(), pairs, key, choice, note, author=viewer.identity, viewer=viewer
+        )
+    except (ValueError, PermissionDenied) as exc:
         st.session_state["sv_resolve_msg"] = ("error", str(exc))
         return
     st.session_state["sv_resolve_msg"] = ("ok", f"Recorded '{choice}' for {key}.")
@@ -147,7 +160,7 @@ def double_counts(viewer, t: savings.Totals, currency: str) -> None:
             icon=":material/check:",
         )
         return
-    st.dataframe(
+    table(
         pairs[
             [
                 "pair_key",
@@ -188,7 +201,7 @@ def double_counts(viewer, t: savings.Totals, currency: str) -> None:
         "inclusive, and lines that only touch (the next starts the day after, or on the day, "
         "the other ends) are not flagged. Until decided, the smaller line is left out."
     )
-    if not viewer.sees_everything:
+    if not may(viewer, "double_count"):
         st.caption("An executive or PMO analyst decides double counts for everyone.")
         return
     with st.expander("Decide a flagged pair", icon=":material/gavel:"):
@@ -246,12 +259,26 @@ def ledger_table(t: savings.Totals, currency: str) -> None:
         "excluded_reason",
         "provenance",
     ]
-    st.dataframe(
-        lines[cols],
-        hide_index=True,
+    paged_table(
+        lines,
         key="sv_ledger",
+        columns=cols,
         height=380,
-        column_config={
+        search_columns=(
+            "line_id",
+            "description",
+            "project",
+            "project_id",
+            "customer",
+            "service",
+            "owner",
+            "cost_pool",
+            "category",
+        ),
+        search_label="Search the ledger",
+        search_placeholder="a project, customer, service, owner, cost pool or word",
+        noun="lines",
+        config_overrides={
             "line_id": "Line",
             "kind": "Kind",
             "category": "Category",
@@ -297,9 +324,13 @@ def _save_set(viewer, kind: str, known: list[str]) -> None:
             period_start=st.session_state[f"sv_start_{kind}"],
             note=st.session_state.get(f"sv_setnote_{kind}", ""),
             known_services=known,
+            viewer=viewer,
         )
     except estimators.AssumptionError as exc:
         st.session_state[f"sv_save_msg_{kind}"] = ("error", "; ".join(exc.messages[:5]))
+        return
+    except PermissionDenied as exc:
+        st.session_state[f"sv_save_msg_{kind}"] = ("error", str(exc))
         return
     st.session_state[f"sv_save_msg_{kind}"] = ("ok", f"Saved version {v} as {viewer.identity}.")
 
@@ -324,14 +355,14 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
         st.caption("No saved set yet: the rows below are defaults from your services.")
         rows = run(estimators.defaults, viewer, NO_FILTERS, kind)  # the whole organisation's
         start = date(date.today().year - 1, date.today().month, 1)
-    if not viewer.sees_everything:  # read-only, and only the rows of services in view
+    if not may(viewer, "assumptions"):  # read-only, and only the rows of services in view
         mine = set(run(services.service_ids, viewer))
         if "service_id" in rows:
             rows = rows[rows["service_id"].isin(mine)]
         if rows.empty:
             st.info("No assumptions for the services in your view.")
         else:
-            st.dataframe(rows, hide_index=True, key=f"sv_view_{kind}")
+            table(rows, hide_index=True, key=f"sv_view_{kind}")
         return
     edited = st.data_editor(
         rows,
@@ -339,9 +370,15 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
         hide_index=True,
         key=f"sv_editor_{kind}",
         column_config={
-            "rate_per_hour": NUM(f"rate_per_hour ({currency})", min_value=0),
-            "months": NUM("months", min_value=1, max_value=60, step=1),
+            **{c: config(c, currency) for c in rows.columns},
+            "rate_per_hour": NUM(
+                column_label("rate_per_hour"),
+                min_value=0,
+                format=f"{SYMBOLS.get(currency, '')}%,.2f",
+            ),
+            "months": NUM(column_label("months"), min_value=1, max_value=60, step=1, format="%d"),
         },
+        placeholder="–",
     )
     st.session_state[f"sv_rows_{kind}"] = edited
     known = run(services.service_ids, viewer)
@@ -370,7 +407,7 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
         (st.success if msg[0] == "ok" else st.error)(md(msg[1]))
     hist = estimators.versions(store, kind)
     if len(hist):
-        st.dataframe(hist, hide_index=True, key=f"sv_versions_{kind}")
+        table(hist, hide_index=True, key=f"sv_versions_{kind}")
 
 
 def benefits_section(viewer, filters, state: str, currency: str) -> None:
@@ -439,7 +476,7 @@ def benefits_section(viewer, filters, state: str, currency: str) -> None:
         "savings of those projects (of their services, for service owners).",
         key="sv_value_group",
     )
-    st.dataframe(
+    table(
         value[value["group"] == group].drop(columns="group"),
         hide_index=True,
         key="sv_value_table",

@@ -14,6 +14,7 @@ from pmo_data.escaping import md
 from pmo_data.formatting import SYMBOLS, money, number, percent
 from pmo_data.measures import SMALL_N
 from pmo_data.ui.context import get_store, run
+from pmo_data.ui.tables import Col, table
 from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 
 NUM = st.column_config.NumberColumn
@@ -54,8 +55,7 @@ def kpis(viewer, filters) -> dict:
                 f"{s['below_target']:,}/{s['rated']:,}",
                 help="Rated services whose whole 95% interval for mean CSAT is below target.",
             ),
-        ],
-        per_row=5,
+        ]
     )
     st.caption(
         f"{s['services']:,} services on the menu; utilisation = demand / capacity hours "
@@ -80,7 +80,7 @@ def menu(viewer, filters, currency: str) -> None:
         "demand_hours",
         "target_csat",
     ]
-    st.dataframe(
+    table(
         cat[cols],
         hide_index=True,
         key="sv_menu",
@@ -90,8 +90,6 @@ def menu(viewer, filters, currency: str) -> None:
             "owner": "Owner",
             "description": TEXT("What the customer gets", width="large"),
             "skills": TEXT("Skills behind it", width="medium"),
-            "charge": _money_col("Charge / unit", currency),
-            "unit_cost": _money_col("Unit cost", currency),
             "margin": _money_col("Margin / unit", currency),
             "capacity_hours": NUM("Capacity (h/month)", format="%,.0f"),
             "demand_hours": NUM("Demand (h/month)", format="%,.0f"),
@@ -115,7 +113,7 @@ def demand(viewer, filters) -> None:
         "amber 85-100% (near capacity), green below.",
         key="sv_util",
     )
-    st.dataframe(
+    table(
         load.assign(utilisation=load["utilisation"] * 100, change=load["change"] * 100)[
             [
                 "name",
@@ -151,7 +149,7 @@ def demand(viewer, filters) -> None:
     )
     sk = run(services.skills, viewer, filters)
     st.markdown("**Enough chefs? Skills behind the over-demanded services**")
-    st.dataframe(
+    table(
         sk.head(12),
         hide_index=True,
         key="sv_skills",
@@ -193,7 +191,7 @@ def satisfaction(viewer, filters) -> None:
         "(black tick); red only when the whole interval is below target.",
         key="sv_csat",
     )
-    st.dataframe(
+    table(
         sat[
             [
                 "service",
@@ -214,17 +212,11 @@ def satisfaction(viewer, filters) -> None:
         key="sv_sat",
         column_config={
             "service": "Service",
-            "csat_mean": NUM("Mean CSAT", format="%.2f"),
             "csat_mean_lo": NUM("CSAT low", format="%.2f"),
             "csat_mean_hi": NUM("CSAT high", format="%.2f"),
-            "csat_n": "CSAT n",
             "target_csat": NUM("Target", format="%.1f"),
             "vs_target": "Against target",
-            "csat": NUM("Satisfied (4-5)", format="percent"),
-            "nps": NUM("NPS", format="%.0f"),
-            "nps_lo": NUM("NPS low", format="%.0f"),
-            "nps_hi": NUM("NPS high", format="%.0f"),
-            "nps_n": "NPS n",
+            "csat": Col("Satisfied (4-5 of 5)", "share"),
         },
     )
     st.caption(f"n beside every rate; fewer than {SMALL_N} ratings: read as indicative.")
@@ -240,7 +232,7 @@ def value(viewer, filters, currency: str) -> None:
         "target (95% interval).",
         key="sv_value",
     )
-    st.dataframe(
+    table(
         vfm[
             [
                 "name",
@@ -262,13 +254,7 @@ def value(viewer, filters, currency: str) -> None:
         column_config={
             "name": "Service",
             "verdict": "Verdict",
-            "charge": _money_col("Charge / unit", currency),
-            "unit_cost": _money_col("Unit cost", currency),
             "recovery": NUM("Charge / cost", format="%.2f"),
-            "csat_mean": NUM("Mean CSAT", format="%.2f"),
-            "csat_n": "CSAT n",
-            "nps": NUM("NPS", format="%.0f"),
-            "nps_n": "NPS n",
             "customers": "Customers",
             "open_projects": "Open projects",
             "responses": "Responses",
@@ -301,7 +287,7 @@ def gaps(viewer, filters) -> None:
         if idle.empty:
             st.success("Every service in this view has a project, a response or an action.")
         else:
-            st.dataframe(
+            table(
                 idle[["name", "category", "owner", "capacity_hours"]],
                 hide_index=True,
                 key="sv_unused",
@@ -319,7 +305,7 @@ def gaps(viewer, filters) -> None:
         if cov.empty:
             st.info("No comment themes in this view to compare with the menu.")
             return
-        st.dataframe(
+        table(
             cov[["status", "theme", "comments", "negative_share", "matched_terms", "services"]],
             hide_index=True,
             key="sv_cover",
@@ -327,7 +313,7 @@ def gaps(viewer, filters) -> None:
                 "status": "Catalogue",
                 "theme": "Feedback theme",
                 "comments": "Comments",
-                "negative_share": NUM("Negative", format="percent"),
+                "negative_share": Col("Negative", "share"),
                 "matched_terms": "Matched terms",
                 "services": "Matching services",
             },
