@@ -84,7 +84,8 @@ DRAWN_JS = """() => {
     && !document.querySelector('[data-stale="true"]');
 }"""
 PAINTED_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-LINKS = '[data-testid="stSidebarNav"] a'
+# the app's page menu (st.page_link in a keyed container) or, in the floor app, Streamlit's own
+LINKS = '.st-key-page_menu a, [data-testid="stSidebarNav"] a'
 RUN_DONE = (
     ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
     ForwardMsg.ScriptFinishedStatus.FINISHED_WITH_COMPILE_ERROR,
