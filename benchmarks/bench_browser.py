@@ -84,7 +84,8 @@ DRAWN_JS = """() => {
     && !document.querySelector('[data-stale="true"]');
 }"""
 PAINTED_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-LINKS = '[data-testid="stSidebarNav"] a'
+# the app's page menu (st.page_link in a keyed container) or, in the floor app, Streamlit's own
+LINKS = '.st-key-page_menu a, [data-testid="stSidebarNav"] a'
 RUN_DONE = (
     ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
     ForwardMsg.ScriptFinishedStatus.FINISHED_WITH_COMPILE_ERROR,
@@ -138,7 +139,7 @@ def store_counts(path: Path) -> dict[str, int]:
 
 
 def export_services(path: Path, out: Path) -> Path:
-    """This month's services catalogue as a CSV: what the after-import visit re-imports."""
+    """This month's services catalogue as a CSV: what the after-import visit imports."""
     import duckdb
 
     con = duckdb.connect(str(path), read_only=True)
@@ -148,7 +149,9 @@ def export_services(path: Path, out: Path) -> Path:
             for r in con.execute("DESCRIBE services").fetchall()
             if not r[0].startswith("_") and r[0] != "extra"
         ]
-        select = ", ".join(f'"{c}"' for c in cols)
+        # this month's demand: one more hour per service, so the import changes every row (an
+        # import of identical rows is refused as changing nothing)
+        select = ", ".join(f'"{c}" + 1 AS "{c}"' if c == "demand_hours" else f'"{c}"' for c in cols)
         con.execute(f"COPY (SELECT {select} FROM services) TO '{out}' (HEADER)")  # noqa: S608
     finally:
         con.close()

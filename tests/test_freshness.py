@@ -143,3 +143,44 @@ def test_every_group_is_told_on_the_pages_that_use_feedback(monkeypatch, old_db,
     assert "Old data" in " ".join(w.value for w in at.warning)
     at.switch_page("views/portfolio.py").run()  # projects are fresh: no note there
     assert "Old data" not in " ".join(w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_every_groups_brief_says_which_data_is_old_before_its_numbers(old_db, group):
+    from pmo_data.briefs import packs
+
+    store = Store(old_db)
+    brief = packs.build(store, Viewer(group, PEOPLE.get(group)))
+    store.close()
+    first = brief.slides[0]
+    assert first.title == "Old data in this brief", [s.title for s in brief.slides]
+    said = " ".join(first.blocks[0].lines)
+    assert "Feedback: the latest response is from" in said and "Projects" not in said
+    assert brief.stale and all(n + "." in first.blocks[0].lines for n in brief.stale)
+
+
+def test_a_brief_on_fresh_data_has_no_old_data_slide(store):
+    from pmo_data.briefs import packs
+
+    build(store, [TODAY - timedelta(days=3), TODAY - timedelta(days=40)])
+    brief = packs.build(store, Viewer("executive"))
+    assert not brief.stale
+    assert "Old data in this brief" not in [s.title for s in brief.slides]
+
+
+def test_the_brief_files_say_old_data_on_the_cover(old_db):
+    from pmo_data.briefs import packs, pdf, powerpoint
+
+    store = Store(old_db)
+    brief = packs.build(store, Viewer("executive"))
+    store.close()
+    import io
+
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    deck = Presentation(io.BytesIO(powerpoint.write(brief, {})))
+    cover = " ".join(sh.text_frame.text for sh in deck.slides[0].shapes if sh.has_text_frame)
+    assert "older than its window" in cover
+    first_page = PdfReader(io.BytesIO(pdf.write(brief, {}))).pages[0].extract_text()
+    assert "older than its window" in first_page

@@ -119,10 +119,12 @@ class Brief:
     currency: str
     slides: list[Slide] = field(default_factory=list)
     empty: bool = False  # True when the store (or the view) holds no data to report
+    stale: tuple[str, ...] = ()  # one sentence per entity whose data is older than its window
 
     def all_text(self) -> list[str]:
         """Every string the brief shows (for checks of what a brief names)."""
         out = [self.title, self.audience, self.organisation, self.period, self.version]
+        out += list(self.stale)
         for s in self.slides:
             out += [s.title, s.lead, s.note]
             for t in s.tiles:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from pmo_data.analytics import freshness
 from pmo_data.analytics.feedback import scores as feedback
 from pmo_data.briefs import slides as s
 from pmo_data.briefs.content import Brief, Slide
@@ -157,5 +158,8 @@ def build(
         brief.empty = True
         brief.slides = [s.empty_store(ctx)] + ([s.provenance(ctx)] if info else [])
         return brief
+    brief.stale = tuple(freshness.stale_notes(store, None, viewer, today=ctx.today))
     brief.slides = [make(ctx) for make in PACKS[viewer.group]]
+    if brief.stale:  # said before any number that comes from the old data
+        brief.slides.insert(0, s.old_data(brief.stale))
     return brief

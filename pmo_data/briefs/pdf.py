@@ -131,6 +131,8 @@ def _cover(pg: _Page, brief: Brief) -> None:
         ],
         13,
     )
+    if brief.stale:
+        pg.text(L.Box(0.8, 6.25, 11.7, 0.4), [(S.OLD_DATA, S.WARN, True)], 13)
 
 
 def _header(pg: _Page, s: Slide, brief: Brief) -> None:

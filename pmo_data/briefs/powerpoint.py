@@ -89,6 +89,8 @@ def _cover(prs, brief: Brief) -> None:
         13,
         S.MUTED,
     )
+    if brief.stale:
+        _text(slide, L.Box(0.8, 6.25, 11.7, 0.4), S.OLD_DATA, 13, S.WARN, bold=True)
 
 
 def _header(slide, s: Slide, brief: Brief) -> None:

@@ -14,7 +14,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from pmo_data.analytics import customers, maturity, services
+from pmo_data.analytics import customers, freshness, maturity, services
 from pmo_data.analytics.feedback import scores as feedback
 from pmo_data.analytics.overview import metrics as overview
 from pmo_data.analytics.overview import trends
@@ -33,6 +33,7 @@ from pmo_data.charts import prioritisation as priority_charts
 from pmo_data.charts import savings as savings_charts
 from pmo_data.charts import services as service_charts
 from pmo_data.formatting import money, money_format, number, percent, signed
+from pmo_data.schema import entity
 from pmo_data.store.access import GROUPS, PERSON_COLUMN, Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters
 from pmo_data.store.versions import Store
@@ -584,6 +585,24 @@ def what_changed(ctx: Context) -> Slide:
             )
         )
     return Slide("What changed since the last import", lead, blocks=blocks, split=0.55)
+
+
+def old_data(notes: tuple[str, ...]) -> Slide:
+    """The entities whose data is older than its window, before the numbers computed from it
+    (the same sentences as the pages' "Old data" banner)."""
+    return Slide(
+        "Old data in this brief",
+        "Some figures that follow are computed from data older than its window: they describe "
+        "then, not now. Ask for newer exports before acting on them.",
+        blocks=[Text(tuple(n + "." for n in notes), bullets=True)],
+        note="Windows: "
+        + "; ".join(
+            f"{entity(name).label.lower()} {w.period} "
+            f"({'by the latest response' if w.basis == 'data' else 'since the import'})"
+            for name, w in freshness.WINDOWS.items()
+        )
+        + ".",
+    )
 
 
 def provenance(ctx: Context) -> Slide:

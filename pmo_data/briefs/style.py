@@ -12,6 +12,8 @@ INK = "#1b2430"
 MUTED = "#57606a"
 RULE = "#d0d7de"
 ZEBRA = "#f6f8fa"
+WARN = "#9a6700"  # dark amber: readable on white, not a RAG fill
+OLD_DATA = "Some figures come from data older than its window: see the next slide."
 GOOD, BAD, NEUTRAL = "#1d7a45", "#b42318", "#57606a"
 # Cell (fill, text) per RAG: light tints with dark text stay readable in print and on screen.
 RAG_CELL = {

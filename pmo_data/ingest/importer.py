@@ -55,11 +55,13 @@ HINTS = {
     "cli": {
         "template": "use the template (`python -m pmo_data template`) or `--as ENTITY`",
         "accept": "accept loading without the rejected rows (--accept-rejected)",
+        "date": "give the survey date with --date",
     },
     "web": {
         "template": "use the import template (download it at the bottom of this page) or "
         "choose the sheet's entity in the mapping review",
         "accept": "tick 'Import without the rejected rows'",
+        "date": "give it in the 'Survey date' field",
     },
 }
 
@@ -479,7 +481,7 @@ def _validate(out: ImportPlan, parts: list, store, step) -> None:
         df, iss = coerce(sh, ps.entity, ps.mapping, key_tag=tag, currency=currency)
         for column in defaultable(ps.entity):
             if column not in df:
-                df[column], note = _given(column, out.survey_date, sh, ps.entity)
+                df[column], note = _given(column, out.survey_date, sh, ps.entity, out.audience)
                 parts.append(note)
         frames.setdefault(ps.entity, []).append(df)
         mappings.setdefault(ps.entity, {})[(sh.file, sh.name)] = ps.mapping
@@ -512,7 +514,7 @@ def _validate(out: ImportPlan, parts: list, store, step) -> None:
                 setattr(results[key], attr, int(n))
 
 
-def _given(column: str, given: date | None, sh, entity_name: str):
+def _given(column: str, given: date | None, sh, entity_name: str, audience: str = "cli"):
     """A whole-file value for a required column the file lacks (a survey's date), and the one
     warning that says so."""
     day = given or date.today()
@@ -520,8 +522,8 @@ def _given(column: str, given: date | None, sh, entity_name: str):
         msg = f"no {column} column: every row is dated {day:%Y-%m-%d}, the survey date given"
     else:
         msg = (
-            f"no {column} column: every row is dated {day:%Y-%m-%d}, the import date — give "
-            "the survey date on the Data page or with --date if it was answered earlier"
+            f"no {column} column: every row is dated {day:%Y-%m-%d}, the import date — if the "
+            f"survey was answered earlier, {HINTS[audience]['date']}"
         )
     note = issue(
         "info" if given else "warning",
