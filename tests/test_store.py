@@ -9,6 +9,7 @@ copy, exactly as a second app process would; "another program" is a real subproc
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -394,3 +395,53 @@ def test_a_reader_of_a_busy_file_says_so_and_keeps_its_copy(store_location):
         assert proc.wait(30) == 0
     assert s.refresh() is True and s.frame("projects")["project_id"].tolist() == ["H1"]
     s.close()
+
+
+def _workbook(path: Path, *ids: str) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Projects"
+    ws.append(["Project ID", "Project Name", "RAG"])
+    for i in ids:
+        ws.append([i, f"Project {i}", "Amber"])
+    wb.save(path)
+    return path
+
+
+def _cli(*args: str, timeout: str = "30") -> subprocess.CompletedProcess:
+    import os
+
+    env = dict(os.environ, PMO_LOCK_TIMEOUT=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "pmo_data", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_two_cli_imports_at_once_one_gets_a_clear_message(store_location, tmp_path):
+    book = _workbook(tmp_path / "projects.xlsx", "C1", "C2")
+    proc = _holder(store_location, 20)  # a scheduled import, still writing
+    try:
+        busy = _cli("import", str(book), "--db", store_location, "--mode", "merge", timeout="1")
+    finally:
+        assert proc.wait(30) == 0, proc.stderr.read()
+    assert busy.returncode == 2  # a store problem, as the CLI's exit codes say
+    message = busy.stderr.strip()
+    assert "busy" in message and "Nothing was changed" in message, message
+    assert "Traceback" not in message and str(tmp_path.parent) not in message
+    assert len(message.splitlines()) == 1
+    s = Store(store_location)
+    assert s.current_version() == 1 and s.frame("projects")["project_id"].tolist() == ["H1"]
+    s.close()
+    done = _cli("import", str(book), "--db", store_location, "--mode", "merge")
+    assert done.returncode == 0, done.stderr
+    history = _cli("history", "--db", store_location, "--json")
+    assert history.returncode == 0, history.stderr
+    listed = json.loads(history.stdout)
+    assert listed["current"] == 2 and [v["version"] for v in listed["versions"]] == [2, 1]

@@ -49,6 +49,10 @@ def redact(dsn: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+def _index_name(stmt: str) -> str:
+    return re.search(r"INDEX IF NOT EXISTS (\w+)", stmt)[1]
+
+
 def _pg(sql: str) -> str:
     """DuckDB-style `?` placeholders to psycopg's `%s` (our SQL has no literal ? or %)."""
     return re.sub(r"\?", "%s", sql)
@@ -189,7 +193,15 @@ class PostgresBackend:
 
     def ensure_schema(self, tables: list[Table], defaults: dict[str, str]) -> None:
         with self._conn() as conn, conn.transaction():
+            # Bounded like a write: a table lock an import holds must not hang a starting server.
+            conn.execute(f"SET LOCAL lock_timeout = '{int(self.wait * 1000)}ms'")
             conn.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
+            indexes = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+                ).fetchall()
+            }
             have = {}
             for t, c in conn.execute(
                 "SELECT table_name, column_name FROM information_schema.columns "
@@ -206,7 +218,10 @@ class PostgresBackend:
                                 f'ALTER TABLE {table.name} ADD COLUMN "{col}" {PG_TYPES[typ]}'
                             )
                 for stmt in table.indexes("postgresql"):
-                    conn.execute(stmt)
+                    # Only when missing: even IF NOT EXISTS takes a SHARE lock on the table
+                    # first, which waits for any import in progress.
+                    if _index_name(stmt) not in indexes:
+                        conn.execute(stmt)
             for key, value in defaults.items():
                 conn.execute(
                     "INSERT INTO store_meta VALUES (%s, %s) ON CONFLICT DO NOTHING", [key, value]
