@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 
 from pmo_data.cli import main
-from pmo_data.store.versions import Store
+from pmo_data.store import access_table
+from pmo_data.store.access import Grant
+from pmo_data.store.versions import Store, program_viewer
 
 
 def _history_story(s: Store) -> None:
@@ -18,6 +20,9 @@ def _history_story(s: Store) -> None:
     s.rollback(2, user="cy")
     s.save_document("weight_profile", "default", {"customer": 0.4}, author="ann")
     s.set_currency("EUR")
+    grants = [Grant("bo@example.org", "sponsor", "Bo"), Grant("ann@example.org", "executive")]
+    access_table.save(s, grants, program_viewer("ann"), "first table")
+    access_table.save(s, grants[:1], program_viewer("ann"), "ann moves on")
 
 
 def _picture(s: Store) -> dict:
@@ -36,6 +41,8 @@ def _picture(s: Store) -> dict:
         "docs": s.documents("weight_profile", latest_only=False)["payload"].tolist(),
         "currency": s.currency,
         "diff": {k: d.summary for k, d in s.diff(1, 3).items()},
+        "access": [s.access_version(), s.access_grants(1), s.access_grants()],
+        "audit": s.audit_log().drop(columns="logged_at").astype(str).values.tolist(),
     }
 
 
