@@ -64,7 +64,6 @@ class Metric:
     compare: bool = True  # False for ages (days since...), where a delta means nothing
     decimals: int = 0  # of a percent: budget variance reads 1.9% here as on Portfolio
 
-
     def show(self, currency: str = "GBP") -> str:
         if self.value is None or pd.isna(self.value):
             return "–"
