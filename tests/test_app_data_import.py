@@ -66,12 +66,12 @@ def test_five_rows_over_the_portfolio_ask_before_replacing(monkeypatch, demo_db)
     assert mode.value == "merge"
     assert f"0 of the {n:,} projects stored" in _texts(at)
     summary = _effect(at).iloc[0]
-    assert (summary["Added"], summary["Removed"], summary["After import"]) == (5, 0, n + 5)
+    assert (summary["added"], summary["removed"], summary["after"]) == (5, 0, n + 5)
     assert not at.button(key="import_go").disabled
 
     mode.set_value("replace").run()
     summary = _effect(at).iloc[0]
-    assert (summary["Removed"], summary["After import"]) == (n, 5)
+    assert (summary["removed"], summary["after"]) == (n, 5)
     assert f"removes {n:,} of the {n:,} projects stored (100%)" in _texts(at)
     assert at.button(key="import_go").disabled  # not before the confirmation
     (box,) = [c for c in at.checkbox if c.key.startswith("confirm_removals")]
@@ -91,8 +91,9 @@ def test_five_rows_over_the_portfolio_ask_before_replacing(monkeypatch, demo_db)
 
 
 def _effect(at):
-    """The effect table (st.dataframe has no key in AppTest: found by its columns)."""
-    return next(d.value for d in at.dataframe if "After import" in d.value.columns)
+    """The effect table (st.dataframe has no key in AppTest: found by its columns, whose
+    labels are the vocabulary's: "After import" for `after`)."""
+    return next(d.value for d in at.dataframe if "after" in d.value.columns)
 
 
 def _keys(at) -> list[str]:

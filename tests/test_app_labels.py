@@ -11,6 +11,7 @@ Inspects what the app sends to the browser: each dataframe element's column conf
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
@@ -201,3 +202,40 @@ def test_the_check_catches_raw_names_and_none(monkeypatch, tmp_path):
         "–",
     )
     assert problems(good, "t") == []
+
+
+def _upload_workbook() -> bytes:
+    """Projects with every kind of finding (an error, warnings, a changed and a new row, an
+    unknown column) and a notes sheet the importer leaves out."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Projects"
+    ws.append(["Project ID", "Project Name", "RAG", "Budget", "Go live", "Our own column"])
+    ws.append(["P-0001", "Renamed in the export", "Red", "GBP 1,200", "2026-01-31", "kept"])
+    ws.append(["NEW-1", "A new project", "Amber", "not money", "31/13/2026", None])
+    ws.append(["NEW-2", None, "Green", 5000, None, "x"])  # no name: rejected
+    notes = wb.create_sheet("Notes")
+    notes.append(["Read me: this workbook was exported on Monday by the PMO."])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_data_page_after_an_upload_reads_like_a_report(monkeypatch, demo_db):
+    """The upload's tables (mapping editor, validation report per entity, issues, the import's
+    effect and its examples) have human labels, formats and dashes like every other table."""
+    at = open_app(monkeypatch, demo_db, "pmo_analyst")
+    at.run()
+    at.switch_page("views/data.py").run()
+    at.file_uploader(key="upload").set_value(
+        ("export.xlsx", _upload_workbook(), "application/octet-stream")
+    )
+    at.run()
+    shown = [d for d in at.dataframe]
+    columns = {c for d in shown for c in getattr(d.value, "data", d.value).columns}
+    # the sections this test is about are there: per-entity counts, issues, effect, mapping
+    assert {"rows_read", "message", "after", "header"} <= columns, columns
+    found = page_problems(at, "data page after an upload")
+    assert not found, "\n".join(found)

@@ -20,10 +20,8 @@ if projects.empty:
     st.stop()
 
 opened = st.query_params.get(sec.PROJECT_PARAM)
-if opened:
-    with st.container(border=True):
-        sec.detail(viewer, opened)
-        sec.close_button()
+if opened:  # a selected row or a shared link: the detail opens over the page, where one looks
+    sec.detail_dialog(viewer, opened)
 
 sec.kpis(projects)
 

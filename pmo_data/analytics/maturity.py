@@ -45,6 +45,12 @@ class Stage:
     name: str
     belief: str
 
+    @property
+    def short(self) -> str:
+        """'The self-serving PMO' -> 'Self-serving': how tiles name it, on the page and in
+        the brief alike."""
+        return self.name.removeprefix("The ").removesuffix(" PMO").capitalize()
+
 
 @dataclass(frozen=True)
 class Square:

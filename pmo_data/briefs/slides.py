@@ -436,7 +436,11 @@ def demand_capacity(ctx: Context) -> Slide:
             _pct(s["utilisation"]),
             note=f"demand {number(s['demand'])} h / capacity {number(s['capacity'])} h a month",
         ),
-        Tile("Over capacity", number(s["over"]), note=f"{number(s['near'])} near capacity"),
+        Tile(
+            "Over capacity",
+            f"{number(s['over'])}/{number(s['services'])}",  # as on the Services page
+            note=f"{number(s['near'])} near capacity",
+        ),
         Tile(
             "People short",
             number(s["people_short"], 1),
@@ -528,9 +532,8 @@ def maturity_stage(ctx: Context) -> Slide:
 
 
 def _stage(stage) -> str:
-    """'The self-serving PMO' -> 'Self-serving PMO' (as the Maturity page's tiles)."""
-    name = stage.name.removeprefix("The ")
-    return name[:1].upper() + name[1:]
+    """'The self-serving PMO' -> 'Self-serving', as the Maturity page's tiles name it."""
+    return stage.short
 
 
 def _sentence(text: str) -> str:

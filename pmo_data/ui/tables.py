@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from pmo_data import measures as m
+from pmo_data.escaping import md
 from pmo_data.formatting import SYMBOLS, number
 from pmo_data.store.paging import Page, PageRequest, page
 from pmo_data.ui.context import get_store
@@ -218,6 +219,37 @@ COLUMNS: dict[str, Col] = {
     "fte": Col("FTE", "number", decimals=1),
     "version": Col("Version", "int"),
     "rows": Col("Rows", "int"),
+    # the Data page: an upload's validation report and what an import will do
+    "file": Col("File"),
+    "sheet": Col("Sheet"),
+    "why": Col("Why it is left out", width="large"),
+    "severity": Col(
+        "Severity",
+        help="Error: the row is rejected. Warning: the row is loaded, "
+        "the cell blanked or adjusted. Info: skipped rows, merged repeats.",
+    ),
+    "row": Col("Row", "int", "The row's number as Excel shows it."),
+    "letter": Col("Cell", help="The column's letter in the sheet."),
+    "message": Col("Problem", width="large"),
+    "rows_read": Col("Rows read", "int", "Data rows found in the entity's sheets."),
+    "rows_loaded": Col("Ready to import", "int", "Rows that passed every check."),
+    "rows_rejected": Col(
+        "Rejected", "int", "Rows with an error: left out whole, never half-loaded."
+    ),
+    "rows_merged": Col("Repeats merged", "int", "Rows repeating an id in the files, merged."),
+    "rows_skipped": Col("Skipped", "int", "Blank rows, totals and section headings."),
+    "mode": Col("Mode", help="Replace (the whole list), merge by id, or append new rows."),
+    "before": Col("Stored now", "int"),
+    "added": Col("Added", "int"),
+    "changed": Col("Changed", "int"),
+    "removed": Col("Removed", "int"),
+    "unchanged": Col("Unchanged", "int"),
+    "duplicates": Col("Already stored (left out)", "int", "Append mode: rows already stored."),
+    "after": Col("After import", "int"),
+    "changed_fields": Col("Changed fields", width="large", help="Rows changed per field."),
+    "label": Col("Name"),
+    "old_key": Col("Old id"),
+    "new_key": Col("New id"),
 }
 
 
@@ -396,12 +428,12 @@ def paged_table(
     if result.total:
         found = f" found (of {number(len(frame))})" if result.total < len(frame) else ""
         info.caption(
-            f"{noun.capitalize()} {number(result.first)}–{number(result.last)} of "
-            f"{number(result.total)}{found}. Search and sort cover every row; a click on a "
+            f"{md(noun.capitalize())} {number(result.first)}–{number(result.last)} of "
+            f"{number(result.total)}{md(found)}. Search and sort cover every row; a click on a "
             "column header sorts this page."
         )
     else:
-        info.caption(f"No {noun} match: clear the search or widen the filters.")
+        info.caption(f"No {md(noun)} match: clear the search or widen the filters.")
     if result.pages > 1:
         st.session_state[f"{key}_page"] = result.page
         pager.number_input(
@@ -434,7 +466,7 @@ def findable(
         return list(choices)
     where = container or st
     find = where.text_input(
-        f"Find a {noun} ({len(choices):,})",
+        f"Find a {md(noun)} ({len(choices):,})",
         key=f"{key}_find",
         placeholder="part of a name or id",
         help=f"The list below holds the first {limit:,} that match.",

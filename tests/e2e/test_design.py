@@ -116,3 +116,28 @@ def test_screenshots(app_url, browser, name, group, size):
         shoot(page, f"{name}-{group}-{size}")
     finally:
         ctx.close()
+
+
+def test_selected_project_opens_where_one_looks(app_url, page):
+    """Selecting a row of the Portfolio table opens the project in a dialog over the page, in
+    the viewport at 1280 x 800 (not above the table, out of sight); Esc closes it and forgets
+    the project, so it does not reopen."""
+    page.goto(_url(app_url, "portfolio", "executive"))
+    wait_for_app(page)
+    grid = page.locator("[data-testid='stDataFrame']").nth(1)  # risks first, then projects
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 35 + 17)  # the second row's selector
+    wait_for_app(page)
+    dialog = page.get_by_role("dialog")
+    assert dialog.count() == 1
+    heading = dialog.locator("h3").first
+    assert "(P-" in heading.inner_text()
+    top = heading.bounding_box()
+    assert top and 0 <= top["y"] < 800 - top["height"], top
+    assert "project=P-" in page.url
+    shoot(page, "portfolio-selected-executive-laptop")
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    assert page.get_by_role("dialog").count() == 0
+    assert "project=" not in page.url

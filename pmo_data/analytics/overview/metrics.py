@@ -62,6 +62,7 @@ class Metric:
     help: str = ""
     better: str | None = "up"
     compare: bool = True  # False for ages (days since...), where a delta means nothing
+    decimals: int = 0  # of a percent: budget variance reads 1.9% here as on Portfolio
 
     def show(self, currency: str = "GBP") -> str:
         if self.value is None or pd.isna(self.value):
@@ -69,7 +70,7 @@ class Metric:
         if self.kind == "money":
             return money(self.value, currency)
         if self.kind == "percent":
-            return percent(self.value)
+            return percent(self.value, self.decimals)
         if self.kind == "nps":
             return f"{self.value:+.0f}"
         return number(self.value)
@@ -173,6 +174,7 @@ def executive(c: _Ctx, currency: str) -> list[Metric]:
             "percent",
             f"Forecast {money(forecast, currency)} against budget {money(budget, currency)}.",
             better="down",
+            decimals=1,
         ),
     ]
 
@@ -197,6 +199,7 @@ def sponsor(c: _Ctx, currency: str) -> list[Metric]:
             "percent",
             f"Forecast {money(forecast, currency)} against budget {money(budget, currency)}.",
             better="down",
+            decimals=1,
         ),
         Metric(
             "late",

@@ -15,6 +15,7 @@ from pmo_data.escaping import md
 from pmo_data.ingest import effect, importer
 from pmo_data.schema import ENTITIES
 from pmo_data.ui.context import get_store
+from pmo_data.ui.tables import label, table
 
 MODE_LABEL = {
     "replace": "Replace: the file is the whole list",
@@ -24,21 +25,24 @@ MODE_LABEL = {
 
 
 def _summary(plan) -> pd.DataFrame:
+    """One row per entity: what the import does to it (labels from the tables vocabulary)."""
     rows = []
     for name, eff in plan.effects.items():
         rows.append(
             {
-                "Entity": ENTITIES[name].label,
-                "Mode": eff.mode,
-                "Stored now": eff.before,
-                "Added": eff.added,
-                "Changed": eff.changed,
-                "Removed": eff.removed,
-                "Unchanged": eff.unchanged,
-                "Already stored (left out)": eff.duplicates,
-                "After import": eff.after,
-                "Changed fields": ", ".join(f"{k} ({v:,})" for k, v in eff.changed_fields.items())
-                or "–",
+                "entity": ENTITIES[name].label,
+                "mode": eff.mode.capitalize(),
+                "before": eff.before,
+                "added": eff.added,
+                "changed": eff.changed,
+                "removed": eff.removed,
+                "unchanged": eff.unchanged,
+                "duplicates": eff.duplicates,
+                "after": eff.after,
+                "changed_fields": ", ".join(
+                    f"{label(k)} ({v:,})" for k, v in eff.changed_fields.items()
+                )
+                or None,
             }
         )
     return pd.DataFrame(rows)
@@ -75,7 +79,7 @@ def effect_section(plan, token: int) -> bool:
         c2.caption(f"Proposed **{md(prop.mode)}**: {md(prop.reason)}.")
         chosen[name] = mode
     importer.choose(plan, store, chosen)
-    st.dataframe(_summary(plan), hide_index=True, width="stretch", key="effect_summary")
+    table(_summary(plan), key="effect_summary")
     for name, eff in plan.effects.items():
         _examples(name, eff)
     needs = plan.confirmations
@@ -115,15 +119,18 @@ def _examples(name: str, eff) -> None:
         for kind, title in titles.items():
             if kind in shown:
                 st.caption(title)
-                st.dataframe(shown[kind], hide_index=True, width="stretch", key=f"ex_{name}_{kind}")
+                table(_example(shown[kind]), key=f"ex_{name}_{kind}")
         if len(eff.key_changes):
             st.caption(f"Same {md(label.lower())} under a new id ({len(eff.key_changes):,})")
-            st.dataframe(
-                eff.key_changes.head(effect.EXAMPLES),
-                hide_index=True,
-                width="stretch",
-                key=f"ex_{name}_keys",
-            )
+            table(_example(eff.key_changes.head(effect.EXAMPLES)), key=f"ex_{name}_keys")
+
+
+def _example(frame: pd.DataFrame) -> pd.DataFrame:
+    """Example rows with vocabulary names: changed fields in words, keys as ids."""
+    out = frame.rename(columns={"old key": "old_key", "new key": "new_key"})
+    if "field" in out:
+        out["field"] = out["field"].map(label)
+    return out
 
 
 def moved_notice(base: int | None, current: int, changes: list[str]) -> None:

@@ -24,6 +24,7 @@ from pmo_data.ingest import importer, reading
 from pmo_data.ingest.report import format_issue
 from pmo_data.schema import ENTITIES
 from pmo_data.ui.context import clear_caches, get_store
+from pmo_data.ui.sections import data_report
 from pmo_data.ui.sections.data_effect import effect_section, moved_notice
 from pmo_data.ui.sidebar import current_viewer
 
@@ -163,21 +164,7 @@ def mapping_review(plan) -> None:
             rows["target"] = rows["target"].fillna(KEEP)
             rows["sample values"] = [_samples(sheet, c.index) for c in ps.mapping.columns]
             targets = [KEEP, *ENTITIES[chosen].column_names]
-            edited = st.data_editor(
-                rows[["column", "header", "target", "confidence", "method", "sample values"]],
-                column_config={
-                    "target": st.column_config.SelectboxColumn(
-                        "maps to", options=targets, required=True
-                    ),
-                    "confidence": st.column_config.ProgressColumn(
-                        "confidence", min_value=0.0, max_value=1.0, format="percent"
-                    ),
-                },
-                disabled=["column", "header", "confidence", "method", "sample values"],
-                hide_index=True,
-                width="stretch",
-                key=f"map_editor_{i}",
-            )
+            edited = data_report.mapping_editor(rows, targets, KEEP, key=f"map_editor_{i}")
             changes = {
                 h: (None if t == KEEP else t)
                 for h, t, old in zip(
@@ -235,17 +222,8 @@ def validation_report(plan) -> None:
     skipped = [s for s in report.sheets if s.skipped and s.skipped != "empty"]
     if skipped:  # sheet names are data: shown in a table, never in markdown
         st.caption("Sheets not imported (pivot tables, charts, notes and the like):")
-        st.dataframe(
-            pd.DataFrame(
-                [{"file": s.file, "sheet": s.sheet, "why": s.skipped_text} for s in skipped]
-            ),
-            hide_index=True,
-            width="stretch",
-            key="report_skipped",
-        )
-    per_entity = pd.DataFrame(report.entities).T
-    if not per_entity.empty:
-        st.dataframe(per_entity, width="stretch", key="report_entities")
+        data_report.skipped_sheets(skipped)
+    data_report.entity_counts(report.entities)
     issues = report.issues
     if issues.empty:
         st.success("No problems found.", icon=":material/check_circle:")
@@ -255,6 +233,7 @@ def validation_report(plan) -> None:
         "Severity",
         ["error", "warning", "info"],
         default=["error", "warning"],
+        format_func=str.capitalize,
         key="issues_severity",
     )
     text = f2.text_input(
@@ -264,14 +243,7 @@ def validation_report(plan) -> None:
     if text:
         hay = shown.astype(str).agg(" ".join, axis=1).str.lower()
         shown = shown[hay.str.contains(text.lower(), regex=False)]
-    cols = [
-        c
-        for c in ["severity", "file", "sheet", "row", "letter", "column", "value", "message"]
-        if c in shown.columns
-    ]
-    st.dataframe(
-        shown[cols].head(5000), hide_index=True, width="stretch", height=300, key="issues_table"
-    )
+    data_report.issues(shown, 5000)
     st.caption(
         f"{number(len(shown))} of {number(len(issues))} issues shown (first 5,000). "
         "Rows are numbered as in Excel."

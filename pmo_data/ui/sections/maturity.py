@@ -29,7 +29,7 @@ FLAG = " :orange-badge[override]"  # the evidence says otherwise than the ticked
 
 
 def _short(stage) -> str:
-    return stage.name.removeprefix("The ").removesuffix(" PMO").capitalize()
+    return stage.short
 
 
 def _done_key(sq: str) -> str:

@@ -72,18 +72,35 @@ def kpis(df: pd.DataFrame) -> None:
 
 
 def open_project(picked: str | None, opened: str | None) -> None:
-    """A row selected in the table becomes `?project=` (shareable) and opens above."""
+    """A row selected in the table becomes `?project=` (shareable) and opens in a dialog over
+    the page, where the person is looking (not above the table, out of sight)."""
     if picked and picked != opened:
         st.query_params[PROJECT_PARAM] = picked
         st.rerun()
 
 
+def _closed() -> None:
+    """The project is closed (button, Esc or the dialog's cross): forget it."""
+    st.query_params.pop(PROJECT_PARAM, None)
+    # a fresh table key drops the selection, so the project does not reopen
+    st.session_state["pf_table_n"] = st.session_state.get("pf_table_n", 0) + 1
+
+
 def close_button() -> None:
     if st.button("Close project", icon=":material/close:", key="pf_close"):
-        del st.query_params[PROJECT_PARAM]
-        # a fresh table key drops the selection, so the project does not reopen
-        st.session_state["pf_table_n"] = st.session_state.get("pf_table_n", 0) + 1
+        _closed()
         st.rerun()
+
+
+def detail_dialog(viewer, project_id: str) -> None:
+    """The project detail in a large dialog over the page; its URL (`?project=`) can be shared
+    and opens it again."""
+
+    def body() -> None:
+        detail(viewer, project_id)
+        close_button()
+
+    st.dialog("Project detail", width="large", on_dismiss=_closed)(body)()
 
 
 def project_table(
