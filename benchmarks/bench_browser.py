@@ -126,35 +126,29 @@ def cached_store(scale: float, rebuild: bool) -> tuple[Path, dict]:
 
 
 def store_counts(path: Path) -> dict[str, int]:
-    import duckdb
+    from pmo_data.store.versions import Store
 
-    con = duckdb.connect(str(path), read_only=True)
+    s = Store(str(path))
     try:
-        return {
-            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 (fixed names)
-            for t in ("projects", "customers", "feedback")
-        }
+        counts = s.counts()
+        return {t: counts[t] for t in ("projects", "customers", "feedback")}
     finally:
-        con.close()
+        s.close()
 
 
 def export_services(path: Path, out: Path) -> Path:
     """This month's services catalogue as a CSV: what the after-import visit imports."""
-    import duckdb
+    from pmo_data.store.versions import Store
 
-    con = duckdb.connect(str(path), read_only=True)
+    s = Store(str(path))
     try:
-        cols = [
-            r[0]
-            for r in con.execute("DESCRIBE services").fetchall()
-            if not r[0].startswith("_") and r[0] != "extra"
-        ]
-        # this month's demand: one more hour per service, so the import changes every row (an
-        # import of identical rows is refused as changing nothing)
-        select = ", ".join(f'"{c}" + 1 AS "{c}"' if c == "demand_hours" else f'"{c}"' for c in cols)
-        con.execute(f"COPY (SELECT {select} FROM services) TO '{out}' (HEADER)")  # noqa: S608
+        frame = s.frame("services")
     finally:
-        con.close()
+        s.close()
+    frame = frame[[c for c in frame.columns if not c.startswith("_") and c != "extra"]]
+    # this month's demand: one more hour per service, so the import changes every row (an
+    # import of identical rows is refused as changing nothing)
+    frame.assign(demand_hours=frame["demand_hours"] + 1).to_csv(out, index=False)
     return out
 
 

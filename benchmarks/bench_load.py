@@ -12,9 +12,10 @@ Configurations (each on the demo store at `--scale`):
 
 For each configuration and N, N browser sessions (one headless Chromium, a context each) click
 through five pages in turn (Overview, Portfolio, Customers, Feedback, Services) for `--seconds`;
-a third of the way in, `python -m pmo_data import` loads the demo workbook into the same store
-as a new version, as a scheduled job would. Page time = from the click to the page having run
-(Streamlit idle, no stale elements, the page's title shown). Errors = exceptions or store
+a third of the way in, `python -m pmo_data import` loads this month's services catalogue
+(every service's demand changed) into the same store as a new version, as a scheduled job
+would. Page time = from the click to the page having run (Streamlit idle, no stale elements,
+the page's title shown). Errors = exceptions or store
 errors shown on a page, or a page that did not finish within 90 s. A session "sees the new
 version" when its sidebar shows the version the import wrote. The baseline in the same run is
 N = 1 on the same configuration (the ratio column), and throughput of `pg2` is compared with
@@ -61,6 +62,8 @@ PAGES = [
     ("services", "Services"),
 ]
 PAGE_TIMEOUT_MS = 90_000
+# the app's page menu (st.page_link in a keyed container)
+LINKS = ".st-key-page_menu a"
 DONE_JS = """(title) => {
     if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
     if (document.querySelector('[data-testid="stSkeleton"]')) return false;
@@ -154,7 +157,7 @@ async def click_through(browser, s: Session, clock: dict, offset: int) -> None:
             i += 1
             start = time.perf_counter()
             try:
-                link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{name}"]')
+                link = page.locator(f'{LINKS}[href$="/{name}"]')
                 await link.first.click(timeout=PAGE_TIMEOUT_MS)
                 await page.wait_for_function(DONE_JS, arg=title, timeout=PAGE_TIMEOUT_MS)
             except Exception as exc:  # a page that never finished counts as an error
@@ -246,15 +249,23 @@ async def warm(urls: list[str]) -> None:
 
 
 def prepare(scale: float, tmp: Path) -> tuple[str, Path]:
-    from pmo_data.demo.generate import load_demo, write_demo_workbook
+    from pmo_data.demo.generate import load_demo
     from pmo_data.store.versions import Store
 
     path = tmp / "pmo.duckdb"
     s = Store(path)
     load_demo(s, scale=scale)
     s.close()
-    workbook = tmp / "nightly.xlsx"
-    write_demo_workbook(workbook, scale=scale)
+    # The nightly job's file: this month's services catalogue, one more demand hour per
+    # service, so the import changes every row (identical rows are refused as no change).
+    s = Store(path)
+    try:
+        frame = s.frame("services")
+    finally:
+        s.close()
+    frame = frame[[c for c in frame.columns if not c.startswith("_") and c != "extra"]]
+    workbook = tmp / "services.csv"
+    frame.assign(demand_hours=frame["demand_hours"] + 1).to_csv(workbook, index=False)
     return str(path), workbook
 
 
@@ -321,7 +332,8 @@ def write_results(results: dict[str, list[dict]], args) -> None:
         "",
         f"Demo store at scale {args.scale:g}; each round {args.seconds:g} s of N sessions clicking "
         "Overview → Portfolio → Customers → Feedback → Services; a `python -m pmo_data import` "
-        "of the demo workbook starts a third of the way in. Machine: "
+        "of this month's services catalogue (every row changed) starts a third of the way in. "
+        "Machine: "
         f"{os.cpu_count()} cores shared with the browsers (and, when measured, other work). "
         "Ratio = median page time against N = 1 on the same configuration (same run).",
         "",

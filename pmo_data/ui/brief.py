@@ -29,7 +29,7 @@ LABELS = {"pptx": "PowerPoint", "pdf": "PDF"}
 
 
 def _content(store, viewer: Viewer, filters: Filters) -> tuple:
-    key = (store.path, store.current_version(), viewer, filters, date.today())
+    key = (store.path, store.current_version(), store.generation, viewer, filters, date.today())
     with _LOCK:
         if key in _DONE:
             _DONE.move_to_end(key)
