@@ -20,6 +20,7 @@ Results: benchmarks/results_store.md.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -112,8 +113,6 @@ def short_lived_baseline(path: str, repeat: int) -> float:
 
 
 def overview_page(path: str) -> float:
-    import os
-
     from streamlit.testing.v1 import AppTest
 
     os.environ["PMO_DB"] = path
@@ -147,6 +146,9 @@ def main() -> None:
     lines = [
         "## Store cost per page (bench_store.py)",
         "",
+        f"Run {time.strftime('%Y-%m-%d %H:%M')}, `python benchmarks/bench_store.py "
+        f"--scale {args.scale:g} --repeat {args.repeat}` on {os.cpu_count()} cores (load "
+        f"average {os.getloadavg()[0]:.1f} at the end: other work shares the machine). "
         f"Demo store at scale {args.scale:g}; medians of {args.repeat} calls (imports: of 3). "
         f"Baselines in the same run: warm Overview page run (AppTest) **{page * 1000:.0f} ms**; "
         f"the same query through a short-lived read-only DuckDB connection (open, query, close) "
