@@ -84,6 +84,7 @@ def download_excel(
         mime=exports.XLSX_MIME,
         icon=":material/download:",
         key=key,
+        on_click="ignore",  # no rerun: another download button's file stays valid
     )
 
 
@@ -96,6 +97,7 @@ def download_csv(label: str, df: pd.DataFrame, file_name: str, key: str | None =
         mime=exports.CSV_MIME,
         icon=":material/download:",
         key=key,
+        on_click="ignore",  # no rerun: another download button's file stays valid
     )
 
 
