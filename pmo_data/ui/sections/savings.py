@@ -302,7 +302,7 @@ def ledger_table(t: savings.Totals, currency: str) -> None:
     )
     if t.overall.get("n_reordered"):
         st.caption(
-            f"{count(t.overall['n_reordered'], 'line')} had low/likely/high out of order and "
+            f"{md(count(t.overall['n_reordered'], 'line'))} had low/likely/high out of order and "
             "were sorted before sampling."
         )
     download_excel(
@@ -393,7 +393,7 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
         st.caption(
             f"This set gives {money(v['low'].sum(), currency)} low, "
             f"{money(v['likely'].sum(), currency)} likely, "
-            f"{money(v['high'].sum(), currency)} high over {count(len(v), 'line')}."
+            f"{money(v['high'].sum(), currency)} high over {md(count(len(v), 'line'))}."
         )
     st.button(
         "Save as a new version",
