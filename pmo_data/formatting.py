@@ -37,6 +37,11 @@ def number(x, decimals: int = 0) -> str:
     return f"{x:,.{decimals}f}"
 
 
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 line', '6 lines', '1,204 lines': a count with its noun, never 'line(s)'."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def percent(x, decimals: int = 0, *, fraction: bool = True) -> str:
     """A share as '42%': x is a fraction (0.42) unless fraction=False (42)."""
     if _missing(x):

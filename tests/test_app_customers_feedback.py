@@ -66,5 +66,5 @@ def test_feedback_page_numbers_carry_n(monkeypatch, demo_db):
     at.switch_page("views/feedback.py").run()
     assert "n=" in " ".join(c.value for c in at.caption)
     labels = [m.label for m in at.metric]
-    # every rate says its window (here no date filter: all responses in view)
-    assert "NPS (all responses)" in labels and "CSAT (all responses)" in labels
+    # every rate says its window (here no date filter: all time)
+    assert "NPS (all time)" in labels and "CSAT (all time)" in labels

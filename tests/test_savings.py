@@ -134,7 +134,7 @@ def test_totals_hold_back_the_smaller_overlapping_line(store):
     assert o["p10"] < o["p50"] < o["p90"]
     w = t.waterfall.set_index("step")["value"]
     assert w["Gross"] == pytest.approx(o["mean"] + 30_000)
-    assert w["Overlaps<br>held back"] == pytest.approx(-30_000) and w["Net"] == pytest.approx(
+    assert w["Overlaps held back"] == pytest.approx(-30_000) and w["Net"] == pytest.approx(
         o["mean"]
     )
     assert t.by["category"]["mean"].sum() == pytest.approx(o["mean"])
@@ -178,7 +178,7 @@ def test_decisions_change_the_totals(store):
     reason = t.lines.set_index("line_id")["excluded_reason"]
     assert reason["SV-1"].startswith("duplicate of SV-2 (decided by fin")
     assert pd.isna(reason["SV-2"])
-    assert t.waterfall.set_index("step").loc["Duplicates<br>removed", "n"] == 1
+    assert t.waterfall.set_index("step").loc["Duplicates removed", "n"] == 1
 
 
 def test_state_changes_when_a_decision_is_saved(store):

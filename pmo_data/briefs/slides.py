@@ -33,6 +33,7 @@ from pmo_data.charts import prioritisation as priority_charts
 from pmo_data.charts import savings as savings_charts
 from pmo_data.charts import services as service_charts
 from pmo_data.formatting import money, money_format, number, percent, signed
+from pmo_data.measures import NPS_POINTS
 from pmo_data.schema import entity
 from pmo_data.store.access import GROUPS, PERSON_COLUMN, Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters
@@ -244,16 +245,16 @@ def satisfaction(ctx: Context) -> Slide:
     nps12 = next((m for m in ctx.metrics if m.key == "nps"), None)
     tiles = [t for t in ctx.tiles(["nps"])] + [
         Tile(
-            "NPS, all responses",
-            number(s["nps"]),
+            f"NPS ({feedback.window(ctx.filters)})",  # as the Feedback page labels it
+            NPS_POINTS.format(s["nps"]),
             note=f"n = {s['nps_n']:,}; 95% CI {number(s['nps_lo'])} to {number(s['nps_hi'])}",
         ),
         Tile(
-            "CSAT (4-5 of 5)",
+            f"CSAT ({feedback.window(ctx.filters)})",
             _pct(s["csat"]),
             note=f"n = {s['csat_n']:,}; 95% CI {_pct(s['csat_lo'])} to {_pct(s['csat_hi'])}",
         ),
-        Tile("Responses", number(s["responses"])),
+        Tile(f"Responses ({feedback.window(ctx.filters)})", number(s["responses"])),
     ]
     lead = _trend_sentence(q)
     if nps12 is None and not lead:

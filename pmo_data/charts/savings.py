@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pmo_data.charts import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, empty_figure, styled
-from pmo_data.formatting import SYMBOLS, money, money_format, percent
+from pmo_data.formatting import SYMBOLS, count, money, money_format, percent
 
 
 def _short(text: str, n: int = 38) -> str:
@@ -24,9 +24,13 @@ def ranges(df: pd.DataFrame, currency: str, title: str, top: int = 15) -> go.Fig
     if df is None or df.empty:
         return empty_figure("No savings in this view")
     d = df.head(top).iloc[::-1]
+    # the line breaks live in the template (code); the values in customdata (data, escaped)
     hover = [
-        f"{g}<br>P50 {money(p50, currency)} (P10 {money(p10, currency)} – P90 "
-        f"{money(p90, currency)})<br>{n:,} line(s), realised {money(r, currency)}"
+        [
+            str(g),
+            f"P50 {money(p50, currency)} (P10 {money(p10, currency)} – P90 {money(p90, currency)})",
+            f"{count(n, 'line')}, realised {money(r, currency)}",
+        ]
         for g, p10, p50, p90, n, r in zip(
             d["group"], d["p10"], d["p50"], d["p90"], d["n"], d["realised"].fillna(0), strict=True
         )
@@ -46,8 +50,8 @@ def ranges(df: pd.DataFrame, currency: str, title: str, top: int = 15) -> go.Fig
                 color="#1b2430",
                 thickness=1.2,
             ),
-            hovertext=hover,
-            hoverinfo="text",
+            customdata=hover,
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
         )
     )
     fig.update_xaxes(title=f"Savings ({currency})", **_axis(currency))
@@ -110,7 +114,7 @@ def waterfall(df: pd.DataFrame, currency: str) -> go.Figure:
         return empty_figure("No savings in this view")
     fig = go.Figure(
         go.Waterfall(
-            x=[f"{s}<br>{n:,} lines" for s, n in zip(df["step"], df["n"], strict=True)],
+            x=list(df["step"]),
             y=df["value"],
             measure=df["measure"],
             text=[money(v, currency) for v in df["value"]],
@@ -122,6 +126,11 @@ def waterfall(df: pd.DataFrame, currency: str) -> go.Figure:
         )
     )
     fig.update_yaxes(title=f"Expected savings ({currency})", **_axis(currency))
+    # the step names are the model's own words: the two-line ticks are layout, not data
+    fig.update_xaxes(
+        tickvals=list(df["step"]),
+        ticktext=[f"{s}<br>{count(n, 'line')}" for s, n in zip(df["step"], df["n"], strict=True)],
+    )
     return styled(fig, "From gross to net", 400)
 
 
@@ -157,9 +166,9 @@ def after_go_live(df: pd.DataFrame) -> go.Figure:
             x=df["since_go_live"],
             y=df["rate"],
             marker_color=PALETTE[1],
-            text=[
-                f"{percent(r)}<br>n={n:,}" for r, n in zip(df["rate"], df["n_rate"], strict=True)
-            ],
+            text=[percent(r) for r in df["rate"]],
+            customdata=df["n_rate"],
+            texttemplate="%{text}<br>n=%{customdata:,}",
             textposition="outside",
         )
     )

@@ -73,8 +73,8 @@ def propose(name: str, current_keys: pd.Series, incoming_keys: pd.Series) -> Pro
     """Replace when the file holds (nearly) every stored key or nothing is stored yet; append
     for a new wave of feedback or savings lines; otherwise merge (a partial export)."""
     label = entity(name).label.lower()
-    stored = set(current_keys.dropna())
-    keys = set(incoming_keys.dropna())
+    stored = set(current_keys.dropna().tolist())  # tolist: Arrow strings in one call
+    keys = set(incoming_keys.dropna().tolist())
     n_cur, n_in = len(stored), len(keys)
     if n_cur == 0:
         return Proposal("replace", f"no {label} are stored yet: the file becomes the {label} list")
@@ -255,7 +255,7 @@ def _key_changes(name: str, gone: pd.DataFrame, new: pd.DataFrame) -> pd.DataFra
 
 def _typed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """Canonical columns in one dtype per kind, so stored and incoming rows concatenate."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: columns already typed are shared, not copied
     for c in out.columns:
         kind = _kind(name, c)
         if kind == "date":

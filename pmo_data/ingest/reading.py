@@ -19,9 +19,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pmo_data.ingest import nondata, signatures
 from pmo_data.ingest.values import repair_mojibake
+
+# Arrow buffers (pandas' text columns, the parsers' work) from the C library's allocator:
+# pyarrow's default (mimalloc) keeps freed pages for reuse, which left the server ~2x the file
+# larger after checking a large upload; glibc hands large blocks back to the system at once
+# (benchmarks/bench_upload_memory.py measures both).
+pa.set_memory_pool(pa.system_memory_pool())
 
 MAX_FILE_BYTES = 200 * 1024**2
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
@@ -215,7 +222,16 @@ def _tidy(
                 skipped.append(SkippedRow(int(rows[k]), f"section heading '{first}'"))
         # total rows with many numbers, and repeated headers
         firsts = data.iloc[:, 0].astype(str).str.strip()
-        for k in np.flatnonzero(~drop & firsts.str.match(_TOTAL.pattern, case=False).to_numpy()):
+        # The regex per cell only where the word is (a vectorised test first: first columns
+        # are usually ids, a million distinct values).
+        maybe = (
+            firsts.str.lower().str.contains("tot|sum", regex=True, na=False).to_numpy(dtype=bool)
+        )
+        total = np.zeros(len(firsts), dtype=bool)
+        total[maybe] = (
+            firsts[maybe].str.match(_TOTAL.pattern, case=False, na=False).to_numpy(dtype=bool)
+        )
+        for k in np.flatnonzero(~drop & total):
             drop[k] = True
             skipped.append(SkippedRow(int(rows[k]), f"total row '{firsts.iloc[k]}'"))
         rep = ~drop & (firsts.str.lower() == header_set[0]).to_numpy()
@@ -401,9 +417,13 @@ def _encoding(data: bytes) -> str:
     return "utf-8-sig"
 
 
+CSV_CHUNK_ROWS = 50_000  # rows parsed at a time: bounds the parser's Python objects
+
+
 def _read_csv(data: bytes, file: str) -> list[Sheet]:
-    """Parsed by pandas' C reader straight from the bytes: the Python engine over a decoded
-    copy took about 16x the file in memory (a 195 MB upload held 3 GB); this takes about 3.5x."""
+    """Parsed by pandas' C reader straight from the bytes, `CSV_CHUNK_ROWS` at a time, each
+    part's text kept as Arrow strings: the Python engine over a decoded copy took about 16x the
+    file in memory (a 195 MB upload held 3 GB); whole-file C parsing about 3.5x."""
     encoding = _encoding(data)
     text = data[:20000].decode(encoding, errors="replace")
     if not data.strip() or not text.strip():
@@ -412,8 +432,9 @@ def _read_csv(data: bytes, file: str) -> list[Sheet]:
         delim = csv.Sniffer().sniff(text, delimiters=",;\t|").delimiter
     except csv.Error:
         delim = ","
+    parts = []
     try:
-        raw = pd.read_csv(
+        with pd.read_csv(
             io.BytesIO(data),
             sep=delim,
             header=None,
@@ -423,16 +444,33 @@ def _read_csv(data: bytes, file: str) -> list[Sheet]:
             engine="c",
             encoding=encoding,
             encoding_errors="replace",
-        )
+            chunksize=CSV_CHUNK_ROWS,
+        ) as chunks:
+            for chunk in chunks:
+                parts.append(_csv_part(chunk))
     except Exception as exc:
         raise ReadError(
             file, f"could not be parsed as CSV ({exc})", "check the delimiter and quoting"
         ) from None
-    raw = raw.replace("", None)
-    for c in raw.columns:
-        if raw[c].str.contains("Ã|â€", regex=True, na=False).any():
-            raw[c] = raw[c].map(repair_mojibake, na_action="ignore")
+    raw = _joined(parts)
     return [_tidy(file, Path(file).stem, raw, 1)]
+
+
+def _csv_part(chunk: pd.DataFrame) -> pd.DataFrame:
+    chunk = chunk.replace("", None)
+    for c in chunk.columns:
+        if chunk[c].str.contains("Ã|â€", regex=True, na=False).any():
+            chunk[c] = chunk[c].map(repair_mojibake, na_action="ignore")
+    return chunk
+
+
+def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The parts as one frame (a later part may have more columns: they are blank above)."""
+    if len(parts) == 1:
+        return parts[0]
+    raw = pd.concat(parts, ignore_index=True)
+    parts.clear()
+    return raw
 
 
 def read_file(

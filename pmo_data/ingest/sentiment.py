@@ -53,7 +53,7 @@ IDIOMS = (
 # The words VADER's rules look for.
 _WORDS = ("no", "or", "nor", "never", "so", "this", "without", "doubt", "least", "at", "very",
           "but")  # fmt: skip
-CHUNK = 250_000  # texts scored together (bounds the word arrays' memory)
+CHUNK = 20_000  # texts scored together (bounds the word arrays' memory)
 
 
 @cache
@@ -87,16 +87,34 @@ def _tables():
 
 def score(comments: pd.Series) -> pd.Series:
     """VADER compound score (-1 negative .. 1 positive) per comment; null when no text.
-    Each distinct comment is scored once; repeats are free."""
+    Each distinct comment is scored once; repeats are free. Rows are taken `ROWS` at a time
+    (a comment repeated across parts is scored once per part, with the same result), so the
+    text's Arrow copies stay a bounded size whatever the file's."""
     import pyarrow as pa
+
+    out = np.full(len(comments), np.nan)
+    arrow = pd.api.types.is_string_dtype(comments.dtype) and comments.dtype != object
+    for start in range(0, len(comments), ROWS):
+        part = comments.iloc[start : start + ROWS]
+        if arrow:  # Arrow already: no Python str objects
+            text = pa.array(part.array).cast(pa.large_string())
+        else:
+            text = pa.array(part.astype("object").where(part.notna(), None), pa.large_string())
+        out[start : start + len(part)] = _score_part(text)
+    return pd.Series(out, index=comments.index, dtype="float64")
+
+
+ROWS = 50_000  # comments taken together by `score`
+
+
+def _score_part(text) -> np.ndarray:
     import pyarrow.compute as pc
 
-    text = pa.array(comments.astype("object").where(comments.notna(), None), pa.large_string())
     uniq = pc.unique(text.filter(pc.is_valid(text)))
     uniq = uniq.filter(pc.not_equal(pc.utf8_trim_whitespace(uniq), ""))
     values = np.append(compound(uniq), np.nan)  # the extra slot: blank or no comment
     at = pc.fill_null(pc.index_in(text, value_set=uniq), len(uniq)).to_numpy()
-    return pd.Series(values[at], index=comments.index, dtype="float64")
+    return values[at]
 
 
 def vader(texts: Sequence[str]) -> np.ndarray:

@@ -72,20 +72,29 @@ class Parsed:
 
 
 def _text(series: pd.Series) -> pd.Series:
-    """Cells as stripped strings (NaN stays NaN), without touching typed columns' values."""
-    return series.astype("string").str.strip().astype("object").where(series.notna(), None)
+    """Cells as stripped strings (missing stays missing), without touching typed columns'
+    values; kept as Arrow strings (no Python object per cell)."""
+    return series.astype("string").str.strip().where(series.notna(), None)
+
+
+def _each_distinct(texts: pd.Series, fn) -> pd.Series:
+    """fn(text) for every non-missing cell, called once per distinct text (a column of a
+    million dates holds a few thousand): per-cell Python work on the distinct values only."""
+    uniq = pd.unique(texts.dropna())
+    return texts.map(dict(zip(uniq, map(fn, uniq), strict=True)))
 
 
 def is_placeholder(series: pd.Series) -> pd.Series:
     """True where the cell says 'no value' (NA, TBC, '-', FOI exemption text, Inf...)."""
     if not _is_textual(series):
         return pd.Series(False, index=series.index)
-    low = _text(series).str.lower()
-    return (
-        (low.isin(PLACEHOLDERS | SPREADSHEET_ERRORS) | low.str.contains(_FOI, na=False))
-        .fillna(False)
-        .astype(bool)
-    )
+    words = PLACEHOLDERS | SPREADSHEET_ERRORS
+
+    def says_none(text: str) -> bool:
+        low = text.lower()
+        return low in words or _FOI.search(low) is not None
+
+    return _each_distinct(_text(series), says_none).fillna(False).astype(bool)
 
 
 def _is_textual(series: pd.Series) -> bool:
@@ -183,10 +192,16 @@ def parse_text(series: pd.Series) -> Parsed:
     messy = pc.match_substring_regex(arr, r"[\t\n\r\v\f]|\s\s")
     if pc.any(messy).as_py():
         arr = pc.if_else(messy, pc.replace_substring_regex(arr, r"\s+", " "), arr)
-    arr = pc.utf8_trim_whitespace(arr)
-    arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
-    out = pd.Series(pd.arrays.ArrowStringArray(arr), index=series.index).astype("object")
-    return Parsed(out.where(out.notna(), None), [])
+    # Clean text (the usual case) keeps its Arrow buffers: the sheet's and the table's column
+    # then share one copy of the text instead of holding two.
+    trimmed = pc.utf8_trim_whitespace(arr)
+    if not pc.all(pc.equal(trimmed, arr)).as_py():
+        arr = trimmed
+    del trimmed
+    if pc.any(pc.equal(arr, "")).as_py():
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+    out = pd.Series(pd.arrays.ArrowStringArray(arr), index=series.index, copy=False)
+    return Parsed(out, [])
 
 
 # -- numbers ----------------------------------------------------------------------------------
@@ -479,7 +494,7 @@ def _one_date(text: str, dayfirst: bool) -> datetime | None:
 
 def _iso(texts: pd.Series) -> pd.Series:
     """ISO 8601 text -> naive timestamps (zones dropped, wall time kept); NaT elsewhere."""
-    texts = texts.str.replace(_ZONED, r"\1", regex=True)
+    texts = _each_distinct(texts, lambda t: _ZONED.sub(r"\1", t))
     try:
         out = pd.to_datetime(texts, errors="coerce", format="ISO8601")
     except (ValueError, TypeError, OverflowError):  # zones we did not strip: one by one

@@ -206,3 +206,15 @@ def falling_customers(
     df["change"] = df["nps_recent"] - df["nps_before"]
     df["small"] = (df["n_before"] < SMALL_N) | (df["n_recent"] < SMALL_N)
     return df[df["change"] < 0].reset_index(drop=True)
+
+
+def window(filters) -> str:
+    """The window of the feedback in view, said in every label that counts it (on the
+    Feedback page and in the brief alike): 'all time', 'since 01 Jan 2026', or the range."""
+    if filters.date_from and filters.date_to:
+        return f"{filters.date_from:%d %b %Y} – {filters.date_to:%d %b %Y}"
+    if filters.date_from:
+        return f"since {filters.date_from:%d %b %Y}"
+    if filters.date_to:
+        return f"to {filters.date_to:%d %b %Y}"
+    return "all time"

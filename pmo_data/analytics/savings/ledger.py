@@ -21,7 +21,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from pmo_data.analytics.savings import double_counting, estimators, pert
-from pmo_data.formatting import money
+from pmo_data.formatting import count, money
 from pmo_data.store.access import EVERYONE, Viewer
 from pmo_data.store.scope import NO_FILTERS, Filters, frame
 
@@ -375,8 +375,8 @@ def _waterfall(lines: pd.DataFrame) -> pd.DataFrame:
     gross = float(mean.sum())
     steps = [
         ("Gross", gross, "absolute", len(lines)),
-        ("Duplicates<br>removed", -float(mean[decided].sum()), "relative", int(decided.sum())),
-        ("Overlaps<br>held back", -float(mean[held].sum()), "relative", int(held.sum())),
+        ("Duplicates removed", -float(mean[decided].sum()), "relative", int(decided.sum())),
+        ("Overlaps held back", -float(mean[held].sum()), "relative", int(held.sum())),
         ("Net", float(mean[lines["counted"]].sum()), "total", int(lines["counted"].sum())),
     ]
     return pd.DataFrame(steps, columns=["step", "value", "measure", "n"])
@@ -426,13 +426,17 @@ def headline_caption(overall: dict, currency: str) -> str:
         f"Realised is the cash saving reported to date on {overall['n_realised']:,} lines."
     )
     if overall.get("n_excluded"):
-        text += f" {overall['n_excluded']:,} line(s) are left out as double counts (see below)."
+        text += (
+            f" {count(overall['n_excluded'], 'line')} "
+            f"{'is' if overall['n_excluded'] == 1 else 'are'} left out as double counts "
+            "(see below)."
+        )
     if "to_date_p50" in overall:
         text += (
             " To date = each line's estimate accrued evenly over the months of its period up "
             "to this month (as the cumulative chart shows); the rest is expected"
             + (
-                f", including {overall['n_future']:,} line(s) whose period starts after today "
+                f", including {count(overall['n_future'], 'line')} whose period starts after today "
                 f"({money(overall['future_likely'], currency)} likely)."
                 if overall.get("n_future")
                 else "."

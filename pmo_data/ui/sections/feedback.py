@@ -37,12 +37,8 @@ def _ci(lo, hi, fmt) -> str:
 
 
 def window(filters) -> str:
-    """The window of the feedback in view, said in every label that counts it."""
-    if filters.date_from and filters.date_to:
-        return f"{filters.date_from:%d %b %Y} – {filters.date_to:%d %b %Y}"
-    if filters.date_from:
-        return f"since {filters.date_from:%d %b %Y}"
-    return "all responses"
+    """The window of the feedback in view (`scores.window`), said in every label counting it."""
+    return feedback.window(filters)
 
 
 def feedback_kpis(viewer, filters) -> dict:
@@ -50,8 +46,11 @@ def feedback_kpis(viewer, filters) -> dict:
     pct = lambda x: percent(x)  # noqa: E731
     nps = NPS_POINTS.format
     win = window(filters)
+    # four cards a row fit labels such as "Effort, 1-5 (all time)" at 1280 px; a date range
+    # in every label needs two a row
     kpi_row(
-        [
+        per_row=4 if len(win) <= 10 else 2,
+        kpis=[
             Kpi(f"Responses ({md(win)})", number(s["responses"]), help="Survey responses in view."),
             Kpi(
                 f"NPS ({md(win)})",
@@ -78,7 +77,7 @@ def feedback_kpis(viewer, filters) -> dict:
                 help=f"{md(EFFORT.help)} n = {s['effort_n']:,}; "
                 + _ci(s["effort_lo"], s["effort_hi"], lambda x: number(x, 2)),
             ),
-        ]
+        ],
     )
     st.caption(
         f"NPS {md(nps(s['nps']))} ({_ci(s['nps_lo'], s['nps_hi'], nps)}, n={s['nps_n']:,}) · "

@@ -24,7 +24,8 @@ from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
 NUM = st.column_config.NumberColumn
 PROJECT_PARAM = "project"
 RAG_BADGE = {"Red": "red", "Amber": "orange", "Green": "green"}
-RAG_DOT = {"Red": "🔴", "Amber": "🟠", "Green": "🟢"}
+# shape and colour, as in the tables (no emoji: a laptop without an emoji font shows boxes)
+RAG_DOT = {"Red": ":red[▲]", "Amber": ":orange[◆]", "Green": ":green[●]"}
 TABLE_COLUMNS = [
     "project_id",
     "name",
@@ -54,7 +55,8 @@ def kpis(df: pd.DataFrame) -> None:
             Kpi(
                 "Projects",
                 number(s["projects"]),
-                help=f"🔴 {rag.get('Red', 0):,} · 🟠 {rag.get('Amber', 0):,} · 🟢 {rag.get('Green', 0):,}",
+                help=f"▲ Red {rag.get('Red', 0):,} · ◆ Amber {rag.get('Amber', 0):,} · "
+                f"● Green {rag.get('Green', 0):,}",
             ),
             Kpi("Budget", money(s["budget"], cur), help=f"Forecast {money(s['forecast'], cur)}"),
             Kpi(
@@ -177,7 +179,7 @@ def risks_list(viewer, filters, limit: int = 5) -> None:
     cur = get_store().currency
     st.markdown(
         "\n".join(
-            f"{int(r.rank)}. {RAG_DOT.get(r.rag, '⚪')} **{md(r.name)}** ({md(r.project_id)}) · "
+            f"{int(r.rank)}. {RAG_DOT.get(r.rag, '○')} **{md(r.name)}** ({md(r.project_id)}) · "
             f"{money(r.value_at_stake, cur)} of customer value at stake  \n"
             f"&nbsp;&nbsp;&nbsp;&nbsp;{md(r.reason)}"
             for r in df.head(limit).itertuples()

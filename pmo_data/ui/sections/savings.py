@@ -19,7 +19,7 @@ from pmo_data.analytics.savings import benefits, double_counting, estimators
 from pmo_data.analytics.savings import ledger as savings
 from pmo_data.charts import savings as savings_charts
 from pmo_data.escaping import md
-from pmo_data.formatting import SYMBOLS, money, number, percent
+from pmo_data.formatting import SYMBOLS, count, money, number, percent
 from pmo_data.store.access import PermissionDenied, may
 from pmo_data.store.scope import NO_FILTERS
 from pmo_data.ui.context import get_store, run
@@ -302,7 +302,7 @@ def ledger_table(t: savings.Totals, currency: str) -> None:
     )
     if t.overall.get("n_reordered"):
         st.caption(
-            f"{t.overall['n_reordered']:,} line(s) had low/likely/high out of order and "
+            f"{md(count(t.overall['n_reordered'], 'line'))} had low/likely/high out of order and "
             "were sorted before sampling."
         )
     download_excel(
@@ -393,7 +393,7 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
         st.caption(
             f"This set gives {money(v['low'].sum(), currency)} low, "
             f"{money(v['likely'].sum(), currency)} likely, "
-            f"{money(v['high'].sum(), currency)} high over {len(v):,} line(s)."
+            f"{money(v['high'].sum(), currency)} high over {md(count(len(v), 'line'))}."
         )
     st.button(
         "Save as a new version",

@@ -1,0 +1,328 @@
+"""Memory of checking a large upload (the Data page's dry run, `importer.plan`) against the
+file's size, and how much another user's page slows while it runs.
+
+    /work/venv/bin/python benchmarks/bench_upload_memory.py [--scales 1 10 100]
+        [--xlsx-scales 1 10] [--compare /work/scratch/old-checkout] [--no-fair]
+
+Files (seeded, written under benchmarks/tmp/, never committed): feedback exports at 1x, 10x and
+100x the demo's 20,000 feedback rows, every row with a distinct free-text comment, as CSV and
+(for --xlsx-scales) as .xlsx written without a <dimension> element (openpyxl write-only).
+
+memory: each file is planned in a fresh process that first holds the file's bytes (as the
+uploader hands them over). Reported: the peak RSS (VmHWM) over the RSS before the bytes were
+read, over the file's size, i.e. the bytes themselves (1x) plus what planning adds; and the
+same without the bytes. --compare ROOT plans the same files with another checkout's
+`pmo_data` (e.g. main before this change) in the same run.
+
+fairness: in one process, as in a Streamlit server (every session a thread of one process),
+a reader thread runs a page's scoped queries in a loop (a sponsor's portfolio and feedback on
+the demo store) while the main thread plans the 10x CSV. Reported: the reader's median loop
+time during planning over its median alone, measured just before in the same process.
+Writes benchmarks/results_upload_memory.md; collect.py gathers it into results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TMP = ROOT / "benchmarks" / "tmp"
+OUT = ROOT / "benchmarks" / "results_upload_memory.md"
+DEMO_FEEDBACK = 20_000  # feedback rows in the demo at scale 1
+WORDS = [
+    "support",
+    "team",
+    "report",
+    "delay",
+    "clear",
+    "helpful",
+    "slow",
+    "budget",
+    "steering",
+    "dashboard",
+    "template",
+    "meeting",
+    "sponsor",
+    "customer",
+    "value",
+    "service",
+    "quality",
+    "faster",
+    "cost",
+    "risk",
+    "plan",
+    "review",
+    "great",
+    "poor",
+    "late",
+]
+HEADERS = [
+    "Response ID",
+    "Date",
+    "Customer ID",
+    "Project ID",
+    "Service ID",
+    "Respondent role",
+    "CSAT",
+    "NPS",
+    "Effort score",
+    "Comment",
+    "Channel",
+]
+ROLES = ["Sponsor", "End user", "Account manager", "Project lead"]
+
+
+def feedback_frame(rows: int, seed: int = 16):
+    """A feedback export with a distinct comment on every row (seeded)."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    i = np.arange(rows)
+    words = np.array(WORDS)
+    comment = pd.Series(words[rng.integers(0, len(words), rows)])
+    for _ in range(3):
+        comment = comment + " " + words[rng.integers(0, len(words), rows)]
+    comment = comment + " #" + pd.Series(i).astype(str)
+    day = pd.Timestamp("2023-01-01") + pd.to_timedelta(i % 700, "D")
+    return pd.DataFrame(
+        {
+            "Response ID": pd.Series(i).map("R-{:07d}".format),
+            "Date": pd.Series(day).dt.strftime("%Y-%m-%d"),
+            "Customer ID": pd.Series(i % 600).map("C-{:04d}".format),
+            "Project ID": pd.Series(i % 750).map("P-{:04d}".format),
+            "Service ID": pd.Series(i % 14).map("S-{:02d}".format),
+            "Respondent role": np.array(ROLES)[i % 4],
+            "CSAT": rng.integers(1, 6, rows),
+            "NPS": rng.integers(0, 11, rows),
+            "Effort score": rng.integers(1, 6, rows),
+            "Comment": comment,
+            "Channel": "survey",
+        }
+    )
+
+
+def write_csv(path: Path, rows: int) -> None:
+    feedback_frame(rows).to_csv(path, index=False)
+
+
+def write_xlsx(path: Path, rows: int) -> None:
+    """Written by openpyxl in write-only mode: no <dimension> element, as many exporters."""
+    import openpyxl
+
+    df = feedback_frame(rows)
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Feedback")
+    ws.append(HEADERS)
+    for rec in df.itertuples(index=False):
+        ws.append([v.item() if hasattr(v, "item") else v for v in rec])
+    wb.save(path)
+
+
+def sample(scale: int, kind: str) -> Path:
+    TMP.mkdir(parents=True, exist_ok=True)
+    rows = DEMO_FEEDBACK * scale
+    path = TMP / f"upload-feedback-{rows}.{kind}"
+    if not path.exists():
+        (write_csv if kind == "csv" else write_xlsx)(path.with_suffix(".part"), rows)
+        path.with_suffix(".part").rename(path)
+    return path
+
+
+# -- workers (run in their own process: python bench_upload_memory.py --worker ...) -----------
+def _status(field: str) -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    raise KeyError(field)
+
+
+def worker_plan(path: Path) -> dict:
+    import gc
+
+    from pmo_data.ingest import importer
+    from pmo_data.store.versions import Store
+
+    store = Store(":memory:")
+    warm = b"Response ID,Date,CSAT,Comment\nR-1,2024-01-02,4,warm up\n"
+    importer.plan([("warm.csv", warm)], store)  # modules and lexicons: paid once per server
+    gc.collect()
+    before = _status("VmRSS")
+    data = path.read_bytes()  # the uploader holds the file's bytes
+    held = _status("VmRSS")
+    t = time.perf_counter()
+    plan = importer.plan([(path.name, data)], store)
+    secs = time.perf_counter() - t
+    peak = _status("VmHWM")
+    return dict(
+        before=before,
+        held=held,
+        peak=peak,
+        after=_status("VmRSS"),
+        secs=secs,
+        rows=sum(plan.row_counts.values()),
+        issues=len(plan.report.issues),
+    )
+
+
+def worker_fair(path: Path, seconds: float = 20.0) -> dict:
+    """A reader thread loops a page's scoped queries; the main thread plans `path`."""
+    import tempfile
+    import threading
+
+    from pmo_data.analytics.portfolio.projects import projects
+    from pmo_data.demo.generate import load_demo
+    from pmo_data.ingest import importer
+    from pmo_data.store import scope
+    from pmo_data.store.access import Viewer
+    from pmo_data.store.versions import Store
+
+    tmp = tempfile.TemporaryDirectory()
+    store = Store(Path(tmp.name) / "fair.duckdb")
+    load_demo(store, scale=1)
+    viewer = Viewer("sponsor", scope.people(store, "sponsor")[0])
+
+    def page() -> None:
+        projects(store, viewer)
+        scope.frame(store, "feedback", viewer)
+
+    for _ in range(3):
+        page()  # warm
+    times: list[tuple[float, float]] = []  # (start, duration)
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            t = time.perf_counter()
+            page()
+            times.append((t, time.perf_counter() - t))
+
+    reader = threading.Thread(target=loop, daemon=True)
+    reader.start()
+    time.sleep(seconds)
+    data = path.read_bytes()
+    t0 = time.perf_counter()
+    importer.plan([(path.name, data)], Store(":memory:"))
+    t1 = time.perf_counter()
+    del data
+    time.sleep(seconds)  # and after: the machine's load drifts (other sessions' tests)
+    stop.set()
+    reader.join()
+    store.close()
+    tmp.cleanup()
+    alone = [d for s, d in times if s + d < t0 or s > t1]
+    during = [d for s, d in times if s >= t0 and s + d <= t1]
+    return dict(
+        alone=statistics.median(alone),
+        during=statistics.median(during) if during else None,
+        during_max=max(during) if during else None,
+        n_alone=len(alone),
+        n_during=len(during),
+        plan_s=t1 - t0,
+    )
+
+
+def run_worker(kind: str, path: Path, root: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", kind, str(path), "--root", str(root)],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "HOME": "/tmp"},
+    )
+    if out.returncode:
+        raise RuntimeError(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _mb(path: Path) -> float:
+    return path.stat().st_size / 1024**2
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scales", type=int, nargs="*", default=[1, 10, 100])
+    ap.add_argument("--xlsx-scales", type=int, nargs="*", default=[1, 10])
+    ap.add_argument("--compare", type=Path, help="another checkout to measure in the same run")
+    ap.add_argument("--compare-scales", type=int, nargs="*", default=[1, 10])
+    ap.add_argument("--fair-scale", type=int, default=10)
+    ap.add_argument("--no-fair", action="store_true")
+    ap.add_argument("--fair-only", action="store_true", help="only the concurrent reader")
+    ap.add_argument("--worker", choices=["plan", "fair"])
+    ap.add_argument("path", nargs="?", type=Path)
+    ap.add_argument("--root", type=Path, default=ROOT)
+    args = ap.parse_args()
+    if args.worker:
+        sys.path.insert(0, str(args.root))
+        fn = worker_plan if args.worker == "plan" else worker_fair
+        print(json.dumps(fn(args.path)))
+        return
+    files = [("csv", s) for s in args.scales] + [("xlsx", s) for s in args.xlsx_scales]
+    if args.fair_only:
+        files = []
+    lines = [
+        "# Upload memory (`bench_upload_memory.py`)",
+        "",
+        f"`python benchmarks/bench_upload_memory.py {' '.join(sys.argv[1:])}`".replace(" `", "`"),
+        "",
+        "Feedback exports at 1x/10x/100x the demo's 20,000 rows, a distinct comment on every "
+        "row; .xlsx written without <dimension>. Each dry run (`importer.plan`) in a fresh "
+        "process holding the file's bytes; peak RSS (VmHWM) over the RSS before the bytes were "
+        "read (after a tiny warm-up plan: modules and lexicons are loaded once per server). Machine: 2 cores shared with other sessions' test runs (times are noisy; the "
+        "memory is not).",
+        "",
+        "| file | rows | MB | code | peak / file (bytes + plan) | plan alone / file "
+        "| RSS after / file | time (s) |",
+        "|---|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    roots = [("this", ROOT)] + ([("compare", args.compare)] if args.compare else [])
+    for kind, scale in files:
+        path = sample(scale, kind)
+        mb = _mb(path)
+        for label, root in roots:
+            if label == "compare" and (kind != "csv" or scale not in args.compare_scales):
+                continue
+            r = run_worker("plan", path, root)
+            row = (
+                f"| {kind} {scale}x | {r['rows']:,} | {mb:,.1f} | {label} "
+                f"| **{(r['peak'] - r['before']) / mb:.1f}x** "
+                f"| {(r['peak'] - r['held']) / mb:.1f}x "
+                f"| {(r['after'] - r['before']) / mb:.1f}x | {r['secs']:.1f} |"
+            )
+            lines.append(row)
+            print(row, flush=True)
+    if not args.no_fair:
+        path = sample(args.fair_scale, "csv")
+        lines += [
+            "",
+            f"Another user's page during the check of the {args.fair_scale}x CSV "
+            f"({_mb(path):,.0f} MB), in one process as in the server: a reader thread loops "
+            "a sponsor's portfolio and feedback queries (demo store), median loop time "
+            "alone (the 20 s before and after, same process) against during planning.",
+            "",
+            "| code | reader alone (ms) | during planning: median (max, n) | slowdown | plan (s) |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for label, root in roots:
+            f = run_worker("fair", path, root)
+            during = f["during"] or float("nan")
+            row = (
+                f"| {label} | {f['alone'] * 1000:.0f} | {during * 1000:.0f} "
+                f"({(f['during_max'] or 0) * 1000:.0f}, {f['n_during']}) "
+                f"| **{during / f['alone']:.1f}x** | {f['plan_s']:.1f} |"
+            )
+            lines.append(row)
+            print(row, flush=True)
+    OUT.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
