@@ -84,7 +84,7 @@ def download_excel(
         mime=exports.XLSX_MIME,
         icon=":material/download:",
         key=key,
-        on_click="ignore",  # no rerun: another download button's file stays valid
+        on_click="ignore",  # a download needs no rerun (a rerun drops pending exports)
     )
 
 
@@ -97,7 +97,7 @@ def download_csv(label: str, df: pd.DataFrame, file_name: str, key: str | None =
         mime=exports.CSV_MIME,
         icon=":material/download:",
         key=key,
-        on_click="ignore",  # no rerun: another download button's file stays valid
+        on_click="ignore",  # a download needs no rerun (a rerun drops pending exports)
     )
 
 

@@ -52,6 +52,9 @@ def serve(db_path: str):
     port = _free_port()
     env = dict(os.environ, PMO_DB=db_path)
     env.pop("PMO_NO_DEMO", None)
+    # The server's output goes to a file beside the store: a pipe nobody reads fills up (64 KB
+    # of warnings) and then blocks the server mid-page.
+    log = open(f"{db_path}.server.log", "wb")  # noqa: SIM115 (closed when the server stops)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -68,7 +71,7 @@ def serve(db_path: str):
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -79,7 +82,8 @@ def serve(db_path: str):
             break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode()) from None
+                log.close()
+                raise RuntimeError(Path(f"{db_path}.server.log").read_text()) from None
             time.sleep(0.5)
     else:
         proc.kill()
@@ -92,6 +96,7 @@ def serve(db_path: str):
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -71,7 +71,7 @@ def settle(page, timeout_s: float = 180) -> None:
 def _downloads_are_formula_free(page) -> list[str]:
     names = []
     for button in page.locator("[data-testid=stDownloadButton] button").all():
-        with page.expect_download(timeout=60_000) as info:
+        with page.expect_download(timeout=180_000) as info:  # a lazy export reruns the page
             button.click()
         download = info.value
         raw = Path(download.path()).read_bytes()

@@ -211,7 +211,7 @@ def template_section(viewer: Viewer) -> None:
         mime=XLSX_MIME,
         icon=":material/download:",
         key="template_download",
-        on_click="ignore",  # no rerun: the audit log's download stays valid
+        on_click="ignore",  # a download needs no rerun (a rerun drops pending exports)
     )
     if not may(viewer, "clear"):
         return

@@ -255,6 +255,7 @@ def validation_report(plan) -> None:
         mime=exports.XLSX_MIME,
         icon=":material/download:",
         key="report_download",
+        on_click="ignore",  # a download needs no rerun (a rerun drops pending exports)
     )
 
 
