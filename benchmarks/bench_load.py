@@ -157,7 +157,8 @@ async def click_through(browser, s: Session, clock: dict, offset: int) -> None:
             i += 1
             start = time.perf_counter()
             try:
-                link = page.locator(f'{LINKS}[href$="/{name}"]')
+                href = "" if name == "overview" else name  # the menu's hrefs are relative
+                link = page.locator(f'{LINKS}[href="{href}"]')
                 await link.first.click(timeout=PAGE_TIMEOUT_MS)
                 await page.wait_for_function(DONE_JS, arg=title, timeout=PAGE_TIMEOUT_MS)
             except Exception as exc:  # a page that never finished counts as an error
@@ -177,6 +178,15 @@ async def click_through(browser, s: Session, clock: dict, offset: int) -> None:
                 s.versions.add(v)
     finally:
         await ctx.close()
+
+
+def _next_month(catalogue: Path) -> None:
+    """One more demand hour per service, so each round's import changes every row (an import
+    of identical rows is refused as changing nothing)."""
+    import pandas as pd
+
+    frame = pd.read_csv(catalogue)
+    frame.assign(demand_hours=frame["demand_hours"] + 1).to_csv(catalogue, index=False)
 
 
 def run_import(location: str, workbook: Path, log: Path) -> subprocess.Popen:
@@ -203,6 +213,7 @@ async def one_round(urls: list[str], n: int, seconds: float, location, workbook,
         ]
         await asyncio.sleep(seconds / 3)
         imp_start = time.time()
+        _next_month(workbook)
         imp = run_import(location, workbook, tmp / f"import-{n}.log")
         while imp.poll() is None:
             await asyncio.sleep(0.2)
