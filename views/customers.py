@@ -27,13 +27,13 @@ sec.health_table(
     [
         "customer",
         "annual_value",
-        "health",
         "band",
+        "reasons",  # the why beside the band, readable at 1280 px
+        "health",
         "nps",
         "nps_n",
         "open_actions",
         "projects",
-        "reasons",
     ],
     key="cu_top5",
 )

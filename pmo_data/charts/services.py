@@ -98,29 +98,9 @@ def csat_vs_target(sat: pd.DataFrame) -> go.Figure:
     if data.empty:
         return empty_figure("No service has CSAT ratings in this view")
     data = data.sort_values("csat_mean")
-    colours = [TARGET_COLOURS.get(v, RAG_COLOURS["Unknown"]) for v in data["vs_target"]]
     fig = go.Figure()
-    fig.add_scatter(
-        y=data["service"],
-        x=data["csat_mean"],
-        mode="markers",
-        name="Mean CSAT (95% interval)",
-        marker=dict(
-            size=11,
-            color=colours,
-            symbol=[RAG_SYMBOLS.get(TARGET_RAG.get(v, ""), "circle") for v in data["vs_target"]],
-        ),
-        error_x=dict(
-            type="data",
-            symmetric=False,
-            array=(data["csat_mean_hi"] - data["csat_mean"]).fillna(0),
-            arrayminus=(data["csat_mean"] - data["csat_mean_lo"]).fillna(0),
-            color="#8c959f",
-        ),
-        customdata=data[["csat_n", "vs_target", "target_csat"]],
-        hovertemplate="<b>%{y}</b><br>Mean CSAT %{x:.2f} (n=%{customdata[0]:,})<br>"
-        "Target %{customdata[2]:.1f}: %{customdata[1]}<extra></extra>",
-    )
+    # the targets first: every service in order, lowest mean at the bottom (a categorical
+    # axis orders by first appearance across traces)
     fig.add_scatter(
         y=data["service"],
         x=data["target_csat"],
@@ -129,21 +109,58 @@ def csat_vs_target(sat: pd.DataFrame) -> go.Figure:
         marker=dict(symbol="line-ns-open", size=16, color="#1b2430", line=dict(width=2)),
         hovertemplate="Target %{x:.1f}<extra></extra>",
     )
+    for status, g in data.groupby("vs_target", sort=False):  # one legend entry per verdict
+        fig.add_scatter(
+            y=g["service"],
+            x=g["csat_mean"],
+            mode="markers",
+            name=f"Mean CSAT, {str(status).lower()} (95% interval)",
+            marker=dict(
+                size=11,
+                color=TARGET_COLOURS.get(status, RAG_COLOURS["Unknown"]),
+                symbol=RAG_SYMBOLS.get(TARGET_RAG.get(status, ""), "circle"),
+            ),
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=(g["csat_mean_hi"] - g["csat_mean"]).fillna(0),
+                arrayminus=(g["csat_mean"] - g["csat_mean_lo"]).fillna(0),
+                color="#8c959f",
+            ),
+            customdata=g[["csat_n", "vs_target", "target_csat"]],
+            hovertemplate="<b>%{y}</b><br>Mean CSAT %{x:.2f} (n=%{customdata[0]:,})<br>"
+            "Target %{customdata[2]:.1f}: %{customdata[1]}<extra></extra>",
+        )
     fig.update_xaxes(title="Mean CSAT (1-5)", range=[1, 5])
     return styled(fig, "Satisfaction against target", height=max(300, 28 * len(data) + 130))
 
 
-def _uncluttered(x: pd.Series, y: pd.Series, size: pd.Series, gap=(0.3, 0.1)) -> pd.Series:
-    """Which points get a text label: biggest first, skipping any whose label would land on
-    one already placed (gap as a share of each axis's span); the rest are named on hover."""
+def _uncluttered(x: pd.Series, y: pd.Series, size: pd.Series) -> pd.Series:
+    """Which points get a text label: biggest first, each label a box above its point (in
+    shares of the axes' spans), skipped when it would cover a label already placed or another
+    point's marker; the rest are named on hover and in the table below the chart."""
     span_x = max(float(x.max() - x.min()), 1e-9)
     span_y = max(float(y.max() - y.min()), 1e-9)
-    placed: list[tuple[float, float]] = []
+    nx, ny = (x - x.min()) / span_x, (y - y.min()) / span_y
+    half_w, low, high, marker = 0.13, 0.03, 0.13, 0.05  # label box and marker reach
+
+    def box(i):
+        return (nx[i] - half_w, nx[i] + half_w, ny[i] + low, ny[i] + high)
+
+    def overlaps(a, b) -> bool:
+        return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+
+    placed: list[tuple[float, float, float, float]] = []
     keep = pd.Series(False, index=x.index)
     for i in size.sort_values(ascending=False).index:
-        px_, py_ = float(x[i]) / span_x, float(y[i]) / span_y
-        if all(abs(px_ - a) > gap[0] or abs(py_ - b) > gap[1] for a, b in placed):
-            placed.append((px_, py_))
+        mine = box(i)
+        covers_point = any(
+            overlaps(mine, (nx[j] - marker, nx[j] + marker, ny[j] - marker, ny[j] + marker))
+            for j in x.index
+            if j != i
+        )
+        if not covers_point and not any(overlaps(mine, other) for other in placed):
+            placed.append(mine)
             keep[i] = True
     return keep
 

@@ -312,7 +312,7 @@ def gaps(viewer, filters) -> None:
             column_config={
                 "status": "Catalogue",
                 "theme": "Feedback theme",
-                "comments": "Comments",
+                "comments": Col("Comments", "int"),
                 "negative_share": Col("Negative", "share"),
                 "matched_terms": "Matched terms",
                 "services": "Matching services",
