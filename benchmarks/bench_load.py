@@ -136,6 +136,12 @@ class Session:
     versions: set[int] = field(default_factory=set)
 
 
+def url_path(name: str) -> str:
+    """The page's URL path: the default page (Overview) is at "/"; "/overview" would open
+    Streamlit's "page not found" dialog, which makes the page behind it inert."""
+    return "" if name == "overview" else name
+
+
 def sidebar_version(text: str) -> int | None:
     m = re.search(r"Store version\s+(\d+)", text)
     return int(m.group(1)) if m else None
@@ -146,7 +152,9 @@ async def click_through(browser, s: Session, clock: dict, offset: int) -> None:
     page = await ctx.new_page()
     try:
         start = time.perf_counter()
-        await page.goto(f"{s.server}/{PAGES[offset % len(PAGES)][0]}", timeout=PAGE_TIMEOUT_MS)
+        await page.goto(
+            f"{s.server}/{url_path(PAGES[offset % len(PAGES)][0])}", timeout=PAGE_TIMEOUT_MS
+        )
         await page.wait_for_function(
             DONE_JS, arg=PAGES[offset % len(PAGES)][1], timeout=PAGE_TIMEOUT_MS
         )
@@ -157,13 +165,12 @@ async def click_through(browser, s: Session, clock: dict, offset: int) -> None:
             i += 1
             start = time.perf_counter()
             try:
-                href = "" if name == "overview" else name  # the menu's hrefs are relative
-                link = page.locator(f'{LINKS}[href="{href}"]')
+                link = page.locator(f'{LINKS}[href="{url_path(name)}"]')  # relative hrefs
                 await link.first.click(timeout=PAGE_TIMEOUT_MS)
                 await page.wait_for_function(DONE_JS, arg=title, timeout=PAGE_TIMEOUT_MS)
             except Exception as exc:  # a page that never finished counts as an error
                 s.errors.append(f"{name}: {type(exc).__name__}")
-                await page.goto(f"{s.server}/{name}", timeout=PAGE_TIMEOUT_MS)
+                await page.goto(f"{s.server}/{url_path(name)}", timeout=PAGE_TIMEOUT_MS)
                 continue
             s.times.append(time.perf_counter() - start)
             problems = await page.locator('[data-testid="stException"]').count()
@@ -253,7 +260,7 @@ async def warm(urls: list[str]) -> None:
         for url in urls:
             page = await browser.new_page()
             for name, title in PAGES:
-                await page.goto(f"{url}/{name}", timeout=180_000)
+                await page.goto(f"{url}/{url_path(name)}", timeout=180_000)
                 await page.wait_for_function(DONE_JS, arg=title, timeout=180_000)
             await page.close()
         await browser.close()
