@@ -66,7 +66,9 @@ def utilisation(load: pd.DataFrame) -> go.Figure:
     )
     for x, dash in ((100, "solid"), (85, "dot")):
         fig.add_vline(x=x, line=dict(color="#6e7781", dash=dash, width=1))
-    fig.update_xaxes(title="Utilisation (demand / capacity, %)", rangemode="tozero")
+    # room beyond the 100% line and the longest bar for its label
+    top = max(115.0, float(data["utilisation"].max()) * 100 * 1.12)
+    fig.update_xaxes(title="Utilisation (demand / capacity, %)", range=[0, top])
     return styled(fig, "Demand against capacity", height=max(300, 28 * len(data) + 90))
 
 
