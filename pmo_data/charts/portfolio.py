@@ -52,6 +52,10 @@ def timeline(bars: pd.DataFrame) -> go.Figure:
     )
 
 
+# a grouped tile holds projects of every RAG: say so instead of the internal "Others"
+GROUPED_RAG = {"Others": "mixed RAG (see the table)"}
+
+
 def treemap(df: pd.DataFrame, money_fmt: str) -> go.Figure:
     """Portfolio -> project tiles by budget, coloured by RAG; a grey tile per portfolio holds
     its smaller projects (see `analytics.portfolio.projects.treemap`)."""
@@ -83,7 +87,7 @@ def treemap(df: pd.DataFrame, money_fmt: str) -> go.Figure:
             "<extra></extra>",
             maxdepth=3,
             # the RAG word on every tile that has room for a label (colour is not enough)
-            text=["", *[""] * len(ports), *df["rag"].fillna("Unknown")],
+            text=["", *[""] * len(ports), *df["rag"].fillna("Unknown").replace(GROUPED_RAG)],
             texttemplate="%{label}<br>%{text}",
         )
     )
