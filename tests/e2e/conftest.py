@@ -43,60 +43,51 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(db_path: str):
-    """`streamlit run dashboard.py` on a free port against the store at `db_path`; yields the
-    URL and stops the server afterwards."""
+def serve(
+    location: str,
+    *,
+    log: Path | None = None,
+    port: int | None = None,
+    host: str = "127.0.0.1",
+    env: dict | None = None,
+    args: tuple[str, ...] = (),
+    timeout: float = 120,
+):
+    """`streamlit run dashboard.py` on a free port against the store at `location` (a file or
+    a PostgreSQL URL); yields the URL and stops the server afterwards. The server's output goes
+    to `log` (default: beside the store file): a pipe nobody reads fills up (64 KB of warnings)
+    and then blocks the server mid-page."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     pytest.importorskip("playwright")
-    port = _free_port()
-    env = dict(os.environ, PMO_DB=db_path)
-    env.pop("PMO_NO_DEMO", None)
-    # The server's output goes to a file beside the store: a pipe nobody reads fills up (64 KB
-    # of warnings) and then blocks the server mid-page.
-    log = open(f"{db_path}.server.log", "wb")  # noqa: SIM115 (closed when the server stops)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
+    port = port or _free_port()
+    log = log or Path(f"{location}.server.log")
+    full_env = dict(os.environ, PMO_DB=location, **(env or {}))
+    full_env.pop("PMO_NO_DEMO", None)
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port"]
+    command += [str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    url = f"http://{host}:{port}"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [*command, *args], cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT
+        )
         try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                log.close()
-                raise RuntimeError(Path(f"{db_path}.server.log").read_text()) from None
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        raise RuntimeError("streamlit did not start within 90 s")
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+            deadline = time.time() + timeout
+            while True:
+                try:
+                    urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                    break
+                except OSError:
+                    if proc.poll() is not None or time.time() > deadline:
+                        raise RuntimeError(log.read_text(errors="replace")[-2000:]) from None
+                    time.sleep(0.5)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 @pytest.fixture(scope="session")

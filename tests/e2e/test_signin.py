@@ -9,13 +9,8 @@ table; an admin who edits the access table and views as someone else; signing ou
 from __future__ import annotations
 
 import io
-import os
 import re
 import secrets
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import openpyxl
@@ -24,7 +19,7 @@ import pytest
 from pmo_data.store import access_table
 from pmo_data.store.access import Grant, Viewer
 from pmo_data.store.versions import Store
-from tests.e2e.conftest import CHROMIUM, ROOT, _free_port, exceptions, shoot, shown, wait_for_app
+from tests.e2e.conftest import CHROMIUM, _free_port, exceptions, serve, shoot, shown, wait_for_app
 
 pytestmark = pytest.mark.e2e
 VIEWING_AS_LEAD = re.compile("Viewing as lead@\u2060?example\\.org")
@@ -76,47 +71,16 @@ def signin_url(oidc, people, tmp_path_factory):
         'client_secret = "test-secret"\n'
         f'server_metadata_url = "{oidc}/.well-known/openid-configuration"\n'
     )
-    env = dict(os.environ, PMO_DB=people["db"], PMO_ADMINS="root@example.org")
-    log = tmp_path_factory.mktemp("signin-log") / "server.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "dashboard.py",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--secrets.files",
-                str(secrets_file),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                urllib.request.urlopen(app + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(log.read_text()) from None
-                time.sleep(0.3)
-        yield app
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with serve(
+        people["db"],
+        log=tmp_path_factory.mktemp("signin-log") / "server.log",
+        port=port,
+        host="localhost",
+        env={"PMO_ADMINS": "root@example.org"},
+        args=("--secrets.files", str(secrets_file)),
+        timeout=90,
+    ) as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
-from contextlib import ExitStack, contextmanager
-from pathlib import Path
+from contextlib import ExitStack
 
 import pytest
 from openpyxl import Workbook
 
-from tests.e2e.conftest import CHROMIUM, ROOT, exceptions, shown, wait_for_app
+from tests.e2e.conftest import ROOT, exceptions, serve, shown, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -27,46 +23,6 @@ def location(request, tmp_path) -> str:
     if request.param == "duckdb":
         return str(tmp_path / "pmo.duckdb")
     return request.getfixturevalue("pg_cluster").create_schema("e2e")
-
-
-@contextmanager
-def _serve(location: str, log: Path):
-    """`streamlit run dashboard.py` on a free port against `location` (a file or a URL), its
-    output to `log`; stopped afterwards."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, PMO_DB=location)
-    env.pop("PMO_NO_DEMO", None)
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port)]
-            + ["--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.time() + 120
-            while True:
-                try:
-                    urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                    break
-                except OSError:
-                    if proc.poll() is not None or time.time() > deadline:
-                        raise RuntimeError(log.read_text(errors="replace")[-2000:]) from None
-                    time.sleep(0.5)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 def _version(page) -> int:
@@ -103,8 +59,8 @@ def test_two_servers_and_a_scheduled_import_share_one_store(location, browser, t
         ws.append([f"TEAM-{i}", f"Team project {i}", "Green"])
     wb.save(book)
     with ExitStack() as stack:
-        first = stack.enter_context(_serve(location, tmp_path / "server1.log"))
-        second = stack.enter_context(_serve(location, tmp_path / "server2.log"))
+        first = stack.enter_context(serve(location, log=tmp_path / "server1.log"))
+        second = stack.enter_context(serve(location, log=tmp_path / "server2.log"))
         pages = []
         for url in (first, second):
             ctx = browser.new_context(viewport={"width": 1280, "height": 800})
