@@ -1,5 +1,5 @@
 """Word lists, text templates and the text builders (customer names, comments) of the demo
-data; `demo.py` draws the numbers.
+data; `demo/generate` draws the numbers.
 
 Kept apart so the generator reads as the model it is. Feedback comments are built from theme
 phrases so the comment themes can be found again later: each theme has positive, negative and
