@@ -44,6 +44,7 @@ from pathlib import Path
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # pmo_data, when run as a script from anywhere
 TMP = ROOT / "benchmarks" / "tmp" / "browser"
 PY = sys.executable
 CHROMIUM = "/usr/bin/chromium"

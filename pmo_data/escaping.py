@@ -91,10 +91,9 @@ def escape_figure(fig):
     data out of it; hover templates are code too and substitute the escaped values."""
     for trace in fig.data:
         for key in FIGURE_TEXT_KEYS:
-            try:
-                value = trace[key]
-            except (KeyError, ValueError, AttributeError):
+            if key not in trace:  # not this trace type's (asking would build an error message)
                 continue
+            value = trace[key]
             if value is None:
                 continue
             trace[key] = _text_values(value)
