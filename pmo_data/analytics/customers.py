@@ -125,10 +125,11 @@ def _components(df: pd.DataFrame) -> pd.DataFrame:
     return c.astype(float)
 
 
-def _reasons(row: pd.Series, comp: pd.Series) -> str:
-    """The signals pulling the score down, worst first, in words."""
+def _reasons(row: dict, comp: dict) -> str:
+    """The signals pulling the score down, worst first, in words (one customer's signals
+    and components as plain dicts: a row lookup per customer is too slow at 60,000)."""
     out = []
-    if comp.isna()["nps"]:
+    if pd.isna(comp["nps"]):
         out.append((0, "no NPS answers in the last 12 months"))
     phrases = {
         "nps": lambda: f"NPS {row['nps']:+.0f} (n={row['nps_n']:.0f})",
@@ -165,6 +166,11 @@ def health(
     store: Store, viewer: Viewer, filters: Filters = NO_FILTERS, as_of: date | None = None
 ) -> pd.DataFrame:
     """Signals plus `health` (0-100), `band` (RAG), `reasons` (words) and `at_risk`."""
+    key = ("customers.health", viewer, filters, as_of)
+    return store.remember(key, lambda: _health(store, viewer, filters, as_of)).copy()
+
+
+def _health(store: Store, viewer: Viewer, filters: Filters, as_of: date | None) -> pd.DataFrame:
     df = signals(store, viewer, filters, as_of)
     if df.empty:
         return df.assign(health=[], band=[], reasons=[], at_risk=[], risk_reason=[])
@@ -174,7 +180,10 @@ def health(
     score = (comp.fillna(0) * w).sum(axis=1) / (have * w).sum(axis=1).replace(0, np.nan)
     df["health"] = (100 * score).round(0)
     df["band"] = df["health"].map(_band)
-    df["reasons"] = [_reasons(df.loc[i], comp.loc[i]) for i in df.index]
+    df["reasons"] = [
+        _reasons(row, c)
+        for row, c in zip(df.to_dict("records"), comp.to_dict("records"), strict=True)
+    ]
     falling = (df["nps_change"] <= -15) & (df["n_recent"] >= 5) & (df["n_before"] >= 5)
     df["at_risk"] = (df["band"] == "Red") | falling
     df["risk_reason"] = np.where(

@@ -10,6 +10,9 @@ after it is checked against the table's own columns.
 from __future__ import annotations
 
 import contextlib
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -54,18 +57,56 @@ def _ident(frame: pd.DataFrame, column: str) -> str:
     return '"' + str(column).replace('"', '""') + '"'
 
 
+_MEMO_SIZE = 256
+_memo: OrderedDict[tuple, tuple[weakref.ref, Page]] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
 def page(
     frame: pd.DataFrame,
     request: PageRequest,
     predicates: Mapping[str, str] | None = None,
     keep_all: bool = False,
+    columns: Sequence[str] | None = None,
 ) -> Page:
     """The rows of `frame` matching the request, sorted, one page of them, and how many match.
 
     `predicates` names SQL conditions the caller wrote (e.g. {"slipping": "slip_days > 0"});
     `request.where` picks one by name, so no text from the person reaches the SQL.
     `keep_all` also returns every matching row (for a download or a chart of the selection).
+    `columns` narrows the frame first (the rows returned hold only those).
+
+    The answer is remembered per frame object: the pages pass the store's shared tables (the
+    same object on every rerun until an import), so a rerun that asks for the same page of the
+    same table gets it without a query. A frame must not be changed in place once paged.
     """
+    key = (
+        id(frame),
+        request,
+        tuple(sorted((predicates or {}).items())),
+        keep_all,
+        tuple(columns) if columns is not None else None,
+    )
+    with _memo_lock:
+        hit = _memo.get(key)
+        if hit is not None and hit[0]() is frame:
+            _memo.move_to_end(key)
+            return hit[1]
+    narrow = frame if columns is None else frame[list(dict.fromkeys(columns))]
+    result = _page(narrow, request, predicates, keep_all)
+    with _memo_lock:
+        _memo[key] = (weakref.ref(frame), result)
+        while len(_memo) > _MEMO_SIZE:
+            _memo.popitem(last=False)
+    return result
+
+
+def _page(
+    frame: pd.DataFrame,
+    request: PageRequest,
+    predicates: Mapping[str, str] | None,
+    keep_all: bool,
+) -> Page:
     conds, params = ["TRUE"], []
     words = request.search.strip().lower().split()
     cols = [c for c in request.search_columns if c in frame.columns]

@@ -24,6 +24,7 @@ import json
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -141,6 +142,8 @@ class Store:
         self._pin_generation: int | None = None
         self._root: Store | None = None
         self._versions: dict[int, dict[str, int]] = {}
+        self._facts: dict[tuple, object] = {}  # small reads per copy generation (see _fact)
+        self._results: OrderedDict[tuple, object] = OrderedDict()  # see remember()
         if not read_only:
             self._ensure_schema()
         self._replica = Replica(self.backend)
@@ -251,6 +254,8 @@ class Store:
         """Throw this process's copy away and read it again from the store."""
         self._replica.reset()
         self._versions.clear()
+        self._facts.clear()
+        self._results.clear()
         self.refresh()
 
     def df(
@@ -280,10 +285,45 @@ class Store:
         row = self.row("SELECT value FROM store_meta WHERE key = ?", [key])
         return row[0] if row else None
 
+    def _fact(self, key: tuple, read):
+        """`read()` remembered while this process's copy stays at one generation.
+
+        Every page run asks for the currency, the version's details and the row counts; the
+        copy changes only when `refresh` moves it to a new generation, so the answer does not
+        change before then (a run pinned to an older version passes that version in `key`)."""
+        if not self._replica.ready:
+            return read()
+        full = (self._replica.generation, *key)
+        if full not in self._facts:
+            if len(self._facts) > 256:  # old generations' answers
+                self._facts.clear()
+            self._facts[full] = read()
+        return self._facts[full]
+
+    def remember(self, key: tuple, compute):
+        """`compute()` kept for the few latest keys at this copy's generation and this version.
+
+        For a model several others build on (customer health feeds the map, the lists and the
+        cards, each cached on its own): the first page run computes it once, not once per
+        use. Callers get the same object: copy before changing it."""
+        if not self._replica.ready:
+            return compute()
+        full = (self._replica.generation, self.current_version(), *key)
+        with self._replica.lock:
+            if full in self._results:
+                self._results.move_to_end(full)
+                return self._results[full]
+        value = compute()
+        with self._replica.lock:
+            self._results[full] = value
+            while len(self._results) > 8:
+                self._results.popitem(last=False)
+        return value
+
     # -- reading ----------------------------------------------------------------------------
     @property
     def currency(self) -> str:
-        return self._meta("currency") or DEFAULT_CURRENCY
+        return self._fact(("currency",), lambda: self._meta("currency") or DEFAULT_CURRENCY)
 
     def current_version(self, con=None) -> int:
         """The version this store reads: the pinned one, else the newest it has seen."""
@@ -339,6 +379,10 @@ class Store:
         return self.df(sql, params)
 
     def counts(self, version: int | None = None) -> dict[str, int]:
+        version = self._resolve(version)
+        return dict(self._fact(("counts", version), lambda: self._counts(version)))
+
+    def _counts(self, version: int) -> dict[str, int]:
         out = {}
         for name in ENTITIES:
             sql, params = self.entity_sql(name, version)
@@ -350,15 +394,22 @@ class Store:
 
     def history(self) -> pd.DataFrame:
         """Every version, newest first, with its JSON fields decoded."""
+        return self._fact(("history",), self._history).copy()
+
+    def _history(self) -> pd.DataFrame:
         df = self.df("SELECT * FROM versions ORDER BY version DESC")
         for col in ("files", "row_counts", "issue_counts"):
             df[col] = [json.loads(x) if x else {} for x in df[col]]
         return df
 
     def version_info(self, version: int) -> dict | None:
-        df = self.history()
-        row = df[df["version"] == version]
-        return None if row.empty else row.iloc[0].to_dict()
+        def read() -> dict | None:
+            df = self._history()
+            row = df[df["version"] == version]
+            return None if row.empty else row.iloc[0].to_dict()
+
+        info = self._fact(("version_info", int(version)), read)
+        return dict(info) if info is not None else None
 
     # -- writing ----------------------------------------------------------------------------
     @contextmanager

@@ -411,8 +411,8 @@ def paged_table(
         size=int(st.session_state.get(f"{key}_size", size)),
     )
     needed = [*columns, *request.search_columns, *(c for c, _ in request.equals)]
-    narrow = frame if where is not None or keep_all else frame[list(dict.fromkeys(needed))]
-    result = page(narrow, request, predicates, keep_all=keep_all)
+    narrow = None if where is not None or keep_all else needed
+    result = page(frame, request, predicates, keep_all=keep_all, columns=narrow)
     shown = result.rows[columns].reset_index(drop=True)
     event = table(
         shown,

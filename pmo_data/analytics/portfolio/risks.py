@@ -114,11 +114,14 @@ def risks(
     df["risk_score"] = df["severity"] * (df["value_at_stake"] + 1.0)
     df = df.sort_values(["risk_score", "severity"], ascending=False).reset_index(drop=True)
     df["rank"] = np.arange(1, len(df) + 1)
-    df["reason"] = [_reason(r, top, currency) for r in df.itertuples()]
+    tops = top[["customer", "tier", "annual_value", "nps", "nps_n"]].to_dict("index")
+    df["reason"] = [_reason(r, tops, currency) for r in df.itertuples()]
     return df[COLUMNS]
 
 
-def _reason(r, top: pd.DataFrame, currency: str) -> str:
+def _reason(r, tops: dict[str, dict], currency: str) -> str:
+    """Why one project ranks: its trouble and its largest customer (`tops`, by project id:
+    a dict, since a row lookup per project is too slow at 75,000)."""
     trouble = []
     if r.rag in ("Red", "Amber"):
         trouble.append(f"{r.rag}")
@@ -127,9 +130,9 @@ def _reason(r, top: pd.DataFrame, currency: str) -> str:
     if pd.notna(r.budget_variance_pct) and r.budget_variance_pct > 0:
         trouble.append(f"forecast {r.budget_variance_pct:.0%} over budget")
     what = ", ".join(trouble) or "in trouble"
-    if r.project_id not in top.index:
+    c = tops.get(r.project_id)
+    if c is None:
         return f"{what}; no customer recorded, so the value at stake is unknown."
-    c = top.loc[r.project_id]
     mood = f", NPS {c['nps']:+.0f} (n={int(c['nps_n'])})" if pd.notna(c["nps"]) else ", no NPS yet"
     value = money(c["annual_value"], currency) if pd.notna(c["annual_value"]) else "value unknown"
     others = f" and {r.customers - 1} more" if r.customers > 1 else ""

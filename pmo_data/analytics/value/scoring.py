@@ -238,8 +238,16 @@ def _proof(r) -> str:
 def inputs(
     store: Store, viewer: Viewer, filters: Filters = NO_FILTERS, as_of: date | None = None
 ) -> pd.DataFrame:
-    """Candidate projects in view with their raw inputs, customer evidence and deadline."""
+    """Candidate projects in view with their raw inputs, customer evidence and deadline.
+
+    Computed once per store version and view: the ranking, its robustness, WSJF, the budget
+    choice and the groups' disagreement all start from it."""
     as_of = as_of or date.today()
+    key = ("scoring.inputs", viewer, filters, as_of)
+    return store.remember(key, lambda: _inputs(store, viewer, filters, as_of)).copy()
+
+
+def _inputs(store: Store, viewer: Viewer, filters: Filters, as_of: date) -> pd.DataFrame:
     p_sql, p_p = scoped(store, "projects", viewer, filters)
     c_sql, c_p = scoped(store, "customers", viewer, filters)
     sql = f"""

@@ -17,7 +17,7 @@ from pmo_data.exports import XLSX_MIME
 from pmo_data.formatting import number
 from pmo_data.store import scope
 from pmo_data.store.access import PermissionDenied, Viewer, may
-from pmo_data.ui.context import clear_caches, get_store, run
+from pmo_data.ui.context import clear_caches, get_store, shared
 from pmo_data.ui.tables import config, label, paged_table, table
 
 
@@ -92,7 +92,7 @@ def diff_section(viewer: Viewer, versions: list[int]) -> None:
     if old == new:
         st.caption("Pick two different versions.")
         return
-    summary, detail = run(_diff, viewer, old, new)
+    summary, detail = shared(_diff, viewer, old, new)  # read-only: paged without a copy
     table(
         summary,
         ["entity", "added", "changed", "removed"],
@@ -194,19 +194,23 @@ def _confirm_clear(viewer: Viewer) -> None:
         st.rerun()
 
 
+def _template_bytes() -> bytes:
+    from pmo_data.ingest.template import write_template
+
+    buf = io.BytesIO()
+    write_template(buf)
+    return buf.getvalue()
+
+
 def template_section(viewer: Viewer) -> None:
     st.subheader("Import template")
     st.caption(
         "A workbook with a sheet per entity, the expected headers, help on each header and "
         "drop-downs for allowed values. Fill in the sheets you have and upload it above."
     )
-    from pmo_data.ingest.template import write_template
-
-    buf = io.BytesIO()
-    write_template(buf)
     st.download_button(
         "Download the import template",
-        data=buf.getvalue(),
+        data=_template_bytes,  # written when clicked, not on every visit of the page
         file_name="pmo-value-hub-template.xlsx",
         mime=XLSX_MIME,
         icon=":material/download:",

@@ -126,7 +126,7 @@ def feedback_breakdown(viewer, filters) -> None:
         key="fb_by_metric",
         format_func=MEASURE_NAMES.get,
     )
-    df = run(feedback.breakdown, viewer, filters, by)
+    df = shared(feedback.breakdown, viewer, filters, by)  # read-only: paged without a copy
     groups = len(df)
     which = f"the {TOP} of {groups:,} with most responses" if groups > TOP else f"all {groups:,}"
     chart(
@@ -161,7 +161,7 @@ def feedback_breakdown(viewer, filters) -> None:
 
 
 def who_is_unhappy(viewer, filters) -> None:
-    df = run(themes.who_is_unhappy, viewer, filters, 182)
+    df = shared(themes.who_is_unhappy, viewer, filters, 182)  # read-only
     if df.empty:
         st.success("No customer's NPS fell over the last two quarters (with 5+ answers each side).")
         return
