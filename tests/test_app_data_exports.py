@@ -1,5 +1,6 @@
 """The Data page with exports that hold more than data: the sheets left out are listed, and a
-survey file with no date column asks for the survey date, which the check then uses."""
+survey file with no date column asks for the survey date, which the check then uses (in the
+server's thread, and in a child process as for a large upload)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
+from pmo_data.ingest import child_plan
 from tests.apptest_support import app
 
 pytestmark = pytest.mark.app
@@ -41,7 +43,10 @@ def _pack() -> bytes:
     return buf.getvalue()
 
 
-def test_skipped_sheets_are_listed_and_the_survey_date_is_asked(monkeypatch, tmp_path):
+@pytest.mark.parametrize("where", ["here", "child"])
+def test_skipped_sheets_are_listed_and_the_survey_date_is_asked(monkeypatch, tmp_path, where):
+    if where == "child":
+        monkeypatch.setattr(child_plan, "APART_BYTES", 0)
     at = app(monkeypatch, str(tmp_path / "exports.duckdb"))
     at.switch_page("views/data.py").run()
     at.file_uploader(key="upload").set_value(

@@ -1,6 +1,7 @@
 """The Data page's import flow in AppTest: the proposed mode and its effect, the confirmation a
 large removal needs, the uploader emptied after an import, and a plan made against an older
-version checked again before it can apply."""
+version checked again before it can apply; each also with the check in a child process (as a
+large upload is)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from pmo_data.demo.generate import load_demo
-from pmo_data.ingest import importer
+from pmo_data.ingest import child_plan, importer
 from pmo_data.store.versions import Store
 from tests.apptest_support import app, plain
 
@@ -30,6 +31,14 @@ def _xlsx(sheet: str, rows: list[list]) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+@pytest.fixture(params=["here", "child"])
+def where(request, monkeypatch):
+    """Where the page checks the files: in the server's thread, or in a child process."""
+    if request.param == "child":
+        monkeypatch.setattr(child_plan, "APART_BYTES", 0)
+    return request.param
 
 
 @pytest.fixture
@@ -57,7 +66,7 @@ def _upload(at, name: str, data: bytes, key: str = "upload"):
     return at
 
 
-def test_five_rows_over_the_portfolio_ask_before_replacing(monkeypatch, demo_db):
+def test_five_rows_over_the_portfolio_ask_before_replacing(monkeypatch, demo_db, where):
     n = Store(demo_db).counts()["projects"]
     at = app(monkeypatch, demo_db, "pmo_analyst")
     at.switch_page("views/data.py").run()
@@ -116,7 +125,7 @@ def test_merge_is_the_default_and_keeps_the_rest(monkeypatch, demo_db):
     assert "Import 1 rows" in at.button(key="import_go").label
 
 
-def test_a_plan_is_checked_again_when_the_store_moves(monkeypatch, demo_db, make_xlsx):
+def test_a_plan_is_checked_again_when_the_store_moves(monkeypatch, demo_db, make_xlsx, where):
     at = app(monkeypatch, demo_db, "pmo_analyst")
     at.switch_page("views/data.py").run()
     rows = [["Customer ID", "Customer Name"], ["C-NEW", "New customer"]]

@@ -473,6 +473,11 @@ def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return raw
 
 
+def _over_the_limit(size: int, limit: int) -> str:
+    """In the uploader's units (MB of 1024 KB), so the page and the message name one limit."""
+    return f"is {size / 1024**2:,.1f} MB, over the {limit / 1024**2:,.0f} MB limit"
+
+
 def read_file(
     source: str | os.PathLike | bytes,
     filename: str | None = None,
@@ -494,14 +499,14 @@ def read_file(
         if size > max_file_bytes:
             raise ReadError(
                 file,
-                f"is {size / 1e6:,.0f} MB, over the {max_file_bytes / 1e6:,.0f} MB limit",
+                _over_the_limit(size, max_file_bytes),
                 "split it or remove unused sheets",
             )
         data = path.read_bytes()
     if len(data) > max_file_bytes:
         raise ReadError(
             file,
-            f"is {len(data) / 1e6:,.1f} MB, over the {max_file_bytes / 1e6:,.1f} MB limit",
+            _over_the_limit(len(data), max_file_bytes),
             "split it or remove unused sheets",
         )
     if not data:

@@ -20,7 +20,7 @@ import streamlit as st
 from pmo_data import exports
 from pmo_data.escaping import md
 from pmo_data.formatting import number
-from pmo_data.ingest import importer, reading
+from pmo_data.ingest import child_plan, importer, reading
 from pmo_data.ingest.report import format_issue
 from pmo_data.schema import ENTITIES
 from pmo_data.ui.context import clear_caches, get_store
@@ -43,7 +43,8 @@ def _check(
     overrides: dict | None,
     survey_date: date | None = None,
 ):
-    """Run the dry run with a visible step-by-step status."""
+    """Run the dry run with a visible step-by-step status (a large upload is checked in a child
+    process: this thread only relays its steps, so other users' pages keep their speed)."""
     store = get_store()
     with st.status("Checking the files…", expanded=True) as status:
         bar = st.progress(0.0)
@@ -53,7 +54,7 @@ def _check(
             if fraction is not None:
                 bar.progress(min(max(fraction, 0.0), 1.0))
 
-        plan = importer.plan(
+        plan = child_plan.plan(
             inputs,
             store,
             force,
@@ -129,7 +130,8 @@ def upload_section() -> None:
 
 def _samples(sheet, index: int) -> str:
     col = sheet.frame[index] if index in sheet.frame.columns else pd.Series(dtype=object)
-    vals = col.dropna().astype(str).head(3).tolist()
+    vals = col.head(1000).dropna()  # a large sheet's column stays on disk (see ingest/spill)
+    vals = (vals if len(vals) >= 3 else col.dropna()).astype(str).head(3).tolist()
     return " · ".join(v[:25] for v in vals)
 
 
@@ -312,8 +314,9 @@ def import_controls(plan, confirmed: bool = True) -> None:
                 status.update(label=f"Imported as version {version:d}", state="complete")
         except importer.StoreMoved as exc:  # someone imported in between: check again
             st.session_state["plan_moved"] = (exc.base, exc.current, exc.changes)
-            st.session_state["plan"] = importer.replan(plan, store)
-            st.session_state["plan_token"] = st.session_state.get("plan_token", 0) + 1
+            st.session_state["plan"] = _check(
+                plan.inputs, plan.force_entity, plan.overrides, plan.survey_date
+            )
             st.rerun()
         except importer.ImportBlocked as exc:
             st.error(md(exc))
