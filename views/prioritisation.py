@@ -32,7 +32,7 @@ sec.headline(ranked, rob, top_k)
 
 st.subheader("Ranking")
 ui.chart(
-    prioritisation_charts.composition(ranked),
+    ui.figure(prioritisation_charts.composition, ranked),
     "Score 0-100 = 100 x sum(weight x criterion) / sum(weights); each criterion is scaled "
     "0-1 on a fixed scale (ratings (x-1)/4, benefit/cost r/(1+r), urgency 1 - days/365).",
     key="pr_comp",

@@ -40,10 +40,11 @@ else:
     sec.ledger_table(totals, currency)
 
 st.subheader("Estimators")
-tabs = st.tabs([e.label for e in ESTIMATORS.values()])
+tabs = ui.lazy_tabs([e.label for e in ESTIMATORS.values()], key="sv_estimators")
 for tab, kind in zip(tabs, ESTIMATORS, strict=True):
     with tab:
-        sec.estimator(viewer, filters, kind, currency)
+        if tab.open:  # only the open estimator is computed and drawn
+            sec.estimator(viewer, filters, kind, currency)
 
 st.subheader("Benefits")
 sec.benefits_section(viewer, filters, state, currency)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -15,7 +17,7 @@ from pmo_data.charts import (
 )
 
 
-def timeline(bars: pd.DataFrame) -> go.Figure:
+def timeline(bars: pd.DataFrame, today: date | None = None) -> go.Figure:
     """Per project a thick bar start->forecast end (RAG colour) over a thin dark baseline bar,
     projects grouped by portfolio on a two-level axis, so slip shows as colour running past
     the baseline. One trace per colour keeps it fast."""
@@ -45,7 +47,9 @@ def timeline(bars: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(type="date", title="Start to forecast end (date)")
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=11))
     fig.update_layout(barmode="overlay", legend_title_text=None)
-    fig.add_vline(x=pd.Timestamp.today(), line=dict(color="#1b2430", dash="dot", width=1))
+    fig.add_vline(
+        x=pd.Timestamp(today or date.today()), line=dict(color="#1b2430", dash="dot", width=1)
+    )
     n = bars["project"].nunique()
     return styled(
         fig, "Forecast (RAG colour) against baseline (dark line)", height=max(320, 22 * n + 140)

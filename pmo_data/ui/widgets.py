@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -64,11 +65,46 @@ def money_column(label: str):
     )
 
 
+_BUILDERS: dict[str, Callable] = {}
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _built(name: str, args: tuple, kwargs: tuple):
+    fig = escape_figure(_BUILDERS[name](*args, **dict(kwargs)))
+    fig._pmo_escaped = True  # chart() must not escape it twice
+    return fig
+
+
+def figure(builder: Callable, *args: Any, **kwargs: Any):
+    """`builder(*args, **kwargs)` (a `pmo_data.charts` function: data in, figure out, nothing
+    else read), built once per distinct input and shared by every rerun and session.
+
+    Building a Plotly figure validates every property in Python: on a warm page that was
+    about half of the server's time. The figure is escaped here, once; callers must not
+    change it (it is shared)."""
+    name = f"{builder.__module__}.{builder.__qualname__}"
+    _BUILDERS[name] = builder
+    try:
+        return _built(name, args, tuple(sorted(kwargs.items())))
+    except st.errors.UnhashableParamError:  # an input Streamlit cannot hash: build it each time
+        return builder(*args, **kwargs)
+
+
+def lazy_tabs(labels: list[str], key: str) -> list:
+    """Tabs whose hidden content is not computed: the page runs (and the browser draws) only
+    the open tab; a click on another reruns the page with that one open. Use as
+    `for tab in lazy_tabs(...): with tab: if tab.open: ...`."""
+    return st.tabs(labels, key=key, on_change="rerun")
+
+
 def chart(fig, caption: str, key: str | None = None) -> None:
     """Every chart carries a one-line caption saying what it shows and how it is computed.
 
-    Data text in the figure is escaped first: Plotly would draw `<a href>` in a label as a link."""
-    st.plotly_chart(escape_figure(fig), width="stretch", key=key, config={"displaylogo": False})
+    Data text in the figure is escaped first (unless `figure()` did): Plotly would draw
+    `<a href>` in a label as a link."""
+    if not getattr(fig, "_pmo_escaped", False):
+        fig = escape_figure(fig)
+    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
     st.caption(caption)
 
 

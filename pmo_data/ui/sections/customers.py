@@ -15,7 +15,7 @@ from pmo_data.measures import CSAT_SATISFIED
 from pmo_data.store.paging import PageRequest, page
 from pmo_data.ui.context import get_store, run, shared
 from pmo_data.ui.tables import NPS_12M, Col, config, paged_table, table
-from pmo_data.ui.widgets import Kpi, chart, kpi_row
+from pmo_data.ui.widgets import Kpi, chart, figure, kpi_row
 
 HEALTH_DEFAULT = [
     "customer",
@@ -124,8 +124,10 @@ def customer_map(viewer, filters, h) -> None:
     left, right = st.columns([3, 1])
     with left:
         chart(
-            customer_charts.customer_map(
-                run(customers.customer_map, viewer, filters), money_format=",.0f"
+            figure(
+                customer_charts.customer_map,
+                run(customers.customer_map, viewer, filters),
+                money_format=",.0f",
             ),
             f"Tiles sized by annual value ({cur}), coloured by health (red < 50, amber < 70, "
             "green); click a segment to open its customers and their projects. Each segment "
@@ -135,4 +137,4 @@ def customer_map(viewer, filters, h) -> None:
             key="cu_map",
         )
     with right:
-        chart(customer_charts.health_bands(h), "Customers per health band.", key="cu_bands")
+        chart(figure(customer_charts.health_bands, h), "Customers per health band.", key="cu_bands")

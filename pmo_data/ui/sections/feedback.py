@@ -17,7 +17,7 @@ from pmo_data.formatting import number, percent
 from pmo_data.measures import CSAT_SATISFIED, EFFORT, NPS_POINTS, SMALL_N
 from pmo_data.ui.context import run, shared
 from pmo_data.ui.tables import answer_columns, config, findable, paged_table, table
-from pmo_data.ui.widgets import Kpi, chart, kpi_row, small_sample_note
+from pmo_data.ui.widgets import Kpi, chart, figure, kpi_row, small_sample_note
 
 BY = {
     "segment": "Segment",
@@ -109,7 +109,7 @@ def feedback_trend(viewer, filters) -> None:
     )
     df = run(feedback.trend, viewer, filters, period)
     chart(
-        feedback_charts.trend(df, metric, period),
+        figure(feedback_charts.trend, df, metric, period),
         f"{MEASURE_NAMES[metric]} per {period} with its 95% interval (shaded); grey points "
         f"have fewer than {SMALL_N} answers. Hover for n.",
         key="fb_trend",
@@ -130,7 +130,7 @@ def feedback_breakdown(viewer, filters) -> None:
     groups = len(df)
     which = f"the {TOP} of {groups:,} with most responses" if groups > TOP else f"all {groups:,}"
     chart(
-        feedback_charts.breakdown(df, metric, by, top=TOP),
+        figure(feedback_charts.breakdown, df, metric, by, top=TOP),
         f"{MEASURE_NAMES[metric]} per {BY[by].lower()}, {which}; bars "
         f"show the 95% interval, grey bars have fewer than {SMALL_N} answers.",
         key="fb_breakdown",
@@ -208,14 +208,14 @@ def themes_and_drivers(viewer, filters) -> None:
     left, right = st.columns(2)
     with left:
         chart(
-            feedback_charts.drivers(run(themes.drivers, viewer, filters)),
+            figure(feedback_charts.drivers, run(themes.drivers, viewer, filters)),
             "NPS among responses whose comment carries the theme minus NPS among other "
             "commented responses, with a 95% interval; red = significantly lower.",
             key="fb_drivers",
         )
     with right:
         chart(
-            feedback_charts.theme_trend(run(themes.theme_trend, viewer, filters)),
+            figure(feedback_charts.theme_trend, run(themes.theme_trend, viewer, filters)),
             "Share of each quarter's comments in each theme (TF-IDF + NMF, labelled by top terms).",
             key="fb_theme_trend",
         )
@@ -262,14 +262,14 @@ def closing_the_loop(viewer, filters) -> None:
     left, right = st.columns(2)
     with left:
         chart(
-            feedback_charts.status_board(run(loop.status_board, viewer, filters)),
+            figure(feedback_charts.status_board, run(loop.status_board, viewer, filters)),
             "Improvement actions in this view by status; overdue = open past its due date.",
             key="fb_status",
         )
     ttc = run(loop.time_to_close, viewer, filters)
     with right:
         chart(
-            feedback_charts.time_to_close(ttc["days"]),
+            figure(feedback_charts.time_to_close, ttc["days"]),
             f"Days from raised to closed for {ttc['n']:,} done actions; median "
             f"{number(ttc['median'])}, middle half {number(ttc['p25'])}-{number(ttc['p75'])}.",
             key="fb_ttc",
@@ -365,7 +365,7 @@ def did_it_work(viewer, filters) -> None:
     row = df.iloc[pick]
     st.markdown(f"**{md(row['verdict'])}**")
     chart(
-        feedback_charts.did_cells(row, metric),
+        figure(feedback_charts.did_cells, row, metric),
         "Mean score before and after for the affected customer "
         "and for all other customers in view; hover for n.",
         key="fb_did_chart",

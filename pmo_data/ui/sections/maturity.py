@@ -17,7 +17,7 @@ from pmo_data.escaping import md
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.navigation import page_path
 from pmo_data.ui.tables import table
-from pmo_data.ui.widgets import Kpi, chart, kpi_row
+from pmo_data.ui.widgets import Kpi, chart, figure, kpi_row
 
 ICONS = {
     maturity.MET: ":green[:material/check_circle:]",
@@ -112,7 +112,7 @@ def headline(ev: pd.DataFrame) -> None:
 def board(ev: pd.DataFrame) -> None:
     stages = [(s.key, s.name) for s in maturity.STAGES]
     chart(
-        maturity_charts.board(ev, done_map(), stages),
+        figure(maturity_charts.board, ev, done_map(), stages),
         "The gameboard left to right: dark green = done (your answer), light green = the data "
         "says met but not ticked, amber = partly met, grey = not yet. Hover for the square.",
         key="mt_board",
@@ -216,7 +216,7 @@ def history() -> None:
         st.info("No assessment saved yet: the first one you save starts the history.")
         return
     chart(
-        maturity_charts.history(h, len(maturity.SQUARES)),
+        figure(maturity_charts.history, h, len(maturity.SQUARES)),
         "Squares marked done in each saved assessment, oldest to newest; hover for who and "
         "the stage reached.",
         key="mt_hist",

@@ -24,7 +24,7 @@ from pmo_data.ui.context import get_store, run
 from pmo_data.ui.navigation import page_path
 from pmo_data.ui.sections import portfolio as portfolio_sections
 from pmo_data.ui.tables import NPS_12M, answer_columns, config, table
-from pmo_data.ui.widgets import Kpi, chart, kpi_row
+from pmo_data.ui.widgets import Kpi, chart, figure, kpi_row
 
 DELTA_COLOUR = {"up": "normal", "down": "inverse", None: "off"}
 
@@ -57,13 +57,13 @@ def _rag_and_nps(viewer, filters) -> None:
     left, right = st.columns(2)
     with left:
         chart(
-            overview_charts.rag_by_portfolio(run(kpis.rag_by_portfolio, viewer, filters)),
+            figure(overview_charts.rag_by_portfolio, run(kpis.rag_by_portfolio, viewer, filters)),
             "Count of projects in this view by portfolio, coloured by their current RAG status.",
             key="ov_rag",
         )
     with right:
         chart(
-            overview_charts.nps_trend(run(kpis.nps_trend, viewer, filters)),
+            figure(overview_charts.nps_trend, run(kpis.nps_trend, viewer, filters)),
             "Monthly NPS = % promoters (9-10) − % detractors (0-6); the band is the 95% "
             "interval, wide when few responded (hover for n).",
             key="ov_nps",
@@ -126,7 +126,7 @@ def sponsor(viewer, filters) -> None:
     )
     if len(df):
         chart(
-            portfolio_charts.benefits(df, money_format(get_store().currency)),
+            figure(portfolio_charts.benefits, df, money_format(get_store().currency)),
             "Planned (business case) against realised benefit per project, largest planned "
             "first; the green bar filling the grey one is a benefit delivered.",
             key="ov_benefits",
@@ -217,13 +217,13 @@ def service_owner(viewer, filters) -> None:
     left, right = st.columns(2)
     with left:
         chart(
-            services_charts.utilisation(load),
+            figure(services_charts.utilisation, load),
             "Demand ÷ capacity hours a month: red over 100% (over-demanded), amber 85-100%.",
             key="ov_so_util",
         )
     with right:
         chart(
-            services_charts.csat_vs_target(run(services.satisfaction, viewer, filters)),
+            figure(services_charts.csat_vs_target, run(services.satisfaction, viewer, filters)),
             "Mean CSAT (1-5) with its 95% interval against the service's target; n on hover.",
             key="ov_so_csat",
         )

@@ -7,6 +7,8 @@ scope: a link to a project outside it says so instead of showing it.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -19,7 +21,7 @@ from pmo_data.formatting import money, money_format, number, percent
 from pmo_data.measures import SLIPPING
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.tables import answer_columns, config, paged_table, table
-from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
+from pmo_data.ui.widgets import Kpi, chart, download_excel, figure, kpi_row
 
 NUM = st.column_config.NumberColumn
 PROJECT_PARAM = "project"
@@ -196,7 +198,7 @@ def timeline(df: pd.DataFrame) -> None:
     bars, left_out = portfolio.timeline(df)
     more = f" The {left_out:,} smaller open projects are left out." if left_out else ""
     chart(
-        portfolio_charts.timeline(bars),
+        figure(portfolio_charts.timeline, bars, date.today()),
         "Each open project from start to forecast end (coloured by RAG) over its baseline (thin "
         "dark line); colour running past the line is slip. "
         f"the {portfolio.TIMELINE_LIMIT} largest budgets, grouped by portfolio; dotted line = "
@@ -207,7 +209,7 @@ def timeline(df: pd.DataFrame) -> None:
 
 def treemap_and_trend(viewer, filters, df: pd.DataFrame) -> None:
     chart(
-        portfolio_charts.treemap(portfolio.treemap(df), money_format(get_store().currency)),
+        figure(portfolio_charts.treemap, portfolio.treemap(df), money_format(get_store().currency)),
         "Tile area = approved budget; colour = current RAG. Click a portfolio to zoom in. "
         f"Each portfolio shows its largest projects (about {portfolio.TREEMAP_TILES} tiles in "
         "all); a grey tile holds the smaller ones, which the table above finds.",
@@ -217,14 +219,14 @@ def treemap_and_trend(viewer, filters, df: pd.DataFrame) -> None:
     left, right = st.columns(2)
     with left:
         chart(
-            portfolio_charts.rag_over_versions(hist),
+            figure(portfolio_charts.rag_over_versions, hist),
             "Share of projects in each RAG status at every import (the last "
             f"{portfolio.HISTORY_VERSIONS}): is the portfolio getting healthier?",
             key="pf_rag_versions",
         )
     with right:
         chart(
-            portfolio_charts.red_share_by_portfolio(hist),
+            figure(portfolio_charts.red_share_by_portfolio, hist),
             "Red projects ÷ all projects per portfolio at each import; falling lines improve.",
             key="pf_red_trend",
         )

@@ -20,7 +20,7 @@ from pmo_data.store.access import GROUPS, may
 from pmo_data.store.paging import PageRequest, page
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.tables import Col, paged_table, table
-from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
+from pmo_data.ui.widgets import Kpi, chart, download_excel, figure, kpi_row
 
 DEFAULT_PROFILE = "Default (customer first)"
 NUM = st.column_config.NumberColumn
@@ -232,7 +232,7 @@ def why(ranked, currency: str) -> None:
     left, right = st.columns([3, 2])
     with left:
         chart(
-            prioritisation_charts.waterfall(row),
+            figure(prioritisation_charts.waterfall, row),
             "Points each criterion adds: 100 x weight share x criterion value (0-1).",
             key="pr_waterfall",
         )
@@ -283,7 +283,7 @@ def robustness(viewer, filters, s: Settings, n: int) -> tuple:
 
 def robustness_detail(rob, top_k: int) -> None:
     chart(
-        prioritisation_charts.robustness(rob, top_k),
+        figure(prioritisation_charts.robustness, rob, top_k),
         f"Median rank and P10-P90 over {scoring.DRAWS:,} Dirichlet weight draws around your "
         f"weights (concentration {scoring.CONCENTRATION:.0f}: a 0.30 weight varies by about "
         "+-0.06). Green: settled in the top K; grey: settled outside; amber: hinges on weights.",
@@ -328,7 +328,7 @@ def disagreement(viewer, filters, s: Settings) -> None:
     if saved.empty:
         st.info("No group has saved a weight profile yet: save one above to compare views.")
     chart(
-        prioritisation_charts.disagreement(wide),
+        figure(prioritisation_charts.disagreement, wide),
         "Rank of the top 30 projects (by your sliders) under each saved profile: rows that "
         "change colour across columns are where groups disagree.",
         key="pr_heat",
@@ -338,7 +338,7 @@ def disagreement(viewer, filters, s: Settings) -> None:
 def wsjf(viewer, filters, s: Settings) -> None:
     res = run(scoring.wsjf_compare, viewer, filters, *s.args)
     chart(
-        prioritisation_charts.wsjf_scatter(res["table"], res["rho"]),
+        figure(prioritisation_charts.wsjf_scatter, res["table"], res["rho"]),
         "WSJF = cost of delay (business value + time criticality + risk reduction, each "
         "0-10) / job size (effort 1-5); on the diagonal both methods agree. Beyond "
         f"{prioritisation_charts.MAX_POINTS:,} projects each cell counts the projects at "
@@ -419,7 +419,7 @@ def budget(viewer, filters, s: Settings, ranked, currency: str) -> None:
         ]
     )
     chart(
-        prioritisation_charts.frontier(res["frontier"], float(amount), currency),
+        figure(prioritisation_charts.frontier, res["frontier"], float(amount), currency),
         "Projects ordered by score per pound; cumulative value against cumulative cost. "
         "The exact selection (green) maximises total score within the budget. Beyond "
         f"{prioritisation_charts.MAX_POINTS // 3:,} projects the markers are evenly spaced "

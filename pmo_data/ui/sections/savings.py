@@ -25,7 +25,7 @@ from pmo_data.store.scope import NO_FILTERS
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.tables import Col, config, paged_table, table
 from pmo_data.ui.tables import label as column_label
-from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
+from pmo_data.ui.widgets import Kpi, chart, download_excel, figure, kpi_row, lazy_tabs
 
 NUM = st.column_config.NumberColumn
 DATE = st.column_config.DateColumn
@@ -89,14 +89,16 @@ def headline(viewer, filters, state: str, currency: str) -> savings.Totals:
 
 def breakdowns(t: savings.Totals, currency: str) -> None:
     labels = {"category": "Category", "service": "Service", "customer": "Customer", "year": "Year"}
-    tabs = st.tabs(list(labels.values()))
+    tabs = lazy_tabs(list(labels.values()), key="sv_by")
     for tab, (dim, label) in zip(tabs, labels.items(), strict=True):
         with tab:
+            if not tab.open:
+                continue
             df = t.by.get(dim)
             if dim == "year" and df is not None:
                 df = df.sort_values("group", ascending=False, ignore_index=True)
             chart(
-                savings_charts.ranges(df, currency, f"Savings by {label.lower()}"),
+                figure(savings_charts.ranges, df, currency, f"Savings by {label.lower()}"),
                 f"P50 bar with P10-P90 whisker per {label.lower()}, from the same 10,000 "
                 "draws as the headline; "
                 + (
@@ -110,7 +112,7 @@ def breakdowns(t: savings.Totals, currency: str) -> None:
 
 def realised(t: savings.Totals, currency: str) -> None:
     chart(
-        savings_charts.realised_vs_estimated(t.realised, currency),
+        figure(savings_charts.realised_vs_estimated, t.realised, currency),
         "Sum of likely estimates against realised (cash) savings reported to date, per "
         "category of counted lines; the label is realised / likely and n lines.",
         key="sv_realised",
@@ -119,7 +121,7 @@ def realised(t: savings.Totals, currency: str) -> None:
 
 def over_time(t: savings.Totals, currency: str) -> None:
     chart(
-        savings_charts.cumulative(t.cumulative, currency, date.today()),
+        figure(savings_charts.cumulative, t.cumulative, currency, date.today()),
         "Each line's estimate accrues evenly over the months of its period (band P10-P90 "
         "of the running total); realised accrues over the months elapsed, up to today "
         "(dotted line).",
@@ -129,7 +131,7 @@ def over_time(t: savings.Totals, currency: str) -> None:
 
 def gross_to_net(t: savings.Totals, currency: str) -> None:
     chart(
-        savings_charts.waterfall(t.waterfall, currency),
+        figure(savings_charts.waterfall, t.waterfall, currency),
         "Expected values (PERT means, (low + 4 likely + high) / 6): every line, less lines "
         "decided to be duplicates, less the smaller line of each overlap awaiting a decision.",
         key="sv_waterfall",
@@ -439,7 +441,8 @@ def benefits_section(viewer, filters, state: str, currency: str) -> None:
     left, right = st.columns(2)
     with left:
         chart(
-            savings_charts.benefits(
+            figure(
+                savings_charts.benefits,
                 run(benefits.by_dimension, viewer, filters, "portfolio"),
                 currency,
                 "Benefits by portfolio",
@@ -450,13 +453,14 @@ def benefits_section(viewer, filters, state: str, currency: str) -> None:
         )
     with right:
         chart(
-            savings_charts.after_go_live(run(benefits.after_go_live, viewer, filters)),
+            figure(savings_charts.after_go_live, run(benefits.after_go_live, viewer, filters)),
             "Realised / planned benefit of projects grouped by months since go-live "
             "(go-live date to today); n on each bar.",
             key="sv_ben_age",
         )
     chart(
-        savings_charts.benefits(
+        figure(
+            savings_charts.benefits,
             run(benefits.by_dimension, viewer, filters, "customer"),
             currency,
             "Benefits by customer",
@@ -471,7 +475,7 @@ def benefits_section(viewer, filters, state: str, currency: str) -> None:
         return
     group = st.selectbox("Stakeholder group", sorted(value["group"].unique()), key="sv_stakeholder")
     chart(
-        savings_charts.stakeholders(value, currency, group),
+        figure(savings_charts.stakeholders, value, currency, group),
         "Realised benefit of the projects each person is linked to plus the realised "
         "savings of those projects (of their services, for service owners).",
         key="sv_value_group",

@@ -15,7 +15,7 @@ from pmo_data.formatting import SYMBOLS, money, number, percent
 from pmo_data.measures import SMALL_N
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.tables import Col, table
-from pmo_data.ui.widgets import Kpi, chart, download_excel, kpi_row
+from pmo_data.ui.widgets import Kpi, chart, download_excel, figure, kpi_row
 
 NUM = st.column_config.NumberColumn
 TEXT = st.column_config.TextColumn
@@ -108,7 +108,7 @@ def menu(viewer, filters, currency: str) -> None:
 def demand(viewer, filters) -> None:
     load = run(services.demand_capacity, viewer, filters)
     chart(
-        services_charts.utilisation(load),
+        figure(services_charts.utilisation, load),
         "Utilisation = demand hours / capacity hours per month; red over 100% (over-demanded), "
         "amber 85-100% (near capacity), green below.",
         key="sv_util",
@@ -175,7 +175,7 @@ def demand(viewer, filters) -> None:
     )
     trend = run(services.demand_trend, viewer, filters)
     chart(
-        services_charts.demand_heatmap(trend, measure),
+        figure(services_charts.demand_heatmap, trend, measure),
         f"{services_charts.MEASURES[measure]} tied to each service per month over the last "
         f"{services.TREND_MONTHS} months (projects count in every month from start to forecast "
         "end); the last month may be incomplete.",
@@ -186,7 +186,7 @@ def demand(viewer, filters) -> None:
 def satisfaction(viewer, filters) -> None:
     sat = run(services.satisfaction, viewer, filters)
     chart(
-        services_charts.csat_vs_target(sat),
+        figure(services_charts.csat_vs_target, sat),
         "Mean CSAT (1-5) per service with its 95% t-interval against the service's target "
         "(black tick); red only when the whole interval is below target.",
         key="sv_csat",
@@ -226,7 +226,7 @@ def value(viewer, filters, currency: str) -> None:
     vfm = run(services.value_for_money, viewer, filters)
     fmt = SYMBOLS.get(currency, "") + ",.0f"
     chart(
-        services_charts.value_map(vfm, fmt),
+        figure(services_charts.value_map, vfm, fmt),
         "Each service at its charge per unit (x) and mean CSAT (y); bubble size = customers "
         "using it (projects or feedback). Verdict: charged or free, and whether CSAT is below "
         "target (95% interval).",
@@ -272,7 +272,7 @@ def value(viewer, filters, currency: str) -> None:
 def segments(viewer, filters) -> None:
     seg = run(services.segment_usage, viewer, filters)
     chart(
-        services_charts.segment_heatmap(seg),
+        figure(services_charts.segment_heatmap, seg),
         "Distinct customers of each segment with a project or a feedback response about the "
         "service; blank columns are services no segment uses.",
         key="sv_seg",
