@@ -315,3 +315,25 @@ def test_a_double_count_is_held_back_in_every_view_even_when_its_twin_is_out_of_
     assert bob_pairs.empty  # the pair names Ann's line: not listed for Bob
     ann_lines, _ = savings.counted_lines(store, Viewer("sponsor", "Ann"))
     assert ann_lines["counted"].all()
+
+
+def test_small_groups_beyond_the_drawn_ones_get_ranges_from_their_moments(store, monkeypatch):
+    """Thousands of customers at 100x: the largest are drawn, the rest come from their exact
+    mean and variance. The drawn ones are unchanged and the others close to their draws."""
+    load_demo(store, scale=0.2)
+    before = savings.totals(store, EXEC)
+    exact = before.by["customer"].set_index("group")
+    assert len(exact) > 12
+    monkeypatch.setattr(savings, "GROUPS_DRAWN", 6)
+    capped = savings.totals(store, EXEC)
+    got = capped.by["customer"].set_index("group")
+    assert sorted(got.index) == sorted(exact.index)  # every customer still has a range
+    assert list(got.index[:6]) == list(exact.index[:6])  # the largest, first, as drawn
+    for col in ("p10", "p50", "p90"):
+        assert got[col].iloc[:6].to_numpy() == pytest.approx(exact[col].iloc[:6].to_numpy())
+        rest = got.index[6:]
+        spread = (exact.loc[rest, "p90"] - exact.loc[rest, "p10"]).to_numpy()
+        off = np.abs(got.loc[rest, col].to_numpy() - exact.loc[rest, col].to_numpy())
+        assert (off <= 0.35 * spread + 1).all(), col  # within a third of the P10-P90 range
+    assert (got["p10"] <= got["p50"]).all() and (got["p50"] <= got["p90"]).all()
+    assert capped.overall["p50"] == pytest.approx(before.overall["p50"])  # the total is drawn
