@@ -301,9 +301,8 @@ def totals(
             )
             if dim in approx:
                 drawn = pd.concat([drawn, approx[dim]], ignore_index=True)
-            by[dim] = (
-                drawn.join(agg, on="group")
-                .sort_values("p50", ascending=False, ignore_index=True)
+            by[dim] = drawn.join(agg, on="group").sort_values(
+                "p50", ascending=False, ignore_index=True
             )
     overall.update(
         realised=float(realised.sum()),
