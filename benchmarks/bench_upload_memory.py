@@ -338,7 +338,7 @@ def main() -> None:
         path = sample(scale, kind)
         mb = _mb(path)
         for label, root in roots:
-            if label == "compare" and (kind != "csv" or scale not in args.compare_scales):
+            if label == "compare" and scale not in args.compare_scales:
                 continue
             r = run_worker("plan", path, root)
             server = (r["peak"] - r["before"]) / mb
