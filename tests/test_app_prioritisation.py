@@ -42,7 +42,25 @@ def test_renders_on_demo(monkeypatch, demo_db, group):
     assert at.title[0].value == "Prioritisation"
     if not any("No open projects" in i.value for i in at.info):
         assert ranking(at)
-        assert any(s.value == "Choosing under a budget" for s in at.subheader)
+        # the closer looks are lazy tabs: only the open one runs; each opens and renders
+        charts = len(at.get("plotly_chart"))
+        labels = [t.label for t in at.tabs]
+        assert "Choosing under a budget" in labels and "Rank robustness" in labels
+        for label in labels:
+            at.session_state["pr_closer"] = label
+            at.run()
+            assert not at.exception, (label, [e.value for e in at.exception])
+        assert at.number_input(key="pr_budget")  # the last tab's controls are drawn
+        assert len(at.get("plotly_chart")) >= charts  # the budget's frontier, not the why
+
+
+def test_hidden_tabs_are_not_computed(monkeypatch, demo_db):
+    at = page(monkeypatch, demo_db, "executive")
+    keys = {w.key for w in at.number_input}
+    assert "pr_budget" not in keys
+    at.session_state["pr_closer"] = "Choosing under a budget"
+    at.run()
+    assert "pr_budget" in {w.key for w in at.number_input}
 
 
 @pytest.mark.parametrize("group", list(GROUPS))

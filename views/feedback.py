@@ -24,17 +24,30 @@ sec.feedback_trend(viewer, filters)
 st.subheader("Who is unhappy, since when, about what")
 sec.who_is_unhappy(viewer, filters)
 
-st.subheader("Breakdowns")
-sec.feedback_breakdown(viewer, filters)
-
-st.subheader("Themes and what drives NPS")
-sec.themes_and_drivers(viewer, filters)
-
-st.subheader("Comment explorer")
-sec.comment_explorer(viewer, filters)
-
-st.subheader("Closing the loop")
-sec.closing_the_loop(viewer, filters)
-
-st.subheader("Did it work?")
-sec.did_it_work(viewer, filters)
+st.subheader("Look closer")
+st.caption("Each tab is computed when opened.")
+breakdowns, themes, comments, loop, worked = ui.lazy_tabs(
+    [
+        "Breakdowns",
+        "Themes and what drives NPS",
+        "Comment explorer",
+        "Closing the loop",
+        "Did it work?",
+    ],
+    key="fb_closer",
+)
+with breakdowns:
+    if breakdowns.open:
+        sec.feedback_breakdown(viewer, filters)
+with themes:
+    if themes.open:
+        sec.themes_and_drivers(viewer, filters)
+with comments:
+    if comments.open:
+        sec.comment_explorer(viewer, filters)
+with loop:
+    if loop.open:
+        sec.closing_the_loop(viewer, filters)
+with worked:
+    if worked.open:
+        sec.did_it_work(viewer, filters)

@@ -38,8 +38,10 @@ st.caption(
 sec.open_project(picked, opened)
 sec.download(shown)
 
-st.subheader("Timeline")
-sec.timeline(shown)
-
-st.subheader("Shape and health")
-sec.treemap_and_trend(viewer, filters, projects)
+timeline_tab, shape_tab = ui.lazy_tabs(["Timeline", "Shape and health"], key="pf_views")
+with timeline_tab:
+    if timeline_tab.open:  # the projects the table above shows (its filters and search)
+        sec.timeline(shown)
+with shape_tab:
+    if shape_tab.open:
+        sec.treemap_and_trend(viewer, filters, projects)

@@ -43,17 +43,33 @@ st.caption(
     "in 'Missing'. Customer evidence is computed on the feedback and actions you may see."
 )
 
-st.subheader("Why does it rank there?")
-sec.why(ranked, currency)
-
-st.subheader("Rank robustness")
-sec.robustness_detail(rob, top_k)
-
-st.subheader("Where the groups disagree")
-sec.disagreement(viewer, filters, settings)
-
-st.subheader("Alternative method: WSJF")
-sec.wsjf(viewer, filters, settings)
-
-st.subheader("Choosing under a budget")
-sec.budget(viewer, filters, settings, ranked, currency)
+st.subheader("Look closer")
+st.caption(
+    "Each tab is computed when opened: why a project ranks where it does, how much the order "
+    "depends on the weights, where the groups disagree, WSJF, and what a budget buys."
+)
+why, robust, groups, wsjf, budget = ui.lazy_tabs(
+    [
+        "Why does it rank there?",
+        "Rank robustness",
+        "Where the groups disagree",
+        "Alternative method: WSJF",
+        "Choosing under a budget",
+    ],
+    key="pr_closer",
+)
+with why:
+    if why.open:
+        sec.why(ranked, currency)
+with robust:
+    if robust.open:
+        sec.robustness_detail(rob, top_k)
+with groups:
+    if groups.open:
+        sec.disagreement(viewer, filters, settings)
+with wsjf:
+    if wsjf.open:
+        sec.wsjf(viewer, filters, settings)
+with budget:
+    if budget.open:
+        sec.budget(viewer, filters, settings, ranked, currency)

@@ -24,14 +24,20 @@ else:
     st.subheader("Where the savings come from")
     sec.breakdowns(totals, currency)
 
-    st.subheader("Realised against estimated")
-    sec.realised(totals, currency)
-
-    st.subheader("Savings over time")
-    sec.over_time(totals, currency)
-
-    st.subheader("From gross to net")
-    sec.gross_to_net(totals, currency)
+    st.subheader("How the estimate stands")
+    realised, over_time, net = ui.lazy_tabs(
+        ["Realised against estimated", "Savings over time", "From gross to net"],
+        key="sv_stands",
+    )
+    with realised:
+        if realised.open:  # each tab is computed when opened
+            sec.realised(totals, currency)
+    with over_time:
+        if over_time.open:
+            sec.over_time(totals, currency)
+    with net:
+        if net.open:
+            sec.gross_to_net(totals, currency)
 
     st.subheader("Double counting")
     sec.double_counts(viewer, totals, currency)

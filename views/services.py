@@ -27,14 +27,26 @@ sec.menu(viewer, filters, currency)
 st.subheader("Demand against capacity")
 sec.demand(viewer, filters)
 
-st.subheader("Satisfaction per service")
-sec.satisfaction(viewer, filters)
-
-st.subheader("What customers value and pay for")
-sec.value(viewer, filters, currency)
-
-st.subheader("Who uses which service")
-sec.segments(viewer, filters)
-
-st.subheader("Gaps in the menu")
-sec.gaps(viewer, filters)
+st.subheader("Look closer")
+st.caption("Each tab is computed when opened.")
+sat, value, segments, gaps = ui.lazy_tabs(
+    [
+        "Satisfaction per service",
+        "What customers value and pay for",
+        "Who uses which service",
+        "Gaps in the menu",
+    ],
+    key="se_closer",
+)
+with sat:
+    if sat.open:
+        sec.satisfaction(viewer, filters)
+with value:
+    if value.open:
+        sec.value(viewer, filters, currency)
+with segments:
+    if segments.open:
+        sec.segments(viewer, filters)
+with gaps:
+    if gaps.open:
+        sec.gaps(viewer, filters)

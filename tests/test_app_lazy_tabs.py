@@ -1,0 +1,125 @@
+"""Tabs whose content is computed only when opened (`ui.lazy_tabs`): each one opens and
+renders for every group, and an account lead's hidden lists hold only their customers."""
+
+from __future__ import annotations
+
+import pytest
+
+from pmo_data.demo.generate import load_demo
+from pmo_data.store.access import GROUPS
+from pmo_data.store.versions import Store
+from tests.apptest_support import app, shown_strings
+
+pytestmark = pytest.mark.app
+
+# (page, the tabs' key, their labels): the labels are what a person clicks
+LAZY = [
+    (
+        "prioritisation",
+        "pr_closer",
+        (
+            "Why does it rank there?",
+            "Rank robustness",
+            "Where the groups disagree",
+            "Alternative method: WSJF",
+            "Choosing under a budget",
+        ),
+    ),
+    (
+        "customers",
+        "cu_lists",
+        (
+            "Customers at risk",
+            "Key customers (Strategic tier)",
+            "Contact overdue",
+            "Every customer: health and why",
+        ),
+    ),
+    (
+        "feedback",
+        "fb_closer",
+        (
+            "Breakdowns",
+            "Themes and what drives NPS",
+            "Comment explorer",
+            "Closing the loop",
+            "Did it work?",
+        ),
+    ),
+    ("portfolio", "pf_views", ("Timeline", "Shape and health")),
+    ("savings", "sv_by", ("Category", "Service", "Customer", "Year")),
+    (
+        "savings",
+        "sv_stands",
+        ("Realised against estimated", "Savings over time", "From gross to net"),
+    ),
+    (
+        "services",
+        "se_closer",
+        (
+            "Satisfaction per service",
+            "What customers value and pay for",
+            "Who uses which service",
+            "Gaps in the menu",
+        ),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("lazy") / "pmo.duckdb"
+    store = Store(path)
+    load_demo(store, scale=0.2)
+    leads = store.frame("customers")[["name", "account_lead"]]
+    store.close()
+    return str(path), leads
+
+
+def open_each(at, key: str, labels: tuple[str, ...]):
+    """Open each of the lazy tabs `key` in turn; yields the label after each run."""
+    shown = [t.label for t in at.tabs]
+    if labels[0] not in shown:  # a view with nothing to break down shows no such tabs
+        return
+    assert set(labels) <= set(shown), (key, shown)
+    for label in labels:
+        at.session_state[key] = label
+        at.run()
+        assert not at.exception, (key, label, [e.value for e in at.exception])
+        yield label
+
+
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_every_lazy_tab_opens_for_every_group(monkeypatch, demo_db, group):
+    at = app(monkeypatch, demo_db[0], group).run()
+    for page, key, labels in LAZY:
+        at.switch_page(f"views/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        opened = list(open_each(at, key, labels))
+        if page != "savings":  # every group has projects, customers, feedback and services
+            assert len(opened) == len(labels), (page, opened)
+
+
+def test_account_lead_lists_hold_only_their_customers(monkeypatch, demo_db):
+    db, leads = demo_db
+    lead = leads["account_lead"].value_counts().index[0]
+    mine = set(leads.loc[leads["account_lead"] == lead, "name"])
+    others = set(leads["name"]) - mine
+    at = app(monkeypatch, db, "account_lead", person=lead).run()
+    at.switch_page("views/customers.py").run()
+    seen = set()
+    _, key, labels = LAZY[1]
+    for label in open_each(at, key, labels):
+        shown = shown_strings(at)
+        assert not shown & others, f"{label} leaks {sorted(shown & others)[:5]}"
+        seen |= shown & mine
+    assert seen, "the lists showed none of the lead's own customers"
+
+
+def test_a_hidden_tab_is_not_computed(monkeypatch, demo_db):
+    at = app(monkeypatch, demo_db[0], "executive").run()
+    at.switch_page("views/customers.py").run()
+    assert "cu_all_search" not in {w.key for w in at.text_input}  # the last tab is closed
+    at.session_state["cu_lists"] = "Every customer: health and why"
+    at.run()
+    assert "cu_all_search" in {w.key for w in at.text_input}
