@@ -54,6 +54,11 @@ LAZY = [
         ("Realised against estimated", "Savings over time", "From gross to net"),
     ),
     (
+        "savings",
+        "sv_benefits",
+        ("By portfolio and since go-live", "By customer", "Value to each stakeholder group"),
+    ),
+    (
         "services",
         "se_closer",
         (

@@ -39,7 +39,7 @@ from pmo_data.store.versions import Store
 
 WEIGHTS = {"nps": 30, "nps_trend": 10, "csat": 20, "actions": 10, "projects": 20, "contact": 10}
 SCORE = NPS_POINTS.sql
-MAP_TILES = 120  # customer tiles on the map; smaller customers are grouped per segment
+MAP_TILES = 60  # customer tiles on the map; smaller customers are grouped per segment
 MAP_PROJECTS = 3  # project tiles under a customer; the rest are one "N more projects" tile
 # The lists on the Customers page, as conditions over the columns of `health` (pages show
 # them one page at a time, searched and sorted in SQL); the functions below give the same rows.

@@ -438,6 +438,32 @@ def benefits_section(viewer, filters, state: str, currency: str) -> None:
             ),
         ]
     )
+    by_portfolio, by_customer, by_group = lazy_tabs(
+        ["By portfolio and since go-live", "By customer", "Value to each stakeholder group"],
+        key="sv_benefits",
+    )
+    with by_portfolio:
+        if by_portfolio.open:  # each tab is computed when opened
+            _benefits_by_portfolio(viewer, filters, currency)
+    with by_customer:
+        if by_customer.open:
+            chart(
+                figure(
+                    savings_charts.benefits,
+                    run(benefits.by_dimension, viewer, filters, "customer"),
+                    currency,
+                    "Benefits by customer",
+                ),
+                "Planned against realised benefit of each customer's projects; label realised "
+                "/ planned and n.",
+                key="sv_ben_customer",
+            )
+    with by_group:
+        if by_group.open:
+            _value_by_stakeholder(viewer, filters, state, currency)
+
+
+def _benefits_by_portfolio(viewer, filters, currency: str) -> None:
     left, right = st.columns(2)
     with left:
         chart(
@@ -458,20 +484,13 @@ def benefits_section(viewer, filters, state: str, currency: str) -> None:
             "(go-live date to today); n on each bar.",
             key="sv_ben_age",
         )
-    chart(
-        figure(
-            savings_charts.benefits,
-            run(benefits.by_dimension, viewer, filters, "customer"),
-            currency,
-            "Benefits by customer",
-        ),
-        "Planned against realised benefit of each customer's projects; label realised / "
-        "planned and n.",
-        key="sv_ben_customer",
-    )
-    st.markdown("**Value delivered to each stakeholder group**")
+
+
+def _value_by_stakeholder(viewer, filters, state: str, currency: str) -> None:
+    """Value delivered to each stakeholder group: realised benefit plus realised savings."""
     value = run(benefits.value_by_stakeholder, viewer, filters, state)
     if value.empty:
+        st.info("No realised benefit or savings linked to people in this view.")
         return
     group = st.selectbox("Stakeholder group", sorted(value["group"].unique()), key="sv_stakeholder")
     chart(
