@@ -20,7 +20,7 @@ from pmo_data.charts import portfolio as portfolio_charts
 from pmo_data.charts import services as services_charts
 from pmo_data.escaping import md
 from pmo_data.formatting import money_format
-from pmo_data.ui.context import get_store, run
+from pmo_data.ui.context import get_store, run, shared
 from pmo_data.ui.navigation import page_path
 from pmo_data.ui.sections import portfolio as portfolio_sections
 from pmo_data.ui.tables import NPS_12M, answer_columns, config, table
@@ -73,7 +73,7 @@ def _rag_and_nps(viewer, filters) -> None:
 def savings_headline(viewer, filters) -> None:
     """The executive savings line, exactly as the Savings page computes it."""
     store = get_store()
-    t = run(savings.totals, viewer, filters, savings.state(store))
+    t = shared(savings.totals, viewer, filters, savings.state(store))  # read-only
     st.markdown(f"#### {md(savings.headline(t.overall, store.currency))}")
     st.caption(
         "P10-P90 of the savings ledger accrued to this month (each line's estimate spread "

@@ -22,7 +22,7 @@ from pmo_data.escaping import md
 from pmo_data.formatting import SYMBOLS, count, money, number, percent
 from pmo_data.store.access import PermissionDenied, may
 from pmo_data.store.scope import NO_FILTERS
-from pmo_data.ui.context import get_store, run
+from pmo_data.ui.context import get_store, run, shared
 from pmo_data.ui.tables import Col, config, paged_table, table
 from pmo_data.ui.tables import label as column_label
 from pmo_data.ui.widgets import Kpi, chart, download_excel, figure, kpi_row, lazy_tabs
@@ -41,7 +41,7 @@ def _money_col(label: str, currency: str):
 
 def headline(viewer, filters, state: str, currency: str) -> savings.Totals:
     """The executive line first, how it is computed, then the four numbers behind it."""
-    t = run(savings.totals, viewer, filters, state)
+    t = shared(savings.totals, viewer, filters, state)  # read-only: no copy per rerun
     o = t.overall
     st.markdown(f"### {md(savings.headline(o, currency))}")
     st.caption(savings.headline_caption(o, currency))
