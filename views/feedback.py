@@ -26,28 +26,13 @@ sec.who_is_unhappy(viewer, filters)
 
 st.subheader("Look closer")
 st.caption("Each tab is computed when opened.")
-breakdowns, themes, comments, loop, worked = ui.lazy_tabs(
-    [
-        "Breakdowns",
-        "Themes and what drives NPS",
-        "Comment explorer",
-        "Closing the loop",
-        "Did it work?",
-    ],
-    key="fb_closer",
+ui.lazy_sections(
+    "fb_closer",
+    {
+        "Breakdowns": lambda: sec.feedback_breakdown(viewer, filters),
+        "Themes and what drives NPS": lambda: sec.themes_and_drivers(viewer, filters),
+        "Comment explorer": lambda: sec.comment_explorer(viewer, filters),
+        "Closing the loop": lambda: sec.closing_the_loop(viewer, filters),
+        "Did it work?": lambda: sec.did_it_work(viewer, filters),
+    },
 )
-with breakdowns:
-    if breakdowns.open:
-        sec.feedback_breakdown(viewer, filters)
-with themes:
-    if themes.open:
-        sec.themes_and_drivers(viewer, filters)
-with comments:
-    if comments.open:
-        sec.comment_explorer(viewer, filters)
-with loop:
-    if loop.open:
-        sec.closing_the_loop(viewer, filters)
-with worked:
-    if worked.open:
-        sec.did_it_work(viewer, filters)

@@ -38,10 +38,10 @@ st.caption(
 sec.open_project(picked, opened)
 sec.download(shown)
 
-timeline_tab, shape_tab = ui.lazy_tabs(["Timeline", "Shape and health"], key="pf_views")
-with timeline_tab:
-    if timeline_tab.open:  # the projects the table above shows (its filters and search)
-        sec.timeline(shown)
-with shape_tab:
-    if shape_tab.open:
-        sec.treemap_and_trend(viewer, filters, projects)
+ui.lazy_sections(
+    "pf_views",
+    {  # the timeline shows the projects the table above shows (its filters and search)
+        "Timeline": lambda: sec.timeline(shown),
+        "Shape and health": lambda: sec.treemap_and_trend(viewer, filters, projects),
+    },
+)

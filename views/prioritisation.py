@@ -48,28 +48,13 @@ st.caption(
     "Each tab is computed when opened: why a project ranks where it does, how much the order "
     "depends on the weights, where the groups disagree, WSJF, and what a budget buys."
 )
-why, robust, groups, wsjf, budget = ui.lazy_tabs(
-    [
-        "Why does it rank there?",
-        "Rank robustness",
-        "Where the groups disagree",
-        "Alternative method: WSJF",
-        "Choosing under a budget",
-    ],
-    key="pr_closer",
+ui.lazy_sections(
+    "pr_closer",
+    {
+        "Why does it rank there?": lambda: sec.why(ranked, currency),
+        "Rank robustness": lambda: sec.robustness_detail(rob, top_k),
+        "Where the groups disagree": lambda: sec.disagreement(viewer, filters, settings),
+        "Alternative method: WSJF": lambda: sec.wsjf(viewer, filters, settings),
+        "Choosing under a budget": lambda: sec.budget(viewer, filters, settings, ranked, currency),
+    },
 )
-with why:
-    if why.open:
-        sec.why(ranked, currency)
-with robust:
-    if robust.open:
-        sec.robustness_detail(rob, top_k)
-with groups:
-    if groups.open:
-        sec.disagreement(viewer, filters, settings)
-with wsjf:
-    if wsjf.open:
-        sec.wsjf(viewer, filters, settings)
-with budget:
-    if budget.open:
-        sec.budget(viewer, filters, settings, ranked, currency)

@@ -25,19 +25,14 @@ else:
     sec.breakdowns(totals, currency)
 
     st.subheader("How the estimate stands")
-    realised, over_time, net = ui.lazy_tabs(
-        ["Realised against estimated", "Savings over time", "From gross to net"],
-        key="sv_stands",
+    ui.lazy_sections(
+        "sv_stands",
+        {
+            "Realised against estimated": lambda: sec.realised(totals, currency),
+            "Savings over time": lambda: sec.over_time(totals, currency),
+            "From gross to net": lambda: sec.gross_to_net(totals, currency),
+        },
     )
-    with realised:
-        if realised.open:  # each tab is computed when opened
-            sec.realised(totals, currency)
-    with over_time:
-        if over_time.open:
-            sec.over_time(totals, currency)
-    with net:
-        if net.open:
-            sec.gross_to_net(totals, currency)
 
     st.subheader("Double counting")
     sec.double_counts(viewer, totals, currency)
@@ -46,11 +41,13 @@ else:
     sec.ledger_table(totals, currency)
 
 st.subheader("Estimators")
-tabs = ui.lazy_tabs([e.label for e in ESTIMATORS.values()], key="sv_estimators")
-for tab, kind in zip(tabs, ESTIMATORS, strict=True):
-    with tab:
-        if tab.open:  # only the open estimator is computed and drawn
-            sec.estimator(viewer, filters, kind, currency)
+ui.lazy_sections(  # only the open estimator is computed and drawn
+    "sv_estimators",
+    {
+        e.label: (lambda kind=kind: sec.estimator(viewer, filters, kind, currency))
+        for kind, e in ESTIMATORS.items()
+    },
+)
 
 st.subheader("Benefits")
 sec.benefits_section(viewer, filters, state, currency)

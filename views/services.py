@@ -29,24 +29,12 @@ sec.demand(viewer, filters)
 
 st.subheader("Look closer")
 st.caption("Each tab is computed when opened.")
-sat, value, segments, gaps = ui.lazy_tabs(
-    [
-        "Satisfaction per service",
-        "What customers value and pay for",
-        "Who uses which service",
-        "Gaps in the menu",
-    ],
-    key="se_closer",
+ui.lazy_sections(
+    "se_closer",
+    {
+        "Satisfaction per service": lambda: sec.satisfaction(viewer, filters),
+        "What customers value and pay for": lambda: sec.value(viewer, filters, currency),
+        "Who uses which service": lambda: sec.segments(viewer, filters),
+        "Gaps in the menu": lambda: sec.gaps(viewer, filters),
+    },
 )
-with sat:
-    if sat.open:
-        sec.satisfaction(viewer, filters)
-with value:
-    if value.open:
-        sec.value(viewer, filters, currency)
-with segments:
-    if segments.open:
-        sec.segments(viewer, filters)
-with gaps:
-    if gaps.open:
-        sec.gaps(viewer, filters)

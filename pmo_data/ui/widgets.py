@@ -97,6 +97,14 @@ def lazy_tabs(labels: list[str], key: str) -> list:
     return st.tabs(labels, key=key, on_change="rerun")
 
 
+def lazy_sections(key: str, sections: dict[str, Callable[[], object]]) -> None:
+    """A tab per section ({label: draw}); only the open tab's `draw()` runs."""
+    for tab, draw in zip(lazy_tabs(list(sections), key), sections.values(), strict=True):
+        with tab:
+            if tab.open:
+                draw()
+
+
 def chart(fig, caption: str, key: str | None = None) -> None:
     """Every chart carries a one-line caption saying what it shows and how it is computed.
 

@@ -25,7 +25,15 @@ from pmo_data.store.scope import NO_FILTERS
 from pmo_data.ui.context import get_store, run, shared
 from pmo_data.ui.tables import Col, config, paged_table, table
 from pmo_data.ui.tables import label as column_label
-from pmo_data.ui.widgets import Kpi, chart, download_excel, figure, kpi_row, lazy_tabs
+from pmo_data.ui.widgets import (
+    Kpi,
+    chart,
+    download_excel,
+    figure,
+    kpi_row,
+    lazy_sections,
+    lazy_tabs,
+)
 
 NUM = st.column_config.NumberColumn
 DATE = st.column_config.DateColumn
@@ -438,44 +446,50 @@ def benefits_section(viewer, filters, state: str, currency: str) -> None:
             ),
         ]
     )
-    by_portfolio, by_customer, by_group = lazy_tabs(
-        ["By portfolio and since go-live", "By customer", "Value to each stakeholder group"],
-        key="sv_benefits",
-    )
-    with by_portfolio:
-        if by_portfolio.open:  # each tab is computed when opened
-            _benefits_by_portfolio(viewer, filters, currency)
-    with by_customer:
-        if by_customer.open:
-            chart(
-                figure(
-                    savings_charts.benefits,
-                    run(benefits.by_dimension, viewer, filters, "customer"),
-                    currency,
-                    "Benefits by customer",
-                ),
+    lazy_sections(  # each tab is computed when opened
+        "sv_benefits",
+        {
+            "By portfolio and since go-live": lambda: _benefits_by_portfolio(
+                viewer, filters, currency
+            ),
+            "By customer": lambda: _benefits_chart(
+                viewer,
+                filters,
+                currency,
+                "customer",
                 "Planned against realised benefit of each customer's projects; label realised "
                 "/ planned and n.",
-                key="sv_ben_customer",
-            )
-    with by_group:
-        if by_group.open:
-            _value_by_stakeholder(viewer, filters, state, currency)
+            ),
+            "Value to each stakeholder group": lambda: _value_by_stakeholder(
+                viewer, filters, state, currency
+            ),
+        },
+    )
+
+
+def _benefits_chart(viewer, filters, currency: str, dim: str, caption: str) -> None:
+    chart(
+        figure(
+            savings_charts.benefits,
+            run(benefits.by_dimension, viewer, filters, dim),
+            currency,
+            f"Benefits by {dim}",
+        ),
+        caption,
+        key=f"sv_ben_{dim}",
+    )
 
 
 def _benefits_by_portfolio(viewer, filters, currency: str) -> None:
     left, right = st.columns(2)
     with left:
-        chart(
-            figure(
-                savings_charts.benefits,
-                run(benefits.by_dimension, viewer, filters, "portfolio"),
-                currency,
-                "Benefits by portfolio",
-            ),
+        _benefits_chart(
+            viewer,
+            filters,
+            currency,
+            "portfolio",
             "Planned (light) against realised (green) benefit; label realised / planned and "
             "n projects with a planned benefit.",
-            key="sv_ben_portfolio",
         )
     with right:
         chart(
