@@ -33,6 +33,7 @@ LAZY = [
             "Key customers (Strategic tier)",
             "Contact overdue",
             "Every customer: health and why",
+            "Customer map",
         ),
     ),
     (
@@ -51,7 +52,13 @@ LAZY = [
     (
         "savings",
         "sv_stands",
-        ("Realised against estimated", "Savings over time", "From gross to net"),
+        (
+            "Realised against estimated",
+            "Savings over time",
+            "From gross to net",
+            "Double counting",
+            "The ledger",
+        ),
     ),
     (
         "savings",

@@ -29,13 +29,20 @@ def demo_db(tmp_path_factory):
     return str(path)
 
 
-def page(monkeypatch, db, group, person=None, no_demo=False) -> AppTest:
+def page(monkeypatch, db, group, person=None, no_demo=False, tab=None) -> AppTest:
     at = open_app(monkeypatch, db, group, person, no_demo).run()
     at.switch_page(PAGE).run()
+    if tab:  # a lazy tab (`ui.lazy_sections`): computed only when opened
+        open_tab(at, tab)
     return at
 
 
 TABLES = {"sv_ledger": "provenance", "sv_pairs": "pair_key", "sv_versions": "version"}
+
+
+def open_tab(at: AppTest, label: str) -> None:
+    at.session_state["sv_stands"] = label
+    at.run()
 
 
 def frame(at: AppTest, key: str):
@@ -80,7 +87,7 @@ def test_sponsor_sees_only_their_projects(monkeypatch, demo_db):
     sponsor = with_lines["sponsor"].value_counts().index[0]
     mine = set(projects.loc[projects["sponsor"] == sponsor, "project_id"])
     others = set(projects["project_id"]) - mine
-    at = page(monkeypatch, demo_db, "sponsor", person=sponsor)
+    at = page(monkeypatch, demo_db, "sponsor", person=sponsor, tab="The ledger")
     assert not at.exception
     shown = texts(at)
     assert not [p for p in others if p in shown]
@@ -94,7 +101,7 @@ def test_saving_an_assumption_set_adds_modelled_lines(monkeypatch, tmp_path):
     store = Store(db)
     load_demo(store, scale=0.1)
     store.close()
-    at = page(monkeypatch, db, "pmo_analyst")
+    at = page(monkeypatch, db, "pmo_analyst", tab="The ledger")
     assert not at.exception
     at.text_input(key="sv_setnote_operational_efficiency").set_value("first cut")
     at.button(key="sv_save_operational_efficiency").click().run()
@@ -123,12 +130,13 @@ def test_deciding_a_pair_changes_status_and_totals(monkeypatch, tmp_path):
     store = Store(db)
     load_demo(store, scale=1.0)
     store.close()
-    at = page(monkeypatch, db, "pmo_analyst")
-    pairs = frame(at, "sv_pairs")
-    key = pairs["pair_key"].iloc[0]
+    at = page(monkeypatch, db, "pmo_analyst", tab="The ledger")
     at.selectbox(key="sv_ledger_size").set_value(250).run()  # the whole ledger on one page
     assert len(frame(at, "sv_ledger")) == 150
     before = frame(at, "sv_ledger")["counted"].sum()
+    open_tab(at, "Double counting")
+    pairs = frame(at, "sv_pairs")
+    key = pairs["pair_key"].iloc[0]
     at.selectbox(key="sv_pair").set_value(key)
     at.radio(key="sv_decision").set_value("keep both")
     at.text_input(key="sv_note").set_value("separate budgets")
@@ -136,11 +144,13 @@ def test_deciding_a_pair_changes_status_and_totals(monkeypatch, tmp_path):
     assert not at.exception, [e.value for e in at.exception]
     status = frame(at, "sv_pairs").set_index("pair_key")["status"]
     assert status[key] == "decided: keep both"
+    open_tab(at, "The ledger")
+    at.selectbox(key="sv_ledger_size").set_value(250).run()  # a closed tab forgets its widgets
     assert frame(at, "sv_ledger")["counted"].sum() == before + 1
 
 
 def test_decision_needs_a_note(monkeypatch, demo_db):
-    at = page(monkeypatch, demo_db, "pmo_analyst")
+    at = page(monkeypatch, demo_db, "pmo_analyst", tab="Double counting")
     if frame(at, "sv_pairs") is None:
         pytest.skip("no flagged pairs at this scale")
     at.button(key="sv_resolve").click().run()

@@ -18,9 +18,6 @@ if health.empty:
     st.info("No customers in this view: widen the filters or choose another person.")
     st.stop()
 
-st.subheader("Customer map")
-sec.customer_map(viewer, filters, health)
-
 st.subheader("Top five customers")
 sec.health_table(
     health.head(5),  # health is ordered by annual value, largest first
@@ -39,17 +36,21 @@ sec.health_table(
 )
 st.caption("The five largest relationships by annual value, with their health and why.")
 
-st.subheader("Lists")
-st.caption("Each list is computed when its tab is opened; search, sort and paging cover every row.")
-at_risk_tab, key_tab, overdue_tab, every_tab = ui.lazy_tabs(
+st.subheader("Lists and map")
+st.caption("Each tab is computed when opened; the lists' search, sort and paging cover every row.")
+at_risk_tab, key_tab, overdue_tab, every_tab, map_tab = ui.lazy_tabs(
     [
         "Customers at risk",
         "Key customers (Strategic tier)",
         "Contact overdue",
         "Every customer: health and why",
+        "Customer map",
     ],
     key="cu_lists",
 )
+with map_tab:
+    if map_tab.open:
+        sec.customer_map(viewer, filters, health)
 with at_risk_tab:
     if at_risk_tab.open and sec.health_list(
         health,

@@ -24,21 +24,17 @@ else:
     st.subheader("Where the savings come from")
     sec.breakdowns(totals, currency)
 
-    st.subheader("How the estimate stands")
+    st.subheader("How the estimate stands, double counts and the ledger")
     ui.lazy_sections(
         "sv_stands",
         {
             "Realised against estimated": lambda: sec.realised(totals, currency),
             "Savings over time": lambda: sec.over_time(totals, currency),
             "From gross to net": lambda: sec.gross_to_net(totals, currency),
+            "Double counting": lambda: sec.double_counts(viewer, totals, currency),
+            "The ledger": lambda: sec.ledger_table(totals, currency),
         },
     )
-
-    st.subheader("Double counting")
-    sec.double_counts(viewer, totals, currency)
-
-    st.subheader("The ledger")
-    sec.ledger_table(totals, currency)
 
 st.subheader("Estimators")
 ui.lazy_sections(  # only the open estimator is computed and drawn

@@ -133,7 +133,7 @@ def customer_map(viewer, filters, h) -> None:
             "green); click a segment to open its customers and their projects. Each segment "
             f"shows its largest customers (about {customers.MAP_TILES} in all) and up to "
             f"{customers.MAP_PROJECTS} projects each; tiles named 'N smaller customers' and 'N "
-            "more projects' hold the rest, which the lists below find.",
+            "more projects' hold the rest, which the other tabs' lists find.",
             key="cu_map",
         )
     with right:
