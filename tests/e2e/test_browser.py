@@ -132,6 +132,12 @@ def test_savings_headline_for_executive_and_sponsor(app_url, page, group):
     wait_for_app(page)
     body = page.inner_text("body")
     assert "Estimated savings to date" in body and "(P50 £" in body
+    page.get_by_role("tab", name="Double counting").click()  # a tab computed when opened
+    page.get_by_role("tab", name="Double counting", selected=True).wait_for()
+    wait_for_app(page)
+    body = page.inner_text("body")
+    # the tab's content is drawn: the pairs and how they are judged, or that there are none
+    assert "Same cost pool (ignoring case" in body or "No two lines claim" in body
     assert ("Decide a flagged pair" in body) == (group == "executive")
     assert f"Viewing as {'Executive' if group == 'executive' else 'Sponsor: '}" in body
     assert not exceptions(page)
