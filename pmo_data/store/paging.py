@@ -57,7 +57,7 @@ def _ident(frame: pd.DataFrame, column: str) -> str:
     return '"' + str(column).replace('"', '""') + '"'
 
 
-_MEMO_SIZE = 256
+_MEMO_SIZE = 64  # a page with every matching row (keep_all) can hold a whole table
 _memo: OrderedDict[tuple, tuple[weakref.ref, Page]] = OrderedDict()
 _memo_lock = threading.Lock()
 
@@ -95,6 +95,8 @@ def page(
     narrow = frame if columns is None else frame[list(dict.fromkeys(columns))]
     result = _page(narrow, request, predicates, keep_all)
     with _memo_lock:
+        for stale in [k for k, (ref, _) in _memo.items() if ref() is None]:
+            del _memo[stale]  # answers for tables no longer in use (an import replaced them)
         _memo[key] = (weakref.ref(frame), result)
         while len(_memo) > _MEMO_SIZE:
             _memo.popitem(last=False)

@@ -404,7 +404,7 @@ class Store:
 
     def version_info(self, version: int) -> dict | None:
         def read() -> dict | None:
-            df = self._history()
+            df = self._fact(("history",), self._history)  # the history already read, if any
             row = df[df["version"] == version]
             return None if row.empty else row.iloc[0].to_dict()
 

@@ -23,6 +23,15 @@ from pmo_data.charts import prioritisation as priority_charts
 from pmo_data.formatting import money_format, number, percent
 
 
+def _rag_by_portfolio(ctx: Context) -> Chart:
+    return Chart(
+        overview_charts.rag_by_portfolio(
+            trends.rag_by_portfolio(ctx.store, ctx.viewer, ctx.filters)
+        ),
+        "Count of projects by portfolio, coloured by their current RAG status.",
+    )
+
+
 def rag_mix(ctx: Context) -> Slide:
     df = portfolio.projects(ctx.store, ctx.viewer, ctx.filters)
     counts = df["rag"].fillna("Unknown").value_counts() if len(df) else pd.Series(dtype=int)
@@ -51,12 +60,7 @@ def rag_mix(ctx: Context) -> Slide:
         else "No projects in this view.",
         tiles=tiles,
         blocks=[
-            Chart(
-                overview_charts.rag_by_portfolio(
-                    trends.rag_by_portfolio(ctx.store, ctx.viewer, ctx.filters)
-                ),
-                "Count of projects by portfolio, coloured by their current RAG status.",
-            ),
+            _rag_by_portfolio(ctx),
             Chart(
                 portfolio_charts.rag_over_versions(
                     portfolio.rag_over_versions(ctx.store, ctx.viewer, ctx.filters)
@@ -222,12 +226,7 @@ def rag_and_nps(ctx: Context) -> Slide:
         "Health and satisfaction",
         "RAG status by portfolio and the monthly NPS of the projects in view.",
         blocks=[
-            Chart(
-                overview_charts.rag_by_portfolio(
-                    trends.rag_by_portfolio(ctx.store, ctx.viewer, ctx.filters)
-                ),
-                "Count of projects by portfolio, coloured by their current RAG status.",
-            ),
+            _rag_by_portfolio(ctx),
             Chart(
                 overview_charts.nps_trend(trends.nps_trend(ctx.store, ctx.viewer, ctx.filters)),
                 "Monthly NPS = % promoters − % detractors; the band is the 95% interval.",
