@@ -160,3 +160,15 @@ def test_score_maps_each_distinct_comment_and_leaves_blanks_empty():
 def test_tiny_inputs(n):
     texts = ["fine"] * n
     assert list(sentiment.compound(texts)) == list(sentiment.vader(texts))
+
+
+def test_but_with_scores_that_equal_each_other_rescaled():
+    """VADER's "but" rule rescales the first score *equal* to each one, so a score before the
+    "but" halved to another's value ("fav" 2.0 -> 1.0 = "bffn") changes which one is scaled:
+    those comments take VADER's own walk, the rest the array product; both agree."""
+    rng = random.Random(3)
+    words = ["fav", "bffn", "ez", "lyb", "abandoned", "dx", "nitl", "mubar", "good", "but"]
+    texts = ["fav but bffn", "fav fav but bffn bffn", "BUT fav bffn"] + [
+        " ".join(rng.choice(words) for _ in range(rng.randint(1, 10))) for _ in range(3000)
+    ]
+    assert list(sentiment.compound(texts)) == list(sentiment.vader(texts))

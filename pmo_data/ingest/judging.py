@@ -75,7 +75,10 @@ def _values(sheet, index: int) -> pd.Series:
     if index not in frame.columns:
         return pd.Series([], dtype=object)
     s = frame[index]
-    return s[s.notna() & (s.astype(str).str.strip() != "")]
+    s = s[s.notna()]
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):  # numbers are never blank
+        s = s[s.astype(str).str.strip() != ""]
+    return s
 
 
 def _numbers(values: pd.Series) -> pd.Series:

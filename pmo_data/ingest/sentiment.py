@@ -108,12 +108,20 @@ ROWS = 50_000  # comments taken together by `score`
 
 
 def _score_part(text) -> np.ndarray:
+    """Scores for one part's rows: each distinct comment scored once (one hash pass: the
+    dictionary holds the distinct comments, the indices say which each row has)."""
     import pyarrow.compute as pc
 
-    uniq = pc.unique(text.filter(pc.is_valid(text)))
-    uniq = uniq.filter(pc.not_equal(pc.utf8_trim_whitespace(uniq), ""))
-    values = np.append(compound(uniq), np.nan)  # the extra slot: blank or no comment
-    at = pc.fill_null(pc.index_in(text, value_set=uniq), len(uniq)).to_numpy()
+    enc = pc.dictionary_encode(text)
+    uniq = enc.dictionary
+    values = np.full(len(uniq) + 1, np.nan)  # the extra slot: no comment
+    blank = pc.equal(pc.utf8_trim_whitespace(uniq), "").to_numpy(zero_copy_only=False)
+    if blank.any():
+        keep = np.flatnonzero(~blank)
+        values[keep] = compound(uniq.take(keep))
+    else:
+        values[: len(uniq)] = compound(uniq)
+    at = pc.fill_null(enc.indices, len(uniq)).to_numpy()
     return values[at]
 
 
@@ -135,16 +143,54 @@ def compound(texts) -> np.ndarray:
         return out
     t = _tables()
     arr = texts if isinstance(texts, pa.Array) else pa.array(texts, pa.large_string())
-    slow = pc.match_substring_regex(arr, t["slow"]).to_numpy(zero_copy_only=False)
+    if not pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.large_string())
+    # Every character the array path cannot read is beyond ASCII (so are VADER's one-character
+    # emoji): the regex runs on the few texts that are not ASCII.
+    slow = ~pc.string_is_ascii(arr).to_numpy(zero_copy_only=False)
+    if slow.any():
+        rest = np.flatnonzero(slow)
+        slow[rest] = pc.match_substring_regex(arr.take(rest), t["slow"]).to_numpy(
+            zero_copy_only=False
+        )
     plain = np.flatnonzero(~slow)
     for i in range(0, len(plain), CHUNK):
         part = plain[i : i + CHUNK]
-        out[part], idiom = _compound_arrays(arr.take(pa.array(part)), t)
+        if part[-1] - part[0] == len(part) - 1:  # a run of texts: a slice, no copy
+            chunk = arr.slice(int(part[0]), len(part))
+        else:
+            chunk = arr.take(pa.array(part))
+        out[part], idiom = _compound_arrays(chunk, t)
         slow[part[idiom]] = True
     if slow.any():  # emoji, letters beyond Latin-1, VADER's idioms: VADER itself
         idx = np.flatnonzero(slow)
         out[idx] = vader(arr.take(pa.array(idx)).to_pylist())
     return out
+
+
+def _buffers(arr) -> tuple[np.ndarray, np.ndarray]:
+    """A string array's offsets (from 0) and the bytes they point into, as numpy views."""
+    import pyarrow as pa
+
+    kind = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=kind)[arr.offset : arr.offset + len(arr) + 1]
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, "u1")
+    return offsets - offsets[0], data[offsets[0] : offsets[-1]]
+
+
+def _per_text(offsets: np.ndarray, data: np.ndarray, byte: int) -> np.ndarray:
+    """How many times `byte` (an ASCII character, never part of a longer UTF-8 sequence)
+    occurs in each text."""
+    at = np.flatnonzero(data == byte)
+    n = len(offsets) - 1
+    return np.bincount(np.searchsorted(offsets, at, side="right") - 1, minlength=n)[:n]
+
+
+# Python's str.split() splits ASCII text on these; pyarrow's ASCII split does not know the last
+# four (text holding them takes the Unicode split, which does).
+_SEPARATORS = np.zeros(256, dtype=bool)
+_SEPARATORS[[0x1C, 0x1D, 0x1E, 0x1F]] = True
 
 
 def _vocabulary(vocab, t) -> dict[str, np.ndarray]:
@@ -201,11 +247,16 @@ def _compound_arrays(arr, t) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow.compute as pc
 
     n = len(arr)
-    words = pc.utf8_split_whitespace(arr)  # = str.split() on these characters (tested)
+    offsets, data = _buffers(arr)
+    ascii_ = not len(data) or (
+        data.max() < 0x80 and (data.min() >= 0x20 or not _SEPARATORS[data].any())
+    )
+    split = pc.ascii_split_whitespace if ascii_ else pc.utf8_split_whitespace
+    words = split(arr)  # = str.split() on these characters (tested), with empty words
     flat = pc.list_flatten(words)
-    keep = pc.greater(pc.utf8_length(flat), 0)
-    flat = pc.filter(flat, keep)
-    parent = pc.filter(pc.list_parent_indices(words), keep).to_numpy()
+    keep = np.diff(_buffers(flat)[0]) > 0
+    flat = flat.filter(keep)
+    parent = pc.list_parent_indices(words).to_numpy()[keep]
     m = len(parent)
     if not m:
         return np.zeros(n), np.zeros(n, dtype=bool)
@@ -231,7 +282,7 @@ def _compound_arrays(arr, t) -> tuple[np.ndarray, np.ndarray]:
             hit = voc[f"after:{w}"][codes[seconds]] & voc[f"before:{w}"][first]
             idiom[parent[seconds[hit]]] = True
     idiom[parent[voc["badass"][codes]]] = True
-    cap_words = np.bincount(parent, weights=voc["upper"][codes], minlength=n)
+    cap_words = np.bincount(parent[voc["upper"][codes]], minlength=n)
     cap_comment = (cap_words > 0) & (cap_words < counts)
 
     # Only lexicon words that are not boosters get a score; every rule works on those words.
@@ -278,23 +329,52 @@ def _compound_arrays(arr, t) -> tuple[np.ndarray, np.ndarray]:
     v = np.where(least1 & (pos == 1), v * N, v)
 
     # Python's sum() adds left to right; bincount adds each comment's scores in that order
-    total = np.bincount(row, weights=v, minlength=n)
     buts = np.flatnonzero(voc["but"][codes])
+    hard = np.zeros(0, dtype=np.int64)
     if len(buts):
-        but_at = {}
-        for b in buts[::-1]:  # the first "but" of each comment wins
-            but_at[parent[b]] = b - starts[parent[b]]
-        edges = np.searchsorted(row, list(but_at), side="left")
-        ends = np.searchsorted(row, list(but_at), side="right")
-        for r, lo, hi in zip(but_at, edges, ends, strict=True):
+        v, hard, but_at = _but_scaled(v, row, pos, parent[buts], buts - starts[parent[buts]], n)
+    total = np.bincount(row, weights=v, minlength=n)
+    if len(hard):  # a rescaled score equal to another: VADER's own walk through the list
+        edges = np.searchsorted(row, hard, side="left")
+        ends = np.searchsorted(row, hard, side="right")
+        for r, lo, hi in zip(hard, edges, ends, strict=True):
             total[r] = _but(pos[lo:hi], v[lo:hi], but_at[r])
 
-    bangs = np.minimum(pc.count_substring(arr, "!").to_numpy(), 4) * 0.292
-    q = pc.count_substring(arr, "?").to_numpy()
+    bangs = np.minimum(_per_text(offsets, data, ord("!")), 4) * 0.292
+    q = _per_text(offsets, data, ord("?"))
     amp = bangs + np.where(q > 1, np.where(q <= 3, q * 0.18, 0.96), 0)
     total = np.where(total > 0, total + amp, np.where(total < 0, total - amp, total))
     norm = np.clip(total / np.sqrt(total * total + 15), -1.0, 1.0)
     return _round4(np.where(counts > 0, norm, 0.0)), idiom
+
+
+def _but_scaled(v, row, pos, but_rows, but_pos, n):
+    """VADER's "but" rule on every scored word at once: x0.5 before a comment's first "but",
+    x1.5 after it. Returns the scores (originals kept in comments VADER treats differently),
+    those comments, and each comment's first "but" (-1: none).
+
+    VADER rescales the first entry *equal* to each value (see `_but`), so the product is VADER's
+    own unless, in one comment, a rescaled score equals an original one (or a score sits on the
+    "but"); those comments keep their original scores for `_but` to walk."""
+    but_at = np.full(n, -1, dtype=np.int64)
+    but_at[but_rows[::-1]] = but_pos[::-1]  # the first "but" of each comment wins
+    b = but_at[row]
+    sel = np.flatnonzero((b >= 0) & (v != 0))
+    if not len(sel):
+        return v, np.zeros(0, dtype=np.int64), but_at
+    p, x, r = pos[sel], v[sel], row[sel]
+    scaled = np.where(p < b[sel], x * 0.5, np.where(p > b[sel], x * 1.5, x))
+    rows2 = np.concatenate([r, r])
+    vals = np.concatenate([scaled, x])
+    kind = np.repeat([0, 1], len(sel))
+    order = np.lexsort((kind, vals, rows2))
+    rs, vs, ks = rows2[order], vals[order], kind[order]
+    clash = (rs[1:] == rs[:-1]) & (vs[1:] == vs[:-1]) & (ks[1:] != ks[:-1])
+    hard = np.unique(rs[1:][clash])
+    easy = ~np.isin(r, hard)
+    out = v.copy()
+    out[sel[easy]] = scaled[easy]
+    return out, hard, but_at
 
 
 def _but(positions: np.ndarray, scores: np.ndarray, but_at: int) -> float:
