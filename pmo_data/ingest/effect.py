@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pmo_data.schema import DERIVED_COLUMNS, ENTITIES, SYSTEM_COLUMNS, entity
 
@@ -73,12 +75,16 @@ def propose(name: str, current_keys: pd.Series, incoming_keys: pd.Series) -> Pro
     """Replace when the file holds (nearly) every stored key or nothing is stored yet; append
     for a new wave of feedback or savings lines; otherwise merge (a partial export)."""
     label = entity(name).label.lower()
-    stored = set(current_keys.dropna().tolist())  # tolist: Arrow strings in one call
-    keys = set(incoming_keys.dropna().tolist())
-    n_cur, n_in = len(stored), len(keys)
-    if n_cur == 0:
+    if not current_keys.notna().any():
         return Proposal("replace", f"no {label} are stored yet: the file becomes the {label} list")
-    common = len(stored & keys)
+    stored, keys = _text(current_keys), _text(incoming_keys)
+    if stored is not None and keys is not None:  # Arrow strings: hashed in Arrow, no str objects
+        stored, keys = pc.unique(stored.drop_null()), pc.unique(keys.drop_null())
+        common = int(pc.sum(pc.is_in(keys, value_set=stored)).as_py() or 0)
+    else:
+        stored, keys = set(current_keys.dropna().tolist()), set(incoming_keys.dropna().tolist())
+        common = len(stored & keys)
+    n_cur, n_in = len(stored), len(keys)
     holds = f"the file holds {common:,} of the {n_cur:,} {label} stored ({share(common, n_cur)})"
     if common >= FULL_EXPORT_SHARE * n_cur:
         gone = n_cur - common
@@ -200,8 +206,22 @@ def _differs(a: pd.Series, b: pd.Series) -> np.ndarray:
     return ~(same | both_blank)
 
 
+def _text(s: pd.Series) -> pa.Array | None:
+    """The column's Arrow strings when it is Arrow-backed text (no copy), else None."""
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        return pa.array(s.array)
+    return None
+
+
 def _member(values: pd.Series, of: pd.Series) -> np.ndarray:
-    """values.isin(of) on plain objects (a hash table; arrow strings' isin walks a list)."""
+    """values.isin(of) as a hash lookup: in Arrow for Arrow strings, else on plain objects
+    (pandas' isin on Arrow strings walks a list)."""
+    if not len(values) or not of.notna().any():
+        return np.zeros(len(values), dtype=bool)
+    a, b = _text(values), _text(of)
+    if a is not None and b is not None:
+        hit = pc.is_in(a, value_set=b.drop_null(), skip_nulls=True)
+        return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
     keys = pd.Series(values.to_numpy(dtype=object), dtype=object)
     pool = pd.Series(of.dropna().to_numpy(dtype=object), dtype=object)
     return keys.isin(pool).to_numpy(dtype=bool)
@@ -322,8 +342,8 @@ def compute(name: str, mode: str, current: pd.DataFrame, incoming: pd.DataFrame)
     cur_keys = current[key] if key in current else pd.Series([], dtype="string")
     in_store = _member(incoming[key], cur_keys)
     in_file = _member(cur_keys, incoming[key])
-    new = incoming.loc[~in_store]
-    gone = current.loc[~in_file]
+    new = incoming if not in_store.any() else incoming.loc[~in_store]  # no copy when all new
+    gone = current if not in_file.any() else current.loc[~in_file]
     # Columns compared on matched rows: all of them when the file replaces the entity (a
     # column it lacks becomes blank), else only the columns the file has.
     compared = [c for c in e.column_names if c != key and (mode == "replace" or c in incoming)]
