@@ -20,6 +20,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from pmo_data.ingest import arrow_text
+
 # Characters the array path reads exactly as VADER does: ASCII, the Latin-1 symbols that are
 # not letters, general punctuation (curly quotes, dashes) and currency signs. Emoji are not.
 _PLAIN = (
@@ -168,25 +170,6 @@ def compound(texts) -> np.ndarray:
     return out
 
 
-def _buffers(arr) -> tuple[np.ndarray, np.ndarray]:
-    """A string array's offsets (from 0) and the bytes they point into, as numpy views."""
-    import pyarrow as pa
-
-    kind = np.int64 if pa.types.is_large_string(arr.type) else np.int32
-    bufs = arr.buffers()
-    offsets = np.frombuffer(bufs[1], dtype=kind)[arr.offset : arr.offset + len(arr) + 1]
-    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, "u1")
-    return offsets - offsets[0], data[offsets[0] : offsets[-1]]
-
-
-def _per_text(offsets: np.ndarray, data: np.ndarray, byte: int) -> np.ndarray:
-    """How many times `byte` (an ASCII character, never part of a longer UTF-8 sequence)
-    occurs in each text."""
-    at = np.flatnonzero(data == byte)
-    n = len(offsets) - 1
-    return np.bincount(np.searchsorted(offsets, at, side="right") - 1, minlength=n)[:n]
-
-
 # Python's str.split() splits ASCII text on these; pyarrow's ASCII split does not know the last
 # four (text holding them takes the Unicode split, which does).
 _SEPARATORS = np.zeros(256, dtype=bool)
@@ -247,14 +230,14 @@ def _compound_arrays(arr, t) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow.compute as pc
 
     n = len(arr)
-    offsets, data = _buffers(arr)
+    offsets, data = arrow_text.buffers(arr)
     ascii_ = not len(data) or (
         data.max() < 0x80 and (data.min() >= 0x20 or not _SEPARATORS[data].any())
     )
     split = pc.ascii_split_whitespace if ascii_ else pc.utf8_split_whitespace
     words = split(arr)  # = str.split() on these characters (tested), with empty words
     flat = pc.list_flatten(words)
-    keep = np.diff(_buffers(flat)[0]) > 0
+    keep = np.diff(arrow_text.buffers(flat)[0]) > 0
     flat = flat.filter(keep)
     parent = pc.list_parent_indices(words).to_numpy()[keep]
     m = len(parent)
@@ -340,8 +323,8 @@ def _compound_arrays(arr, t) -> tuple[np.ndarray, np.ndarray]:
         for r, lo, hi in zip(hard, edges, ends, strict=True):
             total[r] = _but(pos[lo:hi], v[lo:hi], but_at[r])
 
-    bangs = np.minimum(_per_text(offsets, data, ord("!")), 4) * 0.292
-    q = _per_text(offsets, data, ord("?"))
+    bangs = np.minimum(arrow_text.per_text(offsets, data, ord("!")), 4) * 0.292
+    q = arrow_text.per_text(offsets, data, ord("?"))
     amp = bangs + np.where(q > 1, np.where(q <= 3, q * 0.18, 0.96), 0)
     total = np.where(total > 0, total + amp, np.where(total < 0, total - amp, total))
     norm = np.clip(total / np.sqrt(total * total + 15), -1.0, 1.0)
