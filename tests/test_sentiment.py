@@ -172,3 +172,12 @@ def test_but_with_scores_that_equal_each_other_rescaled():
         " ".join(rng.choice(words) for _ in range(rng.randint(1, 10))) for _ in range(3000)
     ]
     assert list(sentiment.compound(texts)) == list(sentiment.vader(texts))
+
+
+def test_score_over_chunked_arrow_text():
+    """A column whose Arrow text comes in several chunks (CSV read in parts) scores alike."""
+    chunked = pa.chunked_array([["Great support", None], ["Too slow", "Great support"]])
+    comments = pd.Series(pd.arrays.ArrowStringArray(chunked))
+    got = sentiment.score(comments)
+    assert got[0] == got[3] == sentiment.vader(["Great support"])[0] and np.isnan(got[1])
+    assert got[2] == sentiment.vader(["Too slow"])[0]

@@ -102,6 +102,8 @@ def score(comments: pd.Series) -> pd.Series:
             text = pa.array(part.array).cast(pa.large_string())
         else:
             text = pa.array(part.astype("object").where(part.notna(), None), pa.large_string())
+        if isinstance(text, pa.ChunkedArray):  # a part spanning chunks: one array of it
+            text = text.combine_chunks()
         out[start : start + len(part)] = _score_part(text)
     return pd.Series(out, index=comments.index, dtype="float64")
 
