@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pmo_data.ingest import nondata, signatures
+from pmo_data.ingest import nondata, signatures, xlsx_preview
 from pmo_data.ingest.values import repair_mojibake
 
 # Arrow buffers (pandas' text columns, the parsers' work) from the C library's allocator:
@@ -314,14 +314,14 @@ def _sized_from_the_top(ws) -> None:
 
 
 def _openpyxl_previews(data: bytes) -> dict[str, list[list[object]]] | None:
-    """First rows of every sheet, streamed (milliseconds even for a million-row sheet)."""
-    import openpyxl
+    """First rows of every sheet, streamed (milliseconds even for a million-row sheet; shared
+    strings read only as far as those rows need: `xlsx_preview`)."""
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     ReadOnlyWorksheet._get_size = _sized_from_the_top  # see there: same result, read from the top
 
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb, strings = xlsx_preview.open_workbook(data)
     except Exception:
         return None
     try:
@@ -333,7 +333,7 @@ def _openpyxl_previews(data: bytes) -> dict[str, list[list[object]]] | None:
             ]
         return out
     finally:
-        wb.close()
+        xlsx_preview.close(wb, strings)
 
 
 def _align_columns(rows: list[list], reader, name: str) -> list[list]:
