@@ -12,6 +12,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from pmo_data.analytics.savings.estimators import ESTIMATORS
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -58,3 +60,84 @@ def shown_strings(at: AppTest) -> set[str]:
                 if isinstance(vals, list):
                     out |= {html.unescape(v) for v in vals if isinstance(v, str)}
     return out
+
+
+def section_labels(at: AppTest, key: str) -> list[str]:
+    """What a person can open under `key` (`ui.lazy_sections`): a closed row's choices, or the
+    labels of the tabs on the page."""
+    row = [p for p in at.pills if p.key == key]
+    return list(row[0].options) if row else [t.label for t in at.tabs]
+
+
+def open_section(at: AppTest, key: str, label: str) -> AppTest:
+    """Open one of `ui.lazy_sections(key, ...)` (a tab or a closed row's choice) and rerun."""
+    at.session_state[key] = label
+    return at.run()
+
+
+# Every `ui.lazy_tabs` / `ui.lazy_sections` (page, key, labels): the labels are what a person
+# clicks; each is computed only when opened, so a test that reads a page opens them.
+LAZY = [
+    (
+        "prioritisation",
+        "pr_closer",
+        (
+            "Why does it rank there?",
+            "Rank robustness",
+            "Where the groups disagree",
+            "Alternative method: WSJF",
+            "Choosing under a budget",
+        ),
+    ),
+    (
+        "customers",
+        "cu_lists",
+        (
+            "Customers at risk",
+            "Key customers (Strategic tier)",
+            "Contact overdue",
+            "Every customer: health and why",
+            "Customer map",
+        ),
+    ),
+    (
+        "feedback",
+        "fb_closer",
+        (
+            "Breakdowns",
+            "Themes and what drives NPS",
+            "Comment explorer",
+            "Closing the loop",
+            "Did it work?",
+        ),
+    ),
+    ("portfolio", "pf_views", ("Timeline", "Shape and health")),
+    ("savings", "sv_by", ("Category", "Service", "Customer", "Year")),
+    (
+        "savings",
+        "sv_stands",
+        (
+            "Realised against estimated",
+            "Savings over time",
+            "From gross to net",
+            "Double counting",
+            "The ledger",
+        ),
+    ),
+    ("savings", "sv_estimators", tuple(e.label for e in ESTIMATORS.values())),
+    (
+        "savings",
+        "sv_benefits",
+        ("By portfolio and since go-live", "By customer", "Value to each stakeholder group"),
+    ),
+    (
+        "services",
+        "se_closer",
+        (
+            "Satisfaction per service",
+            "What customers value and pay for",
+            "Who uses which service",
+            "Gaps in the menu",
+        ),
+    ),
+]

@@ -1,5 +1,6 @@
-"""Tabs whose content is computed only when opened (`ui.lazy_tabs`): each one opens and
-renders for every group, and an account lead's hidden lists hold only their customers."""
+"""Sections computed only when opened (`ui.lazy_tabs`, `ui.lazy_sections`): each one opens and
+renders for every group, a closed row draws nothing until chosen, and an account lead's
+hidden lists hold only their customers."""
 
 from __future__ import annotations
 
@@ -8,74 +9,9 @@ import pytest
 from pmo_data.demo.generate import load_demo
 from pmo_data.store.access import GROUPS
 from pmo_data.store.versions import Store
-from tests.apptest_support import app, shown_strings
+from tests.apptest_support import LAZY, app, open_section, section_labels, shown_strings
 
 pytestmark = pytest.mark.app
-
-# (page, the tabs' key, their labels): the labels are what a person clicks
-LAZY = [
-    (
-        "prioritisation",
-        "pr_closer",
-        (
-            "Why does it rank there?",
-            "Rank robustness",
-            "Where the groups disagree",
-            "Alternative method: WSJF",
-            "Choosing under a budget",
-        ),
-    ),
-    (
-        "customers",
-        "cu_lists",
-        (
-            "Customers at risk",
-            "Key customers (Strategic tier)",
-            "Contact overdue",
-            "Every customer: health and why",
-            "Customer map",
-        ),
-    ),
-    (
-        "feedback",
-        "fb_closer",
-        (
-            "Breakdowns",
-            "Themes and what drives NPS",
-            "Comment explorer",
-            "Closing the loop",
-            "Did it work?",
-        ),
-    ),
-    ("portfolio", "pf_views", ("Timeline", "Shape and health")),
-    ("savings", "sv_by", ("Category", "Service", "Customer", "Year")),
-    (
-        "savings",
-        "sv_stands",
-        (
-            "Realised against estimated",
-            "Savings over time",
-            "From gross to net",
-            "Double counting",
-            "The ledger",
-        ),
-    ),
-    (
-        "savings",
-        "sv_benefits",
-        ("By portfolio and since go-live", "By customer", "Value to each stakeholder group"),
-    ),
-    (
-        "services",
-        "se_closer",
-        (
-            "Satisfaction per service",
-            "What customers value and pay for",
-            "Who uses which service",
-            "Gaps in the menu",
-        ),
-    ),
-]
 
 
 @pytest.fixture(scope="module")
@@ -89,14 +25,13 @@ def demo_db(tmp_path_factory):
 
 
 def open_each(at, key: str, labels: tuple[str, ...]):
-    """Open each of the lazy tabs `key` in turn; yields the label after each run."""
-    shown = [t.label for t in at.tabs]
+    """Open each of the lazy sections `key` in turn; yields the label after each run."""
+    shown = section_labels(at, key)
     if labels[0] not in shown:  # a view with nothing to break down shows no such tabs
         return
     assert set(labels) <= set(shown), (key, shown)
     for label in labels:
-        at.session_state[key] = label
-        at.run()
+        open_section(at, key, label)
         assert not at.exception, (key, label, [e.value for e in at.exception])
         yield label
 
@@ -135,3 +70,14 @@ def test_a_hidden_tab_is_not_computed(monkeypatch, demo_db):
     at.session_state["cu_lists"] = "Every customer: health and why"
     at.run()
     assert "cu_all_search" in {w.key for w in at.text_input}
+
+
+def test_a_closed_row_draws_nothing_until_chosen(monkeypatch, demo_db):
+    at = app(monkeypatch, demo_db[0], "executive").run()
+    at.switch_page("views/services.py").run()
+    assert section_labels(at, "se_closer")[0] == "Satisfaction per service"
+    assert at.session_state["se_closer"] is None
+    before = len(at.get("plotly_chart"))
+    open_section(at, "se_closer", "Satisfaction per service")
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == before + 1  # the chosen section's chart, drawn now

@@ -10,7 +10,7 @@ from pmo_data.demo.generate import load_demo
 from pmo_data.store.access import GROUPS
 from pmo_data.store.versions import Store
 from tests.apptest_support import app as open_app
-from tests.apptest_support import plain
+from tests.apptest_support import open_section, plain, section_labels
 
 pytestmark = pytest.mark.app
 PAGE = "views/prioritisation.py"
@@ -42,13 +42,12 @@ def test_renders_on_demo(monkeypatch, demo_db, group):
     assert at.title[0].value == "Prioritisation"
     if not any("No open projects" in i.value for i in at.info):
         assert ranking(at)
-        # the closer looks are lazy tabs: only the open one runs; each opens and renders
+        # the closer looks are closed until chosen: only the chosen one runs; each renders
         charts = len(at.get("plotly_chart"))
-        labels = [t.label for t in at.tabs]
+        labels = section_labels(at, "pr_closer")
         assert "Choosing under a budget" in labels and "Rank robustness" in labels
         for label in labels:
-            at.session_state["pr_closer"] = label
-            at.run()
+            open_section(at, "pr_closer", label)
             assert not at.exception, (label, [e.value for e in at.exception])
         assert at.number_input(key="pr_budget")  # the last tab's controls are drawn
         assert len(at.get("plotly_chart")) >= charts  # the budget's frontier, not the why

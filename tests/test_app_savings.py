@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pmo_data.analytics.savings.estimators import ESTIMATORS
 from pmo_data.demo.generate import generate, load_demo
 from pmo_data.store.access import GROUPS, Viewer
 from pmo_data.store.scope import frame as queries_frame
@@ -14,7 +15,7 @@ from pmo_data.store.scope import people
 from pmo_data.store.versions import Store
 from pmo_data.ui.context import get_store
 from tests.apptest_support import app as open_app
-from tests.apptest_support import plain
+from tests.apptest_support import open_section, plain
 
 pytestmark = pytest.mark.app
 PAGE = "views/savings.py"
@@ -41,8 +42,7 @@ TABLES = {"sv_ledger": "provenance", "sv_pairs": "pair_key", "sv_versions": "ver
 
 
 def open_tab(at: AppTest, label: str) -> None:
-    at.session_state["sv_stands"] = label
-    at.run()
+    open_section(at, "sv_stands", label)
 
 
 def frame(at: AppTest, key: str):
@@ -103,6 +103,7 @@ def test_saving_an_assumption_set_adds_modelled_lines(monkeypatch, tmp_path):
     store.close()
     at = page(monkeypatch, db, "pmo_analyst", tab="The ledger")
     assert not at.exception
+    open_section(at, "sv_estimators", ESTIMATORS["operational_efficiency"].label)
     at.text_input(key="sv_setnote_operational_efficiency").set_value("first cut")
     at.button(key="sv_save_operational_efficiency").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -117,6 +118,7 @@ def test_saving_an_assumption_set_adds_modelled_lines(monkeypatch, tmp_path):
     mine = set(queries_frame(store, "services", Viewer("service_owner", owner))["service_id"])
     everyone = set(queries_frame(store, "services", Viewer("executive"))["service_id"])
     at = page(monkeypatch, db, "service_owner", owner)
+    open_section(at, "sv_estimators", ESTIMATORS["operational_efficiency"].label)
     assert not at.exception, [e.value for e in at.exception]
     shown = set()
     for d in at.dataframe:

@@ -96,6 +96,9 @@ def test_analyst_saves_an_assessment_and_sees_it(monkeypatch, tmp_path):
     at.run()
     at.switch_page("views/maturity.py").run()
     assert not at.exception
+    assert not any("No assessment saved yet" in i.value for i in at.info)  # history closed
+    at.session_state["mt_history"] = True  # opened: computed and drawn
+    at.run()
     assert any("No assessment saved yet" in i.value for i in at.info)
     at.checkbox(key="mt_done_10").check()
     at.text_input(key="mt_note_10").input("Quarterly listening sessions with the top five")

@@ -15,7 +15,7 @@ from pmo_data.exports import is_formula_like
 from pmo_data.store import scope
 from pmo_data.store.access import GROUPS, PERSON_COLUMN
 from pmo_data.ui.navigation import PAGE_NAMES
-from tests.apptest_support import app, plain, shown_strings
+from tests.apptest_support import LAZY, app, open_section, plain, section_labels, shown_strings
 from tests.hostile import (
     FORMULA_PAYLOADS,
     PAYLOADS,
@@ -92,6 +92,23 @@ def test_every_page_renders_hostile_text_as_text(monkeypatch, hostile_db, downlo
     if group in ("executive", "pmo_analyst"):
         names = [n for n, _ in downloads]
         assert "portfolio.xlsx" in names and "pmo-value-hub-template.xlsx" in names
+
+
+@pytest.mark.parametrize("group", ["executive", "account_lead"])
+def test_every_closer_look_renders_hostile_text_as_text(monkeypatch, hostile_db, downloads, group):
+    """The sections computed only when opened (tabs and closed rows), each opened in turn."""
+    db, people, _ = hostile_db
+    person = people[group] if group in PERSON_COLUMN else None
+    opened = 0
+    for page, key, labels in LAZY:
+        at = app(monkeypatch, db, group, person).switch_page(f"views/{page}.py").run()
+        _check_page(at, f"{group} / {page}")
+        for label in (x for x in labels if x in section_labels(at, key)):
+            open_section(at, key, label)
+            _check_page(at, f"{group} / {page} / {label}")
+            opened += 1
+    assert opened >= 20, opened  # not vacuous: the sections were there to open
+    _check_downloads(downloads)
 
 
 def test_project_detail_with_hostile_fields(monkeypatch, hostile_db):

@@ -25,7 +25,7 @@ st.subheader("Who is unhappy, since when, about what")
 sec.who_is_unhappy(viewer, filters)
 
 st.subheader("Look closer")
-st.caption("Each tab is computed when opened.")
+st.caption("Choose one: each is computed when opened.")
 ui.lazy_sections(
     "fb_closer",
     {
@@ -35,4 +35,5 @@ ui.lazy_sections(
         "Closing the loop": lambda: sec.closing_the_loop(viewer, filters),
         "Did it work?": lambda: sec.did_it_work(viewer, filters),
     },
+    closed=True,
 )

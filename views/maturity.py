@@ -44,4 +44,7 @@ sec.form(ev, editable)
 sec.save(viewer, ev, editable)
 
 st.subheader("History of assessments")
-sec.history()
+saved = st.expander("Saved assessments, oldest to newest", key="mt_history", on_change="rerun")
+with saved:
+    if saved.open:  # computed and drawn when opened
+        sec.history()

@@ -38,10 +38,13 @@ st.caption(
 sec.open_project(picked, opened)
 sec.download(shown)
 
+st.subheader("Timeline and shape")
+st.caption("Choose one: each is computed when opened.")
 ui.lazy_sections(
     "pf_views",
     {  # the timeline shows the projects the table above shows (its filters and search)
         "Timeline": lambda: sec.timeline(shown),
         "Shape and health": lambda: sec.treemap_and_trend(viewer, filters, projects),
     },
+    closed=True,
 )

@@ -45,7 +45,7 @@ st.caption(
 
 st.subheader("Look closer")
 st.caption(
-    "Each tab is computed when opened: why a project ranks where it does, how much the order "
+    "Choose one, computed when opened: why a project ranks where it does, how much the order "
     "depends on the weights, where the groups disagree, WSJF, and what a budget buys."
 )
 ui.lazy_sections(
@@ -57,4 +57,5 @@ ui.lazy_sections(
         "Alternative method: WSJF": lambda: sec.wsjf(viewer, filters, settings),
         "Choosing under a budget": lambda: sec.budget(viewer, filters, settings, ranked, currency),
     },
+    closed=True,
 )

@@ -25,6 +25,7 @@ else:
     sec.breakdowns(totals, currency)
 
     st.subheader("How the estimate stands, double counts and the ledger")
+    st.caption("Choose one: each is computed when opened.")
     ui.lazy_sections(
         "sv_stands",
         {
@@ -34,15 +35,18 @@ else:
             "Double counting": lambda: sec.double_counts(viewer, totals, currency),
             "The ledger": lambda: sec.ledger_table(totals, currency),
         },
+        closed=True,
     )
 
 st.subheader("Estimators")
-ui.lazy_sections(  # only the open estimator is computed and drawn
+st.caption("How each modelled line is estimated. Choose one: each is computed when opened.")
+ui.lazy_sections(  # only the chosen estimator is computed and drawn
     "sv_estimators",
     {
         e.label: (lambda kind=kind: sec.estimator(viewer, filters, kind, currency))
         for kind, e in ESTIMATORS.items()
     },
+    closed=True,
 )
 
 st.subheader("Benefits")

@@ -28,7 +28,7 @@ st.subheader("Demand against capacity")
 sec.demand(viewer, filters)
 
 st.subheader("Look closer")
-st.caption("Each tab is computed when opened.")
+st.caption("Choose one: each is computed when opened.")
 ui.lazy_sections(
     "se_closer",
     {
@@ -37,4 +37,5 @@ ui.lazy_sections(
         "Who uses which service": lambda: sec.segments(viewer, filters),
         "Gaps in the menu": lambda: sec.gaps(viewer, filters),
     },
+    closed=True,
 )

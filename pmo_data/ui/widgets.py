@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from pmo_data import exports
+from pmo_data.charts.margins import fit_margins
 from pmo_data.escaping import escape_figure, md
 from pmo_data.measures import SMALL_N
 from pmo_data.ui.context import get_store, is_demo
@@ -70,7 +71,7 @@ _BUILDERS: dict[str, Callable] = {}
 
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _built(name: str, args: tuple, kwargs: tuple):
-    fig = escape_figure(_BUILDERS[name](*args, **dict(kwargs)))
+    fig = escape_figure(fit_margins(_BUILDERS[name](*args, **dict(kwargs))))
     fig._pmo_escaped = True  # chart() must not escape it twice
     return fig
 
@@ -97,8 +98,22 @@ def lazy_tabs(labels: list[str], key: str) -> list:
     return st.tabs(labels, key=key, on_change="rerun")
 
 
-def lazy_sections(key: str, sections: dict[str, Callable[[], object]]) -> None:
-    """A tab per section ({label: draw}); only the open tab's `draw()` runs."""
+def lazy_sections(
+    key: str, sections: dict[str, Callable[[], object]], *, closed: bool = False
+) -> None:
+    """A tab per section ({label: draw}); only the open tab's `draw()` runs.
+
+    `closed`: a row of choices with none chosen, so the page opens without drawing any of
+    them (for the closer looks under a page's main content: in the browser each chart is most
+    of what a page switch costs). The chosen label sits in `st.session_state[key]`, as a
+    tab's does."""
+    if closed:
+        chosen = st.pills(
+            "Open a closer look", list(sections), key=key, label_visibility="collapsed"
+        )
+        if chosen in sections:
+            sections[chosen]()
+        return
     for tab, draw in zip(lazy_tabs(list(sections), key), sections.values(), strict=True):
         with tab:
             if tab.open:
@@ -111,7 +126,7 @@ def chart(fig, caption: str, key: str | None = None) -> None:
     Data text in the figure is escaped first (unless `figure()` did): Plotly would draw
     `<a href>` in a label as a link."""
     if not getattr(fig, "_pmo_escaped", False):
-        fig = escape_figure(fig)
+        fig = escape_figure(fit_margins(fig))
     st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
     st.caption(caption)
 

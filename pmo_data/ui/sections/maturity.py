@@ -159,10 +159,11 @@ def form(ev: pd.DataFrame, editable: bool) -> None:
             left.markdown(f"**{md(s.id)}.** {md(s.text)} :gray[({md(s.kind)})]")
             left.checkbox("Done", key=_done_key(s.id), disabled=not editable)
             differs = st.session_state[_done_key(s.id)] != (r["status"] == maturity.MET)
-            mid.markdown(
-                f"{ICONS.get(r['status'], '')} **{md(r['status'])}**{FLAG if differs and r['rule'] else ''} · {md(r['sentence'])}"
+            mid.markdown(  # one element per cell: a page switch draws every one of them
+                f"{ICONS.get(r['status'], '')} **{md(r['status'])}**"
+                f"{FLAG if differs and r['rule'] else ''} · {md(r['sentence'])}  \n"
+                f":gray[Threshold: {md(r['threshold'])}]"
             )
-            mid.caption(f"Threshold: {md(r['threshold'])}")
             right.text_input(
                 "Note",
                 key=_note_key(s.id),
