@@ -1,13 +1,15 @@
 """Import speed: our importer vs pandas.read_excel(openpyxl) + a DuckDB insert, same run.
 
     .venv/bin/python benchmarks/bench_import.py [--rows 1000000] [--distinct 200000 1000000]
-                                                [--skip-baseline]
+                                                [--shared 200000] [--skip-baseline]
 
 1. Writes the inputs under benchmarks/tmp/ (kept for the next run):
    - a feedback sheet of --rows rows whose comments repeat five templates (xlsxwriter);
    - feedback sheets of --distinct rows with a different free-text comment on every row, as
      real surveys have, written by openpyxl's write-only mode, which (like many exporters)
-     leaves out the sheet's <dimension> element (seeded: same file every time).
+     leaves out the sheet's <dimension> element (seeded: same file every time);
+   - the same rows as --shared files saved as Excel saves them (xlsxwriter): each text once
+     in the shared-strings table, which openpyxl would parse whole to preview the header.
 2. Times each side in its own process so peak memory (ru_maxrss) is that side's alone:
    - baseline: pandas.read_excel(engine="openpyxl") then INSERT into DuckDB;
    - ours: importer.import_files (read with fastexcel, map, coerce, validate, sentiment of
@@ -346,6 +348,38 @@ def write_feedback_distinct(path: Path, rows: int, seed: int = 13) -> None:
     wb.save(path)
 
 
+def write_feedback_shared(path: Path, rows: int, seed: int = 13) -> None:
+    """The same rows as `write_feedback_distinct`, saved as Excel saves them: every text once in
+    xl/sharedStrings.xml (xlsxwriter's default mode), with the sheet's <dimension>."""
+    import xlsxwriter
+
+    comments = distinct_comments(rows, seed)
+    rng = np.random.default_rng(seed)
+    csat, nps = rng.integers(1, 6, rows), rng.integers(0, 11, rows)
+    effort, days = rng.integers(1, 6, rows), rng.integers(0, 1000, rows)
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Feedback")
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_row(0, 0, HEADERS)
+    start = datetime(2023, 1, 1)
+    roles = ("Sponsor", "End user", "Project manager")
+    channels = ("Survey", "Interview", "Email")
+    for i in range(rows):
+        r = i + 1
+        ws.write_string(r, 0, f"R-{i:07d}")
+        ws.write_datetime(r, 1, start + timedelta(days=int(days[i])), date_fmt)
+        ws.write_string(r, 2, f"C-{i % 600:04d}")
+        ws.write_string(r, 3, f"P-{i % 750:04d}")
+        ws.write_string(r, 4, f"S-{i % 12:02d}")
+        ws.write_string(r, 5, roles[i % 3])
+        ws.write_number(r, 6, int(csat[i]))
+        ws.write_number(r, 7, int(nps[i]))
+        ws.write_number(r, 8, int(effort[i]))
+        ws.write_string(r, 9, comments[i])
+        ws.write_string(r, 10, channels[i % 3])
+    wb.close()
+
+
 SIDE = r"""
 import json, resource, sys, time, tempfile, os
 sys.path.insert(0, {root!r})
@@ -412,6 +446,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--distinct", type=int, nargs="*", default=[200_000, 1_000_000])
+    ap.add_argument("--shared", type=int, nargs="*", default=[200_000])
     ap.add_argument("--skip-baseline", action="store_true")
     args = ap.parse_args()
     TMP.mkdir(parents=True, exist_ok=True)
@@ -429,6 +464,13 @@ def main() -> None:
             )
             for n in args.distinct
         ),
+        *(
+            (
+                f"feedback {n:,} rows, distinct comments, shared strings (as Excel saves)",
+                _input(f"feedback_shared_{n}_seed13.xlsx", n, write_feedback_shared),
+            )
+            for n in args.shared
+        ),
         ("demo workbook (reference scale)", write_demo_workbook(TMP / "demo_reference.xlsx")),
     ]
     lines = [
@@ -436,7 +478,8 @@ def main() -> None:
         "",
         f"Run {datetime.now():%Y-%m-%d %H:%M}, "
         f"`/work/venv/bin/python benchmarks/bench_import.py --rows {args.rows} --distinct "
-        f"{' '.join(str(n) for n in args.distinct)}` on this machine ({os.cpu_count()} cores, "
+        f"{' '.join(str(n) for n in args.distinct)} --shared "
+        f"{' '.join(str(n) for n in args.shared)}` on this machine ({os.cpu_count()} cores, "
         f"load average {os.getloadavg()[0]:.1f} at the start). Each side runs in its own "
         "process; peak = ru_maxrss; CPU = user + system seconds of that process.",
         "",

@@ -13,8 +13,10 @@ those holding an emoji or a letter outside ASCII, and those with the words of VA
 
 from __future__ import annotations
 
+import os
 import string
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
 import numpy as np
@@ -91,24 +93,40 @@ def score(comments: pd.Series) -> pd.Series:
     """VADER compound score (-1 negative .. 1 positive) per comment; null when no text.
     Each distinct comment is scored once; repeats are free. Rows are taken `ROWS` at a time
     (a comment repeated across parts is scored once per part, with the same result), so the
-    text's Arrow copies stay a bounded size whatever the file's."""
-    import pyarrow as pa
-
+    text's Arrow copies stay a bounded size whatever the file's; parts are scored `THREADS` at
+    once (Arrow's kernels and numpy's array operations release the GIL)."""
     out = np.full(len(comments), np.nan)
     arrow = pd.api.types.is_string_dtype(comments.dtype) and comments.dtype != object
-    for start in range(0, len(comments), ROWS):
-        part = comments.iloc[start : start + ROWS]
-        if arrow:  # Arrow already: no Python str objects
-            text = pa.array(part.array).cast(pa.large_string())
-        else:
-            text = pa.array(part.astype("object").where(part.notna(), None), pa.large_string())
-        if isinstance(text, pa.ChunkedArray):  # a part spanning chunks: one array of it
-            text = text.combine_chunks()
-        out[start : start + len(part)] = _score_part(text)
+    _tables()  # built once, before any thread asks
+
+    def part(start: int) -> None:
+        out[start : start + ROWS] = _score_part(_text(comments.iloc[start : start + ROWS], arrow))
+
+    starts = range(0, len(comments), ROWS)
+    if len(starts) > 1 and THREADS > 1:
+        with ThreadPoolExecutor(THREADS, thread_name_prefix="sentiment") as pool:
+            list(pool.map(part, starts))
+    else:
+        for start in starts:
+            part(start)
     return pd.Series(out, index=comments.index, dtype="float64")
 
 
+def _text(part: pd.Series, arrow: bool):
+    """One part's comments as one Arrow large_string array."""
+    import pyarrow as pa
+
+    if arrow:  # Arrow already: no Python str objects
+        text = pa.array(part.array).cast(pa.large_string())
+    else:
+        text = pa.array(part.astype("object").where(part.notna(), None), pa.large_string())
+    if isinstance(text, pa.ChunkedArray):  # a part spanning chunks: one array of it
+        text = text.combine_chunks()
+    return text
+
+
 ROWS = 50_000  # comments taken together by `score`
+THREADS = min(2, os.cpu_count() or 1)  # parts scored at once
 
 
 def _score_part(text) -> np.ndarray:
