@@ -219,7 +219,7 @@ def _vocabulary(vocab, t) -> dict[str, np.ndarray]:
     for first, second in IDIOMS:  # per second word: which words before it make an idiom
         idiom_first[second] |= words[first]
     seconds = sorted({b for _, b in IDIOMS})
-    return {
+    voc = {
         "scored": in_lex & ~is_boost,  # boosters count 0 even when in the lexicon
         "idiom_second": np.any([words[w] for w in seconds], axis=0),
         "idiom_pairs": seconds,
@@ -242,6 +242,28 @@ def _vocabulary(vocab, t) -> dict[str, np.ndarray]:
         "at_very": words["at"] | words["very"],
         "but": words["but"],
     }
+    # The yes/no answers packed as bits, so each word position is looked up once, not per rule
+    voc["token_bits"] = _pack(voc, TOKEN_BITS, np.uint8)
+    voc["rule_bits"] = _pack(voc, RULE_BITS, np.uint16)
+    return voc
+
+
+# Per word of every comment (`_compound_arrays` reads them for all words) ...
+TOKEN_BITS = ("idiom_second", "badass", "upper", "scored", "but")
+# ... and per word before or after a scored word (VADER's rules)
+RULE_BITS = ("no", "ornor", "never", "so_this", "without", "doubt", "least", "at_very", "neg",
+             "upper", "in_lex", "boost")  # fmt: skip
+
+
+def _pack(voc: dict, names: tuple[str, ...], dtype) -> np.ndarray:
+    out = np.zeros(len(voc["lex"]), dtype=dtype)
+    for i, name in enumerate(names):
+        out |= voc[name].astype(dtype) << dtype(i)
+    return out
+
+
+def _bit(bits: np.ndarray, names: tuple[str, ...], name: str) -> np.ndarray:
+    return (bits & (1 << names.index(name))) != 0
 
 
 def _compound_arrays(arr, t) -> tuple[np.ndarray, np.ndarray]:
@@ -277,26 +299,34 @@ def _compound_arrays(arr, t) -> tuple[np.ndarray, np.ndarray]:
         return np.where(ok, codes[np.clip(idx - k, 0, m - 1)], none)
 
     # Which comments hold an idiom, and which have some but not all words in capitals
+    flags = voc["token_bits"][codes]
+
+    def flag(name):
+        return _bit(flags, TOKEN_BITS, name)
+
     idiom = np.zeros(n, dtype=bool)
-    seconds = np.flatnonzero(voc["idiom_second"][codes])
+    seconds = np.flatnonzero(flag("idiom_second"))
     if len(seconds):
         first = near(seconds, 1)
         for w in voc["idiom_pairs"]:
             hit = voc[f"after:{w}"][codes[seconds]] & voc[f"before:{w}"][first]
             idiom[parent[seconds[hit]]] = True
-    idiom[parent[voc["badass"][codes]]] = True
-    cap_words = np.bincount(parent[voc["upper"][codes]], minlength=n)
+    idiom[parent[flag("badass")]] = True
+    cap_words = np.bincount(parent[flag("upper")], minlength=n)
     cap_comment = (cap_words > 0) & (cap_words < counts)
 
     # Only lexicon words that are not boosters get a score; every rule works on those words.
-    idx = np.flatnonzero(voc["scored"][codes])
+    idx = np.flatnonzero(flag("scored"))
     here = codes[idx]
     row = parent[idx]
     pos = idx - starts[row]
     cap_diff = cap_comment[row]
     prev = {k: near(idx, k) for k in (1, 2, 3)}
+    bits = {k: voc["rule_bits"][here if k == 0 else prev[k]] for k in (0, 1, 2, 3)}
 
     def at(name, k=0):
+        if name in RULE_BITS:
+            return _bit(bits[k], RULE_BITS, name)
         return voc[name][here if k == 0 else prev[k]]
 
     N, C = t["N"], t["C"]
@@ -332,7 +362,7 @@ def _compound_arrays(arr, t) -> tuple[np.ndarray, np.ndarray]:
     v = np.where(least1 & (pos == 1), v * N, v)
 
     # Python's sum() adds left to right; bincount adds each comment's scores in that order
-    buts = np.flatnonzero(voc["but"][codes])
+    buts = np.flatnonzero(flag("but"))
     hard = np.zeros(0, dtype=np.int64)
     if len(buts):
         v, hard, but_at = _but_scaled(v, row, pos, parent[buts], buts - starts[parent[buts]], n)
