@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pmo_data.analytics import maturity
 from pmo_data.demo.generate import load_demo
 from pmo_data.store.access import GROUPS
 from pmo_data.store.versions import Store
-from tests.apptest_support import app, plain, shown_strings
+from tests.apptest_support import app, open_section, plain, shown_strings
 
 pytestmark = pytest.mark.app
 PAGES = {"services": "Services", "maturity": "Maturity journey"}
@@ -100,6 +101,8 @@ def test_analyst_saves_an_assessment_and_sees_it(monkeypatch, tmp_path):
     at.session_state["mt_history"] = True  # opened: computed and drawn
     at.run()
     assert any("No assessment saved yet" in i.value for i in at.info)
+    stage = maturity.STAGE[next(s.stage for s in maturity.SQUARES if s.id == "10")].name
+    open_section(at, "mt_stage", stage)  # a tab per stage, drawn when open
     at.checkbox(key="mt_done_10").check()
     at.text_input(key="mt_note_10").input("Quarterly listening sessions with the top five")
     at.text_input(key="mt_author").input("Priya Analyst")
@@ -120,3 +123,33 @@ def test_analyst_saves_an_assessment_and_sees_it(monkeypatch, tmp_path):
         "evidence": payload["squares"]["10"]["evidence"],
     }
     assert payload["squares"]["10"]["evidence"]["status"] == "your call"
+
+
+def test_answers_survive_other_stages_and_pages(monkeypatch, tmp_path):
+    """A box ticked in one stage's tab is kept while another tab or page is open (a widget's
+    own state is dropped in any run that does not draw it)."""
+    db = str(tmp_path / "pmo.duckdb")
+    store = Store(db)
+    load_demo(store, scale=0.1)
+    store.close()
+    at = app(monkeypatch, db, "pmo_analyst").run()
+    at.switch_page("views/maturity.py").run()
+
+    def done() -> str:
+        return next(m.value for m in at.metric if m.label == "Squares done")
+
+    square = next(s for s in maturity.SQUARES if s.stage == maturity.STAGES[-1].key)
+    open_section(at, "mt_stage", maturity.STAGES[-1].name)
+    box = at.checkbox(key=f"mt_done_{square.id}")
+    before, ticked = done(), not box.value
+    box.set_value(ticked).run()
+    after = done()
+    assert after != before
+    open_section(at, "mt_stage", maturity.STAGES[0].name)  # the ticked box is not drawn now
+    assert done() == after
+    at.switch_page("views/overview.py").run()
+    at.switch_page("views/maturity.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert done() == after
+    open_section(at, "mt_stage", maturity.STAGES[-1].name)
+    assert at.checkbox(key=f"mt_done_{square.id}").value == ticked

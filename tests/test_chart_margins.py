@@ -52,10 +52,14 @@ def test_numeric_axis_with_title_and_currency():
 
 
 def test_many_category_labels_are_tilted_up_front():
-    months = [f"Month {i:02d} of the plan" for i in range(24)]
-    fig = fit_margins(go.Figure(go.Bar(x=months, y=list(range(24)))))
+    steps = [f"Step {i:02d} of the plan" for i in range(12)]
+    fig = fit_margins(go.Figure(go.Bar(x=steps, y=list(range(12)))))
     assert fig.layout.xaxis.tickangle == 30  # set now, so Plotly does not tilt after a draw
     assert fig.layout.margin.b > 60
+    months = [f"Month {i:02d} of the plan" for i in range(24)]
+    crowded = fit_margins(go.Figure(go.Bar(x=months, y=list(range(24)))))
+    assert crowded.layout.xaxis.tickangle == 90  # too many to tilt: upright
+    assert crowded.layout.margin.b >= text_px(months[0])
 
 
 def test_two_level_axis_and_wrapped_ticks():

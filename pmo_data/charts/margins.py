@@ -27,6 +27,7 @@ X_TITLE_ROOM = 30  # an x axis title with its standoff
 COLORBAR_ROOM = 120  # a colour bar at the right: bar, ticks and a short title
 ROTATE = 30  # degrees: how Plotly tilts category labels that would overlap
 ROTATE_BEYOND_PX = 700  # category labels wider than this in total are tilted in advance
+UPRIGHT_BEYOND_PX = 560  # ... and stand upright when even tilted they would not fit this
 TILT_ROOM = 16  # tilted labels sit lower than their box says
 SAFETY = 1.04  # estimates run a little wide: a few blank pixels beat a second draw
 
@@ -150,8 +151,10 @@ def fit_margins(fig: go.Figure) -> go.Figure:
         levels = _labels(fig, "x")[0]
         count = len(layout.xaxis.ticktext or (levels[-1] if levels else []))
         if count * (x_width + 8) > ROTATE_BEYOND_PX:  # Plotly would tilt them after a draw
-            angle = ROTATE
-            layout.xaxis.tickangle = ROTATE
+            # tilted labels need about two lines' height each along the axis; more than fit
+            # a narrow chart that way stand upright
+            angle = ROTATE if count * 2 * LINE_PX <= UPRIGHT_BEYOND_PX else 90
+            layout.xaxis.tickangle = angle
     tilted = isinstance(angle, (int, float)) and bool(angle % 180)
     if tilted:
         tilt = math.radians(abs(angle))

@@ -1,8 +1,9 @@
 """Drawing for the Maturity journey page: the board, next moves, the self-assessment form,
 saving, and the history of assessments.
 
-Answers live in session state under `mt_done_<square>` / `mt_note_<square>`, initialised once:
-from the newest saved assessment when there is one, else from the evidence. Saving runs in a
+Answers live in session state under `mt_answers` (the boxes `mt_done_<square>` / `mt_note_<square>`
+write to it), initialised once: from the newest saved assessment when there is one, else from
+the evidence. Saving runs in a
 button callback (before the rerun), so the new assessment is in the history at once.
 """
 
@@ -17,7 +18,7 @@ from pmo_data.escaping import md
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.navigation import page_path
 from pmo_data.ui.tables import table
-from pmo_data.ui.widgets import Kpi, chart, figure, kpi_row
+from pmo_data.ui.widgets import Kpi, chart, figure, kpi_row, lazy_sections
 
 ICONS = {
     maturity.MET: ":green[:material/check_circle:]",
@@ -26,6 +27,7 @@ ICONS = {
     "your call": ":blue[:material/edit_note:]",
 }
 FLAG = " :orange-badge[override]"  # the evidence says otherwise than the ticked box
+ANSWERS = "mt_answers"  # {square: {"done", "note"}}, kept across runs that do not draw the form
 
 
 def _short(stage) -> str:
@@ -41,36 +43,47 @@ def _note_key(sq: str) -> str:
 
 
 def _load(answers: dict[str, dict]) -> None:
+    """The answers, kept under a key of their own (a widget's state is dropped in any run
+    that does not draw it: another page, or a stage tab not open), and the boxes set to them."""
+    kept = {}
     for s in maturity.SQUARES:
         a = answers.get(s.id, {})
-        st.session_state[_done_key(s.id)] = bool(a.get("done", False))
-        st.session_state[_note_key(s.id)] = str(a.get("note", "") or "")
+        kept[s.id] = {"done": bool(a.get("done", False)), "note": str(a.get("note", "") or "")}
+        st.session_state[_done_key(s.id)] = kept[s.id]["done"]
+        st.session_state[_note_key(s.id)] = kept[s.id]["note"]
+    st.session_state[ANSWERS] = kept
 
 
 def _from_evidence(ev: pd.DataFrame) -> None:
     _load({k: {"done": v} for k, v in maturity.suggested(ev).items()})
 
 
+def _keep(square: str) -> None:
+    """A box or note changed: keep it with the answers."""
+    st.session_state[ANSWERS][square] = {
+        "done": bool(st.session_state[_done_key(square)]),
+        "note": st.session_state[_note_key(square)],
+    }
+
+
 def init(ev: pd.DataFrame) -> None:
-    """Prefill once per session: the newest saved assessment, else the evidence."""
-    if "mt_init" in st.session_state:
-        return
-    saved = maturity.latest(get_store())
-    if saved:
-        _load(saved["squares"])
-    else:
-        _from_evidence(ev)
-    st.session_state["mt_init"] = True
+    """Prefill once per session: the newest saved assessment, else the evidence; then set the
+    boxes from the kept answers (a box's own state may have been dropped in a run without it;
+    a change reaches the answers in its callback, before this runs)."""
+    if ANSWERS not in st.session_state:
+        saved = maturity.latest(get_store())
+        if saved:
+            _load(saved["squares"])
+        else:
+            _from_evidence(ev)
+    for square, a in st.session_state[ANSWERS].items():  # the kept answers are the truth
+        st.session_state[_done_key(square)] = a["done"]
+        st.session_state[_note_key(square)] = a["note"]
 
 
 def answers() -> dict[str, dict]:
-    return {
-        s.id: {
-            "done": bool(st.session_state.get(_done_key(s.id), False)),
-            "note": st.session_state.get(_note_key(s.id), ""),
-        }
-        for s in maturity.SQUARES
-    }
+    kept = st.session_state.get(ANSWERS, {})
+    return {s.id: dict(kept.get(s.id, {"done": False, "note": ""})) for s in maturity.SQUARES}
 
 
 def done_map() -> dict[str, bool]:
@@ -117,9 +130,13 @@ def board(ev: pd.DataFrame) -> None:
         "says met but not ticked, amber = partly met, grey = not yet. Hover for the square.",
         key="mt_board",
     )
-    with st.expander("What each stage means (from the gameboard)"):
-        for s in maturity.STAGES:
-            st.markdown(f"**{md(s.name)}**: {md(s.belief)}.")
+    meaning = st.expander(
+        "What each stage means (from the gameboard)", key="mt_meaning", on_change="rerun"
+    )
+    with meaning:
+        if meaning.open:  # drawn when opened
+            for s in maturity.STAGES:
+                st.markdown(f"**{md(s.name)}**: {md(s.belief)}.")
 
 
 def next_moves(ev: pd.DataFrame) -> None:
@@ -141,7 +158,8 @@ def next_moves(ev: pd.DataFrame) -> None:
 
 
 def form(ev: pd.DataFrame, editable: bool) -> None:
-    """Per stage, per square: done (prefilled), the evidence beside it, a note."""
+    """Per stage (a tab each, only the open one drawn), per square: done (prefilled), the
+    evidence beside it, a note."""
     st.button(
         "Start again from the evidence",
         key="mt_reset",
@@ -151,26 +169,38 @@ def form(ev: pd.DataFrame, editable: bool) -> None:
         icon=":material/restart_alt:",
     )
     rows = {r["square"]: r for r in ev.to_dict("records")}
-    for stage in maturity.STAGES:
-        st.markdown(f"##### {md(stage.name)}")
-        for s in (x for x in maturity.SQUARES if x.stage == stage.key):
-            r = rows[s.id]
-            left, mid, right = st.columns([3, 4, 3])
-            left.markdown(f"**{md(s.id)}.** {md(s.text)} :gray[({md(s.kind)})]")
-            left.checkbox("Done", key=_done_key(s.id), disabled=not editable)
-            differs = st.session_state[_done_key(s.id)] != (r["status"] == maturity.MET)
-            mid.markdown(  # one element per cell: a page switch draws every one of them
-                f"{ICONS.get(r['status'], '')} **{md(r['status'])}**"
-                f"{FLAG if differs and r['rule'] else ''} · {md(r['sentence'])}  \n"
-                f":gray[Threshold: {md(r['threshold'])}]"
-            )
-            right.text_input(
-                "Note",
-                key=_note_key(s.id),
-                disabled=not editable,
-                label_visibility="collapsed",
-                placeholder="Note / evidence",
-            )
+    lazy_sections(  # labels stay put as boxes change: a changed label would lose the open tab
+        "mt_stage",
+        {
+            stage.name: (lambda stage=stage: _stage_form(stage, rows, editable))
+            for stage in maturity.STAGES
+        },
+    )
+
+
+def _stage_form(stage, rows: dict, editable: bool) -> None:
+    for s in (x for x in maturity.SQUARES if x.stage == stage.key):
+        r = rows[s.id]
+        left, mid, right = st.columns([3, 4, 3])
+        left.markdown(f"**{md(s.id)}.** {md(s.text)} :gray[({md(s.kind)})]")
+        left.checkbox(
+            "Done", key=_done_key(s.id), disabled=not editable, on_change=_keep, args=(s.id,)
+        )
+        differs = st.session_state[_done_key(s.id)] != (r["status"] == maturity.MET)
+        mid.markdown(  # one element per cell: a page switch draws every one of them
+            f"{ICONS.get(r['status'], '')} **{md(r['status'])}**"
+            f"{FLAG if differs and r['rule'] else ''} · {md(r['sentence'])}  \n"
+            f":small[:gray[Threshold: {md(r['threshold'])}]]"
+        )
+        right.text_input(
+            "Note",
+            key=_note_key(s.id),
+            disabled=not editable,
+            label_visibility="collapsed",
+            placeholder="Note / evidence",
+            on_change=_keep,
+            args=(s.id,),
+        )
 
 
 def _save(viewer, ev: pd.DataFrame) -> None:
