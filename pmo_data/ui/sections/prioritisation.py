@@ -81,47 +81,55 @@ def controls(viewer) -> Settings:
         r["name"]: f"{r['name']} ({GROUPS.get(r['group'], r['group'])}, {r['author']})"
         for _, r in saved.iterrows()
     }
-    st.selectbox(
-        "Start from a weight profile",
-        [DEFAULT_PROFILE, *labels],
-        key="pr_profile",
-        format_func=lambda n: labels.get(n, n),
-        on_change=_load_profile,
-        help="Profiles saved by each stakeholder group; the sliders below load it.",
-    )
-    left, right = st.columns([2, 3])
-    method = left.radio(
-        "Customer impact from",
-        list(scoring.METHODS),
-        key="pr_method",
-        format_func=scoring.METHODS.get,
-        horizontal=False,
-        help="Declared: the project's own 1-5 rating. Evidence: tier, value, "
-        "satisfaction, actions and complaints of the customers it serves.",
-    )
-    blend = left.slider(
-        "Evidence share in the blend",
-        0.0,
-        1.0,
-        key="pr_blend",
-        step=0.05,
-        disabled=method != "blend",
-    )
-    cols = right.columns(3)
-    for i, (k, label) in enumerate(scoring.CRITERIA.items()):
-        cols[i % 3].slider(label, 0.0, 1.0, step=0.05, key=f"pr_w_{k}")
+    adjust, keep, _ = st.columns([1, 1, 1])
+    # the controls in a popover: kept in every run (their state stays) but drawn by the
+    # browser only when opened, and the effective weights are said below in any case
+    with adjust.popover("Adjust weights and method", icon=":material/tune:", width="stretch"):
+        st.selectbox(
+            "Start from a weight profile",
+            [DEFAULT_PROFILE, *labels],
+            key="pr_profile",
+            format_func=lambda n: labels.get(n, n),
+            on_change=_load_profile,
+            help="Profiles saved by each stakeholder group; the sliders below load it.",
+        )
+        method = st.radio(
+            "Customer impact from",
+            list(scoring.METHODS),
+            key="pr_method",
+            format_func=scoring.METHODS.get,
+            horizontal=True,
+            help="Declared: the project's own 1-5 rating. Evidence: tier, value, "
+            "satisfaction, actions and complaints of the customers it serves.",
+        )
+        blend = st.slider(
+            "Evidence share in the blend",
+            0.0,
+            1.0,
+            key="pr_blend",
+            step=0.05,
+            disabled=method != "blend",
+        )
+        cols = st.columns(2)
+        for i, (k, label) in enumerate(scoring.CRITERIA.items()):
+            cols[i % 2].slider(label, 0.0, 1.0, step=0.05, key=f"pr_w_{k}")
     weights = tuple(float(st.session_state[f"pr_w_{k}"]) for k in scoring.KEYS)
     if sum(weights) <= 0:
-        right.warning("All weights are zero: using the default weights until one is raised.")
+        st.warning("All weights are zero: using the default weights until one is raised.")
         weights = scoring.DEFAULT_WEIGHTS
     share = ", ".join(
         f"{scoring.CRITERIA[k]} {w / sum(weights):.0%}"
         for k, w in zip(scoring.KEYS, weights, strict=True)
     )
-    right.caption(f"Effective weights (normalised to 100%): {md(share)}.")
+    source = scoring.METHODS.get(method, method)
+    if method == "blend":
+        source = f"{source} ({float(blend):.0%} evidence)"
+    st.caption(
+        f"Effective weights (normalised to 100%): {md(share)}. Customer impact from: {md(source)}."
+    )
     if not may(viewer, "weights"):
         return Settings(weights, method, float(blend))
-    with st.popover("Save these weights as a profile", icon=":material/save:"):
+    with keep.popover("Save these weights as a profile", icon=":material/save:", width="stretch"):
         name = st.text_input(
             "Profile name", key="pr_profile_name", placeholder=f"{GROUPS[viewer.group]} view"
         )
