@@ -505,9 +505,10 @@ def main() -> None:
     lines.append(
         "Baseline: `pandas.read_excel(engine='openpyxl')` + `CREATE TABLE AS` in DuckDB "
         "(no validation at all). Ours: read (fastexcel; the header found in a preview of the "
-        "first rows), recognise, map, coerce, validate, score every distinct comment's "
-        "sentiment (VADER's rules, array-wise: `pmo_data/ingest/sentiment.py`), report and "
-        "write one version. fastexcel: the same sheet read into pandas and nothing else. "
+        "first rows, shared strings read only as far as those rows need), recognise, map, "
+        "coerce, validate, score every distinct comment's sentiment (VADER's rules, "
+        "array-wise, two 50,000-row parts at a time: `pmo_data/ingest/sentiment.py`), report "
+        "and write one version. fastexcel: the same sheet read into pandas and nothing else. "
         "Aims (issue 13): >= 10x over the baseline and <= 2x fastexcel on the distinct files."
     )
     (ROOT / "benchmarks" / "results_import.md").write_text("\n".join(lines) + "\n")
