@@ -6,7 +6,8 @@ every other user's page several times slower and put its peak memory in the serv
 uploaded bytes are written to a temporary folder, `python -m pmo_data.ingest.child_plan` plans
 them against the same store (opened read-only, pinned to the version the page read), sends the
 progress steps back a line at a time, and writes the plan with `spill` (large arrays as files,
-memory-mapped on the way back). The server's thread only waits and relays the steps. The child
+memory-mapped on the way back; one CSV is planned part by part, `streamed`, its rows written
+as they are made). The server's thread only waits and relays the steps. The child
 runs at a lower CPU priority and on one Arrow thread: a page is interactive, a check is not, and
 on a small server the two would otherwise share the same cores evenly.
 
@@ -29,7 +30,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pmo_data.ingest import importer, spill
+from pmo_data.ingest import importer, spill, streamed
 from pmo_data.ingest.plans import ImportPlan, Progress
 
 log = logging.getLogger(__name__)
@@ -174,18 +175,16 @@ def main() -> None:
             if job["version"] is not None:
                 store = store.at(job["version"])
         files = [(name, Path(path)) for name, path in job["files"]]
-        result = (
-            "plan",
-            importer.plan(
-                files,
-                store,
-                job["force_entity"],
-                mapping_overrides=job["mapping_overrides"],
-                on_step=step,
-                audience=job["audience"],
-                survey_date=job["survey_date"],
-            ),
+        kwargs = dict(
+            mapping_overrides=job["mapping_overrides"],
+            on_step=step,
+            audience=job["audience"],
+            survey_date=job["survey_date"],
         )
+        out = streamed.plan(files, store, job["force_entity"], folder=Path(job["folder"]), **kwargs)
+        if out is None:  # not one CSV of one entity: the whole file at once
+            out = importer.plan(files, store, job["force_entity"], **kwargs)
+        result = ("plan", out)
     except Exception as exc:  # raised again in the server, as if planned there
         result = ("error", exc)
     finally:

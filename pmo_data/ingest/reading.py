@@ -434,6 +434,13 @@ def _read_csv(source: bytes | Path, file: str) -> list[Sheet]:
     time, each part's text kept as Arrow strings: the Python engine over a decoded copy took
     about 16x the file in memory (a 195 MB upload held 3 GB); whole-file C parsing about 3.5x.
     From a file (the check in a child process) the bytes are never all in memory."""
+    raw = _joined(list(csv_parts(source, file)))
+    return [_tidy(file, Path(file).stem, raw, 1)]
+
+
+def csv_parts(source: bytes | Path, file: str, rows: int = CSV_CHUNK_ROWS):
+    """The CSV's cells, `rows` rows at a time (positional columns, text, blanks as None);
+    ReadError when it holds no data or does not parse. `ingest.streamed` plans part by part."""
     encoding = _encoding(source)
     head = next(_pieces(source, 20000), b"")
     text = bytes(head).decode(encoding, errors="replace")
@@ -443,7 +450,6 @@ def _read_csv(source: bytes | Path, file: str) -> list[Sheet]:
         delim = csv.Sniffer().sniff(text, delimiters=",;\t|").delimiter
     except csv.Error:
         delim = ","
-    parts = []
     try:
         with pd.read_csv(
             source if isinstance(source, Path) else io.BytesIO(source),
@@ -455,16 +461,14 @@ def _read_csv(source: bytes | Path, file: str) -> list[Sheet]:
             engine="c",
             encoding=encoding,
             encoding_errors="replace",
-            chunksize=CSV_CHUNK_ROWS,
+            chunksize=rows,
         ) as chunks:
             for chunk in chunks:
-                parts.append(_csv_part(chunk))
+                yield _csv_part(chunk)
     except Exception as exc:
         raise ReadError(
             file, f"could not be parsed as CSV ({exc})", "check the delimiter and quoting"
         ) from None
-    raw = _joined(parts)
-    return [_tidy(file, Path(file).stem, raw, 1)]
 
 
 def _csv_part(chunk: pd.DataFrame) -> pd.DataFrame:

@@ -62,7 +62,6 @@ def check(
     estimates. Returns the frame (customers' repeated rows merged) and the issues."""
     e = entity(entity_name)
     parts = []
-    kw = dict(entity_name=e.name)
     key = frame[e.key]
     dup = key.notna() & key.duplicated(keep="first")
     if dup.any():
@@ -85,33 +84,51 @@ def check(
         if dup.any():
             first = frame.groupby(e.key, sort=False)["_row"].transform("first")
             first_sheet = frame.groupby(e.key, sort=False)["_sheet"].transform("first")
-            where = "row " + first.astype("string")
-            other = first_sheet != frame["_sheet"]
-            where = where.where(~other, where + " of sheet " + first_sheet.astype("string"))
-            msg = (
-                f"duplicate {e.key} '"
-                + key.astype("string")
-                + "': already on "
-                + where
-                + " — this later row is not loaded; give each row its own id"
-            )
-            parts.append(row_issues(frame, dup, "error", e.key, msg, "duplicate", mappings, **kw))
+            parts.append(duplicate_issues(frame, e, dup, first, first_sheet, mappings))
+    parts += order_issues(frame, e, mappings)
+    return frame, issues_frame(parts)
+
+
+def duplicate_issues(frame, e, dup, first, first_sheet, mappings) -> pd.DataFrame:
+    """An error per later row whose key an earlier row has (`first`: that row's number)."""
+    key = frame[e.key]
+    where = "row " + pd.Series(first, index=frame.index).astype("string")
+    first_sheet = pd.Series(first_sheet, index=frame.index)
+    other = first_sheet != frame["_sheet"]
+    where = where.where(~other, where + " of sheet " + first_sheet.astype("string"))
+    msg = (
+        f"duplicate {e.key} '"
+        + key.astype("string")
+        + "': already on "
+        + where
+        + " — this later row is not loaded; give each row its own id"
+    )
+    return row_issues(frame, dup, "error", e.key, msg, "duplicate", mappings, entity_name=e.name)
+
+
+def order_issues(frame, e, mappings) -> list:
+    """A warning per row whose dates or estimates are out of order, one part per rule."""
+    parts = []
     for early, late in ORDER_RULES.get(e.name, ()):
         if early in frame and late in frame:
             a, b = frame[early], frame[late]
             bad = (a.notna() & b.notna() & (b < a)).fillna(False)
             what = "date" if "date" in late or "period" in late else "estimate"
             msg = f"{late} is before/below {early} — check the {what}s; the row is loaded as is"
-            parts.append(row_issues(frame, bad, "warning", late, msg, "order", mappings, **kw))
-    return frame, issues_frame(parts)
+            parts.append(
+                row_issues(frame, bad, "warning", late, msg, "order", mappings, entity_name=e.name)
+            )
+    return parts
 
 
 def check_references(
-    frames: dict[str, pd.DataFrame], mappings: dict | None = None, store=None
+    frames: dict[str, pd.DataFrame], mappings: dict | None = None, store=None, known=None
 ) -> pd.DataFrame:
     """Rows pointing at a customer/project/service id that exists neither in this upload nor
-    in the store's current version (warning; the row stays)."""
-    parts, known = [], {}
+    in the store's current version (warning; the row stays). `known` keeps the ids read
+    between calls (a file checked part by part)."""
+    parts = []
+    known = {} if known is None else known
     for name, frame in frames.items():
         e = entity(name)
         for col, target in REFERENCES.items():

@@ -11,10 +11,13 @@ place), and the files may be unlinked once loaded: a mapping outlives its direct
 
 from __future__ import annotations
 
+import json
+import mmap
 import pickle
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 from pandas.arrays import ArrowExtensionArray
 
@@ -31,6 +34,11 @@ class _Pickler(pickle.Pickler):
         return f"a{self.count}{suffix}"
 
     def persistent_id(self, obj):
+        if isinstance(obj, ArrowExtensionArray) and (found := _ARROW.get(_arrow_key(obj))):
+            state = {k: v for k, v in obj.__dict__.items() if k not in ("_pa_array", "_cache")}
+            return ("arrowcol", found[0], found[1], type(obj), state)
+        if isinstance(obj, np.ndarray) and (found := _in_region(obj)):
+            return found
         if isinstance(obj, ArrowExtensionArray) and obj.nbytes >= SPILL_BYTES:
             # pandas' own pickling combines the chunks (a copy of the column): write them as
             # they are, and keep the array's other state (its dtype) in the pickle
@@ -57,11 +65,23 @@ class _Pickler(pickle.Pickler):
 class _Unpickler(pickle.Unpickler):
     def __init__(self, fh, folder: Path):
         super().__init__(fh)
-        self.folder = folder
+        self.folder, self.tables = folder, {}
 
     def persistent_load(self, pid):
         kind, name, *rest = pid
         path = self.folder / name
+        if kind == "npmap":
+            offset, dtype, shape = rest
+            if not int(np.prod(shape)):
+                return np.empty(shape, dtype=dtype)
+            return np.memmap(path, dtype=dtype, mode="c", offset=offset, shape=tuple(shape))
+        if kind == "arrowcol":
+            j, cls, state = rest
+            if name not in self.tables:
+                self.tables[name] = pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all()
+            arr = cls.__new__(cls)
+            arr.__dict__.update(state, _pa_array=self.tables[name].column(j), _cache={})
+            return arr
         if kind == "numpy":
             return np.asarray(np.load(path, mmap_mode="c", allow_pickle=False))
         if kind == "arrow":
@@ -86,3 +106,161 @@ def load(folder: Path):
     """The object `dump` wrote, its large arrays memory-mapped from their files."""
     with (Path(folder) / "object.pickle").open("rb") as fh:
         return _Unpickler(fh, Path(folder)).load()
+
+
+# -- frames written part by part, read back mapped ---------------------------------------------
+# Arrays of mapped frames, so the pickle names their file instead of writing them again:
+# numpy columns by the address range of their mapping, Arrow columns by their first buffer.
+# Each entry holds its array, so no other array can take its address while it is named here.
+_REGIONS: dict[int, tuple] = {}  # start address -> (length, file, file offset, array)
+_ARROW: dict[tuple, tuple] = {}  # _arrow_key -> (file, column, array)
+
+
+_MAPS: list = []  # the mappings of those frames (see `drop_pages`)
+
+
+def forget() -> None:
+    """Name no mapped frame any more (the frames written so far are not used)."""
+    _REGIONS.clear()
+    _ARROW.clear()
+    _MAPS.clear()
+
+
+def drop_pages() -> None:
+    """Let go of the pages of mapped frames this process has read (they stay in the page
+    cache and are read again if touched): a check reads a column or a part at a time, and
+    without this every page it ever read would count in its memory until it ends."""
+    for view in _MAPS:
+        view.madvise(mmap.MADV_DONTNEED)
+
+
+def _arrow_key(arr) -> tuple | None:
+    chunks = arr._pa_array.chunks
+    if not chunks or chunks[0].buffers()[-1] is None:
+        return None
+    return (chunks[0].buffers()[-1].address, len(arr), len(chunks))
+
+
+def _in_region(arr: np.ndarray) -> tuple | None:
+    """('npmap', file, offset, dtype, shape) for a C-contiguous view of a registered mapping."""
+    if not _REGIONS or arr.dtype.hasobject or not arr.flags.c_contiguous or not arr.size:
+        return None
+    addr = arr.__array_interface__["data"][0]
+    for start, (length, name, offset, _) in _REGIONS.items():
+        if start <= addr and addr + arr.nbytes <= start + length:
+            return ("npmap", name, offset + addr - start, arr.dtype.str, list(arr.shape))
+    return None
+
+
+class FrameWriter:
+    """A DataFrame appended part by part to files in `folder`: numeric and date columns as raw
+    arrays (one file each, read back as numpy memory maps), text columns as one Arrow IPC file
+    (a record batch per part). Text held as Python objects is written as Arrow text and comes
+    back as the "string" dtype. `Unsupported` for a dtype it cannot map or a part whose
+    columns differ from the first's."""
+
+    class Unsupported(Exception):
+        pass
+
+    def __init__(self, folder: Path, stem: str):
+        self.folder, self.stem = Path(folder), stem
+        self.columns: list | None = None
+        self.kinds: list[tuple] = []
+        self.rows = 0
+        self.raw: dict[int, object] = {}
+        self.arrow = None
+
+    def _kind(self, s: pd.Series) -> tuple:
+        dt = s.dtype
+        if isinstance(dt, np.dtype) and dt.kind in "fiubmM":
+            return ("numpy", dt.str)
+        if isinstance(s.array, ArrowExtensionArray):
+            return ("arrow", str(dt))
+        if dt == np.dtype(object):  # text as Python objects: written and read back as "string"
+            return ("arrow", "string")
+        raise self.Unsupported(f"{s.name}: {dt}")
+
+    def append(self, frame: pd.DataFrame) -> None:
+        if self.columns is None:
+            self.columns = list(frame.columns)
+            self.kinds = [self._kind(frame[c]) for c in self.columns]
+        elif list(frame.columns) != self.columns:
+            raise self.Unsupported("the parts' columns differ")
+        arrays, names = [], []
+        for j, (c, kind) in enumerate(zip(self.columns, self.kinds, strict=True)):
+            s = frame[c]
+            if self._kind(s) != kind:
+                raise self.Unsupported(f"{c}: {s.dtype} after {kind}")
+            if kind[0] == "numpy":
+                if j not in self.raw:
+                    self.raw[j] = (self.folder / f"{self.stem}.{j}.bin").open("wb")
+                self.raw[j].write(np.ascontiguousarray(s.to_numpy()).tobytes())
+                continue
+            if isinstance(s.array, ArrowExtensionArray):
+                arr = s.array._pa_array.combine_chunks()
+            else:
+                try:
+                    arr = pa.array(s.to_numpy(), type=pa.large_string(), from_pandas=True)
+                except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+                    raise self.Unsupported(f"{c}: {exc}") from None
+            arrays.append(arr)
+            names.append(str(j))
+        if arrays:
+            batch = pa.RecordBatch.from_arrays(arrays, names=names)
+            if self.arrow is None:
+                sink = pa.OSFile(str(self.folder / f"{self.stem}.arrow"), "wb")
+                self.arrow = (sink, pa.ipc.new_file(sink, batch.schema))
+            try:
+                self.arrow[1].write_batch(batch)
+            except pa.ArrowInvalid as exc:
+                raise self.Unsupported(str(exc)) from None
+        self.rows += len(frame)
+
+    def close(self) -> pd.DataFrame:
+        """The whole frame, mapped from the files (register it with `spill`)."""
+        for fh in self.raw.values():
+            fh.close()
+        if self.arrow is not None:
+            self.arrow[1].close()
+            self.arrow[0].close()
+        meta = {"columns": self.columns, "kinds": self.kinds, "rows": self.rows}
+        (self.folder / f"{self.stem}.json").write_text(json.dumps(meta, default=str))
+        return mapped_frame(self.folder, self.stem, self.columns or [], self.kinds, self.rows)
+
+
+def mapped_frame(folder: Path, stem: str, columns: list, kinds: list, rows: int) -> pd.DataFrame:
+    """A `FrameWriter`'s frame, its columns mapped from its files and registered, so `dump`
+    names the files instead of copying the data."""
+    folder = Path(folder)
+    table = None
+    if any(k[0] != "numpy" for k in kinds):
+        with (folder / f"{stem}.arrow").open("rb") as fh:
+            view = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        _MAPS.append(view)
+        table = pa.ipc.open_file(pa.BufferReader(pa.py_buffer(view))).read_all()
+    out = {}
+    for j, (c, (kind, dtype)) in enumerate(zip(columns, kinds, strict=True)):
+        if kind == "numpy":
+            path = folder / f"{stem}.{j}.bin"
+            if rows:
+                arr = np.memmap(path, dtype=np.dtype(dtype), mode="c", shape=(rows,))
+                start = arr.__array_interface__["data"][0]
+                _REGIONS[start] = (arr.nbytes, path.name, 0, arr)
+                _MAPS.append(arr._mmap)
+                arr = np.asarray(arr)
+            else:
+                arr = np.empty(0, dtype=np.dtype(dtype))
+            out[c] = pd.Series(arr, copy=False, name=c)
+            continue
+        chunked = table.column(str(j))
+        if chunked.num_chunks == 0:
+            chunked = pa.chunked_array([pa.array([], type=chunked.type)])
+        like = pd.array([], dtype=dtype)
+        arr = type(like).__new__(type(like))
+        state = {k: v for k, v in like.__dict__.items() if k not in ("_pa_array", "_cache")}
+        arr.__dict__.update(state, _pa_array=chunked, _cache={})
+        key = _arrow_key(arr)
+        if key is not None:
+            _ARROW[key] = (f"{stem}.arrow", str(j), chunked)
+        out[c] = pd.Series(arr, copy=False, name=c)
+    return pd.DataFrame(out, columns=columns, copy=False)

@@ -241,8 +241,14 @@ def coerce(
         if len(problems):
             part, kept = _problem_issues(problems, bad, parsed, col, cells)
             parts.append(part)
-            if kept is not None:
-                extra.setdefault(cm.header, _at(n, bad[kept], [problems[i].value for i in kept]))
+            if kept is not None:  # beside any codes out of scale kept above
+                kept_values = _at(n, bad[kept], [problems[i].value for i in kept])
+                coded_values = extra.get(cm.header)
+                extra[cm.header] = (
+                    kept_values
+                    if coded_values is None
+                    else coded_values.where(coded_values.notna(), kept_values)
+                )
         if col.kind == "choice":
             parsed, part = _match_choice(parsed, col, cells, extra, cm.header)
             parts.append(part)

@@ -1,0 +1,414 @@
+"""The check of one large CSV part by part, so the check's memory is bounded by a part.
+
+Why: planned whole, a 190 MB CSV took the check's child process 5x the file (the sheet as
+read 2.2x, the typed rows, the effect's table). Here `STREAM_ROWS` rows are read at a time,
+tidied and appended to the sheet's file (Arrow IPC, `spill.FrameWriter`); recognition and
+mapping read that sheet mapped from disk (they count cells and look at a few columns); then
+each part is coerced, checked, split and scored, and its rows appended to the files of rows to
+load and rejected rows. Across parts only what cross-row checks need is kept: each key's 96-bit
+hash and first row (duplicates), the store's ids (references), the NPS scale. The
+plan's frames come back mapped from those files, and `spill.dump` names the files instead of
+copying them.
+
+The plan is the one `importer.plan` makes: the same rows, issues, effect and review. Issues
+come in the same order except within one column's unreadable cells, which are by part (the
+whole-file check lists them by kind). Text columns that were Python objects (`extra`, `_file`,
+`_sheet`) come back as the "string" dtype. Only one CSV whose sheet is one entity is planned so
+(not customers, whose repeated rows merge, nor a tool's export or a turned-round sheet);
+`plan` returns None for anything else, or when a part breaks the pattern, and the caller plans
+the whole file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from pmo_data.ingest import combining, reading, signatures, spill, values
+from pmo_data.ingest.applying import decide
+from pmo_data.ingest.mapping import defaultable
+from pmo_data.ingest.plans import ImportPlan
+from pmo_data.ingest.recognition import _plan_sheet, _settle, _units
+from pmo_data.ingest.report import ImportReport, SheetResult
+from pmo_data.ingest.rules import (
+    REFERENCES,
+    add_sentiment,
+    check_references,
+    duplicate_issues,
+    order_issues,
+    split,
+)
+from pmo_data.ingest.validation import _Cells, _nps_scale, coerce, issues_frame
+from pmo_data.schema import entity
+
+log = logging.getLogger(__name__)
+
+STREAM_ROWS = 20_000  # rows read, checked and written at a time
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
+# Where a cell's issue comes within its column in `coerce` (parts are made in this order).
+RANK = {"internal": 0, "unit": 1, "doubtful": 3, "placeholder": 3, "unreadable": 3}
+RANK.update({"allowed": 4, "required": 6, "scale": 7, "key": 8})
+HASH_KEYS = ("pmo-value-hub-k1", "pmo-value-hub-k2")
+
+
+class _Whole(Exception):
+    """This file needs the whole-file check."""
+
+
+def plan(
+    files,
+    store=None,
+    force_entity: str | None = None,
+    *,
+    folder: Path,
+    mapping_overrides: dict | None = None,
+    on_step=None,
+    audience: str = "cli",
+    survey_date=None,
+) -> ImportPlan | None:
+    """`importer.plan` of one CSV file, part by part, its frames written to `folder`; None
+    when the file is not one this can plan (the caller then plans the whole file)."""
+    from pmo_data.ingest import importer
+
+    inputs = importer._inputs(files)
+    if len(inputs) != 1 or not isinstance(inputs[0][1], Path):
+        return None
+    name, path = inputs[0]
+    size = path.stat().st_size
+    if Path(name).suffix.lower() in SPREADSHEETS or not size or size > reading.MAX_FILE_BYTES:
+        return None
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+    if reading._sniff_kind(head, name) != "text":
+        return None
+    if signatures.refuse_text(head[:4096].decode("utf-8", errors="replace")):
+        return None
+    try:
+        return _plan(
+            inputs,
+            store,
+            force_entity,
+            Path(folder),
+            mapping_overrides,
+            on_step or (lambda *a: None),
+            audience,
+            survey_date,
+        )
+    except (_Whole, spill.FrameWriter.Unsupported, reading.ReadError) as exc:
+        log.info("%s is checked whole: %s", name, exc)
+        spill.forget()
+        return None
+
+
+def _plan(inputs, store, force_entity, folder, overrides, step, audience, survey_date):
+    from pmo_data.ingest import importer
+
+    if force_entity:
+        entity(force_entity)
+    (name, path) = inputs[0]
+    report = ImportReport()
+    step("read", name, 0.0)
+    sha, size = importer._fingerprint(path)
+    report.files.append({"name": name, "sha256": sha, "size": size, "sheets": {}})
+    sheet = _read(path, name, folder)
+    units = _units(sheet, store, force_entity)
+    if len(units) != 1 or units[0].sheet is not sheet or units[0].notes:
+        raise _Whole("a tool's export or a turned-round sheet")
+    ps, sheet_parts = _plan_sheet(units[0], store, force_entity, overrides, audience)
+    if ps.sheet is not sheet:
+        raise _Whole("a prepared export")
+    _settled()
+    report.sources[(sheet.file, sheet.name)] = sheet
+    what = ps.entity or ps.skipped or "not recognised"
+    step("recognise", f"{sheet.name}: {what} ({len(sheet.frame):,} rows)", None)
+    if ps.mapping is not None:
+        n = len(ps.mapping.targets)
+        step("map", f"{sheet.name}: {n} of {len(sheet.headers)} columns mapped", None)
+    parts = _settle(name, [ps], sheet_parts, audience)
+    out = ImportPlan(report, sheets=[ps], inputs=inputs, force_entity=force_entity)
+    out.overrides, out.audience, out.survey_date = overrides, audience, survey_date
+    sheet_errors = issues_frame(parts)
+    sheet_errors = sheet_errors[(sheet_errors["severity"] == "error") & sheet_errors["row"].isna()]
+    if ps.entity is None or len(sheet_errors):
+        combining._validate(out, parts, store, step)  # nothing to coerce: counts only
+    elif ps.entity == "customers":
+        raise _Whole("customers' repeated rows are merged across the file")
+    else:
+        _validate(out, parts, store, step, ps, folder)
+    decide(out, store, None)
+    _settled()
+    for res in report.sheets:
+        if res.sheet:
+            report.files[0]["sheets"][res.sheet] = {
+                "entity": res.entity,
+                "rows": res.rows_read,
+                "loaded": res.rows_loaded,
+            }
+    step("done", f"{sum(out.row_counts.values())} rows ready", 1.0)
+    return out
+
+
+def _settled() -> None:
+    """Between steps: the pages of mapped files read so far, and the memory freed, go back
+    to the system (glibc keeps freed small blocks for reuse otherwise)."""
+    spill.drop_pages()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+# -- reading ------------------------------------------------------------------------------------
+def _read(path: Path, file: str, folder: Path) -> reading.Sheet:
+    """The CSV as `reading.read_file` tidies it, written part by part and mapped back."""
+    stem = Path(file).stem
+    cells = spill.FrameWriter(folder, "sheet")
+    numbers = spill.FrameWriter(folder, "sheet-rows")
+    first = located = width = headers = None
+    skipped: list = []
+    start = 0
+    for raw in reading.csv_parts(path, file, STREAM_ROWS):
+        raw = raw.reset_index(drop=True)
+        if first is None:
+            first, width = raw.head(reading.PREVIEW_ROWS), raw.shape[1]
+            preview = first.astype(object).where(first.notna(), None).values.tolist()
+            located = reading.find_header(preview)
+            part = reading._tidy(file, stem, raw, 1, None, located)
+            headers, header_rows, tool = part.headers, part.header_rows, part.tool
+        else:
+            if raw.shape[1] != width:
+                raise _Whole("a later part has more columns")
+            part = reading._tidy(file, stem, first, 1 + start - located[1], raw, located)
+        if len(part.headers) != width or part.headers != headers:
+            raise _Whole("columns without a header are dropped")
+        start += len(raw)
+        cells.append(part.frame)
+        numbers.append(pd.DataFrame({"row": np.asarray(part.rows, dtype="int64")}))
+        skipped += part.skipped
+    if first is None or not headers:
+        raise _Whole("no data")
+    frame = cells.close()
+    rows = numbers.close()["row"].to_numpy()
+    sheet = reading.Sheet(file, stem, headers, frame, rows, header_rows, skipped, tool=tool)
+    sheet.part_files = folder / "sheet.arrow"
+    return sheet
+
+
+def _parts(sheet):
+    """(first position, frame) of the sheet, STREAM_ROWS rows at a time, read from its file
+    into memory (not mapped: pages already read are not kept)."""
+    reader = pa.ipc.open_file(pa.OSFile(str(sheet.part_files)))
+    like = sheet.frame
+    lo = 0
+    for i in range(reader.num_record_batches):
+        batch = reader.get_batch(i)
+        cols = {}
+        for c in like.columns:
+            template = like[c].array
+            arr = type(template).__new__(type(template))
+            state = {k: v for k, v in template.__dict__.items() if k not in ("_pa_array", "_cache")}
+            chunked = pa.chunked_array([batch.column(str(c))])
+            arr.__dict__.update(state, _pa_array=chunked, _cache={})
+            cols[c] = pd.Series(arr, copy=False)
+        yield lo, pd.DataFrame(cols, columns=like.columns, copy=False)
+        lo += batch.num_rows
+
+
+# -- checking -----------------------------------------------------------------------------------
+class _Keys:
+    """The keys seen so far, as 96 bits of two hashes each (sorted) and the row of their first
+    occurrence: 20 bytes per key instead of the key's text and a hash table's."""
+
+    def __init__(self):
+        self.h1 = np.empty(0, dtype=np.uint64)
+        self.h2 = np.empty(0, dtype=np.uint32)  # 96 bits in all: no two keys share them
+        self.row = np.empty(0, dtype=np.int64)
+
+    def update(self, keys: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(duplicate mask, first row of each row's key) for a part, then remember its keys."""
+        n = len(keys)
+        dup = np.zeros(n, dtype=bool)
+        first = rows.astype(np.int64).copy()
+        filled = keys.notna().to_numpy()
+        if not filled.any():
+            return dup, first
+        at = np.flatnonzero(filled)
+        obj = keys.iloc[at].astype(str).to_numpy(dtype=object)
+        h1 = pd.util.hash_array(obj, hash_key=HASH_KEYS[0])
+        h2 = pd.util.hash_array(obj, hash_key=HASH_KEYS[1]).astype(np.uint32)
+        seen = self._find(h1, h2)
+        earlier = seen >= 0
+        first[at[earlier]] = self.row[seen[earlier]]
+        dup[at[earlier]] = True
+        here = pd.Series(obj)
+        inner = here.duplicated(keep="first").to_numpy() & ~earlier
+        if inner.any():
+            firsts = pd.Series(rows[at]).groupby(here, sort=False).transform("first").to_numpy()
+            first[at[inner]] = firsts[inner]
+            dup[at[inner]] = True
+        new = ~earlier & ~here.duplicated(keep="first").to_numpy()
+        self._add(h1[new], h2[new], rows[at][new].astype(np.int64))
+        return dup, first
+
+    def _find(self, h1, h2) -> np.ndarray:
+        out = np.full(len(h1), -1, dtype=np.int64)
+        if not len(self.h1):
+            return out
+        pos = np.searchsorted(self.h1, h1)
+        for k in np.flatnonzero(pos < len(self.h1)):
+            i = pos[k]
+            while i < len(self.h1) and self.h1[i] == h1[k]:  # all with this first hash
+                if self.h2[i] == h2[k]:
+                    out[k] = i
+                    break
+                i += 1
+        return out
+
+    def _add(self, h1, h2, row) -> None:
+        order = np.argsort(h1, kind="stable")
+        h1, h2, row = h1[order], h2[order], row[order]
+        pos = np.searchsorted(self.h1, h1)
+        self.h1 = np.insert(self.h1, pos, h1)
+        self.h2 = np.insert(self.h2, pos, h2)
+        self.row = np.insert(self.row, pos, row)
+
+
+def _nps_label(sheet, ps) -> tuple[str | None, pd.DataFrame | None]:
+    """The NPS scale of the whole file (the label every answered row gets) and its note, from
+    one pass over the score's column: `values.detect_nps_scale` over the whole column."""
+    cm = ps.mapping.source_of("nps")
+    if cm is None or cm.index not in sheet.frame.columns:
+        return None, None
+    col = entity(ps.entity).column("nps")
+    count, lo, hi = 0, np.inf, -np.inf
+    for _, part in _parts(sheet):
+        v = pd.to_numeric(values.parse_scale(part[cm.index], lo=col.lo, hi=col.hi).values)
+        v = v.dropna()
+        if len(v):
+            count, lo, hi = count + len(v), min(lo, v.min()), max(hi, v.max())
+    scale = "1-10" if count >= 30 and lo == 1 and hi <= 10 else "0-10"
+    cells = _Cells(sheet, ps.entity, cm.header, cm.letter, "nps")
+    note = _nps_scale(pd.Series([1.0] * 30), {}, cells, cm.header) if scale == "1-10" else None
+    return scale, note
+
+
+def _validate(out: ImportPlan, parts: list, store, step, ps, folder: Path) -> None:
+    """`combining._validate` for one sheet, part by part (see the module's docstring)."""
+    report, sh, name = out.report, ps.sheet, ps.entity
+    e = entity(name)
+    currency = store.currency if store is not None else None
+    res = SheetResult(sh.file, sh.name, name, ps.score, len(sh.frame))
+    res.rows_skipped, res.mapping = len(sh.skipped), ps.mapping
+    res.tool, res.skipped = ps.tool, ps.skipped
+    report.sheets.append(res)
+    step("validate", f"{sh.name}: {len(sh.frame):,} rows as {name}", None)
+    tag = combining._file_tag(report, sh.file)
+    mappings = {(sh.file, sh.name): ps.mapping}
+    letters = {c.letter: i for i, c in enumerate(ps.mapping.columns)}
+    scale, scale_note = _nps_label(sh, ps)
+    given, cells, dups, orders, refs = [], [], [], [], []
+    known: dict = {}
+    keys = _Keys()
+    good = spill.FrameWriter(folder, "rows")
+    bad = spill.FrameWriter(folder, "rejected")
+    for k, (lo, frame) in enumerate(_parts(sh)):
+        rows = np.asarray(sh.rows[lo : lo + len(frame)])
+        part = reading.Sheet(sh.file, sh.name, sh.headers, frame, rows)
+        df, iss = coerce(part, name, ps.mapping, key_tag=tag, currency=currency)
+        for column in defaultable(name):
+            if column not in df:
+                df[column], note = combining._given(
+                    column, out.survey_date, part, name, out.audience
+                )
+                if k == 0:
+                    given.append(note)
+        if scale is not None and "nps_scale" in df:
+            label = "1-10" if scale == "1-10" else "0-10"
+            df["nps_scale"] = pd.Series(np.where(df["nps"].notna(), label, None), dtype="string")
+        cells.append(_ranked(iss, k, letters, len(ps.mapping.columns)))
+        dup, first = keys.update(df[e.key], df["_row"].to_numpy())
+        found = []
+        if dup.any():
+            found.append(duplicate_issues(df, e, dup, first, df["_sheet"], mappings))
+            dups.append(found[-1])
+        orders.append([p for p in order_issues(df, e, mappings)])
+        refs.append(check_references({name: df}, mappings, store, known))
+        errors = issues_frame([iss, *found])
+        ok, rejected = split(df, errors[errors["row"].notna()])
+        if name == "feedback":
+            ok = add_sentiment(ok)
+        good.append(ok)
+        bad.append(rejected)
+        del df, frame, ok, rejected
+        _settled()
+    coerced = _merged(cells, scale_note, letters, ps)
+    ordered = [issues_frame([o[i] for o in orders if len(o) > i]) for i in range(_width(orders))]
+    by_field = _by_field(refs)
+    report.issues = issues_frame(parts + given + [coerced] + dups + ordered + by_field)
+    out.tables[name], out.rejected[name] = good.close(), bad.close()
+    res.rows_loaded, res.rows_rejected = len(out.tables[name]), len(out.rejected[name])
+
+
+def _width(orders: list[list]) -> int:
+    return max((len(o) for o in orders), default=0)
+
+
+def _by_field(refs: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """References' warnings in the whole-file order: per column checked, then by row."""
+    found = issues_frame(refs)
+    if not len(found):
+        return []
+    order = {c: i for i, c in enumerate(REFERENCES)}
+    rank = found["field"].map(order).fillna(len(order))
+    return [found.iloc[np.argsort(rank.to_numpy(), kind="stable")]]
+
+
+def _ranked(iss: pd.DataFrame, k: int, letters: dict, width: int) -> pd.DataFrame:
+    """A part's coerce issues with where they come in the whole file's: column, kind, part."""
+    if not len(iss):
+        return iss
+    rule, row = iss["rule"], iss["row"]
+    rank = rule.map(RANK)
+    rank = rank.where(~((rule == "range") & row.isna()), 2)
+    rank = rank.where(~((rule == "range") & row.notna()), 5)
+    if rank.isna().any() or (rule == "internal").any():
+        raise _Whole(f"an issue of rule {sorted(set(rule[rank.isna()]))} in a part")
+    col = iss["letter"].map(letters)
+    col = col.where(rule != "key", width)
+    if col.isna().any():
+        raise _Whole("an issue outside the mapped columns")
+    return iss.assign(_c=col.to_numpy(), _r=rank.to_numpy(), _k=k, _i=np.arange(len(iss)))
+
+
+def _merged(cells: list, scale_note, letters: dict, ps) -> pd.DataFrame:
+    """The parts' coerce issues as the whole file's: notes about a column said once."""
+    found = (
+        pd.concat([c for c in cells if len(c)], ignore_index=True)
+        if any(len(c) for c in cells)
+        else None
+    )
+    if found is None:
+        return scale_note
+    found = found[found["rule"] != "scale"]
+    note = found["row"].isna()
+    # the same column note in several parts: said once (unit, derived keys); notes that count
+    # cells of the whole column (codes out of scale, ids filled in) only when in one part
+    counted = note & (
+        ((found["rule"] == "range") & found["row"].isna())
+        | ((found["rule"] == "key") & ~found["message"].astype(str).str.startswith("no "))
+    )
+    if found.loc[counted, ["_c", "_r"]].duplicated().any():
+        raise _Whole("a note counting a column's cells in several parts")
+    said = found["message"].where(found["rule"] != "key", "")  # row-derived ids: the first
+    once = note & found.assign(_m=said).duplicated(["_c", "_r", "_m"], keep="first")
+    found = found.loc[~once]
+    if scale_note is not None:
+        cm = ps.mapping.source_of("nps")
+        extra = scale_note.assign(_c=letters[cm.letter], _r=7, _k=0, _i=0)
+        found = pd.concat([found, extra], ignore_index=True)
+    found = found.sort_values(["_c", "_r", "_k", "_i"], kind="stable")
+    return found.drop(columns=["_c", "_r", "_k", "_i"]).reset_index(drop=True)
