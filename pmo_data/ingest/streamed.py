@@ -1,22 +1,23 @@
 """The check of one large CSV part by part, so the check's memory is bounded by a part.
 
 Why: planned whole, a 190 MB CSV took the check's child process 5x the file (the sheet as
-read 2.2x, the typed rows, the effect's table). Here `STREAM_ROWS` rows are read at a time,
-tidied and appended to the sheet's file (Arrow IPC, `spill.FrameWriter`); recognition and
-mapping read that sheet mapped from disk (they count cells and look at a few columns); then
-each part is coerced, checked, split and scored, and its rows appended to the files of rows to
-load and rejected rows. Across parts only what cross-row checks need is kept: each key's 96-bit
-hash and first row (duplicates), the store's ids (references), the NPS scale. The
-plan's frames come back mapped from those files, and `spill.dump` names the files instead of
-copying them.
+read 2.2x, the typed rows, the effect's table). Here up to `STREAM_ROWS` rows are read at a
+time, tidied and appended to the sheet's file (Arrow IPC, `spill.FrameWriter`); recognition
+and mapping read that sheet mapped from disk (they count cells and look at a few columns);
+then each part is coerced, checked, split and scored, and its rows appended to the files of
+rows to load and rejected rows. Across parts only what cross-row checks need is kept: each
+key's 96-bit hash and first row (duplicates), the store's ids (references), the NPS scale.
+The plan's frames come back mapped from those files, and `spill.dump` names the files instead
+of copying them; pages read are let go between steps (`spill.drop_pages`).
 
 The plan is the one `importer.plan` makes: the same rows, issues, effect and review. Issues
 come in the same order except within one column's unreadable cells, which are by part (the
 whole-file check lists them by kind). Text columns that were Python objects (`extra`, `_file`,
 `_sheet`) come back as the "string" dtype. Only one CSV whose sheet is one entity is planned so
 (not customers, whose repeated rows merge, nor a tool's export or a turned-round sheet);
-`plan` returns None for anything else, or when a part breaks the pattern, and the caller plans
-the whole file.
+`plan` returns None for anything else, or when a part breaks the pattern (a note that counts a
+column's cells in several parts, a column typed differently in two parts), and the caller
+plans the whole file.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ from pmo_data.schema import entity
 
 log = logging.getLogger(__name__)
 
-STREAM_ROWS = 20_000  # rows read, checked and written at a time
+STREAM_ROWS = 20_000  # rows read, checked and written at a time (at most)
+MIN_PART_ROWS = 5_000  # and at least, however small the file (a part costs ~0.1 s)
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 # Where a cell's issue comes within its column in `coerce` (parts are made in this order).
 RANK = {"internal": 0, "unit": 1, "doubtful": 3, "placeholder": 3, "unreadable": 3}
@@ -171,7 +173,7 @@ def _read(path: Path, file: str, folder: Path) -> reading.Sheet:
     first = located = width = headers = None
     skipped: list = []
     start = 0
-    for raw in reading.csv_parts(path, file, STREAM_ROWS):
+    for raw in reading.csv_parts(path, file, _part_rows(path)):
         raw = raw.reset_index(drop=True)
         if first is None:
             first, width = raw.head(reading.PREVIEW_ROWS), raw.shape[1]
@@ -198,8 +200,18 @@ def _read(path: Path, file: str, folder: Path) -> reading.Sheet:
     return sheet
 
 
+def _part_rows(path: Path) -> int:
+    """STREAM_ROWS, or fewer in a smaller file, so that a part is at most a sixteenth of the
+    file (a part's working set is several times its text)."""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    per_row = len(head) / max(head.count(b"\n"), 1)
+    rows = int(path.stat().st_size / 16 / per_row)
+    return max(min(STREAM_ROWS, MIN_PART_ROWS), min(STREAM_ROWS, rows))
+
+
 def _parts(sheet):
-    """(first position, frame) of the sheet, STREAM_ROWS rows at a time, read from its file
+    """(first position, frame) of the sheet, a part at a time as it was read, from its file
     into memory (not mapped: pages already read are not kept)."""
     reader = pa.ipc.open_file(pa.OSFile(str(sheet.part_files)))
     like = sheet.frame
