@@ -273,14 +273,22 @@ def _key_changes(name: str, gone: pd.DataFrame, new: pd.DataFrame) -> pd.DataFra
     ).reset_index(drop=True)
 
 
+NUMERIC = ("money", "number", "percent", "rating", "nps")
+
+
 def _typed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """Canonical columns in one dtype per kind, so stored and incoming rows concatenate."""
     out = frame.copy(deep=False)  # copy-on-write: columns already typed are shared, not copied
     for c in out.columns:
         kind = _kind(name, c)
+        dtype = out[c].dtype
+        if (kind == "date" and dtype.kind == "M" and getattr(dtype, "tz", None) is None) or (
+            kind in NUMERIC and dtype == np.float64
+        ):
+            continue  # typed already: pandas would copy it (a large upload's columns are mapped)
         if kind == "date":
             out[c] = pd.to_datetime(out[c], errors="coerce")
-        elif kind in ("money", "number", "percent", "rating", "nps"):
+        elif kind in NUMERIC:
             out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
         elif kind is not None or c in ("extra", "_file", "_sheet"):
             out[c] = out[c].astype("string")

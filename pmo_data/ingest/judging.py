@@ -82,9 +82,16 @@ def _values(sheet, index: int) -> pd.Series:
 
 
 def _numbers(values: pd.Series) -> pd.Series:
-    """Each answer as a number where it is one ('9', 9.0, '4 - Agree'), else NaN."""
+    """Each answer as a number where it is one ('9', 9.0, '4 - Agree'), else NaN. Text is
+    read once per distinct answer (a score column of a million rows holds a few dozen)."""
     if pd.api.types.is_numeric_dtype(values.dtype) and values.dtype != bool:
         return values.astype("float64")
+    if len(values) > 1000 and isinstance(values.dtype, pd.StringDtype):
+        codes, distinct = pd.factorize(values)
+        if len(distinct) < len(values) // 2:
+            nums = _numbers(pd.Series(distinct, dtype=values.dtype)).to_numpy()
+            found = np.where(codes >= 0, nums[np.maximum(codes, 0)], np.nan)
+            return pd.Series(found, index=values.index, dtype="float64")
     direct = pd.to_numeric(values, errors="coerce")
     need = direct.isna()
     if need.any():
@@ -137,7 +144,10 @@ def nps_categories(values: pd.Series) -> pd.Series | None:
     """Promoter / Passive / Detractor per answer, when (nearly) every answer is one."""
     if not len(values):
         return None
-    norm = values.astype(str).str.strip().str.lower().map(NPS_CATEGORIES)
+    codes, distinct = pd.factorize(values)  # each distinct answer once
+    named = pd.Series(distinct).astype(str).str.strip().str.lower().map(NPS_CATEGORIES)
+    found = named.to_numpy(dtype=object)[np.maximum(codes, 0)]
+    norm = pd.Series(np.where(codes >= 0, found, None), index=values.index, dtype=object)
     return norm if norm.notna().mean() >= 0.9 else None
 
 
