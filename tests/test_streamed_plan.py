@@ -39,7 +39,9 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _issues(plan) -> pd.DataFrame:
-    return _plain(plan.report.issues[[*ISSUE, "value", "message"]])
+    found = _plain(plan.report.issues[[*ISSUE, "value", "message"]])
+    found["row"] = pd.to_numeric(found["row"]).astype("float64")
+    return found
 
 
 def _same(parts, whole, order: bool = True) -> None:

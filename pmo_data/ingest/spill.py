@@ -34,9 +34,9 @@ class _Pickler(pickle.Pickler):
         return f"a{self.count}{suffix}"
 
     def persistent_id(self, obj):
-        if isinstance(obj, ArrowExtensionArray) and (found := _ARROW.get(_arrow_key(obj))):
+        if isinstance(obj, ArrowExtensionArray) and (found := _mapped_chunks(obj)):
             state = {k: v for k, v in obj.__dict__.items() if k not in ("_pa_array", "_cache")}
-            return ("arrowcol", found[0], found[1], type(obj), state)
+            return ("arrowchunks", found, obj._pa_array.type, type(obj), state)
         if isinstance(obj, np.ndarray) and (found := _in_region(obj)):
             return found
         if isinstance(obj, ArrowExtensionArray) and obj.nbytes >= SPILL_BYTES:
@@ -69,18 +69,22 @@ class _Unpickler(pickle.Unpickler):
 
     def persistent_load(self, pid):
         kind, name, *rest = pid
-        path = self.folder / name
+        path = self.folder / name if isinstance(name, str) else None
         if kind == "npmap":
             offset, dtype, shape = rest
             if not int(np.prod(shape)):
                 return np.empty(shape, dtype=dtype)
             return np.memmap(path, dtype=dtype, mode="c", offset=offset, shape=tuple(shape))
-        if kind == "arrowcol":
-            j, cls, state = rest
-            if name not in self.tables:
-                self.tables[name] = pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all()
+        if kind == "arrowchunks":
+            typ, cls, state = rest
+            chunks = []
+            for file, column, i in name:
+                if file not in self.tables:
+                    mapped = pa.memory_map(str(self.folder / file), "r")
+                    self.tables[file] = pa.ipc.open_file(mapped).read_all()
+                chunks.append(self.tables[file].column(column).chunk(i))
             arr = cls.__new__(cls)
-            arr.__dict__.update(state, _pa_array=self.tables[name].column(j), _cache={})
+            arr.__dict__.update(state, _pa_array=pa.chunked_array(chunks, type=typ), _cache={})
             return arr
         if kind == "numpy":
             return np.asarray(np.load(path, mmap_mode="c", allow_pickle=False))
@@ -113,7 +117,7 @@ def load(folder: Path):
 # numpy columns by the address range of their mapping, Arrow columns by their first buffer.
 # Each entry holds its array, so no other array can take its address while it is named here.
 _REGIONS: dict[int, tuple] = {}  # start address -> (length, file, file offset, array)
-_ARROW: dict[tuple, tuple] = {}  # _arrow_key -> (file, column, array)
+_CHUNKS: dict[tuple, tuple] = {}  # _chunk_key -> (file, column, batch, chunk)
 
 
 _MAPS: list = []  # the mappings of those frames (see `drop_pages`)
@@ -122,7 +126,7 @@ _MAPS: list = []  # the mappings of those frames (see `drop_pages`)
 def forget() -> None:
     """Name no mapped frame any more (the frames written so far are not used)."""
     _REGIONS.clear()
-    _ARROW.clear()
+    _CHUNKS.clear()
     _MAPS.clear()
 
 
@@ -134,11 +138,21 @@ def drop_pages() -> None:
         view.madvise(mmap.MADV_DONTNEED)
 
 
-def _arrow_key(arr) -> tuple | None:
-    chunks = arr._pa_array.chunks
-    if not chunks or chunks[0].buffers()[-1] is None:
+def _chunk_key(chunk) -> tuple | None:
+    data = chunk.buffers()[-1]
+    if data is None or chunk.offset:
         return None
-    return (chunks[0].buffers()[-1].address, len(arr), len(chunks))
+    return (data.address, len(chunk))
+
+
+def _mapped_chunks(arr) -> list | None:
+    """[(file, column, batch)] when every chunk of the array is a mapped frame's, else None
+    (frames made of mapped frames, such as their concatenation, are named, not copied)."""
+    chunks = arr._pa_array.chunks
+    found = [_CHUNKS.get(_chunk_key(c)) for c in chunks]
+    if not chunks or any(f is None for f in found):
+        return None
+    return [f[:3] for f in found]
 
 
 def _in_region(arr: np.ndarray) -> tuple | None:
@@ -259,8 +273,8 @@ def mapped_frame(folder: Path, stem: str, columns: list, kinds: list, rows: int)
         arr = type(like).__new__(type(like))
         state = {k: v for k, v in like.__dict__.items() if k not in ("_pa_array", "_cache")}
         arr.__dict__.update(state, _pa_array=chunked, _cache={})
-        key = _arrow_key(arr)
-        if key is not None:
-            _ARROW[key] = (f"{stem}.arrow", str(j), chunked)
+        for i, chunk in enumerate(chunked.chunks):
+            if (key := _chunk_key(chunk)) is not None:
+                _CHUNKS[key] = (f"{stem}.arrow", str(j), i, chunk)
         out[c] = pd.Series(arr, copy=False, name=c)
     return pd.DataFrame(out, columns=columns, copy=False)

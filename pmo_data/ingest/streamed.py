@@ -45,7 +45,7 @@ from pmo_data.ingest.rules import (
     order_issues,
     split,
 )
-from pmo_data.ingest.validation import _Cells, _nps_scale, coerce, issues_frame
+from pmo_data.ingest.validation import ISSUE_COLUMNS, _Cells, _nps_scale, coerce, issues_frame
 from pmo_data.schema import entity
 
 log = logging.getLogger(__name__)
@@ -322,9 +322,12 @@ def _validate(out: ImportPlan, parts: list, store, step, ps, folder: Path) -> No
     mappings = {(sh.file, sh.name): ps.mapping}
     letters = {c.letter: i for i, c in enumerate(ps.mapping.columns)}
     scale, scale_note = _nps_label(sh, ps)
-    given, cells, dups, orders, refs = [], [], [], [], []
+    found = _Issues(folder)
+    found.add((0,), issues_frame(parts))
+    notes: list = []
     known: dict = {}
     keys = _Keys()
+    fields = {c: i for i, c in enumerate(REFERENCES)}
     good = spill.FrameWriter(folder, "rows")
     bad = spill.FrameWriter(folder, "rejected")
     for k, (lo, frame) in enumerate(_parts(sh)):
@@ -337,46 +340,70 @@ def _validate(out: ImportPlan, parts: list, store, step, ps, folder: Path) -> No
                     column, out.survey_date, part, name, out.audience
                 )
                 if k == 0:
-                    given.append(note)
+                    found.add((1,), note)
         if scale is not None and "nps_scale" in df:
             label = "1-10" if scale == "1-10" else "0-10"
             df["nps_scale"] = pd.Series(np.where(df["nps"].notna(), label, None), dtype="string")
-        cells.append(_ranked(iss, k, letters, len(ps.mapping.columns)))
+        ranked = _ranked(iss, k, letters, len(ps.mapping.columns))
+        if len(ranked):
+            cell = ranked["row"].notna()
+            notes.append(ranked.loc[~cell])
+            for (c, r), g in ranked.loc[cell].groupby(["_c", "_r"], sort=False):
+                found.add((2, c, r), g)
         dup, first = keys.update(df[e.key], df["_row"].to_numpy())
-        found = []
+        dups = None
         if dup.any():
-            found.append(duplicate_issues(df, e, dup, first, df["_sheet"], mappings))
-            dups.append(found[-1])
-        orders.append([p for p in order_issues(df, e, mappings)])
-        refs.append(check_references({name: df}, mappings, store, known))
-        errors = issues_frame([iss, *found])
+            dups = duplicate_issues(df, e, dup, first, df["_sheet"], mappings)
+            found.add((3,), dups)
+        for i, o in enumerate(order_issues(df, e, mappings)):
+            found.add((4, i), o)
+        refs = check_references({name: df}, mappings, store, known)
+        for field, g in refs.groupby("field", sort=False):
+            found.add((5, fields.get(field, len(fields))), g)
+        errors = issues_frame([iss, dups])
         ok, rejected = split(df, errors[errors["row"].notna()])
         if name == "feedback":
             ok = add_sentiment(ok)
         good.append(ok)
         bad.append(rejected)
-        del df, frame, ok, rejected
+        del df, frame, ok, rejected, iss, ranked, refs, dups
         _settled()
-    coerced = _merged(cells, scale_note, letters, ps)
-    ordered = [issues_frame([o[i] for o in orders if len(o) > i]) for i in range(_width(orders))]
-    by_field = _by_field(refs)
-    report.issues = issues_frame(parts + given + [coerced] + dups + ordered + by_field)
+    merged = _merged(notes, scale_note, letters, ps)
+    if merged is not None and len(merged):
+        for (c, r), g in merged.groupby(["_c", "_r"], sort=False):
+            found.add((2, c, r), g)
+    report.issues = found.frame()
     out.tables[name], out.rejected[name] = good.close(), bad.close()
     res.rows_loaded, res.rows_rejected = len(out.tables[name]), len(out.rejected[name])
 
 
-def _width(orders: list[list]) -> int:
-    return max((len(o) for o in orders), default=0)
+class _Issues:
+    """Issues found part by part, written to files as found (a file with an issue on every
+    row would otherwise hold them all), one file per place in the whole file's order: the
+    planning's, the survey date's, each column's kind of cell issue, duplicates, each order
+    rule, each reference. `frame` puts them in that order, mapped (text as "string")."""
 
+    def __init__(self, folder: Path):
+        self.folder, self.groups = folder, {}
 
-def _by_field(refs: list[pd.DataFrame]) -> list[pd.DataFrame]:
-    """References' warnings in the whole-file order: per column checked, then by row."""
-    found = issues_frame(refs)
-    if not len(found):
-        return []
-    order = {c: i for i, c in enumerate(REFERENCES)}
-    rank = found["field"].map(order).fillna(len(order))
-    return [found.iloc[np.argsort(rank.to_numpy(), kind="stable")]]
+    def add(self, key: tuple, frame: pd.DataFrame | None) -> None:
+        if frame is None or not len(frame):
+            return
+        frame = issues_frame([frame])
+        frame["row"] = pd.to_numeric(frame["row"], errors="coerce").astype("float64")
+        for c in ISSUE_COLUMNS:
+            if c != "row":
+                frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
+        if key not in self.groups:
+            stem = f"issues-{len(self.groups)}"
+            self.groups[key] = spill.FrameWriter(self.folder, stem)
+        self.groups[key].append(frame)
+
+    def frame(self) -> pd.DataFrame:
+        found = [self.groups[key].close() for key in sorted(self.groups)]
+        if not found:
+            return issues_frame()
+        return pd.concat(found, ignore_index=True) if len(found) > 1 else found[0]
 
 
 def _ranked(iss: pd.DataFrame, k: int, letters: dict, width: int) -> pd.DataFrame:
@@ -403,8 +430,10 @@ def _merged(cells: list, scale_note, letters: dict, ps) -> pd.DataFrame:
         if any(len(c) for c in cells)
         else None
     )
+    if found is None and scale_note is None:
+        return None
     if found is None:
-        return scale_note
+        found = pd.DataFrame(columns=[*ISSUE_COLUMNS, "_c", "_r", "_k", "_i"])
     found = found[found["rule"] != "scale"]
     note = found["row"].isna()
     # the same column note in several parts: said once (unit, derived keys); notes that count
@@ -423,4 +452,4 @@ def _merged(cells: list, scale_note, letters: dict, ps) -> pd.DataFrame:
         extra = scale_note.assign(_c=letters[cm.letter], _r=7, _k=0, _i=0)
         found = pd.concat([found, extra], ignore_index=True)
     found = found.sort_values(["_c", "_r", "_k", "_i"], kind="stable")
-    return found.drop(columns=["_c", "_r", "_k", "_i"]).reset_index(drop=True)
+    return found.reset_index(drop=True)
