@@ -75,10 +75,10 @@ def _values(sheet, index: int) -> pd.Series:
     if index not in frame.columns:
         return pd.Series([], dtype=object)
     s = frame[index]
-    s = s[s.notna()]
+    keep = s.notna()
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):  # numbers are never blank
-        s = s[s.astype(str).str.strip() != ""]
-    return s
+        keep &= s.astype(str).str.strip() != ""
+    return s if keep.all() else s[keep]  # no copy of a column without blanks (read only)
 
 
 def _numbers(values: pd.Series) -> pd.Series:
@@ -89,9 +89,9 @@ def _numbers(values: pd.Series) -> pd.Series:
     if len(values) > 1000 and isinstance(values.dtype, pd.StringDtype):
         codes, distinct = pd.factorize(values)
         if len(distinct) < len(values) // 2:
-            nums = _numbers(pd.Series(distinct, dtype=values.dtype)).to_numpy()
-            found = np.where(codes >= 0, nums[np.maximum(codes, 0)], np.nan)
-            return pd.Series(found, index=values.index, dtype="float64")
+            nums = _numbers(pd.Series(np.asarray(distinct, dtype=object))).to_numpy()
+            found = np.append(nums, np.nan)[codes]  # code -1 (blank): the NaN at the end
+            return pd.Series(found, index=values.index, dtype="float64", copy=False)
     direct = pd.to_numeric(values, errors="coerce")
     need = direct.isna()
     if need.any():
@@ -154,10 +154,10 @@ def nps_categories(values: pd.Series) -> pd.Series | None:
 def looks_like_people(values: pd.Series) -> bool:
     """True when the answers are people's names or e-mail addresses (respondents), not
     companies, accounts or ids."""
-    texts = values.astype(str).str.strip()
+    texts = values.astype(str)  # stripped below, once per distinct answer
     if not len(texts) or texts.str.contains(r"\d", regex=True).mean() > 0.2:
         return False
-    distinct = pd.Series(pd.unique(texts))
+    distinct = pd.Series(pd.unique(pd.Series(pd.unique(texts)).str.strip()))
     sample = distinct.head(500)
 
     def person(t: str) -> bool:
