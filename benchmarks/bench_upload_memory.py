@@ -322,11 +322,12 @@ def main() -> None:
         "row; .xlsx written without <dimension>. Each check in a fresh server process holding "
         "the file's bytes (as the uploader does), after a tiny warm-up check (modules and "
         "lexicons load once per server). server: its peak RSS (VmHWM) over its RSS before the "
-        "bytes were read; 'plan alone' leaves the bytes out. child (this change: the check runs "
-        "in `python -m pmo_data.ingest.child_plan`): the child's peak RSS over the peak of a "
+        "bytes were read; 'plan alone' leaves the bytes out. child (when the checkout has "
+        "`pmo_data.ingest.child_plan`, every file is checked there, whatever its size; the page "
+        "sends only uploads of 4 MB or more): the child's peak RSS over the peak of a "
         "child that checked a one-row file (its interpreter and modules, whatever the file). "
         "server + child: both, as if at the same moment (an upper bound). compare: the other "
-        "checkout (no child: everything in the server). Machine: 2 cores shared with other "
+        "checkout, checked its own way. Machine: 2 cores shared with other "
         "sessions' test runs (times are noisy; the memory is not).",
         "",
         "| file | rows | MB | code | server peak / file (bytes + plan) | server, plan alone / file "
