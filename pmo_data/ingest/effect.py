@@ -358,7 +358,7 @@ def compute(name: str, mode: str, current: pd.DataFrame, incoming: pd.DataFrame)
     if mode == "replace" or incoming["extra"].notna().any():
         compared.append("extra")
     old = current.loc[in_file].set_index(key)
-    upd = incoming.loc[in_store].set_index(key)
+    upd = (incoming.loc[in_store] if in_store.any() else incoming.iloc[:0]).set_index(key)
     old = old.loc[upd.index]
     diffs = {}
     for c in compared:
@@ -451,7 +451,7 @@ def _merged(name, current, incoming, in_store, in_file, compared) -> pd.DataFram
     covered += [d for d, src in DERIVED_FROM.items() if src in covered and d in incoming]
     out = current.copy()
     if in_store.any():
-        upd = incoming.loc[in_store].set_index(key)
+        upd = (incoming.loc[in_store] if in_store.any() else incoming.iloc[:0]).set_index(key)
         pos = np.flatnonzero(in_file)
         keys = out[key].iloc[pos]
         for c in covered + PROVENANCE:
