@@ -134,6 +134,8 @@ LAZY = [
         "services",
         "se_closer",
         (
+            "Skills behind the shortfall",
+            "Demand per month",
             "Satisfaction per service",
             "What customers value and pay for",
             "Who uses which service",

@@ -75,7 +75,7 @@ def test_a_hidden_tab_is_not_computed(monkeypatch, demo_db):
 def test_a_closed_row_draws_nothing_until_chosen(monkeypatch, demo_db):
     at = app(monkeypatch, demo_db[0], "executive").run()
     at.switch_page("views/services.py").run()
-    assert section_labels(at, "se_closer")[0] == "Satisfaction per service"
+    assert "Satisfaction per service" in section_labels(at, "se_closer")
     assert at.session_state["se_closer"] is None
     before = len(at.get("plotly_chart"))
     open_section(at, "se_closer", "Satisfaction per service")

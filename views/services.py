@@ -32,6 +32,8 @@ st.caption("Choose one: each is computed when opened.")
 ui.lazy_sections(
     "se_closer",
     {
+        "Skills behind the shortfall": lambda: sec.skills(viewer, filters),
+        "Demand per month": lambda: sec.demand_per_month(viewer, filters),
         "Satisfaction per service": lambda: sec.satisfaction(viewer, filters),
         "What customers value and pay for": lambda: sec.value(viewer, filters, currency),
         "Who uses which service": lambda: sec.segments(viewer, filters),

@@ -446,7 +446,8 @@ def benefits_section(viewer, filters, state: str, currency: str) -> None:
             ),
         ]
     )
-    lazy_sections(  # each tab is computed when opened
+    st.caption("Where the benefits come from. Choose one: each is computed when opened.")
+    lazy_sections(
         "sv_benefits",
         {
             "By portfolio and since go-live": lambda: _benefits_by_portfolio(
@@ -464,6 +465,7 @@ def benefits_section(viewer, filters, state: str, currency: str) -> None:
                 viewer, filters, state, currency
             ),
         },
+        closed=True,
     )
 
 

@@ -147,6 +147,9 @@ def demand(viewer, filters) -> None:
         f"last {services.TREND_WINDOW} complete months with the {services.TREND_WINDOW} before; "
         f"beyond ±{services.TREND_STEP:.0%} it is rising or falling."
     )
+
+
+def skills(viewer, filters) -> None:
     sk = run(services.skills, viewer, filters)
     st.markdown("**Enough chefs? Skills behind the over-demanded services**")
     table(
@@ -166,6 +169,9 @@ def demand(viewer, filters) -> None:
         "Skills as listed in the catalogue (comma separated); the hours short of every "
         "over-demanded service that needs the skill, summed, most short first."
     )
+
+
+def demand_per_month(viewer, filters) -> None:
     measure = st.radio(
         "Demand signal",
         list(services_charts.MEASURES),
