@@ -338,6 +338,14 @@ def match_by_content(name: str, current: pd.DataFrame, incoming: pd.DataFrame) -
     return out
 
 
+def _rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """frame.loc[mask] without reading the frame when the mask takes all rows or none (pandas
+    filters every column: a large upload's mapped columns read again for nothing)."""
+    if not mask.any():
+        return frame.iloc[:0]
+    return frame if mask.all() else frame.loc[mask]
+
+
 # -- the effect ---------------------------------------------------------------------------------
 def compute(name: str, mode: str, current: pd.DataFrame, incoming: pd.DataFrame) -> Effect:
     """The effect of importing `incoming` into an entity holding `current` in `mode`."""
@@ -350,15 +358,15 @@ def compute(name: str, mode: str, current: pd.DataFrame, incoming: pd.DataFrame)
     cur_keys = current[key] if key in current else pd.Series([], dtype="string")
     in_store = _member(incoming[key], cur_keys)
     in_file = _member(cur_keys, incoming[key])
-    new = incoming if not in_store.any() else incoming.loc[~in_store]  # no copy when all new
-    gone = current if not in_file.any() else current.loc[~in_file]
+    new = _rows_where(incoming, ~in_store)  # no copy when all new
+    gone = _rows_where(current, ~in_file)
     # Columns compared on matched rows: all of them when the file replaces the entity (a
     # column it lacks becomes blank), else only the columns the file has.
     compared = [c for c in e.column_names if c != key and (mode == "replace" or c in incoming)]
     if mode == "replace" or incoming["extra"].notna().any():
         compared.append("extra")
-    old = current.loc[in_file].set_index(key)
-    upd = (incoming.loc[in_store] if in_store.any() else incoming.iloc[:0]).set_index(key)
+    old = _rows_where(current, in_file).set_index(key)
+    upd = _rows_where(incoming, in_store).set_index(key)
     old = old.loc[upd.index]
     diffs = {}
     for c in compared:
@@ -434,7 +442,7 @@ def compute(name: str, mode: str, current: pd.DataFrame, incoming: pd.DataFrame)
             duplicates=n_matched,
             identical_duplicates=identical,
         )
-        examples["duplicates"] = _rows(incoming.loc[in_store], name)
+        examples["duplicates"] = _rows(_rows_where(incoming, in_store), name)
         examples["changed"] = examples["changed"].iloc[:0]
     if mode != "replace":
         examples["removed"] = examples["removed"].iloc[:0]
@@ -451,7 +459,7 @@ def _merged(name, current, incoming, in_store, in_file, compared) -> pd.DataFram
     covered += [d for d, src in DERIVED_FROM.items() if src in covered and d in incoming]
     out = current.copy()
     if in_store.any():
-        upd = (incoming.loc[in_store] if in_store.any() else incoming.iloc[:0]).set_index(key)
+        upd = _rows_where(incoming, in_store).set_index(key)
         pos = np.flatnonzero(in_file)
         keys = out[key].iloc[pos]
         for c in covered + PROVENANCE:
@@ -465,7 +473,7 @@ def _merged(name, current, incoming, in_store, in_file, compared) -> pd.DataFram
             keep = pd.isna(new_extra)
             col.iloc[pos] = np.where(keep, col.iloc[pos].to_numpy(dtype=object), new_extra)
             out["extra"] = col
-    new = incoming.loc[~in_store]
+    new = _rows_where(incoming, ~in_store)
     return pd.concat([out, new], ignore_index=True) if len(new) else out
 
 
