@@ -5,11 +5,11 @@ part with its rows written as they are made (`ingest/streamed.py`), and gets the
 with its large arrays memory-mapped (`ingest/spill.py`). A ~20 MB feedback CSV with
 a distinct comment on every row is checked that way from a fresh "server" process holding the
 file's bytes, against a store file. The server's peak RSS above the RSS with the bytes held
-must stay under SERVER_BOUND times the file (measured ~0.14x; a plan copied back whole, as a
+must stay under SERVER_BOUND times the file (measured ~0.15x; a plan copied back whole, as a
 plain pickle would, is ~8x), and the child's peak above a child's start (a child that checked
-a one-row file) under CHILD_BOUND (measured ~1.4x; the whole file checked at once ~5.4x, a
-Python str per cell, the old way, ~17x). No timers. benchmarks/bench_upload_memory.py measures the same at 1x-100x and the
-effect on other users.
+a one-row file) under CHILD_BOUND (measured ~1.1x; the whole file checked at once ~5.4x, a
+Python str per cell, the old way, ~17x). No timers. benchmarks/bench_upload_memory.py
+measures the same at 1x-100x and the effect on other users.
 """
 
 from __future__ import annotations
