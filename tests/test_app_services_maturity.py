@@ -153,3 +153,23 @@ def test_answers_survive_other_stages_and_pages(monkeypatch, tmp_path):
     assert done() == after
     open_section(at, "mt_stage", maturity.STAGES[-1].name)
     assert at.checkbox(key=f"mt_done_{square.id}").value == ticked
+
+
+def test_a_note_typed_just_before_save_is_saved(monkeypatch, tmp_path):
+    """The note and the click arrive in one rerun: the save callback runs before the note's."""
+    db = str(tmp_path / "pmo.duckdb")
+    store = Store(db)
+    load_demo(store, scale=0.1)
+    store.close()
+    at = app(monkeypatch, db, "pmo_analyst").run()
+    at.switch_page("views/maturity.py").run()
+    square = next(s for s in maturity.SQUARES if s.stage == maturity.STAGES[0].key)
+    # the note's own value, not yet through its callback (as when both arrive in one rerun
+    # and the click's callback runs first)
+    at.session_state[f"mt_note_{square.id}"] = "Typed, then saved at once"
+    at.button(key="mt_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    saved = Store(db)
+    payload = saved.documents("maturity_assessment")["payload"].iloc[0]
+    saved.close()
+    assert payload["squares"][square.id]["note"] == "Typed, then saved at once"

@@ -76,3 +76,36 @@ def test_colour_bar_and_pie():
     assert heat.layout.margin.r >= 120
     pie = fit_margins(go.Figure(go.Pie(labels=["a"], values=[1])))
     assert pie.layout.margin.l is None  # nothing on axes: left to Plotly
+
+
+@pytest.mark.parametrize(
+    "trace",
+    [
+        go.Bar(x=[None], y=[1]),
+        go.Bar(x=[], y=[]),
+        go.Scatter(x=[float("nan")], y=[None]),
+        go.Scatter(x=[1, None, 3], y=[2, 3, 4]),
+    ],
+)
+def test_no_labels_no_failure(trace):
+    fig = fit_margins(go.Figure(trace))
+    assert fig.layout.margin.b is None or fig.layout.margin.b < 60
+
+
+def test_dates_are_dates_whatever_their_form():
+    import datetime as dt
+
+    for xs in (
+        [dt.date(2025, 1, 1), dt.date(2025, 6, 1)],
+        ["2025-01-01", "2025-06-01"],
+        [dt.datetime(2025, 1, 1), None],
+    ):
+        fig = fit_margins(go.Figure(go.Scatter(x=xs * 20, y=list(range(len(xs) * 20)))))
+        assert fig.layout.xaxis.tickangle is None, xs  # a few short labels: never tilted
+        assert fig.layout.margin.b < 40, xs
+
+
+def test_a_figure_through_json_keeps_sensible_margins():
+    raw = go.Figure(go.Bar(x=list(range(100)), y=list(range(100)))).to_dict()
+    fig = fit_margins(go.Figure(raw))
+    assert fig.layout.margin.b < 60 and fig.layout.xaxis.tickangle is None

@@ -12,11 +12,15 @@ Only for figures shown in the app (`ui.figure`, `ui.chart`): briefs render with 
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
+
+log = logging.getLogger(__name__)
 
 TICK_PX = 12  # tick labels in Streamlit's chart theme
 TITLE_PX = 14  # axis titles in Streamlit's chart theme
@@ -29,6 +33,7 @@ ROTATE = 30  # degrees: how Plotly tilts category labels that would overlap
 ROTATE_BEYOND_PX = 700  # category labels wider than this in total are tilted in advance
 UPRIGHT_BEYOND_PX = 560  # ... and stand upright when even tilted they would not fit this
 TILT_ROOM = 16  # tilted labels sit lower than their box says
+FLOOR = 10  # the least room under a plot, as the house template gives
 SAFETY = 1.04  # estimates run a little wide: a few blank pixels beat a second draw
 
 # Advance widths in ems (Source Sans); anything not listed counts as a wide letter.
@@ -65,33 +70,67 @@ def _box(label: object, size: float) -> tuple[float, int]:
     return max(text_px(line, size) for line in lines), len(lines)
 
 
+_NOT_ON_AXES = {"pie", "treemap", "sunburst", "indicator", "table", "icicle", "funnelarea"}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?([ T]\d{2}:\d{2}.*)?$")
+DATE_LABEL = "Sep 2025"  # Plotly picks a few short date labels
+
+
+def _kind(values: np.ndarray, axis_type: str | None) -> str:
+    """'number', 'date' or 'category', as Plotly would draw these values on this axis."""
+    if axis_type in {"linear", "log"}:
+        return "number"
+    if axis_type == "date":
+        return "date"
+    if axis_type in {"category", "multicategory"}:
+        return "category"
+    if values.dtype.kind in "iufb":
+        return "number"
+    if values.dtype.kind == "M":
+        return "date"
+    present = [v for v in values.ravel().tolist() if v is not None and v == v]
+    inferred = pd.api.types.infer_dtype(present, skipna=True) if present else "empty"
+    if inferred in {"integer", "floating", "mixed-integer-float", "decimal", "boolean"}:
+        return "number"
+    if inferred in {"date", "datetime", "datetime64"}:
+        return "date"
+    if inferred == "string" and all(_ISO_DATE.match(v) for v in present[:20]):
+        return "date"
+    return "category"
+
+
 def _labels(fig: go.Figure, letter: str) -> tuple[list[list[str]], list[float]]:
     """What traces put on the x or y axis: category labels per level (a multi-category axis,
     such as portfolio then project, has two) and the range of numbers, if numeric."""
+    axis_type = fig.layout[f"{letter}axis"].type
     levels: list[list[str]] = []
     low = high = None
     for trace in fig.data:
-        if getattr(trace, "type", None) in {"pie", "treemap", "sunburst", "indicator", "table"}:
+        if getattr(trace, "type", None) in _NOT_ON_AXES:
             continue
         data = getattr(trace, letter, None)
-        if data is None:
+        if data is None or isinstance(data, dict):  # {'bdata': ...}: packed numbers
             continue
-        arr = np.asarray(data)
-        if arr.dtype.kind in "iuf":
-            finite = arr[np.isfinite(arr)]
+        arr = np.asarray(data, dtype=object if not hasattr(data, "dtype") else None)
+        kind = _kind(arr, axis_type)
+        if kind == "number":
+            numbers = pd.to_numeric(pd.Series(arr.ravel()), errors="coerce").to_numpy(float)
+            finite = numbers[np.isfinite(numbers)]
             if finite.size:
                 low = min(float(finite.min()), low if low is not None else 0.0)
                 high = max(float(finite.max()), high if high is not None else 0.0)
             continue
-        rows = [arr.ravel()] if arr.ndim < 2 else list(arr)
-        if arr.dtype.kind == "M":  # dates: Plotly picks a few short labels
-            rows = [np.asarray(["Sep 2025"])]
+        rows = (
+            [np.asarray([DATE_LABEL])]
+            if kind == "date"
+            else ([arr.ravel()] if arr.ndim < 2 else list(arr))
+        )
         while len(levels) < len(rows):
             levels.append([])
         for level, row in zip(levels, rows, strict=False):
             level.extend(str(v) for v in row.tolist() if v is not None)
+    levels = [list(dict.fromkeys(level)) for level in levels if level]
     if levels and low is None:
-        return [list(dict.fromkeys(level)) for level in levels], []
+        return levels, []
     return [], ([low, high] if low is not None else [])
 
 
@@ -108,7 +147,7 @@ def _axis_room(fig: go.Figure, letter: str) -> tuple[float, int, bool]:
     if levels:  # each level's widest label side by side, a gap between levels
         boxes = [[_box(v, size) for v in level] for level in levels if level]
         width = sum(max(b[0] for b in level) for level in boxes) + (len(boxes) - 1) * 2 * TICK_PAD
-        return width, max(b[1] for level in boxes for b in level), True
+        return width, sum(max(b[1] for b in level) for level in boxes), True  # levels stack
     if not numbers:
         return 0.0, 0, False
     low = numbers[0]
@@ -136,9 +175,18 @@ def _title_lines(axis) -> int:
 
 def fit_margins(fig: go.Figure) -> go.Figure:
     """Set left, bottom and right margins to what the labels need (the top is the title's and
-    legend's, set by `charts.styled`). Changes `fig` and returns it."""
-    if not fig.data or any(getattr(t, "type", None) in {"pie", "treemap"} for t in fig.data):
+    legend's, set by `charts.styled`). Changes `fig` and returns it. An estimate that fails
+    leaves the margins to Plotly: it is only a saving, never needed to draw the chart."""
+    if not fig.data or any(getattr(t, "type", None) in _NOT_ON_AXES for t in fig.data):
         return fig
+    try:
+        return _fit(fig)
+    except (ValueError, TypeError, KeyError):
+        log.warning("chart margins not estimated", exc_info=True)
+        return fig
+
+
+def _fit(fig: go.Figure) -> go.Figure:
     layout = fig.layout
     y_width, _, _ = _axis_room(fig, "y")
     left = y_width + TICK_PAD + _tick_len(fig, layout.yaxis) if y_width else 0
@@ -178,6 +226,6 @@ def fit_margins(fig: go.Figure) -> go.Figure:
 
     current = layout.margin
     layout.margin.l = max(math.ceil(left), current.l or 0)
-    layout.margin.b = max(math.ceil(bottom), current.b or 0)
+    layout.margin.b = max(math.ceil(bottom), current.b or 0, FLOOR)
     layout.margin.r = max(math.ceil(right), current.r or 0)
     return fig

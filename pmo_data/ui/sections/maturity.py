@@ -204,6 +204,9 @@ def _stage_form(stage, rows: dict, editable: bool) -> None:
 
 
 def _save(viewer, ev: pd.DataFrame) -> None:
+    for s in maturity.SQUARES:  # a note typed just before the click: its callback runs after
+        if _done_key(s.id) in st.session_state and _note_key(s.id) in st.session_state:
+            _keep(s.id)
     author = viewer.identity
     if not viewer.signed_in:  # local mode: one local user, who says who assessed
         author = (st.session_state.get("mt_author") or viewer.identity).strip()
