@@ -90,3 +90,14 @@ def store_location(request, tmp_path) -> str:
     if request.param == "duckdb":
         return str(tmp_path / "pmo.duckdb")
     return request.getfixturevalue("pg_cluster").create_schema()
+
+
+@pytest.fixture
+def demo_store(tmp_path):
+    """A store of its own holding the demo at a fifth of its size, closed afterwards."""
+    from pmo_data.demo.generate import load_demo
+
+    s = Store(tmp_path / "pmo.duckdb")
+    load_demo(s, scale=0.2)
+    yield s
+    s.close()

@@ -88,14 +88,19 @@ def test_service_owner_never_sees_another_owners_service(monkeypatch, demo_db):
         assert not leaked, f"{page} leaks {sorted(leaked)}"
 
 
-def test_analyst_saves_an_assessment_and_sees_it(monkeypatch, tmp_path):
+def maturity_as_analyst(monkeypatch, tmp_path) -> tuple[AppTest, str]:
+    """The Maturity page as the PMO analyst on a store of its own (assessments are saved)."""
     db = str(tmp_path / "pmo.duckdb")
     store = Store(db)
     load_demo(store, scale=0.1)
     store.close()
-    at = app(monkeypatch, db, "pmo_analyst")
-    at.run()
+    at = app(monkeypatch, db, "pmo_analyst").run()
     at.switch_page("views/maturity.py").run()
+    return at, db
+
+
+def test_analyst_saves_an_assessment_and_sees_it(monkeypatch, tmp_path):
+    at, db = maturity_as_analyst(monkeypatch, tmp_path)
     assert not at.exception
     assert not any("No assessment saved yet" in i.value for i in at.info)  # history closed
     at.session_state["mt_history"] = True  # opened: computed and drawn
@@ -128,12 +133,7 @@ def test_analyst_saves_an_assessment_and_sees_it(monkeypatch, tmp_path):
 def test_answers_survive_other_stages_and_pages(monkeypatch, tmp_path):
     """A box ticked in one stage's tab is kept while another tab or page is open (a widget's
     own state is dropped in any run that does not draw it)."""
-    db = str(tmp_path / "pmo.duckdb")
-    store = Store(db)
-    load_demo(store, scale=0.1)
-    store.close()
-    at = app(monkeypatch, db, "pmo_analyst").run()
-    at.switch_page("views/maturity.py").run()
+    at, db = maturity_as_analyst(monkeypatch, tmp_path)
 
     def done() -> str:
         return next(m.value for m in at.metric if m.label == "Squares done")
@@ -157,12 +157,7 @@ def test_answers_survive_other_stages_and_pages(monkeypatch, tmp_path):
 
 def test_a_note_typed_just_before_save_is_saved(monkeypatch, tmp_path):
     """The note and the click arrive in one rerun: the save callback runs before the note's."""
-    db = str(tmp_path / "pmo.duckdb")
-    store = Store(db)
-    load_demo(store, scale=0.1)
-    store.close()
-    at = app(monkeypatch, db, "pmo_analyst").run()
-    at.switch_page("views/maturity.py").run()
+    at, db = maturity_as_analyst(monkeypatch, tmp_path)
     square = next(s for s in maturity.SQUARES if s.stage == maturity.STAGES[0].key)
     # the note's own value, not yet through its callback (as when both arrive in one rerun
     # and the click's callback runs first)

@@ -7,17 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pmo_data.demo.generate import load_demo
 from pmo_data.ingest import child_plan, importer, spill
 from pmo_data.store.versions import Store
-
-
-@pytest.fixture
-def demo_store(tmp_path):
-    s = Store(tmp_path / "pmo.duckdb")
-    load_demo(s, scale=0.2)
-    yield s
-    s.close()
 
 
 def _feedback_csv(rows: int) -> bytes:

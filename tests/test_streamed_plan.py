@@ -8,19 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pmo_data.demo.generate import load_demo
 from pmo_data.ingest import importer, spill, streamed
-from pmo_data.store.versions import Store
 
 ISSUE = ["severity", "entity", "file", "sheet", "row", "column", "letter", "field", "rule"]
-
-
-@pytest.fixture
-def demo_store(tmp_path):
-    s = Store(tmp_path / "pmo.duckdb")
-    load_demo(s, scale=0.2)
-    yield s
-    s.close()
 
 
 @pytest.fixture(autouse=True)
