@@ -409,7 +409,10 @@ else:
 secs = time.perf_counter() - t
 use = resource.getrusage(resource.RUSAGE_SELF)
 cpu = use.ru_utime + use.ru_stime - cpu0
-print(json.dumps(dict(side=side, seconds=secs, cpu=cpu, rows=rows, peak_mb=use.ru_maxrss / 1024)))
+# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child of a large parent would
+# report the parent's peak
+peak = int(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM:")))
+print(json.dumps(dict(side=side, seconds=secs, cpu=cpu, rows=rows, peak_mb=peak / 1024)))
 """
 
 
@@ -481,7 +484,7 @@ def main() -> None:
         f"{' '.join(str(n) for n in args.distinct)} --shared "
         f"{' '.join(str(n) for n in args.shared)}` on this machine ({os.cpu_count()} cores, "
         f"load average {os.getloadavg()[0]:.1f} at the start). Each side runs in its own "
-        "process; peak = ru_maxrss; CPU = user + system seconds of that process.",
+        "process; peak = its VmHWM; CPU = user + system seconds of that process.",
         "",
         "| input | side | wall s | CPU s | rows | peak MB |",
         "|---|---|---:|---:|---:|---:|",
