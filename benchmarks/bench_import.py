@@ -10,7 +10,7 @@
      leaves out the sheet's <dimension> element (seeded: same file every time);
    - the same rows as --shared files saved as Excel saves them (xlsxwriter): each text once
      in the shared-strings table, which openpyxl would parse whole to preview the header.
-2. Times each side in its own process so peak memory (ru_maxrss) is that side's alone:
+2. Times each side in its own process so peak memory (VmHWM) is that side's alone:
    - baseline: pandas.read_excel(engine="openpyxl") then INSERT into DuckDB;
    - ours: importer.import_files (read with fastexcel, map, coerce, validate, sentiment of
      every distinct comment, one version);
