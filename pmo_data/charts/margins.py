@@ -134,22 +134,24 @@ def _labels(fig: go.Figure, letter: str) -> tuple[list[list[str]], list[float]]:
     return [], ([low, high] if low is not None else [])
 
 
-def _axis_room(fig: go.Figure, letter: str) -> tuple[float, int, bool]:
-    """(widest tick label px, lines, categories) for one axis."""
+def _axis_room(fig: go.Figure, letter: str) -> tuple[float, int, int]:
+    """(widest tick label px, lines, how many category labels: 0 on a number axis) for one
+    axis."""
     axis = fig.layout[f"{letter}axis"]
     if axis.visible is False or axis.showticklabels is False:
-        return 0.0, 0, False
+        return 0.0, 0, 0
     size = axis.tickfont.size or TICK_PX
     if axis.ticktext:
         boxes = [_box(t, size) for t in axis.ticktext]
-        return max(b[0] for b in boxes), max(b[1] for b in boxes), True
+        return max(b[0] for b in boxes), max(b[1] for b in boxes), len(boxes)
     levels, numbers = _labels(fig, letter)
     if levels:  # each level's widest label side by side, a gap between levels
-        boxes = [[_box(v, size) for v in level] for level in levels if level]
+        boxes = [[_box(v, size) for v in level] for level in levels]
         width = sum(max(b[0] for b in level) for level in boxes) + (len(boxes) - 1) * 2 * TICK_PAD
-        return width, sum(max(b[1] for b in level) for level in boxes), True  # levels stack
+        lines = sum(max(b[1] for b in level) for level in boxes)  # levels stack
+        return width, lines, len(levels[-1])
     if not numbers:
-        return 0.0, 0, False
+        return 0.0, 0, 0
     low = numbers[0]
     sample = (
         (axis.tickprefix or "")
@@ -158,7 +160,7 @@ def _axis_room(fig: go.Figure, letter: str) -> tuple[float, int, bool]:
         + ("%" if "%" in (axis.tickformat or "") else "")
         + (axis.ticksuffix or "")
     )
-    return text_px(sample, size), 1, False
+    return text_px(sample, size), 1, 0
 
 
 def _tick_len(fig: go.Figure, axis) -> float:
@@ -192,17 +194,14 @@ def _fit(fig: go.Figure) -> go.Figure:
     left = y_width + TICK_PAD + _tick_len(fig, layout.yaxis) if y_width else 0
     left += TITLE_ROOM + (_title_lines(layout.yaxis) - 1) * 17 if _title_lines(layout.yaxis) else 0
 
-    x_width, x_lines, x_categories = _axis_room(fig, "x")
+    x_width, x_lines, count = _axis_room(fig, "x")
     bottom = x_lines * LINE_PX + TICK_PAD + _tick_len(fig, layout.xaxis) if x_lines else 0
     angle = layout.xaxis.tickangle
-    if x_categories and angle is None:
-        levels = _labels(fig, "x")[0]
-        count = len(layout.xaxis.ticktext or (levels[-1] if levels else []))
-        if count * (x_width + 8) > ROTATE_BEYOND_PX:  # Plotly would tilt them after a draw
-            # tilted labels need about two lines' height each along the axis; more than fit
-            # a narrow chart that way stand upright
-            angle = ROTATE if count * 2 * LINE_PX <= UPRIGHT_BEYOND_PX else 90
-            layout.xaxis.tickangle = angle
+    if angle is None and count * (x_width + 8) > ROTATE_BEYOND_PX:
+        # categories Plotly would tilt after a draw, tilted now; tilted labels need about two
+        # lines' height each along the axis, and more than fit a narrow chart stand upright
+        angle = ROTATE if count * 2 * LINE_PX <= UPRIGHT_BEYOND_PX else 90
+        layout.xaxis.tickangle = angle
     tilted = isinstance(angle, (int, float)) and bool(angle % 180)
     if tilted:
         tilt = math.radians(abs(angle))

@@ -1,10 +1,10 @@
 """Drawing for the Maturity journey page: the board, next moves, the self-assessment form,
 saving, and the history of assessments.
 
-Answers live in session state under `mt_answers` (the boxes `mt_done_<square>` / `mt_note_<square>`
-write to it), initialised once: from the newest saved assessment when there is one, else from
-the evidence. Saving runs in a
-button callback (before the rerun), so the new assessment is in the history at once.
+Answers live in session state under `mt_answers` (the boxes `mt_done_<square>` /
+`mt_note_<square>` write to it), initialised once: from the newest saved assessment when there
+is one, else from the evidence. Saving runs in a button callback (before the rerun), so the new
+assessment is in the history at once.
 """
 
 from __future__ import annotations
@@ -44,14 +44,14 @@ def _note_key(sq: str) -> str:
 
 def _load(answers: dict[str, dict]) -> None:
     """The answers, kept under a key of their own (a widget's state is dropped in any run
-    that does not draw it: another page, or a stage tab not open), and the boxes set to them."""
-    kept = {}
-    for s in maturity.SQUARES:
-        a = answers.get(s.id, {})
-        kept[s.id] = {"done": bool(a.get("done", False)), "note": str(a.get("note", "") or "")}
-        st.session_state[_done_key(s.id)] = kept[s.id]["done"]
-        st.session_state[_note_key(s.id)] = kept[s.id]["note"]
-    st.session_state[ANSWERS] = kept
+    that does not draw it: another page, or a stage tab not open); `init` sets the boxes."""
+    st.session_state[ANSWERS] = {
+        s.id: {
+            "done": bool(answers.get(s.id, {}).get("done", False)),
+            "note": str(answers.get(s.id, {}).get("note", "") or ""),
+        }
+        for s in maturity.SQUARES
+    }
 
 
 def _from_evidence(ev: pd.DataFrame) -> None:
