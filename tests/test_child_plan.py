@@ -9,6 +9,7 @@ import pytest
 
 from pmo_data.ingest import child_plan, importer, spill
 from pmo_data.store.versions import Store
+from tests.plan_support import plain
 
 
 def _feedback_csv(rows: int) -> bytes:
@@ -24,29 +25,19 @@ def _feedback_csv(rows: int) -> bytes:
     return frame.to_csv(index=False).encode()
 
 
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text as Python objects: a plan checked part by part (`ingest.streamed`) holds the text
-    columns that were objects (`extra`, `_file`, `_sheet`, the issues') as mapped Arrow text."""
-    out = frame.copy()
-    for c in out.columns:
-        if out[c].dtype == object or isinstance(out[c].dtype, pd.StringDtype):
-            out[c] = out[c].astype(object).where(out[c].notna(), None)
-    return out
-
-
 def _same(a, b) -> None:
     assert a.row_counts == b.row_counts and a.base_version == b.base_version
     assert a.report.counts == b.report.counts
     cols = ["severity", "rule", "row", "column", "message"]
     found = [
-        _plain(p.report.issues[cols]).assign(row=lambda f: f["row"].astype(float)) for p in (a, b)
+        plain(p.report.issues[cols]).assign(row=lambda f: f["row"].astype(float)) for p in (a, b)
     ]
     pd.testing.assert_frame_equal(*found)
     for name in a.tables:
-        pd.testing.assert_frame_equal(_plain(a.tables[name]), _plain(b.tables[name]))
-        pd.testing.assert_frame_equal(_plain(a.rejected[name]), _plain(b.rejected[name]))
+        pd.testing.assert_frame_equal(plain(a.tables[name]), plain(b.tables[name]))
+        pd.testing.assert_frame_equal(plain(a.rejected[name]), plain(b.rejected[name]))
         eff_a, eff_b = a.effects[name].table, b.effects[name].table
-        pd.testing.assert_frame_equal(_plain(eff_a), _plain(eff_b))
+        pd.testing.assert_frame_equal(plain(eff_a), plain(eff_b))
         assert a.effects[name].summary() == b.effects[name].summary()
         assert a.proposals[name] == b.proposals[name]
     assert [(p.entity, p.sheet.name, len(p.sheet.frame)) for p in a.sheets] == [

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from pmo_data.ingest import importer, spill, streamed
+from tests.plan_support import plain
 
 ISSUE = ["severity", "entity", "file", "sheet", "row", "column", "letter", "field", "rule"]
 
@@ -21,11 +22,7 @@ def small_parts(monkeypatch):
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for c in out.columns:
-        if out[c].dtype == object or isinstance(out[c].dtype, pd.StringDtype):
-            out[c] = out[c].astype(object).where(out[c].notna(), None)
-    return out.reset_index(drop=True)
+    return plain(frame, reset_index=True)
 
 
 def _issues(plan) -> pd.DataFrame:

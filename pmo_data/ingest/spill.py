@@ -11,7 +11,6 @@ place), and the files may be unlinked once loaded: a mapping outlives its direct
 
 from __future__ import annotations
 
-import json
 import mmap
 import pickle
 from pathlib import Path
@@ -22,6 +21,19 @@ import pyarrow as pa
 from pandas.arrays import ArrowExtensionArray
 
 SPILL_BYTES = 1 << 20  # arrays at least this large go to their own file
+
+
+def array_state(arr: ArrowExtensionArray) -> dict:
+    """An Arrow-backed pandas array's own state (its dtype) without its data."""
+    return {k: v for k, v in arr.__dict__.items() if k not in ("_pa_array", "_cache")}
+
+
+def wrap_chunks(cls: type, state: dict, chunked: pa.ChunkedArray) -> ArrowExtensionArray:
+    """An array of type `cls` with `state` around `chunked`, without the copy pandas'
+    constructor makes."""
+    arr = cls.__new__(cls)
+    arr.__dict__.update(state, _pa_array=chunked, _cache={})
+    return arr
 
 
 class _Pickler(pickle.Pickler):
@@ -35,8 +47,7 @@ class _Pickler(pickle.Pickler):
 
     def persistent_id(self, obj):
         if isinstance(obj, ArrowExtensionArray) and (found := _mapped_chunks(obj)):
-            state = {k: v for k, v in obj.__dict__.items() if k not in ("_pa_array", "_cache")}
-            return ("arrowchunks", found, obj._pa_array.type, type(obj), state)
+            return ("arrowchunks", found, obj._pa_array.type, type(obj), array_state(obj))
         if isinstance(obj, np.ndarray) and (found := _in_region(obj)):
             return found
         if isinstance(obj, ArrowExtensionArray) and obj.nbytes >= SPILL_BYTES:
@@ -48,8 +59,7 @@ class _Pickler(pickle.Pickler):
             path = str(self.folder / name)
             with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
                 writer.write_table(table)
-            state = {k: v for k, v in obj.__dict__.items() if k not in ("_pa_array", "_cache")}
-            return ("arrow", name, type(obj), state)
+            return ("arrow", name, type(obj), array_state(obj))
         if (
             type(obj) is np.ndarray
             and obj.dtype != object
@@ -83,18 +93,14 @@ class _Unpickler(pickle.Unpickler):
                     mapped = pa.memory_map(str(self.folder / file), "r")
                     self.tables[file] = pa.ipc.open_file(mapped).read_all()
                 chunks.append(self.tables[file].column(column).chunk(i))
-            arr = cls.__new__(cls)
-            arr.__dict__.update(state, _pa_array=pa.chunked_array(chunks, type=typ), _cache={})
-            return arr
+            return wrap_chunks(cls, state, pa.chunked_array(chunks, type=typ))
         if kind == "numpy":
             return np.asarray(np.load(path, mmap_mode="c", allow_pickle=False))
         if kind == "arrow":
             cls, state = rest
             # not closed here: the arrays keep the mapping alive
             chunked = pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all().column(0)
-            arr = cls.__new__(cls)
-            arr.__dict__.update(state, _pa_array=chunked, _cache={})
-            return arr
+            return wrap_chunks(cls, state, chunked)
         raise pickle.UnpicklingError(f"unknown spilled array {kind!r}")
 
 
@@ -237,8 +243,6 @@ class FrameWriter:
         if self.arrow is not None:
             self.arrow[1].close()
             self.arrow[0].close()
-        meta = {"columns": self.columns, "kinds": self.kinds, "rows": self.rows}
-        (self.folder / f"{self.stem}.json").write_text(json.dumps(meta, default=str))
         return mapped_frame(self.folder, self.stem, self.columns or [], self.kinds, self.rows)
 
 
@@ -270,9 +274,7 @@ def mapped_frame(folder: Path, stem: str, columns: list, kinds: list, rows: int)
         if chunked.num_chunks == 0:
             chunked = pa.chunked_array([pa.array([], type=chunked.type)])
         like = pd.array([], dtype=dtype)
-        arr = type(like).__new__(type(like))
-        state = {k: v for k, v in like.__dict__.items() if k not in ("_pa_array", "_cache")}
-        arr.__dict__.update(state, _pa_array=chunked, _cache={})
+        arr = wrap_chunks(type(like), array_state(like), chunked)
         for i, chunk in enumerate(chunked.chunks):
             if (key := _chunk_key(chunk)) is not None:
                 _CHUNKS[key] = (f"{stem}.arrow", str(j), i, chunk)

@@ -221,10 +221,8 @@ def _parts(sheet):
         cols = {}
         for c in like.columns:
             template = like[c].array
-            arr = type(template).__new__(type(template))
-            state = {k: v for k, v in template.__dict__.items() if k not in ("_pa_array", "_cache")}
             chunked = pa.chunked_array([batch.column(str(c))])
-            arr.__dict__.update(state, _pa_array=chunked, _cache={})
+            arr = spill.wrap_chunks(type(template), spill.array_state(template), chunked)
             cols[c] = pd.Series(arr, copy=False)
         yield lo, pd.DataFrame(cols, columns=like.columns, copy=False)
         lo += batch.num_rows
@@ -244,7 +242,7 @@ class _Keys:
         """(duplicate mask, first row of each row's key) for a part, then remember its keys."""
         n = len(keys)
         dup = np.zeros(n, dtype=bool)
-        first = rows.astype(np.int64).copy()
+        first = rows.astype(np.int64)  # a copy
         filled = keys.notna().to_numpy()
         if not filled.any():
             return dup, first
@@ -257,12 +255,13 @@ class _Keys:
         first[at[earlier]] = self.row[seen[earlier]]
         dup[at[earlier]] = True
         here = pd.Series(obj)
-        inner = here.duplicated(keep="first").to_numpy() & ~earlier
+        repeated = here.duplicated(keep="first").to_numpy()
+        inner = repeated & ~earlier
         if inner.any():
             firsts = pd.Series(rows[at]).groupby(here, sort=False).transform("first").to_numpy()
             first[at[inner]] = firsts[inner]
             dup[at[inner]] = True
-        new = ~earlier & ~here.duplicated(keep="first").to_numpy()
+        new = ~earlier & ~repeated
         self._add(h1[new], h2[new], rows[at][new].astype(np.int64))
         return dup, first
 
@@ -271,9 +270,13 @@ class _Keys:
         if not len(self.h1):
             return out
         pos = np.searchsorted(self.h1, h1)
-        for k in np.flatnonzero(pos < len(self.h1)):
-            i = pos[k]
-            while i < len(self.h1) and self.h1[i] == h1[k]:  # all with this first hash
+        cand = np.flatnonzero(pos < len(self.h1))
+        cand = cand[self.h1[pos[cand]] == h1[cand]]  # the first hash is known
+        match = self.h2[pos[cand]] == h2[cand]
+        out[cand[match]] = pos[cand[match]]
+        for k in cand[~match]:  # the first hash shared by another key: look further (rare)
+            i = pos[k] + 1
+            while i < len(self.h1) and self.h1[i] == h1[k]:
                 if self.h2[i] == h2[k]:
                     out[k] = i
                     break

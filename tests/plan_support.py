@@ -1,0 +1,15 @@
+"""Shared by the tests that compare two import plans (in a child, part by part, whole)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def plain(frame: pd.DataFrame, reset_index: bool = False) -> pd.DataFrame:
+    """Text as Python objects: a plan checked part by part (`ingest.streamed`) holds the text
+    columns that were objects (`extra`, `_file`, `_sheet`, the issues') as mapped Arrow text."""
+    out = frame.copy()
+    for c in out.columns:
+        if out[c].dtype == object or isinstance(out[c].dtype, pd.StringDtype):
+            out[c] = out[c].astype(object).where(out[c].notna(), None)
+    return out.reset_index(drop=True) if reset_index else out
