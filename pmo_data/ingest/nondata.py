@@ -69,10 +69,10 @@ def _rels(zf: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def xlsx_parts(data: bytes) -> dict[str, frozenset]:
+def xlsx_parts(data) -> dict[str, frozenset]:
     """Sheet name -> what else it holds ({"pivot", "chart", "chartsheet"}); {} when unknown."""
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
+        zf = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data)
         root = ET.fromstring(zf.read("xl/workbook.xml"))
     except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError):
         return {}

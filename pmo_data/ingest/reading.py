@@ -259,9 +259,15 @@ def _sniff_kind(head: bytes, name: str) -> str:
     return "text"
 
 
-def _check_zip(data: bytes, file: str, limits: dict) -> str:
+def _zip_source(data: bytes | Path):
+    """What zipfile and openpyxl open: the bytes as a file, or the file on disk."""
+    return data if isinstance(data, Path) else io.BytesIO(data)
+
+
+def _check_zip(data: bytes | Path, file: str, limits: dict) -> str:
+    size = data.stat().st_size if isinstance(data, Path) else len(data)
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
+        zf = zipfile.ZipFile(_zip_source(data))
         names = set(zf.namelist())
         total = sum(i.file_size for i in zf.infolist())
     except (zipfile.BadZipFile, EOFError, OSError):
@@ -271,7 +277,7 @@ def _check_zip(data: bytes, file: str, limits: dict) -> str:
             "re-export it from the source system",
         ) from None
     if total > limits["max_uncompressed_bytes"] or total > limits["max_compression_ratio"] * max(
-        len(data), 1
+        size, 1
     ):
         raise ReadError(
             file,
@@ -313,7 +319,7 @@ def _sized_from_the_top(ws) -> None:
         src.close()
 
 
-def _openpyxl_previews(data: bytes) -> dict[str, list[list[object]]] | None:
+def _openpyxl_previews(data: bytes | Path) -> dict[str, list[list[object]]] | None:
     """First rows of every sheet, streamed (milliseconds even for a million-row sheet; shared
     strings read only as far as those rows need: `xlsx_preview`)."""
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -349,6 +355,36 @@ def _align_columns(rows: list[list], reader, name: str) -> list[list]:
     return [r[shift:] for r in rows] if shift else rows
 
 
+def locate_sheet(reader, name: str, previews: dict | None):
+    """(first rows, leading blank rows, `find_header`'s answer) of a sheet, None when it is
+    blank. The first rows come from openpyxl's preview when there is one (`previews`), else
+    from fastexcel."""
+    if previews is not None and name in previews:
+        rows = previews[name]
+        leading = next((i for i, r in enumerate(rows) if any(not _is_blank(v) for v in r)), None)
+        if leading is None:
+            return None
+        rows = rows[leading : PREVIEW_ROWS + leading]
+        rows = _align_columns(rows, reader, name)
+        width = max(len(r) for r in rows)
+        raw = pd.DataFrame([r + [None] * (width - len(r)) for r in rows])
+    else:
+        raw = reader.load_sheet(name, header_row=None, n_rows=PREVIEW_ROWS).to_pandas()
+        leading = 0
+        if raw.empty or raw.notna().sum().sum() == 0:
+            return None
+    preview = raw.astype(object).where(raw.notna(), None).values.tolist()
+    return raw, leading, find_header(preview)
+
+
+def load_data(reader, name: str, leading: int, located: tuple):
+    """The fastexcel sheet of the rows under the header, typed as calamine types them
+    (`skip_rows` counts from the sheet's first row)."""
+    return reader.load_sheet(
+        name, header_row=None, skip_rows=leading + located[1], dtype_coercion="coerce"
+    )
+
+
 def _read_excel(data: bytes, file: str, kind: str) -> list[Sheet]:
     import fastexcel
 
@@ -364,30 +400,12 @@ def _read_excel(data: bytes, file: str, kind: str) -> list[Sheet]:
     sheets = []
     for name in reader.sheet_names:
         try:
-            if previews is not None and name in previews:
-                rows = previews[name]
-                leading = next(
-                    (i for i, r in enumerate(rows) if any(not _is_blank(v) for v in r)), None
-                )
-                if leading is None:
-                    sheets.append(_blank_sheet(file, name))
-                    continue
-                rows = rows[leading : PREVIEW_ROWS + leading]
-                rows = _align_columns(rows, reader, name)
-                width = max(len(r) for r in rows)
-                raw = pd.DataFrame([r + [None] * (width - len(r)) for r in rows])
-            else:
-                raw = reader.load_sheet(name, header_row=None, n_rows=PREVIEW_ROWS).to_pandas()
-                leading = 0
-                if raw.empty or raw.notna().sum().sum() == 0:
-                    sheets.append(_blank_sheet(file, name))
-                    continue
-            preview = raw.astype(object).where(raw.notna(), None).values.tolist()
-            located = find_header(preview)
-            bulk = reader.load_sheet(
-                name, header_row=None, skip_rows=leading + located[1], dtype_coercion="coerce"
-            )
-            frame = bulk.to_pandas()
+            found = locate_sheet(reader, name, previews)
+            if found is None:
+                sheets.append(_blank_sheet(file, name))
+                continue
+            raw, leading, located = found
+            frame = load_data(reader, name, leading, located).to_pandas()
         except ReadError:
             raise
         except Exception as exc:

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pmo_data.ingest import combining, reading, signatures, spill, values
+from pmo_data.ingest import combining, nondata, reading, signatures, spill, values, xlsx_parts
 from pmo_data.ingest.applying import decide
 from pmo_data.ingest.mapping import defaultable
 from pmo_data.ingest.plans import ImportPlan
@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 STREAM_ROWS = 20_000  # rows read, checked and written at a time (at most)
 MIN_PART_ROWS = 5_000  # and at least, however small the file (a part costs ~0.1 s)
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
+WORKBOOKS = (".xlsx", ".xlsm")  # read in slices (`xlsx_parts`); .xls and .ods are read whole
 # Where a cell's issue comes within its column in `coerce` (parts are made in this order).
 RANK = {"internal": 0, "unit": 1, "doubtful": 3, "placeholder": 3, "unreadable": 3}
 RANK.update({"allowed": 4, "required": 6, "scale": 7, "key": 8})
@@ -83,13 +84,18 @@ def plan(
         return None
     name, path = inputs[0]
     size = path.stat().st_size
-    if Path(name).suffix.lower() in SPREADSHEETS or not size or size > reading.MAX_FILE_BYTES:
+    if not size or size > reading.MAX_FILE_BYTES:
         return None
     with path.open("rb") as fh:
         head = fh.read(8192)
-    if reading._sniff_kind(head, name) != "text":
-        return None
-    if signatures.refuse_text(head[:4096].decode("utf-8", errors="replace")):
+    kind, suffix = reading._sniff_kind(head, name), Path(name).suffix.lower()
+    if kind == "zip" and suffix in WORKBOOKS:
+        read = _read_xlsx
+    elif kind == "text" and suffix not in SPREADSHEETS:
+        if signatures.refuse_text(head[:4096].decode("utf-8", errors="replace")):
+            return None
+        read = _read_csv
+    else:
         return None
     try:
         return _plan(
@@ -101,14 +107,15 @@ def plan(
             on_step or (lambda *a: None),
             audience,
             survey_date,
+            read,
         )
-    except (_Whole, spill.FrameWriter.Unsupported, reading.ReadError) as exc:
+    except (_Whole, spill.FrameWriter.Unsupported, reading.ReadError, xlsx_parts.Unlike) as exc:
         log.info("%s is checked whole: %s", name, exc)
         spill.forget()
         return None
 
 
-def _plan(inputs, store, force_entity, folder, overrides, step, audience, survey_date):
+def _plan(inputs, store, force_entity, folder, overrides, step, audience, survey_date, read):
     from pmo_data.ingest import importer
 
     if force_entity:
@@ -118,7 +125,7 @@ def _plan(inputs, store, force_entity, folder, overrides, step, audience, survey
     step("read", name, 0.0)
     sha, size = importer._fingerprint(path)
     report.files.append({"name": name, "sha256": sha, "size": size, "sheets": {}})
-    sheet = _read(path, name, folder)
+    sheet = read(path, name, folder)
     units = _units(sheet, store, force_entity)
     if len(units) != 1 or units[0].sheet is not sheet or units[0].notes:
         raise _Whole("a tool's export or a turned-round sheet")
@@ -165,13 +172,49 @@ def _settled() -> None:
 
 
 # -- reading ------------------------------------------------------------------------------------
-def _read(path: Path, file: str, folder: Path) -> reading.Sheet:
+class _SheetWriter:
+    """A sheet tidied part by part as `reading.read_file` tidies it whole, its cells and row
+    numbers appended to files and mapped back by `close`."""
+
+    def __init__(self, file: str, name: str, folder: Path):
+        self.file, self.name, self.folder = file, name, folder
+        self.cells = spill.FrameWriter(folder, "sheet")
+        self.numbers = spill.FrameWriter(folder, "sheet-rows")
+        self.headers = self.header_rows = self.tool = None
+        self.skipped: list = []
+
+    def add(self, preview: pd.DataFrame, first_row: int, data: pd.DataFrame, located) -> None:
+        part = reading._tidy(self.file, self.name, preview, first_row, data, located)
+        if self.headers is None:
+            self.headers, self.header_rows, self.tool = part.headers, part.header_rows, part.tool
+            self.width = preview.shape[1]
+        if len(part.headers) != self.width or part.headers != self.headers:
+            raise _Whole("columns without a header are dropped")
+        self.cells.append(part.frame)
+        self.numbers.append(pd.DataFrame({"row": np.asarray(part.rows, dtype="int64")}))
+        self.skipped += part.skipped
+
+    def close(self) -> reading.Sheet:
+        if not self.headers:
+            raise _Whole("no data")
+        frame = self.cells.close()
+        rows = self.numbers.close()["row"].to_numpy()
+        return reading.Sheet(
+            self.file,
+            self.name,
+            self.headers,
+            frame,
+            rows,
+            self.header_rows,
+            self.skipped,
+            tool=self.tool,
+        )
+
+
+def _read_csv(path: Path, file: str, folder: Path) -> reading.Sheet:
     """The CSV as `reading.read_file` tidies it, written part by part and mapped back."""
-    stem = Path(file).stem
-    cells = spill.FrameWriter(folder, "sheet")
-    numbers = spill.FrameWriter(folder, "sheet-rows")
-    first = located = width = headers = None
-    skipped: list = []
+    out = _SheetWriter(file, Path(file).stem, folder)
+    first = located = width = None
     start = 0
     for raw in reading.csv_parts(path, file, _part_rows(path)):
         raw = raw.reset_index(drop=True)
@@ -179,25 +222,66 @@ def _read(path: Path, file: str, folder: Path) -> reading.Sheet:
             first, width = raw.head(reading.PREVIEW_ROWS), raw.shape[1]
             preview = first.astype(object).where(first.notna(), None).values.tolist()
             located = reading.find_header(preview)
-            part = reading._tidy(file, stem, raw, 1, None, located)
-            headers, header_rows, tool = part.headers, part.header_rows, part.tool
+            out.add(raw, 1, None, located)
         else:
             if raw.shape[1] != width:
                 raise _Whole("a later part has more columns")
-            part = reading._tidy(file, stem, first, 1 + start - located[1], raw, located)
-        if len(part.headers) != width or part.headers != headers:
-            raise _Whole("columns without a header are dropped")
+            out.add(first, 1 + start - located[1], raw, located)
         start += len(raw)
-        cells.append(part.frame)
-        numbers.append(pd.DataFrame({"row": np.asarray(part.rows, dtype="int64")}))
-        skipped += part.skipped
-    if first is None or not headers:
+    if first is None:
         raise _Whole("no data")
-    frame = cells.close()
-    rows = numbers.close()["row"].to_numpy()
-    sheet = reading.Sheet(file, stem, headers, frame, rows, header_rows, skipped, tool=tool)
-    sheet.part_files = folder / "sheet.arrow"
+    return out.close()
+
+
+def _read_xlsx(path: Path, file: str, folder: Path) -> reading.Sheet:
+    """A one-sheet workbook as `reading.read_file` tidies it, read a slice at a time
+    (`xlsx_parts`), tidied a part at a time, written and mapped back."""
+    limits = dict(
+        max_uncompressed_bytes=reading.MAX_UNCOMPRESSED_BYTES,
+        max_compression_ratio=reading.MAX_COMPRESSION_RATIO,
+    )
+    if reading._check_zip(path, file, limits) != "xlsx":
+        raise _Whole("not an Office Open XML workbook")
+    previews = reading._openpyxl_previews(path)
+    if not previews or len(previews) != 1:
+        raise _Whole("not one sheet, or no preview")
+    name = next(iter(previews))
+    out = _SheetWriter(file, name, folder)
+    found: list = []
+
+    def load_first(reader, _):
+        located = reading.locate_sheet(reader, name, previews)
+        if located is None:
+            raise _Whole("a blank sheet")
+        found[:] = located
+        raw, leading, where = located
+        return reading.load_data(reader, name, leading, where), leading + where[1]
+
+    sliced = xlsx_parts.SlicedSheet(path, folder)
+    pending: list = []
+    done = 0
+    part_rows = None
+    for frame in sliced.frames(load_first):
+        pending.append(frame)
+        if part_rows is None:
+            rows = sliced.estimated_rows or STREAM_ROWS
+            part_rows = max(min(STREAM_ROWS, MIN_PART_ROWS), min(STREAM_ROWS, rows // 16))
+        if sum(map(len, pending)) >= part_rows:
+            done = _add_slices(out, found, pending, done)
+    if pending:
+        _add_slices(out, found, pending, done)
+    sheet = out.close()
+    sheet.parts = nondata.xlsx_parts(path).get(name, frozenset())
     return sheet
+
+
+def _add_slices(out: _SheetWriter, found: list, pending: list, done: int) -> int:
+    """The slices read so far tidied as one part; the data rows tidied before it, after."""
+    raw, leading, located = found
+    data = pending[0] if len(pending) == 1 else pd.concat(pending, ignore_index=True)
+    pending.clear()
+    out.add(raw, 1 + leading + done, data, located)
+    return done + len(data)
 
 
 def _part_rows(path: Path) -> int:
@@ -210,22 +294,30 @@ def _part_rows(path: Path) -> int:
     return max(min(STREAM_ROWS, MIN_PART_ROWS), min(STREAM_ROWS, rows))
 
 
-def _parts(sheet):
-    """(first position, frame) of the sheet, a part at a time as it was read, from its file
-    into memory (not mapped: pages already read are not kept)."""
-    reader = pa.ipc.open_file(pa.OSFile(str(sheet.part_files)))
+def _parts(sheet, folder: Path):
+    """(first position, frame) of the sheet, a part at a time as it was written, from its
+    files into memory (not mapped: pages already read are not kept)."""
     like = sheet.frame
+    text = [c for c in like.columns if isinstance(like[c].array, pd.arrays.ArrowExtensionArray)]
+    if text:
+        reader = pa.ipc.open_file(pa.OSFile(str(folder / "sheet.arrow")))
+        sizes = [reader.get_batch(i).num_rows for i in range(reader.num_record_batches)]
+    else:
+        reader, sizes = None, [STREAM_ROWS] * -(-len(like) // STREAM_ROWS)
     lo = 0
-    for i in range(reader.num_record_batches):
-        batch = reader.get_batch(i)
+    for i, n in enumerate(sizes):
+        batch = reader.get_batch(i) if reader is not None else None
         cols = {}
         for c in like.columns:
-            template = like[c].array
-            chunked = pa.chunked_array([batch.column(str(c))])
-            arr = spill.wrap_chunks(type(template), spill.array_state(template), chunked)
-            cols[c] = pd.Series(arr, copy=False)
+            if c in text:
+                template = like[c].array
+                chunked = pa.chunked_array([batch.column(str(c))])
+                arr = spill.wrap_chunks(type(template), spill.array_state(template), chunked)
+                cols[c] = pd.Series(arr, copy=False)
+            else:
+                cols[c] = pd.Series(like[c].to_numpy()[lo : lo + n].copy())
         yield lo, pd.DataFrame(cols, columns=like.columns, copy=False)
-        lo += batch.num_rows
+        lo += n
 
 
 # -- checking -----------------------------------------------------------------------------------
@@ -292,7 +384,7 @@ class _Keys:
         self.row = np.insert(self.row, pos, row)
 
 
-def _nps_label(sheet, ps) -> tuple[str | None, pd.DataFrame | None]:
+def _nps_label(sheet, ps, folder: Path) -> tuple[str | None, pd.DataFrame | None]:
     """The NPS scale of the whole file (the label every answered row gets) and its note, from
     one pass over the score's column: `values.detect_nps_scale` over the whole column."""
     cm = ps.mapping.source_of("nps")
@@ -300,7 +392,7 @@ def _nps_label(sheet, ps) -> tuple[str | None, pd.DataFrame | None]:
         return None, None
     col = entity(ps.entity).column("nps")
     count, lo, hi = 0, np.inf, -np.inf
-    for _, part in _parts(sheet):
+    for _, part in _parts(sheet, folder):
         v = pd.to_numeric(values.parse_scale(part[cm.index], lo=col.lo, hi=col.hi).values)
         v = v.dropna()
         if len(v):
@@ -324,7 +416,7 @@ def _validate(out: ImportPlan, parts: list, store, step, ps, folder: Path) -> No
     tag = combining._file_tag(report, sh.file)
     mappings = {(sh.file, sh.name): ps.mapping}
     letters = {c.letter: i for i, c in enumerate(ps.mapping.columns)}
-    scale, scale_note = _nps_label(sh, ps)
+    scale, scale_note = _nps_label(sh, ps, folder)
     found = _Issues(folder)
     found.add((0,), issues_frame(parts))
     notes: list = []
@@ -333,7 +425,7 @@ def _validate(out: ImportPlan, parts: list, store, step, ps, folder: Path) -> No
     fields = {c: i for i, c in enumerate(REFERENCES)}
     good = spill.FrameWriter(folder, "rows")
     bad = spill.FrameWriter(folder, "rejected")
-    for k, (lo, frame) in enumerate(_parts(sh)):
+    for k, (lo, frame) in enumerate(_parts(sh, folder)):
         rows = np.asarray(sh.rows[lo : lo + len(frame)])
         part = reading.Sheet(sh.file, sh.name, sh.headers, frame, rows)
         df, iss = coerce(part, name, ps.mapping, key_tag=tag, currency=currency)

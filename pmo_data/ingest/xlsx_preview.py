@@ -61,7 +61,7 @@ class LazyStrings:
             self._src.close()
 
 
-def open_workbook(data: bytes):
+def open_workbook(data):
     """openpyxl.load_workbook(read_only=True, data_only=True) with lazy shared strings; close
     it with `close`."""
     from openpyxl.reader.excel import ExcelReader
@@ -75,7 +75,8 @@ def open_workbook(data: bytes):
             else:
                 super().read_strings()
 
-    reader = _Reader(io.BytesIO(data), read_only=True, data_only=True)
+    source = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
+    reader = _Reader(source, read_only=True, data_only=True)
     reader.read()
     return reader.wb, reader.shared_strings
 

@@ -1,0 +1,379 @@
+"""A one-sheet .xlsx read a slice of rows at a time, each slice typed by calamine as the whole
+sheet's read types it.
+
+Why: fastexcel (calamine) builds the whole sheet in memory before it hands over any row, even
+for a window of rows: about 12x the file for a sheet of distinct comments, in the process that
+checks an upload. Here the sheet's XML is streamed out of the zip and cut at row boundaries;
+each slice becomes a small workbook of its own (the original workbook, relationships and
+styles, so dates, number formats and the 1904 flag read the same) holding only the shared
+strings its cells use, renumbered, and fastexcel reads that. The shared-string table is copied
+item by item to a file beside the check's other files, and a slice's items are read back from
+it; the <dimension> element and the table's counts are left out (calamine sizes its buffers
+from them).
+
+The slices line up with the whole read: fastexcel counts `skip_rows` from the sheet's first
+row, so a slice is read with the rows before it skipped; columns start at the first column
+holding a value, so every slice after the first carries a sentinel row (a number in the first
+and last column of the first slice's range), skipped with those rows. Column types are the
+ones fastexcel guessed on the first slice (its first 1,000 rows after the header, as the whole
+read guesses them), given to every later slice. A later slice with a value outside the first
+slice's columns raises `Unlike`: the whole sheet then needs the whole read.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pmo_data.ingest.nondata import _rels
+
+SLICE_BYTES = 2 << 20  # sheet XML per slice read (its text is copied ~3 times on the way)
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"  # a namespace prefix, as some writers use (x:row)
+SHEET_DATA = re.compile(rb"<(" + _P + rb")sheetData\b[^>]*?(/?)>")
+WORKSHEET = re.compile(rb"<(" + _P + rb")worksheet\b[^>]*>")
+ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+SST_START = re.compile(rb"<(" + _P + rb")sst\b[^>]*>")
+SST_COUNTS = re.compile(rb'\s(?:count|uniqueCount)="[^"]*"')
+DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+
+
+class Unlike(Exception):
+    """The sheet cannot be read in slices that match its whole read."""
+
+
+def _letters_to_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _index_to_letters(i: int) -> str:
+    s, i = "", i + 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+class Workbook:
+    """The zip's parts a slice needs, and where its one worksheet and shared strings are."""
+
+    def __init__(self, path: Path):
+        self.zf = zipfile.ZipFile(path)
+        sheets = [
+            (rid, kind, target)
+            for rid, kind, target in _rels(self.zf, "xl/workbook.xml")
+            if kind in ("worksheet", "chartsheet", "dialogsheet", "macrosheet")
+        ]
+        if len(sheets) != 1 or sheets[0][1] != "worksheet":
+            raise Unlike("not one worksheet")
+        book = self.zf.read("xl/workbook.xml")
+        if book.count(b"<sheet ") + book.count(b":sheet ") != 1:
+            raise Unlike("not one sheet")
+        self.sheet_path = sheets[0][2]
+        strings = [t for _, kind, t in _rels(self.zf, "xl/workbook.xml") if kind == "sharedStrings"]
+        self.strings_path = strings[0] if strings else None
+        names = set(self.zf.namelist())
+        if self.sheet_path not in names or "[Content_Types].xml" not in names:
+            raise Unlike("a part is missing")
+        small = [n for n in names if n not in (self.sheet_path, self.strings_path)]
+        keep = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/")
+        self.fixed = {
+            n: self.zf.read(n)
+            for n in small
+            if n.startswith(keep) or n.endswith("styles.xml") or "/theme/" in n
+        }
+
+    def slice_book(self, sheet_xml: bytes, strings_xml: bytes | None) -> bytes:
+        """A workbook of the fixed parts, this slice's sheet and its strings (stored, not
+        compressed: it is read once, in memory)."""
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+            for name, data in self.fixed.items():
+                z.writestr(name, data)
+            z.writestr(self.sheet_path, sheet_xml)
+            if self.strings_path and strings_xml is not None:
+                z.writestr(self.strings_path, strings_xml)
+        return out.getvalue()
+
+    def close(self) -> None:
+        self.zf.close()
+
+
+class Strings:
+    """The shared-string table's items as written (<si>...</si>), in a file; `table` builds a
+    slice's table from some of them, in the order asked."""
+
+    def __init__(self, book: Workbook, folder: Path):
+        self.start, self.end = b"<sst>", b"</sst>"
+        self.path = Path(folder) / "shared-strings.bin"
+        offsets = [0]
+        if book.strings_path is None or book.strings_path not in book.zf.namelist():
+            self.offsets = np.array(offsets, dtype=np.int64)
+            return
+        ends: list[np.ndarray] = []
+        at = 0
+        with book.zf.open(book.strings_path) as src, self.path.open("wb") as sink:
+            buf = b""
+            close = None
+            for piece in iter(lambda: src.read(1 << 20), b""):
+                buf += piece
+                if close is None:
+                    m = SST_START.search(buf)
+                    if m is None:
+                        continue
+                    self.start = SST_COUNTS.sub(b"", m.group(0))
+                    self.end = b"</" + m.group(1) + b"sst>"
+                    close = b"</" + m.group(1) + b"si>"
+                    empty = re.compile(b"<" + re.escape(m.group(1)) + rb"si\b[^>]*/>")
+                    buf = buf[m.end() :]
+                if empty.search(buf):
+                    raise Unlike("an empty shared string written as <si/>")
+                # each item ends at its closing tag: the pieces between them are the items
+                cut = buf.rfind(close)
+                if cut < 0:
+                    continue
+                cut += len(close)
+                items = buf[:cut].split(close)[:-1]
+                lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
+                ends.append(at + np.cumsum(lengths + len(close)))
+                sink.write(buf[:cut])
+                at += cut
+                buf = buf[cut:]
+        offsets = np.concatenate([np.zeros(1, dtype=np.int64), *ends])
+        self.offsets = offsets
+        self.fd = os.open(self.path, os.O_RDONLY)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def table(self, used: np.ndarray) -> bytes:
+        """The table of items `used` (sorted, distinct), read a run of neighbours at a time."""
+        pieces = [b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', self.start]
+        if len(used):
+            breaks = np.flatnonzero(np.diff(used) != 1) + 1
+            for run in np.split(used, breaks):
+                lo, hi = self.offsets[run[0]], self.offsets[run[-1] + 1]
+                pieces.append(os.pread(self.fd, int(hi - lo), int(lo)))
+        pieces.append(self.end)
+        return b"".join(pieces)
+
+    def close(self) -> None:
+        if hasattr(self, "fd"):
+            os.close(self.fd)
+        self.path.unlink(missing_ok=True)
+
+
+def _renumbered(xml: bytes, strings: Strings, tags) -> tuple[bytes, bytes | None]:
+    """The slice's XML with its shared-string cells numbered into the slice's own table.
+    Split around each cell's number (the text between stays as it is), so the numbers are
+    swapped in bulk rather than by a call per cell."""
+    pieces = tags.shared.split(xml)
+    found = pieces[2::3]
+    if len(found) != xml.count(b't="s"'):
+        raise Unlike("a shared-string cell written in an unexpected way")
+    if not found:
+        return xml, strings.table(np.empty(0, dtype=np.int64)) if len(strings) else None
+    idx = np.array(found).astype(np.int64)
+    used, inverse = np.unique(idx, return_inverse=True)
+    if used[-1] >= len(strings):
+        raise Unlike("a cell refers to a shared string that is not there")
+    labels = [str(i).encode() for i in range(len(used))]
+    pieces[2::3] = map(labels.__getitem__, inverse.tolist())
+    return b"".join(pieces), strings.table(used)
+
+
+class Tags:
+    """The sheet's tags with the namespace prefix its writer used (most write none)."""
+
+    def __init__(self, prefix: bytes):
+        p = re.escape(prefix)
+        self.prefix = prefix
+        self.row = b"<" + prefix + b"row"
+        self.row_start = re.compile(b"<" + p + rb"row[\s>/][^>]*>")
+        self.end = b"</" + prefix + b"sheetData"
+        self.cell = re.compile(b"<" + p + rb'c\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*?(/?)>')
+        self.cell_tags = re.compile(b"<" + p + rb"c[\s>/]")
+        self.value = re.compile(b"<" + p + rb"(?:v|is)[\s>]")
+        # a shared-string cell's number, split out with the text before it (t="s" is found
+        # by its literal text first: the scan is fast)
+        self.shared = re.compile(rb'(t="s"[^>]*>\s*<' + p + rb"v>\s*)(\d+)")
+
+    def row_starts(self, xml: bytes, lo: int = 0, hi: int | None = None):
+        """Positions of the rows that begin in xml[lo:hi], last first."""
+        hi = len(xml) if hi is None else hi
+        while True:
+            at = xml.rfind(self.row, lo, hi)
+            if at < 0:
+                return
+            if xml[at + len(self.row) : at + len(self.row) + 1] in (
+                b" ",
+                b">",
+                b"/",
+                b"\t",
+                b"\n",
+                b"\r",
+            ):
+                yield at
+            hi = at
+
+
+class SheetSlices:
+    """The worksheet's XML cut into slices of whole rows (about `SLICE_BYTES` each)."""
+
+    def __init__(self, book: Workbook, slice_bytes: int = SLICE_BYTES):
+        self.book, self.slice_bytes = book, slice_bytes
+        self.tags = Tags(b"")
+        self.head = self.tail = b""
+
+    def __iter__(self) -> Iterator[bytes]:
+        """Each slice's rows (the XML between <sheetData> and </sheetData>, cut before a row)."""
+        with self.book.zf.open(self.book.sheet_path) as src:
+            buf = b""
+            pieces = iter(lambda: src.read(1 << 20), b"")
+            for piece in pieces:
+                buf += piece
+                m = SHEET_DATA.search(buf)
+                if m:
+                    break
+            else:
+                raise Unlike("no sheet data")
+            if m.group(2):
+                raise Unlike("no rows")
+            w = WORKSHEET.search(buf, 0, m.start())
+            if w is None:
+                raise Unlike("no worksheet element")
+            tags = self.tags = Tags(m.group(1))
+            self.head = (
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                + w.group(0)
+                + b"<"
+                + tags.prefix
+                + b"sheetData>"
+            )
+            self.tail = b"</" + tags.prefix + b"sheetData></" + w.group(1) + b"worksheet>"
+            buf = buf[m.end() :]
+            seen = 0  # bytes of buf already looked at for the end of the rows
+            ended = False
+            while True:
+                end = buf.find(tags.end, max(0, seen - len(tags.end)))
+                seen = len(buf)
+                if end >= 0:
+                    buf, ended = buf[:end], True
+                if len(buf) >= self.slice_bytes or ended:
+                    cut = len(buf) if ended else next(tags.row_starts(buf, 1), 0)
+                    if cut:
+                        yield buf[:cut]
+                        buf = buf[cut:]
+                        seen = len(buf)
+                if ended:
+                    if buf.strip():
+                        yield buf
+                    return
+                piece = next(pieces, None)
+                if piece is None:
+                    raise Unlike("the sheet's XML ends early")
+                buf += piece
+
+
+def _last_valued_row(xml: bytes, tags: Tags) -> int | None:
+    """The number of the last row of the slice that holds a value (calamine's range ends
+    there); None when no row does."""
+    end = len(xml)
+    for at in tags.row_starts(xml):
+        if tags.value.search(xml, at, end):
+            num = ROW_NUMBER.search(xml, at, xml.find(b">", at))
+            if num is None:
+                raise Unlike("a row without its number")
+            return int(num.group(1))
+        end = at
+    return None
+
+
+def _columns(xml: bytes, tags: Tags) -> tuple[int, int] | None:
+    """First and last column holding a cell that may hold a value (cells written empty,
+    <c .../>, never do); every cell must say where it is."""
+    refs = tags.cell.findall(xml)
+    if len(refs) != len(tags.cell_tags.findall(xml)):
+        raise Unlike("a cell without its reference")
+    cols = {letters for letters, empty in refs if not empty}
+    if not cols:
+        return None
+    idx = [_letters_to_index(c) for c in cols]
+    return min(idx), max(idx)
+
+
+class SlicedSheet:
+    """The sheet's data rows a slice at a time (`frames`); `estimated_rows` (the sheet's rows,
+    from the first slice's bytes per row) once the first slice is read."""
+
+    def __init__(self, path: Path, folder: Path, slice_bytes: int = SLICE_BYTES):
+        self.path, self.folder, self.slice_bytes = Path(path), Path(folder), slice_bytes
+        self.estimated_rows: int | None = None
+
+    def frames(self, load_first) -> Iterator[pd.DataFrame]:
+        """The rows after the header as the whole read's frame holds them (positional
+        columns). `load_first(reader, name)` reads the first slice's workbook the way the
+        whole read reads the whole (it locates the header) and returns the fastexcel sheet of
+        its data rows and how many sheet rows that skipped."""
+        import fastexcel
+
+        book = Workbook(self.path)
+        strings = Strings(book, self.folder)
+        try:
+            slices = SheetSlices(book, self.slice_bytes)
+            size = book.zf.getinfo(book.sheet_path).file_size
+            dtypes = span = None
+            last = 0  # the last sheet row read so far (the next slice's range starts there)
+            for xml in slices:
+                if span is None:
+                    rows = len(slices.tags.row_start.findall(xml))
+                    self.estimated_rows = int(size / max(len(xml), 1) * rows)
+                    part, table = _renumbered(xml, strings, slices.tags)
+                    book_bytes = book.slice_book(slices.head + part + slices.tail, table)
+                    del part, table
+                    reader = fastexcel.read_excel(book_bytes)
+                    sheet, skipped = load_first(reader, reader.sheet_names[0])
+                    cols = _columns(xml, slices.tags)
+                    if cols is None:
+                        raise Unlike("no values in the first rows")
+                    frame = sheet.to_pandas()
+                    if frame.shape[1] != cols[1] - cols[0] + 1:
+                        raise Unlike("the first rows' columns are not where they seem")
+                    dtypes = {c.index: c.dtype for c in sheet.selected_columns}
+                    span = cols
+                    last = max(skipped, _last_valued_row(xml, slices.tags) or skipped)
+                    yield frame
+                    continue
+                valued = _last_valued_row(xml, slices.tags)
+                if valued is None:
+                    continue  # rows without values: the next slice's range covers them
+                a, b = (_index_to_letters(c) for c in span)
+                p = slices.tags.prefix.decode()
+                sentinel = (
+                    f'<{p}row r="{last}"><{p}c r="{a}{last}"><{p}v>0</{p}v></{p}c>'
+                    f'<{p}c r="{b}{last}"><{p}v>0</{p}v></{p}c></{p}row>'
+                ).encode()
+                part, table = _renumbered(xml, strings, slices.tags)
+                book_bytes = book.slice_book(slices.head + sentinel + part + slices.tail, table)
+                del part, table
+                reader = fastexcel.read_excel(book_bytes)
+                sheet = reader.load_sheet(
+                    0, header_row=None, skip_rows=last, dtypes=dtypes, dtype_coercion="coerce"
+                )
+                frame = sheet.to_pandas()
+                if frame.shape[1] != len(dtypes):
+                    raise Unlike("a later row has a value outside the first rows' columns")
+                last = valued
+                yield frame
+        finally:
+            strings.close()
+            book.close()
