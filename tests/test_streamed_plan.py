@@ -152,3 +152,165 @@ def test_a_streamed_plan_crosses_to_the_server_mapped_and_applies(tmp_path, demo
     version = importer.apply(back, demo_store, accept_rejected=True)
     assert demo_store.counts()["feedback"] == back.effects["feedback"].after
     assert version == demo_store.current_version()
+
+
+# -- .xlsx, read in slices (`ingest.xlsx_parts`) -----------------------------------------------
+def _feedback_book(rows: int, write_only: bool = False, typed_from: int = 0) -> bytes:
+    """The CSV's rows as a workbook Excel-style: a title and a blank row above the header,
+    column A empty, dates as dates, scores as numbers (some text), blank and total rows.
+    Before row `typed_from` the dates and scores are all dates and numbers (so fastexcel types
+    those columns; text after them is read as blank, the same in slices as whole)."""
+    import datetime as dt
+    import io
+
+    from openpyxl import Workbook
+
+    frame = pd.read_csv(io.BytesIO(_feedback(rows)), dtype=str, keep_default_na=False)
+    wb = Workbook(write_only=write_only)
+    ws = wb.create_sheet("Survey export") if write_only else wb.active
+    if not write_only:
+        ws.title = "Survey export"
+    ws.append([None, "Customer survey, all waves"])
+    ws.append([])
+    ws.append([None, *frame.columns])
+    for i, rec in enumerate(frame.itertuples(index=False)):
+        cells = []
+        for col, v in zip(frame.columns, rec, strict=True):
+            if i < typed_from and col in ("Date", "CSAT", "NPS"):
+                fine = v.isdigit() or (col == "Date" and v[:4] == "2024")
+                v = v if fine else {"Date": "2024-02-29", "CSAT": "3", "NPS": "8"}[col]
+            if col == "Date" and v[:4] == "2024" and v != "31/02/2024":
+                v = dt.datetime.fromisoformat(v)
+            elif col in ("CSAT", "NPS") and v.isdigit():
+                v = int(v)
+            cells.append(v if v != "" else None)
+        ws.append([None, *cells])
+        if i == 1234:
+            ws.append([])
+    ws.append([None, "Total", None, None, len(frame)])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _prefixed(data: bytes) -> bytes:
+    """The workbook with its sheet and shared strings written with an `x:` prefix, as some
+    .NET writers do."""
+    import io
+    import re
+    import zipfile
+
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename in ("xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"):
+                body = re.sub(rb"<(/?)([A-Za-z])", rb"<\1x:\2", body)
+                body = body.replace(b'xmlns="', b'xmlns:x="', 1)
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def _shared(data: bytes) -> bytes:
+    """The workbook with its text kept once in a shared-string table, as Excel saves it
+    (openpyxl writes text inline)."""
+    import html
+    import io
+    import re
+    import zipfile
+
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    table: dict[str, int] = {}
+
+    def shared(m: re.Match) -> bytes:
+        text = m.group(2).decode()
+        n = table.setdefault(text, len(table))
+        return m.group(1) + b't="s"><v>' + str(n).encode() + b"</v></c>"
+
+    sheet = src.read("xl/worksheets/sheet1.xml")
+    sheet = re.sub(rb'(<c [^>]*?)t="inlineStr"><is><t>([^<]*)</t></is></c>', shared, sheet)
+    assert b"inlineStr" not in sheet
+    items = "".join(f"<si><t>{html.escape(t, quote=False)}</t></si>" for t in table)
+    sst = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'count="{len(table)}" uniqueCount="{len(table)}">{items}</sst>'
+    )
+    ct = src.read("[Content_Types].xml").replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    rels = src.read("xl/_rels/workbook.xml.rels").replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = {
+                "xl/worksheets/sheet1.xml": sheet,
+                "[Content_Types].xml": ct,
+                "xl/_rels/workbook.xml.rels": rels,
+            }.get(info.filename, src.read(info.filename))
+            dst.writestr(info, body)
+        dst.writestr("xl/sharedStrings.xml", sst)
+    return out.getvalue()
+
+
+@pytest.fixture
+def thin_slices(monkeypatch):
+    from pmo_data.ingest import xlsx_parts
+
+    monkeypatch.setattr(xlsx_parts, "SLICE_BYTES", 30_000)  # a dozen slices or more
+    books = []
+    slice_book = xlsx_parts.Workbook.slice_book
+
+    def counted(self, *a):
+        books.append(1)
+        return slice_book(self, *a)
+
+    monkeypatch.setattr(xlsx_parts.Workbook, "slice_book", counted)
+    return books
+
+
+@pytest.mark.parametrize(
+    "layout", ["shared strings", "inline strings", "prefixed tags", "typed columns"]
+)
+def test_a_workbook_in_slices_is_the_whole_file_plan(tmp_path, demo_store, thin_slices, layout):
+    typed = 1_300 if layout == "typed columns" else 0
+    data = _feedback_book(2_500, write_only=layout == "inline strings", typed_from=typed)
+    if layout == "prefixed tags":
+        data = _prefixed(data)
+    if layout == "shared strings":
+        data = _shared(data)
+    parts, whole = _both(tmp_path, "survey.xlsx", data, demo_store)
+    assert parts is not None and len(thin_slices) >= 10
+    kinds = set(whole.sheets[0].sheet.frame.dtypes.astype(str))
+    assert ("float64" in kinds and "datetime64[ms]" in kinds) == bool(typed), kinds
+    assert {"duplicate", "orphan"} <= set(whole.report.issues["rule"])
+    assert any("total" in s.reason for s in whole.sheets[0].sheet.skipped)
+    assert whole.sheets[0].sheet.headers[0] == "Response ID"  # column A left out
+    _same(parts, whole, order=False)
+
+
+def test_workbooks_read_whole(tmp_path, demo_store, thin_slices):
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    # two sheets
+    wb = load_workbook(io.BytesIO(_feedback_book(900)))
+    wb.create_sheet("Notes").append(["read me"])
+    two = io.BytesIO()
+    wb.save(two)
+    # a value far to the right of the first rows' columns, rows later
+    wb = load_workbook(io.BytesIO(_feedback_book(900)))
+    wb.active.cell(row=800, column=30, value="stray")
+    stray = io.BytesIO()
+    wb.save(stray)
+    for i, data in enumerate([two.getvalue(), stray.getvalue()]):
+        path = tmp_path / f"book{i}.xlsx"
+        path.write_bytes(data)
+        (tmp_path / f"b{i}").mkdir()
+        assert streamed.plan([(path.name, path)], demo_store, folder=tmp_path / f"b{i}") is None
+    assert Workbook  # the module is what the files were written with

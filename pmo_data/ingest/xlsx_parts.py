@@ -35,6 +35,9 @@ import pandas as pd
 from pmo_data.ingest.nondata import _rels
 
 SLICE_BYTES = 2 << 20  # sheet XML per slice read (its text is copied ~3 times on the way)
+# Rows the first slice holds at least: fastexcel guesses a column's type from the 1,000 rows
+# under the header (its `schema_sample_rows`), the header within the first 50.
+FIRST_ROWS = 1_100
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # a namespace prefix, as some writers use (x:row)
 SHEET_DATA = re.compile(rb"<(" + _P + rb")sheetData\b[^>]*?(/?)>")
 WORKSHEET = re.compile(rb"<(" + _P + rb")worksheet\b[^>]*>")
@@ -207,6 +210,25 @@ class Tags:
         # by its literal text first: the scan is fast)
         self.shared = re.compile(rb'(t="s"[^>]*>\s*<' + p + rb"v>\s*)(\d+)")
 
+    def _is_row(self, xml: bytes, at: int) -> bool:
+        after = xml[at + len(self.row) : at + len(self.row) + 1]
+        return after in (b" ", b">", b"/", b"\t", b"\n", b"\r")
+
+    def row_start_after(self, xml: bytes, pos: int) -> int:
+        """Where the first row that begins at or after `pos` begins (-1: none)."""
+        while (at := xml.find(self.row, pos)) >= 0 and not self._is_row(xml, at):
+            pos = at + 1
+        return at
+
+    def nth_row_start(self, xml: bytes, n: int) -> int:
+        """Where the n-th row (from 0) begins (-1: fewer rows)."""
+        at = -1
+        for _ in range(n + 1):
+            at = self.row_start_after(xml, at + 1)
+            if at < 0:
+                return -1
+        return at
+
     def row_starts(self, xml: bytes, lo: int = 0, hi: int | None = None):
         """Positions of the rows that begin in xml[lo:hi], last first."""
         hi = len(xml) if hi is None else hi
@@ -214,14 +236,7 @@ class Tags:
             at = xml.rfind(self.row, lo, hi)
             if at < 0:
                 return
-            if xml[at + len(self.row) : at + len(self.row) + 1] in (
-                b" ",
-                b">",
-                b"/",
-                b"\t",
-                b"\n",
-                b"\r",
-            ):
+            if self._is_row(xml, at):
                 yield at
             hi = at
 
@@ -262,18 +277,25 @@ class SheetSlices:
             self.tail = b"</" + tags.prefix + b"sheetData></" + w.group(1) + b"worksheet>"
             buf = buf[m.end() :]
             seen = 0  # bytes of buf already looked at for the end of the rows
-            ended = False
+            ended, first = False, True
             while True:
-                end = buf.find(tags.end, max(0, seen - len(tags.end)))
+                if not ended:
+                    end = buf.find(tags.end, max(0, seen - len(tags.end)))
+                    if end >= 0:
+                        buf, ended = buf[:end], True
+                while len(buf) > self.slice_bytes:
+                    at = self.slice_bytes
+                    if first:  # fastexcel guesses types from rows under the header
+                        at = max(at, tags.nth_row_start(buf, FIRST_ROWS))
+                        if at < 0:
+                            break  # not that many rows yet: read on
+                    cut = tags.row_start_after(buf, at)
+                    if cut < 0:
+                        break  # a row longer than a slice: read on to its end
+                    yield buf[:cut]
+                    buf = buf[cut:]
+                    first = False
                 seen = len(buf)
-                if end >= 0:
-                    buf, ended = buf[:end], True
-                if len(buf) >= self.slice_bytes or ended:
-                    cut = len(buf) if ended else next(tags.row_starts(buf, 1), 0)
-                    if cut:
-                        yield buf[:cut]
-                        buf = buf[cut:]
-                        seen = len(buf)
                 if ended:
                     if buf.strip():
                         yield buf
@@ -315,8 +337,9 @@ class SlicedSheet:
     """The sheet's data rows a slice at a time (`frames`); `estimated_rows` (the sheet's rows,
     from the first slice's bytes per row) once the first slice is read."""
 
-    def __init__(self, path: Path, folder: Path, slice_bytes: int = SLICE_BYTES):
-        self.path, self.folder, self.slice_bytes = Path(path), Path(folder), slice_bytes
+    def __init__(self, path: Path, folder: Path, slice_bytes: int | None = None):
+        self.path, self.folder = Path(path), Path(folder)
+        self.slice_bytes = slice_bytes or SLICE_BYTES
         self.estimated_rows: int | None = None
 
     def frames(self, load_first) -> Iterator[pd.DataFrame]:
@@ -348,7 +371,7 @@ class SlicedSheet:
                     frame = sheet.to_pandas()
                     if frame.shape[1] != cols[1] - cols[0] + 1:
                         raise Unlike("the first rows' columns are not where they seem")
-                    dtypes = {c.index: c.dtype for c in sheet.selected_columns}
+                    dtypes = {c.name: c.dtype for c in sheet.selected_columns}
                     span = cols
                     last = max(skipped, _last_valued_row(xml, slices.tags) or skipped)
                     yield frame
