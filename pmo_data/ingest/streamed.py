@@ -262,6 +262,7 @@ def _read_xlsx(path: Path, file: str, folder: Path) -> reading.Sheet:
     done = 0
     part_rows = None
     for frame in sliced.frames(load_first):
+        _settled()  # a slice's workbook and calamine's cells, freed, go back to the system
         pending.append(frame)
         if part_rows is None:
             rows = sliced.estimated_rows or STREAM_ROWS

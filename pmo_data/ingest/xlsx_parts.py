@@ -11,10 +11,10 @@ item by item to a file beside the check's other files, and a slice's items are r
 it; the <dimension> element and the table's counts are left out (calamine sizes its buffers
 from them).
 
-The slices line up with the whole read: fastexcel counts `skip_rows` from the sheet's first
-row, so a slice is read with the rows before it skipped; columns start at the first column
-holding a value, so every slice after the first carries a sentinel row (a number in the first
-and last column of the first slice's range), skipped with those rows. Column types are the
+The slices line up with the whole read: calamine's range starts at the first row and column
+holding a value, so every slice after the first carries a sentinel row just above its rows
+(the last row read before it, with a number in the first and last column of the first slice's
+range), dropped once read. Column types are the
 ones fastexcel guessed on the first slice (its first 1,000 rows after the header, as the whole
 read guesses them), given to every later slice. A later slice with a value outside the first
 slice's columns raises `Unlike`: the whole sheet then needs the whole read.
@@ -22,6 +22,7 @@ slice's columns raises `Unlike`: the whole sheet then needs the whole read.
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import re
@@ -372,6 +373,8 @@ class SlicedSheet:
                     if frame.shape[1] != cols[1] - cols[0] + 1:
                         raise Unlike("the first rows' columns are not where they seem")
                     dtypes = {c.name: c.dtype for c in sheet.selected_columns}
+                    del sheet, reader
+                    gc.collect(1)  # fastexcel's reader and sheet hold each other: free them now
                     span = cols
                     last = max(skipped, _last_valued_row(xml, slices.tags) or skipped)
                     yield frame
@@ -389,10 +392,14 @@ class SlicedSheet:
                 book_bytes = book.slice_book(slices.head + sentinel + part + slices.tail, table)
                 del part, table
                 reader = fastexcel.read_excel(book_bytes)
+                # the sentinel row is the range's first: dropped here, not skipped by
+                # fastexcel (its `skip_rows` costs ~340 bytes a skipped row, 680 MB at 2M)
                 sheet = reader.load_sheet(
-                    0, header_row=None, skip_rows=last, dtypes=dtypes, dtype_coercion="coerce"
+                    0, header_row=None, dtypes=dtypes, dtype_coercion="coerce"
                 )
-                frame = sheet.to_pandas()
+                frame = sheet.to_pandas().iloc[1:].reset_index(drop=True)
+                del sheet, reader
+                gc.collect(1)  # (a slice's cells, about a megabyte, would wait for a full pass)
                 if frame.shape[1] != len(dtypes):
                     raise Unlike("a later row has a value outside the first rows' columns")
                 last = valued

@@ -75,9 +75,16 @@ def open_workbook(data):
             else:
                 super().read_strings()
 
-    source = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
-    reader = _Reader(source, read_only=True, data_only=True)
-    reader.read()
+    # a file on disk is handed over open: openpyxl refuses a name without .xlsx (uploads are
+    # saved under names of their own)
+    source = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else open(data, "rb")  # noqa: SIM115
+    try:
+        reader = _Reader(source, read_only=True, data_only=True)
+        reader.read()
+    except Exception:
+        source.close()
+        raise
+    reader.wb._pmo_source = source
     return reader.wb, reader.shared_strings
 
 
@@ -85,3 +92,4 @@ def close(wb, strings) -> None:
     if isinstance(strings, LazyStrings):
         strings.close()
     wb.close()
+    wb._pmo_source.close()
