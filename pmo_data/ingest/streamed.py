@@ -266,7 +266,7 @@ def _read_xlsx(path: Path, file: str, folder: Path) -> reading.Sheet:
         pending.append(frame)
         if part_rows is None:
             rows = sliced.estimated_rows or STREAM_ROWS
-            part_rows = max(min(STREAM_ROWS, MIN_PART_ROWS), min(STREAM_ROWS, rows // 16))
+            part_rows = max(min(STREAM_ROWS, MIN_PART_ROWS), min(STREAM_ROWS, rows // 32))
         if sum(map(len, pending)) >= part_rows:
             done = _add_slices(out, found, pending, done)
     if pending:

@@ -35,7 +35,7 @@ import pandas as pd
 
 from pmo_data.ingest.nondata import _rels
 
-SLICE_BYTES = 2 << 20  # sheet XML per slice read (its text is copied ~3 times on the way)
+SLICE_BYTES = 1 << 20  # sheet XML per slice read (its text is copied ~3 times on the way)
 # Rows the first slice holds at least: fastexcel guesses a column's type from the 1,000 rows
 # under the header (its `schema_sample_rows`), the header within the first 50.
 FIRST_ROWS = 1_100
