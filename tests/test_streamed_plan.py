@@ -304,8 +304,8 @@ def test_workbooks_read_whole(tmp_path, demo_store, thin_slices):
     two = io.BytesIO()
     wb.save(two)
     # a value far to the right of the first rows' columns, rows later
-    wb = load_workbook(io.BytesIO(_feedback_book(900)))
-    wb.active.cell(row=800, column=30, value="stray")
+    wb = load_workbook(io.BytesIO(_feedback_book(2_000)))
+    wb.active.cell(row=1_900, column=30, value="stray")  # beyond the first slice's rows
     stray = io.BytesIO()
     wb.save(stray)
     for i, data in enumerate([two.getvalue(), stray.getvalue()]):
@@ -314,3 +314,29 @@ def test_workbooks_read_whole(tmp_path, demo_store, thin_slices):
         (tmp_path / f"b{i}").mkdir()
         assert streamed.plan([(path.name, path)], demo_store, folder=tmp_path / f"b{i}") is None
     assert Workbook  # the module is what the files were written with
+
+
+def test_long_rows_keep_the_whole_reads_column_types(tmp_path, thin_slices):
+    """A column blank in the first rows is typed from the 1,000 rows under the header, as
+    the whole read types it, however few rows fit in a slice."""
+    import io
+
+    from openpyxl import Workbook
+
+    from pmo_data.ingest import reading
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Responses")
+    ws.append(["Response ID", "Score", "Comment"])
+    for i in range(1_500):
+        ws.append([f"R-{i}", None if i < 100 else i % 10, f"{i} " + "long answer " * 200])
+    buf = io.BytesIO()
+    wb.save(buf)
+    path = tmp_path / "upload-0"
+    path.write_bytes(buf.getvalue())
+    (tmp_path / "parts").mkdir()
+    parts = streamed._read_xlsx(path, "responses.xlsx", tmp_path / "parts")
+    (whole,) = reading.read_file(path, "responses.xlsx")
+    assert len(thin_slices) > 20 and str(whole.frame[1].dtype) == "float64"
+    pd.testing.assert_frame_equal(_plain(parts.frame), _plain(whole.frame))
+    assert list(parts.rows) == list(whole.rows) and parts.headers == whole.headers

@@ -287,9 +287,10 @@ class SheetSlices:
                 while len(buf) > self.slice_bytes:
                     at = self.slice_bytes
                     if first:  # fastexcel guesses types from rows under the header
-                        at = max(at, tags.nth_row_start(buf, FIRST_ROWS))
-                        if at < 0:
+                        nth = tags.nth_row_start(buf, FIRST_ROWS)
+                        if nth < 0:
                             break  # not that many rows yet: read on
+                        at = max(at, nth)
                     cut = tags.row_start_after(buf, at)
                     if cut < 0:
                         break  # a row longer than a slice: read on to its end
