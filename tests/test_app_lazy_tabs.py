@@ -81,3 +81,38 @@ def test_a_closed_row_draws_nothing_until_chosen(monkeypatch, demo_db):
     open_section(at, "se_closer", "Satisfaction per service")
     assert not at.exception
     assert len(at.get("plotly_chart")) == before + 1  # the chosen section's chart, drawn now
+
+
+# (page, sections' key, the section holding the widget, another section, widget kind, widget
+# key, a value to set): the value survives opening the other section and coming back
+KEPT_CASES = [
+    (
+        "services",
+        "se_closer",
+        "Demand per month",
+        "Gaps in the menu",
+        "radio",
+        "sv_measure",
+        "actions_raised",
+    ),
+]
+
+
+def _widget(at, kind: str, key: str):
+    return next(w for w in at.get(kind) if w.key == key)
+
+
+@pytest.mark.parametrize(("page", "key", "label", "other", "kind", "widget", "value"), KEPT_CASES)
+def test_a_widget_in_a_closer_look_keeps_its_value(
+    monkeypatch, demo_db, page, key, label, other, kind, widget, value
+):
+    at = app(monkeypatch, demo_db[0], "executive").run()
+    at.switch_page(f"views/{page}.py").run()
+    open_section(at, key, label)
+    assert _widget(at, kind, widget).value != value
+    _widget(at, kind, widget).set_value(value).run()
+    open_section(at, key, other)
+    assert widget not in {w.key for w in at.get(kind)}  # not drawn: Streamlit drops its state
+    open_section(at, key, label)
+    assert not at.exception, [e.value for e in at.exception]
+    assert _widget(at, kind, widget).value == value

@@ -14,6 +14,7 @@ from pmo_data.escaping import md
 from pmo_data.formatting import SYMBOLS, money, number, percent
 from pmo_data.measures import SMALL_N
 from pmo_data.ui.context import get_store, run
+from pmo_data.ui.kept import kept
 from pmo_data.ui.tables import Col, table
 from pmo_data.ui.widgets import Kpi, chart, download_excel, figure, kpi_row
 
@@ -177,7 +178,7 @@ def demand_per_month(viewer, filters) -> None:
         list(services_charts.MEASURES),
         format_func=services_charts.MEASURES.get,
         horizontal=True,
-        key="sv_measure",
+        **kept("sv_measure"),
     )
     trend = run(services.demand_trend, viewer, filters)
     chart(
