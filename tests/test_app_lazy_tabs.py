@@ -95,6 +95,69 @@ KEPT_CASES = [
         "sv_measure",
         "actions_raised",
     ),
+    (
+        "customers",
+        "cu_lists",
+        "Every customer: health and why",
+        "Customer map",
+        "text_input",
+        "cu_all_search",
+        "north",
+    ),
+    (
+        "customers",
+        "cu_lists",
+        "Every customer: health and why",
+        "Contact overdue",
+        "multiselect",
+        "cu_tiers",
+        ["Key"],
+    ),
+    (
+        "customers",
+        "cu_lists",
+        "Contact overdue",
+        "Customers at risk",
+        "selectbox",
+        "cu_late_size",
+        100,
+    ),
+    (
+        "customers",
+        "cu_lists",
+        "Every customer: health and why",
+        "Customer map",
+        "number_input",
+        "cu_all_page",
+        2,
+    ),
+    (
+        "feedback",
+        "fb_closer",
+        "Closing the loop",
+        "Breakdowns",
+        "slider",
+        "fb_follow_days",
+        45,
+    ),
+    (
+        "prioritisation",
+        "pr_closer",
+        "Choosing under a budget",
+        "Rank robustness",
+        "number_input",
+        "pr_budget",
+        1_000_000.0,
+    ),
+    (
+        "savings",
+        "sv_benefits",
+        "Value to each stakeholder group",
+        "By customer",
+        "selectbox",
+        "sv_stakeholder",
+        None,  # the last one offered
+    ),
 ]
 
 
@@ -109,6 +172,7 @@ def test_a_widget_in_a_closer_look_keeps_its_value(
     at = app(monkeypatch, demo_db[0], "executive").run()
     at.switch_page(f"views/{page}.py").run()
     open_section(at, key, label)
+    value = _widget(at, kind, widget).options[-1] if value is None else value
     assert _widget(at, kind, widget).value != value
     _widget(at, kind, widget).set_value(value).run()
     open_section(at, key, other)

@@ -53,3 +53,9 @@ def kept(
         if value is not None:
             st.session_state[key] = value
     return {"key": key, "on_change": _copy, "args": (key, on_change, tuple(args))}
+
+
+def put(key: str, value: Any) -> None:
+    """Set a kept widget's value from code (a callback clearing a note), copy included."""
+    st.session_state[key] = value
+    st.session_state.setdefault(KEPT, {})[key] = value

@@ -26,6 +26,7 @@ from pmo_data.escaping import md
 from pmo_data.formatting import SYMBOLS, number
 from pmo_data.store.paging import Page, PageRequest, page
 from pmo_data.ui.context import get_store
+from pmo_data.ui.kept import kept, put
 
 DASH = "–"
 STYLE_LIMIT = 300  # beyond this many rows RAG cells get a marker instead of a background
@@ -328,7 +329,7 @@ def table(
 
 
 def _to_first_page(key: str) -> None:
-    st.session_state[f"{key}_page"] = 1
+    put(f"{key}_page", 1)
 
 
 def paged_table(
@@ -376,30 +377,30 @@ def paged_table(
     if search_columns:
         search = left.text_input(
             search_label,
-            key=f"{key}_search",
             placeholder=search_placeholder,
-            on_change=_to_first_page,
-            args=(key,),
+            **kept(f"{key}_search", on_change=_to_first_page, args=(key,)),
             help="Looks through every row, not only this page; each word must match.",
         )
     options = ["", *sortable]
     sort = mid.selectbox(
         "Sort all rows by",
         options,
-        index=options.index(default_sort) if default_sort in options else 0,
-        key=f"{key}_sort",
         format_func=lambda c: "as listed" if c == "" else name(c),
-        on_change=_to_first_page,
-        args=(key,),
+        **kept(
+            f"{key}_sort",
+            default_sort if default_sort in options else "",
+            options=options,
+            on_change=_to_first_page,
+            args=(key,),
+        ),
     )
     descending = right.toggle(
         "Descending",
-        value=default_descending,
-        key=f"{key}_desc",
         disabled=not sort,
-        on_change=_to_first_page,
-        args=(key,),
+        **kept(f"{key}_desc", default_descending, on_change=_to_first_page, args=(key,)),
     )
+    pager_at = kept(f"{key}_page", 1)  # both before they are read below
+    per_page = kept(f"{key}_size", size, options=SIZES)
     request = PageRequest(
         search=search or "",
         search_columns=tuple(c for c in search_columns if c in frame.columns),
@@ -435,15 +436,15 @@ def paged_table(
     else:
         info.caption(f"No {md(noun)} match: clear the search or widen the filters.")
     if result.pages > 1:
-        st.session_state[f"{key}_page"] = result.page
+        put(f"{key}_page", result.page)  # within the pages there are now
         pager.number_input(
             f"Page (of {number(result.pages)})",
             min_value=1,
             max_value=result.pages,
             step=1,
-            key=f"{key}_page",
+            **pager_at,
         )
-    per.selectbox("Rows per page", SIZES, key=f"{key}_size", index=SIZES.index(size))
+    per.selectbox("Rows per page", SIZES, **per_page)
     picked = None
     if select and event and event.selection and event.selection.rows:
         i = event.selection.rows[0]
@@ -467,9 +468,9 @@ def findable(
     where = container or st
     find = where.text_input(
         f"Find a {md(noun)} ({len(choices):,})",
-        key=f"{key}_find",
         placeholder="part of a name or id",
         help=f"The list below holds the first {limit:,} that match.",
+        **kept(f"{key}_find"),
     )
     frame = pd.DataFrame({"value": list(choices), "label": [str(v) for v in choices.values()]})
     frame["id"] = frame["value"].astype(str)

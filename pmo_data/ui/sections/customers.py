@@ -14,6 +14,7 @@ from pmo_data.formatting import money, number
 from pmo_data.measures import CSAT_SATISFIED
 from pmo_data.store.paging import PageRequest, page
 from pmo_data.ui.context import get_store, run, shared
+from pmo_data.ui.kept import kept
 from pmo_data.ui.tables import NPS_12M, Col, config, paged_table, table
 from pmo_data.ui.widgets import Kpi, chart, figure, kpi_row
 
@@ -85,15 +86,92 @@ def health_list(
     return True
 
 
-def find_customers(h, text: str, tiers: list[str]):
-    """Narrow the health table by a name or account-lead search and tiers."""
-    out = h
-    if tiers:
-        out = out[out["tier"].isin(tiers)]
-    if text:
-        hay = out["customer"].fillna("") + " " + out["account_lead"].fillna("")
-        out = out[hay.str.contains(text, case=False, regex=False)]
-    return out
+def at_risk(h) -> None:
+    if health_list(
+        h,
+        "at_risk",
+        ["customer", "risk_reason", *HEALTH_DEFAULT[1:]],
+        key="cu_risk",
+        none="No customer is at risk in this view.",
+    ):
+        st.caption("Red health (below 50), or NPS down 15+ points over the last two quarters.")
+
+
+def key_customers(h) -> None:
+    """The relationship at a glance: value, health, how recently we spoke, what is open."""
+    if health_list(
+        h,
+        "key",
+        [
+            "customer",
+            "account_lead",
+            "annual_value",
+            "health",
+            "band",
+            "nps",
+            "nps_n",
+            "last_contact_date",
+            "days_overdue",
+            "open_actions",
+            "projects",
+        ],
+        key="cu_key",
+        none="No Strategic-tier customers in this view.",
+    ):
+        st.caption(
+            "Strategic-tier customers, largest annual value first; the reasons behind each health "
+            "score are in the tab of every customer."
+        )
+
+
+def contact_overdue(h) -> None:
+    if health_list(
+        h,
+        "overdue",
+        [
+            "customer",
+            "account_lead",
+            "tier",
+            "last_contact_date",
+            "cadence_days",
+            "days_overdue",
+            "health",
+        ],
+        key="cu_late",
+        sort="days_overdue",
+        descending=True,
+        none="Every relationship in this view is within its agreed contact cadence.",
+    ):
+        st.caption("Days since the last contact beyond the agreed cadence, most overdue first.")
+
+
+def every_customer(h) -> None:
+    offered = sorted(h["tier"].dropna().unique())
+    tiers = st.multiselect("Tier", offered, **kept("cu_tiers", options=offered))
+    health_list(
+        h,
+        None,
+        [
+            "customer",
+            "tier",
+            "segment",
+            "health",
+            "band",
+            "reasons",
+            "nps",
+            "nps_change",
+            "csat",
+            "open_actions",
+            "projects",
+        ],
+        key="cu_all",
+        tiers=tiers,
+    )
+    st.caption(
+        "Health 0-100 = weighted mean of NPS (30), NPS trend (10), CSAT (20), actions (10), "
+        "project RAG (20) and contact recency (10), over the signals each customer has. "
+        "'Why' lists the signals pulling the score down, worst first."
+    )
 
 
 def customer_kpis(viewer, filters):

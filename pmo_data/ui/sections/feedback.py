@@ -16,6 +16,7 @@ from pmo_data.escaping import md
 from pmo_data.formatting import number, percent
 from pmo_data.measures import CSAT_SATISFIED, EFFORT, NPS_POINTS, SMALL_N
 from pmo_data.ui.context import run, shared
+from pmo_data.ui.kept import kept
 from pmo_data.ui.tables import answer_columns, config, findable, paged_table, table
 from pmo_data.ui.widgets import Kpi, chart, figure, kpi_row, small_sample_note
 
@@ -118,13 +119,13 @@ def feedback_trend(viewer, filters) -> None:
 
 def feedback_breakdown(viewer, filters) -> None:
     c1, c2 = st.columns(2)
-    by = c1.selectbox("Break down by", list(BY), format_func=BY.get, key="fb_by")
+    by = c1.selectbox("Break down by", list(BY), format_func=BY.get, **kept("fb_by"))
     metric = c2.radio(
         "Measure ",
         list(MEASURE_NAMES),
         horizontal=True,
-        key="fb_by_metric",
         format_func=MEASURE_NAMES.get,
+        **kept("fb_by_metric"),
     )
     df = shared(feedback.breakdown, viewer, filters, by)  # read-only: paged without a copy
     groups = len(df)
@@ -225,25 +226,18 @@ def comment_explorer(viewer, filters) -> None:
     labels = run(themes.model)["labels"] + [themes.NO_THEME]
     names = shared(customers.health, viewer, filters, None)
     c1, c2, c3 = st.columns([2, 1, 1])
-    text = c1.text_input("Comment contains", key="fb_q")
-    theme = c2.selectbox("Theme", ["All", *labels], key="fb_theme")
-    sentiment = c3.selectbox("Sentiment", list(themes.SENTIMENTS), key="fb_sent")
+    text = c1.text_input("Comment contains", **kept("fb_q"))
+    theme = c2.selectbox("Theme", ["All", *labels], **kept("fb_theme", options=["All", *labels]))
+    sentiment = c3.selectbox("Sentiment", list(themes.SENTIMENTS), **kept("fb_sent"))
     c4, c5 = st.columns(2)
-    customer = (
-        c4.selectbox(
-            "Customer",
-            [
-                "All",
-                *findable(
-                    dict.fromkeys(names["customer"].dropna()), "fb_cust", "customer", container=c4
-                ),
-            ],
-            key="fb_cust",
+    customer = "All"
+    if len(names):
+        choices = dict.fromkeys(names["customer"].dropna())
+        pick = kept("fb_cust", options=["All", *choices])  # before findable reads it
+        customer = c4.selectbox(
+            "Customer", ["All", *findable(choices, "fb_cust", "customer", container=c4)], **pick
         )
-        if len(names)
-        else "All"
-    )
-    scores = c5.slider("NPS answer", 0, 10, (0, 10), key="fb_scores")
+    scores = c5.slider("NPS answer", 0, 10, **kept("fb_scores", (0, 10)))
     res = run(
         themes.explore,
         viewer,
@@ -296,7 +290,7 @@ def closing_the_loop(viewer, filters) -> None:
         ],
         config_overrides={"responses": config("responses", label="Responses linked")},
     )
-    days = st.slider("Follow-up expected within (days)", 7, 120, 30, key="fb_follow_days")
+    days = st.slider("Follow-up expected within (days)", 7, 120, **kept("fb_follow_days", 30))
     u = run(loop.unanswered_detractors, viewer, filters, days, None)
     st.markdown(
         f"**Detractors with no follow-up within {days:d} days**: {u['missed']:,} "
@@ -311,17 +305,17 @@ def did_it_work(viewer, filters) -> None:
         "Change",
         ["action", "project"],
         horizontal=True,
-        key="fb_did_kind",
         format_func=lambda k: "Closed action" if k == "action" else "Project go-live",
+        **kept("fb_did_kind"),
     )
     metric = c2.radio(
         "Measure",
         ["nps", "csat"],
         horizontal=True,
-        key="fb_did_metric",
         format_func=MEASURE_NAMES.get,
+        **kept("fb_did_metric"),
     )
-    window = c3.select_slider("Days either side", [30, 60, 90, 180], 90, key="fb_did_window")
+    window = c3.select_slider("Days either side", [30, 60, 90, 180], **kept("fb_did_window", 90))
     df = run(loop.did_it_work, viewer, filters, kind, window, metric)
     if df.empty:
         st.info("No closed actions or go-lives for a customer in this view yet.")
@@ -353,11 +347,9 @@ def did_it_work(viewer, filters) -> None:
         + " after)"
     ).tolist()
     listed = dict(enumerate(labels))
+    kept_pick = kept("fb_did_pick", options=listed)  # before findable reads it
     pick = st.selectbox(
-        "One change",
-        findable(listed, "fb_did_pick", "change"),
-        format_func=listed.get,
-        key="fb_did_pick",
+        "One change", findable(listed, "fb_did_pick", "change"), format_func=listed.get, **kept_pick
     )
     if pick is None:
         st.info("No change matches: try part of its id or title.")

@@ -19,6 +19,7 @@ from pmo_data.measures import SMALL_N
 from pmo_data.store.access import GROUPS, may
 from pmo_data.store.paging import PageRequest, page
 from pmo_data.ui.context import get_store, run
+from pmo_data.ui.kept import kept
 from pmo_data.ui.tables import Col, paged_table, table
 from pmo_data.ui.widgets import Kpi, chart, download_excel, figure, kpi_row
 
@@ -218,9 +219,9 @@ def why(ranked, currency: str) -> None:
     """Waterfall of one project's score, its raw inputs and both customer-impact sources."""
     find = st.text_input(
         "Find a project",
-        key="pr_find",
         placeholder="name, id or customer; empty: the best-ranked",
         help=f"The picker lists the {FINDER} best-ranked projects that match.",
+        **kept("pr_find"),
     )
     found = page(
         ranked,
@@ -233,8 +234,8 @@ def why(ranked, currency: str) -> None:
     pid = st.selectbox(
         f"Project ({found.last:,} of {found.total:,} matching, best-ranked first)",
         list(names),
-        key="pr_project",
         format_func=lambda p: f"{names[p]} ({p})",
+        **kept("pr_project", options=names),
     )
     row = ranked[ranked["project_id"] == pid].iloc[0]
     left, right = st.columns([3, 2])
@@ -382,20 +383,18 @@ def budget(viewer, filters, s: Settings, ranked, currency: str) -> None:
         f"Budget ({md(currency)})",
         0.0,
         None,
-        float(round(total * 0.3, -3)),
         step=50_000.0,
-        key="pr_budget",
         format="%.0f",
+        **kept("pr_budget", float(round(total * 0.3, -3))),
     )
-    cap_on = b.checkbox("Also limit PMO capacity (effort points)", key="pr_cap_on")
+    cap_on = b.checkbox("Also limit PMO capacity (effort points)", **kept("pr_cap_on"))
     cap = b.number_input(
         "Capacity (effort 1-5 per project)",
         0.0,
         None,
-        float(ranked["effort"].fillna(3).sum() / 2),
         step=5.0,
-        key="pr_cap",
         disabled=not cap_on,
+        **kept("pr_cap", float(ranked["effort"].fillna(3).sum() / 2)),
     )
     res = run(
         selection.choose, viewer, filters, *s.args, float(amount), float(cap) if cap_on else None

@@ -23,6 +23,7 @@ from pmo_data.formatting import SYMBOLS, count, money, number, percent
 from pmo_data.store.access import PermissionDenied, may
 from pmo_data.store.scope import NO_FILTERS
 from pmo_data.ui.context import get_store, run, shared
+from pmo_data.ui.kept import kept, put
 from pmo_data.ui.tables import Col, config, paged_table, table
 from pmo_data.ui.tables import label as column_label
 from pmo_data.ui.widgets import (
@@ -158,7 +159,7 @@ def _resolve(viewer, pairs: pd.DataFrame) -> None:
         st.session_state["sv_resolve_msg"] = ("error", str(exc))
         return
     st.session_state["sv_resolve_msg"] = ("ok", f"Recorded '{choice}' for {key}.")
-    st.session_state["sv_note"] = ""
+    put("sv_note", "")
 
 
 def double_counts(viewer, t: savings.Totals, currency: str) -> None:
@@ -219,20 +220,20 @@ def double_counts(viewer, t: savings.Totals, currency: str) -> None:
         st.selectbox(
             "Pair",
             keys,
-            key="sv_pair",
             format_func=lambda k: f"{k} ({pairs.set_index('pair_key').at[k, 'status']})",
+            **kept("sv_pair", options=keys),
         )
         st.radio(
             "Decision",
             list(double_counting.DECISIONS),
-            key="sv_decision",
+            **kept("sv_decision"),
             horizontal=True,
             help="keep A / keep B leaves the other line out; keep both counts both; "
             "reopen returns the pair to 'awaiting decision'.",
         )
         st.text_input(
             "Note (required)",
-            key="sv_note",
+            **kept("sv_note"),
             placeholder="e.g. separate teams, different budget lines",
         )
         st.button(
@@ -345,6 +346,18 @@ def _save_set(viewer, kind: str, known: list[str]) -> None:
     st.session_state[f"sv_save_msg_{kind}"] = ("ok", f"Saved version {v} as {viewer.identity}.")
 
 
+def _editor_rows(kind: str, rows: pd.DataFrame, version) -> pd.DataFrame:
+    """What the editor starts from: the saved set, or the edits not yet saved when another
+    estimator was opened. Streamlit drops an editor's edits with it; `sv_rows_<kind>` keeps the
+    edited frame, which becomes the editor's data until a newer set is saved."""
+    base = f"sv_base_{kind}"
+    if f"sv_editor_{kind}" not in st.session_state:  # first draw, or dropped
+        edited = st.session_state.get(f"sv_rows_{kind}")
+        st.session_state[base] = None if edited is None else (version, edited)
+    kept_rows = st.session_state.get(base)
+    return kept_rows[1] if kept_rows and kept_rows[0] == version else rows
+
+
 def estimator(viewer, filters, kind: str, currency: str) -> None:
     """The assumptions in an editor, checked as they are typed, previewed and saved."""
     est = estimators.estimator(kind)
@@ -375,7 +388,7 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
             table(rows, hide_index=True, key=f"sv_view_{kind}")
         return
     edited = st.data_editor(
-        rows,
+        _editor_rows(kind, rows, current["version"] if current else None),
         num_rows="dynamic",
         hide_index=True,
         key=f"sv_editor_{kind}",
@@ -394,8 +407,8 @@ def estimator(viewer, filters, kind: str, currency: str) -> None:
     known = run(services.service_ids, viewer)
     problems = estimators.validate(kind, edited, known)
     c1, c2 = st.columns([1, 2])
-    c1.date_input("Period starts", value=start, key=f"sv_start_{kind}")
-    c2.text_input("Note for this version", key=f"sv_setnote_{kind}")
+    c1.date_input("Period starts", **kept(f"sv_start_{kind}", start))
+    c2.text_input("Note for this version", **kept(f"sv_setnote_{kind}"))
     if problems:
         st.error("Fix before saving:\n\n" + "\n".join(f"- {md(p)}" for p in problems[:8]))
     else:
@@ -508,7 +521,8 @@ def _value_by_stakeholder(viewer, filters, state: str, currency: str) -> None:
     if value.empty:
         st.info("No realised benefit or savings linked to people in this view.")
         return
-    group = st.selectbox("Stakeholder group", sorted(value["group"].unique()), key="sv_stakeholder")
+    groups = sorted(value["group"].unique())
+    group = st.selectbox("Stakeholder group", groups, **kept("sv_stakeholder", options=groups))
     chart(
         figure(savings_charts.stakeholders, value, currency, group),
         "Realised benefit of the projects each person is linked to plus the realised "
