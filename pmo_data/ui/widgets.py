@@ -106,7 +106,8 @@ def lazy_sections(
     `closed`: a row of choices with none chosen, so the page opens without drawing any of
     them (for the closer looks under a page's main content: in the browser each chart is most
     of what a page switch costs). The chosen label sits in `st.session_state[key]`, as a
-    tab's does."""
+    tab's does. A widget inside a section takes `**kept(its key)` (`pmo_data.ui.kept`): only
+    the open section is drawn, and Streamlit forgets the value of a widget it does not draw."""
     if closed:
         chosen = st.pills(
             "Open a closer look", list(sections), key=key, label_visibility="collapsed"
