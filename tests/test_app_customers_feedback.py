@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from pmo_data.analytics import customers
 from pmo_data.demo.generate import load_demo
-from pmo_data.store.access import GROUPS
+from pmo_data.store.access import GROUPS, Viewer
 from pmo_data.store.versions import Store
-from tests.apptest_support import app, shown_strings
+from tests.apptest_support import app, open_section, shown_strings
 
 pytestmark = pytest.mark.app
 PAGES = ("feedback", "customers")
@@ -68,3 +69,53 @@ def test_feedback_page_numbers_carry_n(monkeypatch, demo_db):
     labels = [m.label for m in at.metric]
     # every rate says its window (here no date filter: all time)
     assert "NPS (all time)" in labels and "CSAT (all time)" in labels
+
+
+# each list of the Customers page: (its tab, how many rows it has, its caption's start, what
+# it says when empty); the caption explains the rows, so it is there only when there are rows
+LIST_TABS = [
+    (
+        "Customers at risk",
+        lambda h: int(h["at_risk"].sum()),
+        "Red health (below 50)",
+        "No customer is at risk",
+    ),
+    (
+        "Key customers (Strategic tier)",
+        lambda h: int((h["tier"] == "Strategic").sum()),
+        "Strategic-tier customers",
+        "No Strategic-tier customers",
+    ),
+    (
+        "Contact overdue",
+        lambda h: int((h["days_overdue"] > 0).sum()),
+        "Days since the last contact",
+        "Every relationship in this view is within",
+    ),
+]
+
+
+def test_customer_lists_caption_only_their_rows(monkeypatch, demo_db):
+    """Every customer, then one customer who is not at risk nor Strategic but overdue: each
+    list's caption comes with its rows, and an empty list says so instead."""
+    db = demo_db[0]
+    store = Store(db)
+    try:
+        h = customers.health(store, Viewer("executive"))
+    finally:
+        store.close()
+    one = h[~h["at_risk"] & (h["tier"] != "Strategic") & (h["days_overdue"] > 0)]
+    for params, rows in [
+        ({}, h),
+        ({"customer": str(one["customer_id"].iloc[0])}, one.head(1)),
+    ]:
+        sizes = [count(rows) for _, count, *_ in LIST_TABS]
+        at = app(monkeypatch, db, "executive", **params).run()
+        at.switch_page("views/customers.py").run()
+        for (label, _, caption, none), n in zip(LIST_TABS, sizes, strict=True):
+            open_section(at, "cu_lists", label)
+            assert not at.exception, [e.value for e in at.exception]
+            captioned = any(c.value.startswith(caption) for c in at.caption)
+            said_none = any(none in x.value for x in [*at.success, *at.info])
+            assert (captioned, said_none) == (n > 0, n == 0), (params, label, n)
+    assert sizes == [0, 0, 1]  # the one customer: both sides were seen
