@@ -67,6 +67,8 @@ def health_list(
         else:
             st.success(none)
         return False
+    if h["account_lead"].nunique(dropna=False) == 1:  # one lead (their own view): no column
+        columns = [c for c in columns or HEALTH_DEFAULT if c != "account_lead"]
     paged_table(
         h,
         key=key,
@@ -209,7 +211,7 @@ def customer_map(viewer, filters, h) -> None:
             ),
             f"Tiles sized by annual value ({cur}), coloured by health (red < 50, amber < 70, "
             "green); click a segment to open its customers and their projects. Each segment "
-            f"shows its largest customers (about {customers.MAP_TILES} in all) and up to "
+            f"shows its largest customers (up to about {customers.MAP_TILES} in all) and up to "
             f"{customers.MAP_PROJECTS} projects each; tiles named 'N smaller customers' and 'N "
             "more projects' hold the rest, which the other tabs' lists find.",
             key="cu_map",

@@ -184,8 +184,13 @@ def demand_per_month(viewer, filters) -> None:
     chart(
         figure(services_charts.demand_heatmap, trend, measure),
         f"{services_charts.MEASURES[measure]} tied to each service per month over the last "
-        f"{services.TREND_MONTHS} months (projects count in every month from start to forecast "
-        "end); the last month may be incomplete.",
+        f"{services.TREND_MONTHS} months"
+        + (
+            " (a project counts in every month from start to forecast end)"
+            if measure == "projects_active"
+            else ""
+        )
+        + "; the last month may be incomplete.",
         key="sv_trend",
     )
 
