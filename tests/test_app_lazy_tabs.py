@@ -4,8 +4,10 @@ hidden lists hold only their customers."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from pmo_data.analytics.savings.estimators import ESTIMATORS
 from pmo_data.demo.generate import load_demo
 from pmo_data.store.access import GROUPS
 from pmo_data.store.versions import Store
@@ -180,3 +182,26 @@ def test_a_widget_in_a_closer_look_keeps_its_value(
     open_section(at, key, label)
     assert not at.exception, [e.value for e in at.exception]
     assert _widget(at, kind, widget).value == value
+
+
+def test_an_estimators_unsaved_edits_survive_opening_another(monkeypatch, demo_db):
+    """An editor's edits are dropped with it; the edited rows (with a row added, its cells
+    empty) are the editor's data when the estimator is opened again."""
+    kinds = list(ESTIMATORS)
+    first, other = (ESTIMATORS[k].label for k in kinds[:2])
+    at = app(monkeypatch, demo_db[0], "pmo_analyst").run()
+    at.switch_page("views/savings.py").run()
+    open_section(at, "sv_estimators", first)
+    rows = at.session_state[f"sv_rows_{kinds[0]}"]
+    assert len(rows)
+    open_section(at, "sv_estimators", other)
+    edited = pd.concat(  # as typed before the other was opened: a row added, a cell changed
+        [rows, pd.DataFrame({"hours_likely": [2.0]})], ignore_index=True
+    )
+    edited.loc[0, "hours_likely"] = 7.0
+    at.session_state[f"sv_rows_{kinds[0]}"] = edited
+    open_section(at, "sv_estimators", first)
+    assert not at.exception, [e.value for e in at.exception]
+    back = at.session_state[f"sv_rows_{kinds[0]}"]  # what the editor now returns
+    assert len(back) == len(rows) + 1
+    assert back["hours_likely"].iloc[0] == 7.0 and back["hours_likely"].iloc[-1] == 2.0
