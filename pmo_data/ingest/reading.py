@@ -33,6 +33,7 @@ pa.set_memory_pool(pa.system_memory_pool())
 MAX_FILE_BYTES = 200 * 1024**2
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
 MAX_COMPRESSION_RATIO = 200
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 PREVIEW_ROWS = 30
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b|^\s*sum\s*$", re.I)
 
@@ -511,6 +512,27 @@ def _over_the_limit(size: int, limit: int) -> str:
     return f"is {size / 1024**2:,.1f} MB, over the {limit / 1024**2:,.0f} MB limit"
 
 
+def sniff_path(path: Path, file: str, max_file_bytes: int | None = None) -> str:
+    """What a file on disk holds, judged from its first bytes after its size is checked:
+    "csv" (text under a name that is not a spreadsheet's, read from disk as it streams) or
+    what `_sniff_kind` says ("zip", "ole", "text", "other"). ReadError when it is over the
+    limit or is text of a kind we refuse (a web page, an error message saved as a file)."""
+    max_file_bytes = max_file_bytes or MAX_FILE_BYTES
+    size = path.stat().st_size
+    if size > max_file_bytes:
+        raise ReadError(
+            file, _over_the_limit(size, max_file_bytes), "split it or remove unused sheets"
+        )
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+    kind = _sniff_kind(head, file) if head else "empty"
+    if kind == "text" and Path(file).suffix.lower() not in SPREADSHEET_SUFFIXES:
+        if known := signatures.refuse_text(head[:4096].decode("utf-8", errors="replace")):
+            raise ReadError(file, *known)
+        return "csv"
+    return kind
+
+
 def read_file(
     source: str | os.PathLike | bytes,
     filename: str | None = None,
@@ -528,19 +550,7 @@ def read_file(
     else:
         path = Path(source)
         file = filename or path.name
-        size = path.stat().st_size
-        if size > max_file_bytes:
-            raise ReadError(
-                file,
-                _over_the_limit(size, max_file_bytes),
-                "split it or remove unused sheets",
-            )
-        with path.open("rb") as fh:
-            head = fh.read(8192)
-        csv_file = Path(file).suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods")
-        if head and csv_file and _sniff_kind(head, file) == "text":  # streamed from disk
-            if known := signatures.refuse_text(head[:4096].decode("utf-8", errors="replace")):
-                raise ReadError(file, *known)
+        if sniff_path(path, file, max_file_bytes) == "csv":  # streamed from disk
             return _checked(_read_csv(path, file), file)
         data = path.read_bytes()
     if len(data) > max_file_bytes:
@@ -567,7 +577,7 @@ def read_file(
                 "remove the password in Excel (File > Info > Protect Workbook) and upload again",
             )
         sheets = _read_excel(data, file, "xls")
-    elif kind == "text" and Path(file).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+    elif kind == "text" and Path(file).suffix.lower() in SPREADSHEET_SUFFIXES:
         raise ReadError(
             file,
             "is not a spreadsheet (it holds plain text)",

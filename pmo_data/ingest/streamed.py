@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pmo_data.ingest import combining, nondata, reading, signatures, spill, values, xlsx_parts
+from pmo_data.ingest import combining, nondata, reading, spill, values, xlsx_parts
 from pmo_data.ingest.applying import decide
 from pmo_data.ingest.mapping import defaultable
 from pmo_data.ingest.plans import ImportPlan
@@ -52,7 +52,6 @@ log = logging.getLogger(__name__)
 
 STREAM_ROWS = 20_000  # rows read, checked and written at a time (at most)
 MIN_PART_ROWS = 5_000  # and at least, however small the file (a part costs ~0.1 s)
-SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 WORKBOOKS = (".xlsx", ".xlsm")  # read in slices (`xlsx_parts`); .xls and .ods are read whole
 # Where a cell's issue comes within its column in `coerce` (parts are made in this order).
 RANK = {"internal": 0, "unit": 1, "doubtful": 3, "placeholder": 3, "unreadable": 3}
@@ -83,17 +82,13 @@ def plan(
     if len(inputs) != 1 or not isinstance(inputs[0][1], Path):
         return None
     name, path = inputs[0]
-    size = path.stat().st_size
-    if not size or size > reading.MAX_FILE_BYTES:
-        return None
-    with path.open("rb") as fh:
-        head = fh.read(8192)
-    kind, suffix = reading._sniff_kind(head, name), Path(name).suffix.lower()
-    if kind == "zip" and suffix in WORKBOOKS:
+    try:
+        kind = reading.sniff_path(path, name)
+    except reading.ReadError:
+        return None  # the whole-file check says why
+    if kind == "zip" and Path(name).suffix.lower() in WORKBOOKS:
         read = _read_xlsx
-    elif kind == "text" and suffix not in SPREADSHEETS:
-        if signatures.refuse_text(head[:4096].decode("utf-8", errors="replace")):
-            return None
+    elif kind == "csv":
         read = _read_csv
     else:
         return None
