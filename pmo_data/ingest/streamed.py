@@ -1,8 +1,10 @@
-"""The check of one large CSV part by part, so the check's memory is bounded by a part.
+"""The check of one large CSV or one-sheet workbook part by part, so the check's memory is
+bounded by a part.
 
 Why: planned whole, a 190 MB CSV took the check's child process 5x the file (the sheet as
-read 2.2x, the typed rows, the effect's table). Here up to `STREAM_ROWS` rows are read at a
-time, tidied and appended to the sheet's file (Arrow IPC, `spill.FrameWriter`); recognition
+read 2.2x, the typed rows, the effect's table), a 12 MB .xlsx 17x (fastexcel builds the whole
+sheet). Here up to `STREAM_ROWS` rows are read at a time (a workbook's in slices of its XML,
+`xlsx_parts`), tidied and appended to the sheet's file (Arrow IPC, `spill.FrameWriter`); recognition
 and mapping read that sheet mapped from disk (they count cells and look at a few columns);
 then each part is coerced, checked, split and scored, and its rows appended to the files of
 rows to load and rejected rows. Across parts only what cross-row checks need is kept: each
@@ -13,8 +15,9 @@ of copying them; pages read are let go between steps (`spill.drop_pages`).
 The plan is the one `importer.plan` makes: the same rows, issues, effect and review. Issues
 come in the same order except within one column's unreadable cells, which are by part (the
 whole-file check lists them by kind). Text columns that were Python objects (`extra`, `_file`,
-`_sheet`) come back as the "string" dtype. Only one CSV whose sheet is one entity is planned so
-(not customers, whose repeated rows merge, nor a tool's export or a turned-round sheet);
+`_sheet`) come back as the "string" dtype. Only one CSV, or one .xlsx/.xlsm of one worksheet,
+whose sheet is one entity is planned so (not customers, whose repeated rows merge, nor a
+tool's export or a turned-round sheet);
 `plan` returns None for anything else, or when a part breaks the pattern (a note that counts a
 column's cells in several parts, a column typed differently in two parts), and the caller
 plans the whole file.
