@@ -3,6 +3,9 @@ and the history note and blocked message `importer.apply` writes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 
 from pmo_data.ingest import effect
@@ -18,22 +21,38 @@ def _current(store, name: str, version: int | None) -> pd.DataFrame:
     return store.frame(name, version)
 
 
-def decide(plan_: ImportPlan, store, modes: str | dict[str, str] | None = None) -> None:
-    """Record the store version, propose a mode per entity and compute the chosen effects."""
+def decide(
+    plan_: ImportPlan, store, modes: str | dict[str, str] | None = None, folder: Path | None = None
+) -> None:
+    """Record the store version, propose a mode per entity and compute the chosen effects
+    (`folder`: where a large upload's new tables are written, `effect.compute`)."""
     plan_.base_version = store.current_version() if store is not None else None
     plan_.proposals, plan_.effects = {}, {}
-    issues = plan_.report.issues
     for name, incoming in list(plan_.tables.items()):
         key = entity(name).key
         current = _current(store, name, plan_.base_version)
-        derived = ((issues["rule"] == "key") & (issues["entity"] == name)).any()
-        if derived and name in ROW_KEYED:  # ids from row numbers: match rows by their values
+        if name in ROW_KEYED and _row_numbered(plan_.report.issues, name):
+            # ids from row numbers: match rows by their values
             plan_.tables[name] = incoming = effect.match_by_content(name, current, incoming)
         plan_.proposals[name] = effect.propose(name, current[key], incoming[key])
-    choose(plan_, store, modes)
+    choose(plan_, store, modes, folder)
 
 
-def choose(plan_: ImportPlan, store, modes: str | dict[str, str] | None = None) -> None:
+def _row_numbered(issues: pd.DataFrame, name: str) -> bool:
+    """Whether the entity's ids were made from row numbers: the planning's note about it (rule
+    "key", on no row), looked for among the notes only (a large upload's issues are millions
+    of rows mapped from disk: reading two text columns whole read them into memory)."""
+    notes = np.flatnonzero(issues["row"].isna().to_numpy())
+    found = issues[["rule", "entity"]].iloc[notes]
+    return bool(((found["rule"] == "key") & (found["entity"] == name)).any())
+
+
+def choose(
+    plan_: ImportPlan,
+    store,
+    modes: str | dict[str, str] | None = None,
+    folder: Path | None = None,
+) -> None:
     """Set the mode of some or all entities (None: the proposal) and recompute their effect."""
     if isinstance(modes, str):
         modes = {name: modes for name in plan_.tables}
@@ -46,7 +65,7 @@ def choose(plan_: ImportPlan, store, modes: str | dict[str, str] | None = None) 
         if name in plan_.effects and plan_.effects[name].mode == mode:
             continue
         current = _current(store, name, plan_.base_version)
-        plan_.effects[name] = effect.compute(name, mode, current, incoming)
+        plan_.effects[name] = effect.compute(name, mode, current, incoming, folder)
 
 
 def changes_since(store, version: int | None) -> list[str]:

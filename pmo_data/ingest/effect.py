@@ -18,13 +18,16 @@ store's ordinary `write_version`, the same on every backend.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pmo_data.ingest import spill
 from pmo_data.schema import DERIVED_COLUMNS, ENTITIES, SYSTEM_COLUMNS, entity
 
 MODES = ("replace", "merge", "append")
@@ -40,6 +43,8 @@ FULL_EXPORT_SHARE = 0.8
 # Removing more than this share of an entity's stored rows needs an explicit confirmation.
 CONFIRM_REMOVAL_SHARE = 0.2
 EXAMPLES = 5
+TABLE_PART_ROWS = 50_000  # rows of the file written to a new table at a time
+_SERIAL = itertools.count()  # tables written in one folder get names of their own
 # Derived columns follow the column they are computed from.
 DERIVED_FROM = {"sentiment": "comment", "nps_scale": "nps"}
 PROVENANCE = [name for name, _, _ in SYSTEM_COLUMNS if name != "extra"]
@@ -78,13 +83,15 @@ def propose(name: str, current_keys: pd.Series, incoming_keys: pd.Series) -> Pro
     if not current_keys.notna().any():
         return Proposal("replace", f"no {label} are stored yet: the file becomes the {label} list")
     stored, keys = _text(current_keys), _text(incoming_keys)
-    if stored is not None and keys is not None:  # Arrow strings: hashed in Arrow, no str objects
-        stored, keys = pc.unique(stored.drop_null()), pc.unique(keys.drop_null())
-        common = int(pc.sum(pc.is_in(keys, value_set=stored)).as_py() or 0)
+    if stored is not None and keys is not None:  # Arrow strings: no str objects, and only the
+        stored = pc.unique(stored.drop_null())  # stored keys hashed as text (a file's may be
+        at = pc.index_in(keys, value_set=stored).drop_null()  # millions)
+        seen = np.zeros(len(stored), dtype=bool)
+        seen[at.to_numpy(zero_copy_only=False)] = True
+        n_cur, n_in, common = len(stored), _distinct(keys), int(seen.sum())
     else:
         stored, keys = set(current_keys.dropna().tolist()), set(incoming_keys.dropna().tolist())
-        common = len(stored & keys)
-    n_cur, n_in = len(stored), len(keys)
+        n_cur, n_in, common = len(stored), len(keys), len(stored & keys)
     holds = f"the file holds {common:,} of the {n_cur:,} {label} stored ({share(common, n_cur)})"
     if common >= FULL_EXPORT_SHARE * n_cur:
         gone = n_cur - common
@@ -211,6 +218,30 @@ def _text(s: pd.Series) -> pa.Array | None:
     if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
         return pa.array(s.array)
     return None
+
+
+def _distinct(values: pa.Array) -> int:
+    """How many distinct strings (blanks aside), exactly, in 8 bytes a value: a 64-bit hash of
+    each, sorted; only the values whose hash repeats are compared as text (Arrow's own count
+    keeps a hash table of the text, ~45 bytes a value)."""
+    parts = [values.slice(lo, TABLE_PART_ROWS) for lo in range(0, len(values), TABLE_PART_ROWS)]
+    hashes = np.empty(len(values) - values.null_count, dtype=np.uint64)
+    at = 0
+    for part in parts:  # a part at a time (a part's str objects, not the column's)
+        text = part.drop_null().to_numpy(zero_copy_only=False)
+        hashes[at : at + len(text)] = pd.util.hash_array(text, categorize=False)
+        at += len(text)
+    ordered = np.sort(hashes)
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if not len(repeated):
+        return len(hashes)
+    once = len(np.unique(ordered)) - len(repeated)
+    again, at = [], 0
+    for part in parts:
+        part = part.drop_null()
+        again.append(part.filter(pa.array(np.isin(hashes[at : at + len(part)], repeated))))
+        at += len(part)
+    return once + int(pc.count_distinct(pa.chunked_array(again, type=values.type)).as_py())
 
 
 def _member(values: pd.Series, of: pd.Series) -> np.ndarray:
@@ -347,102 +378,110 @@ def _rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
 
 
 # -- the effect ---------------------------------------------------------------------------------
-def compute(name: str, mode: str, current: pd.DataFrame, incoming: pd.DataFrame) -> Effect:
-    """The effect of importing `incoming` into an entity holding `current` in `mode`."""
+def compute(
+    name: str, mode: str, current: pd.DataFrame, incoming: pd.DataFrame, folder: Path | None = None
+) -> Effect:
+    """The effect of importing `incoming` into an entity holding `current` in `mode`.
+
+    The file's rows are read a column or a part at a time, never copied whole (a large upload's
+    are mapped from disk): rows are matched by position, only the changed fields' counts and
+    examples are kept, and with a `folder` (a large upload's check) a merged or appended table
+    is written there part by part and comes back mapped (`spill.FrameWriter`)."""
     if mode not in MODES:
         raise ValueError(f"mode {mode!r}: expected one of {', '.join(MODES)}")
     e = entity(name)
     key = e.key
     current = _typed(current, name)
-    incoming = _typed(incoming, name)
+    keys = _typed(incoming[[key]], name)[key]
     cur_keys = current[key] if key in current else pd.Series([], dtype="string")
-    in_store = _member(incoming[key], cur_keys)
-    in_file = _member(cur_keys, incoming[key])
-    new = _rows_where(incoming, ~in_store)  # no copy when all new
+    in_store = _member(keys, cur_keys)  # a hash of the stored keys only
+    matched = np.flatnonzero(in_store)  # the file's rows already stored, in the file's order
+    spill.drop_pages()  # the key column's pages, read whole
+    found = _at(keys, matched)
+    in_file = _member(cur_keys, found)
+    stored_at = _positions(found, cur_keys)  # each one's stored row
+    n_new, n_gone, n_matched = len(incoming) - len(matched), int((~in_file).sum()), len(matched)
     gone = _rows_where(current, ~in_file)
     # Columns compared on matched rows: all of them when the file replaces the entity (a
     # column it lacks becomes blank), else only the columns the file has.
     compared = [c for c in e.column_names if c != key and (mode == "replace" or c in incoming)]
     if mode == "replace" or incoming["extra"].notna().any():
         compared.append("extra")
-    old = _rows_where(current, in_file).set_index(key)
-    upd = _rows_where(incoming, in_store).set_index(key)
-    old = old.loc[upd.index]
-    diffs = {}
-    for c in compared:
-        a = _comparable(old[c] if c in old else pd.Series(pd.NA, index=old.index), _kind(name, c))
-        b = _comparable(upd[c] if c in upd else pd.Series(pd.NA, index=upd.index), _kind(name, c))
+    label = label_column(name)
+    fields, changed_rows = {}, []
+    any_diff = np.zeros(n_matched, dtype=bool)
+    for c in compared:  # a column at a time: the matched rows' values, compared, let go
+        a = _comparable(_taken(current, c, stored_at, name), _kind(name, c))
+        b = _comparable(_taken(incoming, c, matched, name), _kind(name, c))
         d = _differs(a, b)
         if c == "extra" and mode != "replace":  # merge keeps stored extras the file lacks
             d &= b.notna().to_numpy()
-        if d.any():
-            diffs[c] = (d, a, b)
-    any_diff = np.zeros(len(upd), dtype=bool)
-    for d, _, _ in diffs.values():
+        if not d.any():
+            continue
         any_diff |= d
-    examples = {"added": _rows(new, name), "removed": _rows(gone, name)}
-    changed_rows = []
-    label = label_column(name)
-    for c, (d, a, b) in diffs.items():
-        idx = np.flatnonzero(d)[:EXAMPLES]
-        for i in idx:
-            k = upd.index[i]
+        fields[c] = int(d.sum())
+        for i in np.flatnonzero(d)[:EXAMPLES]:
+            old = current[label].iloc[stored_at[i]] if label in current else None
             changed_rows.append(
                 {
-                    key: k,
-                    "label": _shown(old[label].iloc[i]) if label in old else None,
+                    key: found.iloc[i],
+                    "label": _shown(old) if label in current else None,
                     "field": c,
                     "old": _shown(a.iloc[i]),
                     "new": _shown(b.iloc[i]),
                 }
             )
+    new_at = np.flatnonzero(~in_store)
+    examples = {"added": _rows_at(incoming, new_at, name), "removed": _rows(gone, name)}
     examples["changed"] = pd.DataFrame(
         changed_rows[: EXAMPLES * 2], columns=[key, "label", "field", "old", "new"]
     )
-    fields = {c: int(d.sum()) for c, (d, _, _) in diffs.items()}
     fields = dict(sorted(fields.items(), key=lambda kv: -kv[1]))
-    key_changes = _key_changes(name, gone, new)
+    key_changes = pd.DataFrame(columns=["old key", "new key", "label"])
+    if e.key_from and len(gone) and n_new:  # only the key and the name of the file's new rows
+        cols = [c for c in (key, e.key_from[0]) if c in incoming]
+        key_changes = _key_changes(name, gone, _typed(_at(incoming[cols], new_at), name))
     n_changed = int(any_diff.sum())
-    n_matched = len(upd)
     if mode == "replace":
-        table = incoming
+        table = _typed(incoming, name)
         eff = Effect(
             name,
             mode,
             len(current),
-            len(new),
+            n_new,
             n_changed,
-            len(gone),
+            n_gone,
             n_matched - n_changed,
             changed_fields=fields,
         )
     elif mode == "merge":
-        table = _merged(name, current, incoming, in_store, in_file, compared)
+        head = _updated(name, current, incoming, matched, stored_at, compared)
+        table = _then_new(name, head, incoming, ~in_store, folder)
         eff = Effect(
             name,
             mode,
             len(current),
-            len(new),
+            n_new,
             n_changed,
             0,
             len(current) - n_changed,
             changed_fields=fields,
         )
     else:  # append
-        table = pd.concat([current, new], ignore_index=True) if len(new) else current
+        table = _then_new(name, current, incoming, ~in_store, folder)
         identical = n_matched - n_changed
         eff = Effect(
             name,
             mode,
             len(current),
-            len(new),
+            n_new,
             0,
             0,
             len(current),
             duplicates=n_matched,
             identical_duplicates=identical,
         )
-        examples["duplicates"] = _rows(_rows_where(incoming, in_store), name)
+        examples["duplicates"] = _rows_at(incoming, matched, name)
         examples["changed"] = examples["changed"].iloc[:0]
     if mode != "replace":
         examples["removed"] = examples["removed"].iloc[:0]
@@ -452,29 +491,112 @@ def compute(name: str, mode: str, current: pd.DataFrame, incoming: pd.DataFrame)
     return eff
 
 
-def _merged(name, current, incoming, in_store, in_file, compared) -> pd.DataFrame:
-    """Stored rows with the file's values in the columns it has, then the file's new rows."""
-    key = entity(name).key
+def _positions(values: pd.Series, of: pd.Series) -> np.ndarray:
+    """The position in `of` of each of `values` (its first; every value is in `of`)."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    a, b = _text(values), _text(of)
+    if a is not None and b is not None:
+        return pc.index_in(a, value_set=b).to_numpy(zero_copy_only=False).astype(np.int64)
+    pool = pd.Series(of.to_numpy(dtype=object))
+    first = ~pool.duplicated().to_numpy()
+    at = pd.Index(pool[first]).get_indexer(values.to_numpy(dtype=object))
+    return np.flatnonzero(first)[at]
+
+
+def _taken(frame: pd.DataFrame, column: str, at: np.ndarray, name: str) -> pd.Series:
+    """One column's values at positions, typed (blank where the frame lacks the column)."""
+    if column not in frame:
+        return pd.Series(pd.NA, index=range(len(at)))
+    return _typed(_at(frame[[column]], at), name)[column]
+
+
+def _rows_at(frame: pd.DataFrame, at: np.ndarray, name: str) -> pd.DataFrame:
+    """`_rows` of the frame's rows at positions (the first EXAMPLES are read)."""
+    return _rows(_typed(_at(frame, at[:EXAMPLES]), name), name)
+
+
+def _at(frame, at: np.ndarray):
+    """`frame.iloc[at]` (a frame or a series), a part of the frame at a time: pandas' take
+    joins an Arrow column's chunks first, so a few rows of a large upload's mapped column
+    read and copied the whole column."""
+    if not len(at):
+        return frame.iloc[:0]
+    order = np.argsort(at, kind="stable")
+    ordered = np.asarray(at)[order]
+    starts = range(0, len(frame) + TABLE_PART_ROWS, TABLE_PART_ROWS)
+    bounds = np.searchsorted(ordered, starts)
+    parts = [
+        frame.iloc[lo : lo + TABLE_PART_ROWS].iloc[ordered[a:b] - lo]
+        for lo, a, b in zip(starts, bounds[:-1], bounds[1:], strict=False)
+        if b > a
+    ]
+    out = parts[0] if len(parts) == 1 else pd.concat(parts)
+    if (order[1:] < order[:-1]).any():  # back in the positions' order
+        back = np.empty_like(order)
+        back[order] = np.arange(len(order))
+        out = out.iloc[back]
+    return out
+
+
+def _updated(name, current, incoming, matched, stored_at, compared) -> pd.DataFrame:
+    """Stored rows with the file's values in the columns it has (merge)."""
     covered = [c for c in compared if c != "extra"]
     covered += [d for d, src in DERIVED_FROM.items() if src in covered and d in incoming]
     out = current.copy()
-    if in_store.any():
-        upd = _rows_where(incoming, in_store).set_index(key)
-        pos = np.flatnonzero(in_file)
-        keys = out[key].iloc[pos]
-        for c in covered + PROVENANCE:
-            if c in upd:
-                col = out[c].copy()
-                col.iloc[pos] = upd[c].reindex(keys).to_numpy()
-                out[c] = col
-        if "extra" in upd:
-            new_extra = upd["extra"].reindex(keys).to_numpy()
-            col = out["extra"].copy()
-            keep = pd.isna(new_extra)
-            col.iloc[pos] = np.where(keep, col.iloc[pos].to_numpy(dtype=object), new_extra)
-            out["extra"] = col
-    new = _rows_where(incoming, ~in_store)
-    return pd.concat([out, new], ignore_index=True) if len(new) else out
+    if not len(matched):
+        return out
+    order = np.argsort(stored_at, kind="stable")  # the stored order, as the stored rows are
+    pos, src = stored_at[order], matched[order]
+    for c in covered + PROVENANCE:
+        if c in incoming:
+            col = out[c].copy()
+            col.iloc[pos] = _taken(incoming, c, src, name).to_numpy()
+            out[c] = col
+    if "extra" in incoming:
+        new_extra = _taken(incoming, "extra", src, name).to_numpy()
+        col = out["extra"].copy()
+        keep = pd.isna(new_extra)
+        col.iloc[pos] = np.where(keep, col.iloc[pos].to_numpy(dtype=object), new_extra)
+        out["extra"] = col
+    return out
+
+
+def _then_new(name, head, incoming, new: np.ndarray, folder: Path | None) -> pd.DataFrame:
+    """`head`, then the file's new rows: written part by part to `folder` and mapped back when
+    there is one and every column's dtype maps (else, or when a part's would change, in
+    memory: the same frame either way)."""
+    if not new.any():
+        return head
+    like = pd.concat([head.iloc[:0], _typed(incoming.iloc[:0], name)], ignore_index=True)
+    if folder is not None and spill.FrameWriter.keeps(like):
+        writer = spill.FrameWriter(folder, f"effect-{name}-{next(_SERIAL)}")
+        try:
+            writer.append(_as(like, head))
+            for lo in range(0, len(incoming), TABLE_PART_ROWS):
+                hi = lo + TABLE_PART_ROWS
+                part = _rows_where(incoming.iloc[lo:hi], new[lo:hi])
+                if len(part):
+                    writer.append(_as(like, _typed(part, name)))
+                    spill.drop_pages()  # the file's pages read for this part
+            table = writer.close()
+            if table.dtypes.equals(like.dtypes):
+                return table
+        except (spill.FrameWriter.Unsupported, _Unlike):
+            writer.abandon()
+    return pd.concat([head, _typed(_rows_where(incoming, new), name)], ignore_index=True)
+
+
+class _Unlike(Exception):
+    """A part's columns would not have the whole table's dtypes."""
+
+
+def _as(like: pd.DataFrame, part: pd.DataFrame) -> pd.DataFrame:
+    """`part` with the columns and dtypes `pd.concat` gives the whole table."""
+    out = pd.concat([like, part], ignore_index=True)
+    if not out.dtypes.equals(like.dtypes):
+        raise _Unlike()
+    return out
 
 
 def effect_lines(

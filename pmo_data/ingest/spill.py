@@ -21,6 +21,7 @@ import pyarrow as pa
 from pandas.arrays import ArrowExtensionArray
 
 SPILL_BYTES = 1 << 20  # arrays at least this large go to their own file
+MASKED = (pd.arrays.IntegerArray, pd.arrays.FloatingArray, pd.arrays.BooleanArray)
 
 
 def array_state(arr: ArrowExtensionArray) -> dict:
@@ -174,10 +175,10 @@ def _in_region(arr: np.ndarray) -> tuple | None:
 
 class FrameWriter:
     """A DataFrame appended part by part to files in `folder`: numeric and date columns as raw
-    arrays (one file each, read back as numpy memory maps), text columns as one Arrow IPC file
-    (a record batch per part). Text held as Python objects is written as Arrow text and comes
-    back as the "string" dtype. `Unsupported` for a dtype it cannot map or a part whose
-    columns differ from the first's."""
+    arrays (one file each, read back as numpy memory maps; a nullable column such as "Int64"
+    as its values and its mask), text columns as one Arrow IPC file (a record batch per part).
+    Text held as Python objects is written as Arrow text and comes back as the "string" dtype.
+    `Unsupported` for a dtype it cannot map or a part whose columns differ from the first's."""
 
     class Unsupported(Exception):
         pass
@@ -190,15 +191,18 @@ class FrameWriter:
         self.raw: dict[int, object] = {}
         self.arrow = None
 
-    def _kind(self, s: pd.Series) -> tuple:
+    @classmethod
+    def _kind(cls, s: pd.Series) -> tuple:
         dt = s.dtype
         if isinstance(dt, np.dtype) and dt.kind in "fiubmM":
             return ("numpy", dt.str)
+        if isinstance(s.array, MASKED):
+            return ("masked", str(dt))
         if isinstance(s.array, ArrowExtensionArray):
             return ("arrow", str(dt))
         if dt == np.dtype(object):  # text as Python objects: written and read back as "string"
             return ("arrow", "string")
-        raise self.Unsupported(f"{s.name}: {dt}")
+        raise cls.Unsupported(f"{s.name}: {dt}")
 
     def append(self, frame: pd.DataFrame) -> None:
         if self.columns is None:
@@ -212,9 +216,11 @@ class FrameWriter:
             if self._kind(s) != kind:
                 raise self.Unsupported(f"{c}: {s.dtype} after {kind}")
             if kind[0] == "numpy":
-                if j not in self.raw:
-                    self.raw[j] = (self.folder / f"{self.stem}.{j}.bin").open("wb")
-                self.raw[j].write(np.ascontiguousarray(s.to_numpy()).tobytes())
+                self._write(j, "bin", s.to_numpy())
+                continue
+            if kind[0] == "masked":
+                self._write(j, "bin", s.array._data)
+                self._write(j, "mask", s.array._mask)
                 continue
             if isinstance(s.array, ArrowExtensionArray):
                 arr = s.array._pa_array.combine_chunks()
@@ -236,6 +242,32 @@ class FrameWriter:
                 raise self.Unsupported(str(exc)) from None
         self.rows += len(frame)
 
+    @classmethod
+    def keeps(cls, frame: pd.DataFrame) -> bool:
+        """Whether every column of `frame` comes back with its own dtype (text held as Python
+        objects comes back as "string")."""
+        try:
+            kinds = [cls._kind(frame[c]) for c in frame.columns]
+        except cls.Unsupported:
+            return False
+        return frame.columns.is_unique and all(
+            k[0] != "arrow" or isinstance(frame[c].array, ArrowExtensionArray)
+            for c, k in zip(frame.columns, kinds, strict=True)
+        )
+
+    def abandon(self) -> None:
+        """Close the files without reading them back (the frame is made another way)."""
+        for fh in self.raw.values():
+            fh.close()
+        if self.arrow is not None:
+            self.arrow[1].close()
+            self.arrow[0].close()
+
+    def _write(self, j: int, suffix: str, arr: np.ndarray) -> None:
+        if (j, suffix) not in self.raw:
+            self.raw[(j, suffix)] = (self.folder / f"{self.stem}.{j}.{suffix}").open("wb")
+        self.raw[(j, suffix)].write(np.ascontiguousarray(arr).tobytes())
+
     def close(self) -> pd.DataFrame:
         """The whole frame, mapped from the files (register it with `spill`)."""
         for fh in self.raw.values():
@@ -251,7 +283,7 @@ def mapped_frame(folder: Path, stem: str, columns: list, kinds: list, rows: int)
     names the files instead of copying the data."""
     folder = Path(folder)
     table = None
-    if any(k[0] != "numpy" for k in kinds):
+    if any(k[0] not in ("numpy", "masked") for k in kinds):
         with (folder / f"{stem}.arrow").open("rb") as fh:
             view = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         _MAPS.append(view)
@@ -259,16 +291,14 @@ def mapped_frame(folder: Path, stem: str, columns: list, kinds: list, rows: int)
     out = {}
     for j, (c, (kind, dtype)) in enumerate(zip(columns, kinds, strict=True)):
         if kind == "numpy":
-            path = folder / f"{stem}.{j}.bin"
-            if rows:
-                arr = np.memmap(path, dtype=np.dtype(dtype), mode="c", shape=(rows,))
-                start = arr.__array_interface__["data"][0]
-                _REGIONS[start] = (arr.nbytes, path.name, 0, arr)
-                _MAPS.append(arr._mmap)
-                arr = np.asarray(arr)
-            else:
-                arr = np.empty(0, dtype=np.dtype(dtype))
+            arr = _raw(folder / f"{stem}.{j}.bin", np.dtype(dtype), rows)
             out[c] = pd.Series(arr, copy=False, name=c)
+            continue
+        if kind == "masked":
+            cls = type(pd.array([], dtype=dtype))
+            values = _raw(folder / f"{stem}.{j}.bin", pd.api.types.pandas_dtype(dtype).type, rows)
+            mask = _raw(folder / f"{stem}.{j}.mask", np.dtype(bool), rows)
+            out[c] = pd.Series(cls(values, mask, copy=False), copy=False, name=c)
             continue
         chunked = table.column(str(j))
         if chunked.num_chunks == 0:
@@ -280,3 +310,13 @@ def mapped_frame(folder: Path, stem: str, columns: list, kinds: list, rows: int)
                 _CHUNKS[key] = (f"{stem}.arrow", str(j), i, chunk)
         out[c] = pd.Series(arr, copy=False, name=c)
     return pd.DataFrame(out, columns=columns, copy=False)
+
+
+def _raw(path: Path, dtype: np.dtype, rows: int) -> np.ndarray:
+    """A `FrameWriter`'s raw column mapped copy-on-write and registered (empty: in memory)."""
+    if not rows:
+        return np.empty(0, dtype=dtype)
+    arr = np.memmap(path, dtype=dtype, mode="c", shape=(rows,))
+    _REGIONS[arr.__array_interface__["data"][0]] = (arr.nbytes, path.name, 0, arr)
+    _MAPS.append(arr._mmap)
+    return np.asarray(arr)

@@ -148,7 +148,7 @@ def _plan(inputs, store, force_entity, folder, overrides, step, audience, survey
         raise _Whole("customers' repeated rows are merged across the file")
     else:
         _validate(out, parts, store, step, ps, folder)
-    decide(out, store, None)
+    decide(out, store, None, folder)
     _settled()
     for res in report.sheets:
         if res.sheet:
