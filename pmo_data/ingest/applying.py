@@ -43,7 +43,7 @@ def _row_numbered(issues: pd.DataFrame, name: str) -> bool:
     "key", on no row), looked for among the notes only (a large upload's issues are millions
     of rows mapped from disk: reading two text columns whole read them into memory)."""
     notes = np.flatnonzero(issues["row"].isna().to_numpy())
-    found = issues[["rule", "entity"]].iloc[notes]
+    found = effect.rows_at(issues[["rule", "entity"]], notes)
     return bool(((found["rule"] == "key") & (found["entity"] == name)).any())
 
 

@@ -43,7 +43,7 @@ FULL_EXPORT_SHARE = 0.8
 # Removing more than this share of an entity's stored rows needs an explicit confirmation.
 CONFIRM_REMOVAL_SHARE = 0.2
 EXAMPLES = 5
-TABLE_PART_ROWS = 50_000  # rows of the file written to a new table at a time
+TABLE_PART_ROWS = 20_000  # rows of the file read or written at a time
 _SERIAL = itertools.count()  # tables written in one folder get names of their own
 # Derived columns follow the column they are computed from.
 DERIVED_FROM = {"sentiment": "comment", "nps_scale": "nps"}
@@ -89,6 +89,7 @@ def propose(name: str, current_keys: pd.Series, incoming_keys: pd.Series) -> Pro
         seen = np.zeros(len(stored), dtype=bool)
         seen[at.to_numpy(zero_copy_only=False)] = True
         n_cur, n_in, common = len(stored), _distinct(keys), int(seen.sum())
+        spill.drop_pages()  # a large upload's key column, read whole
     else:
         stored, keys = set(current_keys.dropna().tolist()), set(incoming_keys.dropna().tolist())
         n_cur, n_in, common = len(stored), len(keys), len(stored & keys)
@@ -397,7 +398,7 @@ def compute(
     in_store = _member(keys, cur_keys)  # a hash of the stored keys only
     matched = np.flatnonzero(in_store)  # the file's rows already stored, in the file's order
     spill.drop_pages()  # the key column's pages, read whole
-    found = _at(keys, matched)
+    found = rows_at(keys, matched)
     in_file = _member(cur_keys, found)
     stored_at = _positions(found, cur_keys)  # each one's stored row
     n_new, n_gone, n_matched = len(incoming) - len(matched), int((~in_file).sum()), len(matched)
@@ -432,7 +433,7 @@ def compute(
                 }
             )
     new_at = np.flatnonzero(~in_store)
-    examples = {"added": _rows_at(incoming, new_at, name), "removed": _rows(gone, name)}
+    examples = {"added": _examples_at(incoming, new_at, name), "removed": _rows(gone, name)}
     examples["changed"] = pd.DataFrame(
         changed_rows[: EXAMPLES * 2], columns=[key, "label", "field", "old", "new"]
     )
@@ -440,7 +441,7 @@ def compute(
     key_changes = pd.DataFrame(columns=["old key", "new key", "label"])
     if e.key_from and len(gone) and n_new:  # only the key and the name of the file's new rows
         cols = [c for c in (key, e.key_from[0]) if c in incoming]
-        key_changes = _key_changes(name, gone, _typed(_at(incoming[cols], new_at), name))
+        key_changes = _key_changes(name, gone, _typed(rows_at(incoming[cols], new_at), name))
     n_changed = int(any_diff.sum())
     if mode == "replace":
         table = _typed(incoming, name)
@@ -481,7 +482,7 @@ def compute(
             duplicates=n_matched,
             identical_duplicates=identical,
         )
-        examples["duplicates"] = _rows_at(incoming, matched, name)
+        examples["duplicates"] = _examples_at(incoming, matched, name)
         examples["changed"] = examples["changed"].iloc[:0]
     if mode != "replace":
         examples["removed"] = examples["removed"].iloc[:0]
@@ -508,15 +509,15 @@ def _taken(frame: pd.DataFrame, column: str, at: np.ndarray, name: str) -> pd.Se
     """One column's values at positions, typed (blank where the frame lacks the column)."""
     if column not in frame:
         return pd.Series(pd.NA, index=range(len(at)))
-    return _typed(_at(frame[[column]], at), name)[column]
+    return _typed(rows_at(frame[[column]], at), name)[column]
 
 
-def _rows_at(frame: pd.DataFrame, at: np.ndarray, name: str) -> pd.DataFrame:
+def _examples_at(frame: pd.DataFrame, at: np.ndarray, name: str) -> pd.DataFrame:
     """`_rows` of the frame's rows at positions (the first EXAMPLES are read)."""
-    return _rows(_typed(_at(frame, at[:EXAMPLES]), name), name)
+    return _rows(_typed(rows_at(frame, at[:EXAMPLES]), name), name)
 
 
-def _at(frame, at: np.ndarray):
+def rows_at(frame, at: np.ndarray):
     """`frame.iloc[at]` (a frame or a series), a part of the frame at a time: pandas' take
     joins an Arrow column's chunks first, so a few rows of a large upload's mapped column
     read and copied the whole column."""
@@ -526,9 +527,9 @@ def _at(frame, at: np.ndarray):
     ordered = np.asarray(at)[order]
     starts = range(0, len(frame) + TABLE_PART_ROWS, TABLE_PART_ROWS)
     bounds = np.searchsorted(ordered, starts)
-    parts = [
-        frame.iloc[lo : lo + TABLE_PART_ROWS].iloc[ordered[a:b] - lo]
-        for lo, a, b in zip(starts, bounds[:-1], bounds[1:], strict=False)
+    parts = [  # each part's rows from its first taken to its last
+        frame.iloc[ordered[a] : ordered[b - 1] + 1].iloc[ordered[a:b] - ordered[a]]
+        for a, b in zip(bounds[:-1], bounds[1:], strict=False)
         if b > a
     ]
     out = parts[0] if len(parts) == 1 else pd.concat(parts)

@@ -469,6 +469,7 @@ def _validate(out: ImportPlan, parts: list, store, step, ps, folder: Path) -> No
     report.issues = found.frame()
     out.tables[name], out.rejected[name] = good.close(), bad.close()
     res.rows_loaded, res.rows_rejected = len(out.tables[name]), len(out.rejected[name])
+    _settled()
 
 
 class _Issues:
