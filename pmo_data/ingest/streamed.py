@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 STREAM_ROWS = 20_000  # rows read, checked and written at a time (at most)
 MIN_PART_ROWS = 5_000  # and at least, however small the file (a part costs ~0.1 s)
 WORKBOOKS = (".xlsx", ".xlsm")  # read in slices (`xlsx_parts`); .xls and .ods are read whole
+REFERENCE_ROWS = 5_000  # rows whose references are checked at a time
 # Where a cell's issue comes within its column in `coerce` (parts are made in this order).
 RANK = {"internal": 0, "unit": 1, "doubtful": 3, "placeholder": 3, "unreadable": 3}
 RANK.update({"allowed": 4, "required": 6, "scale": 7, "key": 8})
@@ -451,9 +452,10 @@ def _validate(out: ImportPlan, parts: list, store, step, ps, folder: Path) -> No
             found.add((3,), dups)
         for i, o in enumerate(order_issues(df, e, mappings)):
             found.add((4, i), o)
-        refs = check_references({name: df}, mappings, store, known)
-        for field, g in refs.groupby("field", sort=False):
-            found.add((5, fields.get(field, len(fields))), g)
+        for at in range(0, len(df), REFERENCE_ROWS):  # a warning's text on most rows: held
+            refs = check_references({name: df[at : at + REFERENCE_ROWS]}, mappings, store, known)
+            for field, g in refs.groupby("field", sort=False):  # a few thousand at a time
+                found.add((5, fields.get(field, len(fields))), g)
         errors = issues_frame([iss, dups])
         ok, rejected = split(df, errors[errors["row"].notna()])
         if name == "feedback":
