@@ -109,7 +109,7 @@ def test_checking_a_large_csv_peaks_under_a_few_times_the_file(tmp_path, store):
     """Against an empty store the file replaces nothing; against one holding the demo (scale
     0.2: 4,000 feedback rows, 120 customers) it is appended as a new wave and most rows get a
     warning (a customer id the store lacks): the effect's new table (the stored rows and the
-    file's) and ~1.6 warnings a row were 3.4x the file in the child and 0.9x in the server."""
+    file's) and ~1.6 warnings a row took the child 3.8x the file and the server 0.7x."""
     path = tmp_path / "feedback.csv"
     write_feedback(path, ROWS)
     out = subprocess.run(
