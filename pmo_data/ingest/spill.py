@@ -79,16 +79,7 @@ class _Unpickler(pickle.Unpickler):
         self.folder, self.tables = folder, {}
 
     def _arrow(self, path: Path) -> pa.Table:
-        """An Arrow IPC file's table, mapped (its arrays keep the mapping alive). Reading it
-        reads each record batch's header: those pages, and the ones the kernel maps around
-        them (~3 MB for a file of 16 batches), are let go; the review never reads them."""
-        with path.open("rb") as fh:
-            view = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        view.madvise(mmap.MADV_RANDOM)  # no pages around the headers (~1 MB then)
-        table = pa.ipc.open_file(pa.BufferReader(pa.py_buffer(view))).read_all()
-        view.madvise(mmap.MADV_DONTNEED)
-        view.madvise(mmap.MADV_NORMAL)  # the import reads the columns through: read ahead
-        return table
+        return _mapped_table(path)[1]
 
     def persistent_load(self, pid):
         kind, name, *rest = pid
@@ -293,10 +284,8 @@ def mapped_frame(folder: Path, stem: str, columns: list, kinds: list, rows: int)
     folder = Path(folder)
     table = None
     if any(k[0] not in ("numpy", "masked") for k in kinds):
-        with (folder / f"{stem}.arrow").open("rb") as fh:
-            view = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        view, table = _mapped_table(folder / f"{stem}.arrow")
         _MAPS.append(view)
-        table = pa.ipc.open_file(pa.BufferReader(pa.py_buffer(view))).read_all()
     out = {}
     for j, (c, (kind, dtype)) in enumerate(zip(columns, kinds, strict=True)):
         if kind == "numpy":
@@ -319,6 +308,19 @@ def mapped_frame(folder: Path, stem: str, columns: list, kinds: list, rows: int)
                 _CHUNKS[key] = (f"{stem}.arrow", str(j), i, chunk)
         out[c] = pd.Series(arr, copy=False, name=c)
     return pd.DataFrame(out, columns=columns, copy=False)
+
+
+def _mapped_table(path: Path) -> tuple[mmap.mmap, pa.Table]:
+    """An Arrow IPC file's table, mapped (its arrays keep the mapping alive). Reading it reads
+    each record batch's header: those pages, and the ones the kernel maps around them (~3 MB
+    for a file of 16 batches, ~1 MB without), are let go; a review never reads them."""
+    with path.open("rb") as fh:
+        view = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    view.madvise(mmap.MADV_RANDOM)  # only the headers: not the pages around them
+    table = pa.ipc.open_file(pa.BufferReader(pa.py_buffer(view))).read_all()
+    view.madvise(mmap.MADV_DONTNEED)
+    view.madvise(mmap.MADV_NORMAL)  # an import reads the columns through: read ahead
+    return view, table
 
 
 def _raw(path: Path, dtype: np.dtype, rows: int) -> np.ndarray:
