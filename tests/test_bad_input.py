@@ -157,3 +157,12 @@ def encrypted_workbook() -> bytes:
     header += (0).to_bytes(4, "little") + b"\xff" * (436 - 4)
     body = b"".join(x.to_bytes(4, "little") for x in fat)
     return header + body + directory + b"\x01" * sector + b"\x02" * sector
+
+
+def test_a_row_of_spaces_is_a_blank_row():
+    """Cells holding only spaces are blank: such a row is skipped, not read as data (with
+    pandas 3's text dtype a row of one or two such cells raised IndexError)."""
+    data = b"Project ID,Project Name,Budget,RAG\nP-1,Alpha,10,G\n   ,,,\n  ,  ,  ,\nP-2,Beta,20,A\n"
+    (sheet,) = reading.read_file(data, "projects.csv")
+    assert list(sheet.rows) == [2, 5]
+    assert [(s.row, s.reason) for s in sheet.skipped] == [(3, "blank"), (4, "blank")]

@@ -293,10 +293,97 @@ def test_a_workbook_in_slices_is_the_whole_file_plan(tmp_path, demo_store, thin_
     _same(parts, whole, order=False)
 
 
+def _edited(data: bytes, edit) -> bytes:
+    """The workbook with its sheet's XML passed through `edit` (bytes -> bytes)."""
+    import io
+    import zipfile
+
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            dst.writestr(info, edit(body) if info.filename == "xl/worksheets/sheet1.xml" else body)
+    return out.getvalue()
+
+
+def _rows_replaced(lo: int, hi: int, make):
+    """An edit putting `make(n)` in place of sheet rows lo..hi-1."""
+    import re
+
+    def edit(xml: bytes) -> bytes:
+        def swap(m: re.Match) -> bytes:
+            n = int(m.group(1))
+            return make(n).encode() if lo <= n < hi else m.group(0)
+
+        return re.sub(rb'<row r="(\d+)"[^>]*>.*?</row>', swap, xml, flags=re.S)
+
+    return edit
+
+
+def _row_moved_to_the_end(n: int):
+    import re
+
+    def edit(xml: bytes) -> bytes:
+        row = re.search(rb'<row r="%d"[^>]*>.*?</row>' % n, xml, flags=re.S).group(0)
+        xml = xml.replace(row, b"")
+        return xml.replace(b"</sheetData>", row + b"</sheetData>")
+
+    return edit
+
+
+WHOLE_CASES = {
+    # cells holding an empty <v></v> (no value to calamine) and cells of spaces, past the first
+    # slice: the rows after them keep their numbers
+    "empty values": _rows_replaced(
+        1_400, 2_400, lambda n: f'<row r="{n}"><c r="B{n}"><v></v></c></row>'
+    ),
+    "spaces only": _rows_replaced(
+        1_500,
+        1_520,
+        lambda n: f'<row r="{n}"><c r="B{n}" t="inlineStr"><is><t>   </t></is></c></row>',
+    ),
+}
+REFUSED = {  # read whole instead, for the reason given
+    "rows written out of order": _row_moved_to_the_end(1_500),
+    "no data rows in the first rows": _rows_replaced(
+        4, 1_300, lambda n: f'<row r="{n}"><c r="B{n}" s="1"/></row>'
+    ),
+    "a shared-string cell written in an unexpected way": lambda x: x.replace(
+        b'<c r="B2000" t="s">', b"<c r=\"B2000\" t='s'>"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WHOLE_CASES))
+def test_odd_rows_in_slices_are_the_whole_file_plan(tmp_path, demo_store, thin_slices, case):
+    data = _edited(_feedback_book(2_500, write_only=True, typed_from=1_300), WHOLE_CASES[case])
+    parts, whole = _both(tmp_path, "survey.xlsx", data, demo_store)
+    assert parts is not None and len(thin_slices) >= 5
+    assert any(s.reason == "blank" and s.row > 1_400 for s in whole.sheets[0].sheet.skipped)
+    _same(parts, whole, order=False)
+
+
+@pytest.mark.parametrize("why", sorted(REFUSED))
+def test_odd_workbooks_are_read_whole(tmp_path, demo_store, thin_slices, why):
+    from pmo_data.ingest import reading, xlsx_parts
+
+    data = _edited(_shared(_feedback_book(2_500, write_only=True)), REFUSED[why])
+    path = tmp_path / "upload-0"
+    path.write_bytes(data)
+    (tmp_path / "parts").mkdir()
+    with pytest.raises(xlsx_parts.Unlike, match=why):
+        streamed._read_xlsx(path, "survey.xlsx", tmp_path / "parts")
+    assert not list((tmp_path / "parts").glob("shared-strings*"))
+    assert streamed.plan([("survey.xlsx", path)], demo_store, folder=tmp_path / "parts") is None
+    assert reading.read_file(path, "survey.xlsx")[0].headers[0] == "Response ID"
+
+
 def test_workbooks_read_whole(tmp_path, demo_store, thin_slices):
     import io
 
-    from openpyxl import Workbook, load_workbook
+    from openpyxl import load_workbook
+
+    from pmo_data.ingest import xlsx_parts
 
     # two sheets
     wb = load_workbook(io.BytesIO(_feedback_book(900)))
@@ -308,12 +395,14 @@ def test_workbooks_read_whole(tmp_path, demo_store, thin_slices):
     wb.active.cell(row=1_900, column=30, value="stray")  # beyond the first slice's rows
     stray = io.BytesIO()
     wb.save(stray)
-    for i, data in enumerate([two.getvalue(), stray.getvalue()]):
-        path = tmp_path / f"book{i}.xlsx"
+    reasons = ["not one sheet", "a later row has a value outside the first rows' columns"]
+    for i, (data, why) in enumerate(zip([two.getvalue(), stray.getvalue()], reasons, strict=True)):
+        path = tmp_path / f"upload-{i}"
         path.write_bytes(data)
         (tmp_path / f"b{i}").mkdir()
-        assert streamed.plan([(path.name, path)], demo_store, folder=tmp_path / f"b{i}") is None
-    assert Workbook  # the module is what the files were written with
+        with pytest.raises((xlsx_parts.Unlike, streamed._Whole), match=why):
+            streamed._read_xlsx(path, "book.xlsx", tmp_path / f"b{i}")
+        assert streamed.plan([("book.xlsx", path)], demo_store, folder=tmp_path / f"b{i}") is None
 
 
 def test_long_rows_keep_the_whole_reads_column_types(tmp_path, thin_slices):

@@ -73,20 +73,24 @@ def xlsx_parts(data) -> dict[str, frozenset]:
     """Sheet name -> what else it holds ({"pivot", "chart", "chartsheet"}); {} when unknown."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data)
-        root = ET.fromstring(zf.read("xl/workbook.xml"))
-    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError):
+    except (zipfile.BadZipFile, OSError):
         return {}
-    targets = {rid: (kind, path) for rid, kind, path in _rels(zf, "xl/workbook.xml")}
-    out = {}
-    for sheet in root.findall("m:sheets/m:sheet", NS):
-        kind, path = targets.get(sheet.get(REL, ""), ("", ""))
-        found = {"chartsheet"} if kind == "chartsheet" else set()
-        for _, rel_kind, target in _rels(zf, path):
-            if rel_kind == "pivotTable":
-                found.add("pivot")
-            elif rel_kind == "drawing" and any(k == "chart" for _, k, _ in _rels(zf, target)):
-                found.add("chart")
-        out[sheet.get("name", "")] = frozenset(found)
+    with zf:
+        try:
+            root = ET.fromstring(zf.read("xl/workbook.xml"))
+        except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError, EOFError):
+            return {}
+        targets = {rid: (kind, path) for rid, kind, path in _rels(zf, "xl/workbook.xml")}
+        out = {}
+        for sheet in root.findall("m:sheets/m:sheet", NS):
+            kind, path = targets.get(sheet.get(REL, ""), ("", ""))
+            found = {"chartsheet"} if kind == "chartsheet" else set()
+            for _, rel_kind, target in _rels(zf, path):
+                if rel_kind == "pivotTable":
+                    found.add("pivot")
+                elif rel_kind == "drawing" and any(k == "chart" for _, k, _ in _rels(zf, target)):
+                    found.add("chart")
+            out[sheet.get("name", "")] = frozenset(found)
     return out
 
 

@@ -203,9 +203,12 @@ def _tidy(
     skipped: list[SkippedRow] = []
     if keep:
         filled = data.notna()
-        if data.dtypes.eq(object).any():
-            obj = data.select_dtypes(object)
-            filled[obj.columns] = obj.notna() & obj.astype(str).apply(lambda c: c.str.strip() != "")
+        for j in range(keep):  # text of spaces only is blank (pandas 3 reads text as "str")
+            col = data.iloc[:, j]
+            if col.dtype == object:
+                filled[j] = filled[j] & (col.astype(str).str.strip() != "")
+            elif pd.api.types.is_string_dtype(col.dtype):
+                filled[j] = filled[j] & (col.str.strip() != "").fillna(False).astype(bool)
         counts = filled.sum(axis=1).to_numpy()
         drop = counts == 0
         for k in np.flatnonzero(drop):
@@ -268,9 +271,10 @@ def _zip_source(data: bytes | Path):
 def _check_zip(data: bytes | Path, file: str, limits: dict) -> str:
     size = data.stat().st_size if isinstance(data, Path) else len(data)
     try:
-        zf = zipfile.ZipFile(_zip_source(data))
-        names = set(zf.namelist())
-        total = sum(i.file_size for i in zf.infolist())
+        with zipfile.ZipFile(_zip_source(data)) as zf:
+            names = set(zf.namelist())
+            total = sum(i.file_size for i in zf.infolist())
+            mimetype = zf.read("mimetype") if "mimetype" in names else b""
     except (zipfile.BadZipFile, EOFError, OSError):
         raise ReadError(
             file,
@@ -285,7 +289,7 @@ def _check_zip(data: bytes | Path, file: str, limits: dict) -> str:
             f"would expand to {total / 1e6:,.0f} MB, beyond the safe limit (possible zip bomb)",
             "split the workbook or remove unused sheets",
         )
-    if "mimetype" in names and b"opendocument.spreadsheet" in zf.read("mimetype"):
+    if b"opendocument.spreadsheet" in mimetype:
         return "ods"
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
         return "xlsx"

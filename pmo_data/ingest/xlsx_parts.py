@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from fastexcel import FastExcelError
 
 from pmo_data.ingest.nondata import _rels
 
@@ -42,7 +43,6 @@ FIRST_ROWS = 1_100
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # a namespace prefix, as some writers use (x:row)
 SHEET_DATA = re.compile(rb"<(" + _P + rb")sheetData\b[^>]*?(/?)>")
 WORKSHEET = re.compile(rb"<(" + _P + rb")worksheet\b[^>]*>")
-ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 SST_START = re.compile(rb"<(" + _P + rb")sst\b[^>]*>")
 SST_COUNTS = re.compile(rb'\s(?:count|uniqueCount)="[^"]*"')
 DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
@@ -119,10 +119,19 @@ class Strings:
     def __init__(self, book: Workbook, folder: Path):
         self.start, self.end = b"<sst>", b"</sst>"
         self.path = Path(folder) / "shared-strings.bin"
-        offsets = [0]
+        self.offsets = np.zeros(1, dtype=np.int64)  # where each item starts, and the end
         if book.strings_path is None or book.strings_path not in book.zf.namelist():
-            self.offsets = np.array(offsets, dtype=np.int64)
             return
+        try:
+            ends = self._copy(book)
+        except BaseException:
+            self.path.unlink(missing_ok=True)  # a refused table leaves nothing behind
+            raise
+        self.offsets = np.concatenate([self.offsets, *ends])
+        self.fd = os.open(self.path, os.O_RDONLY)
+
+    def _copy(self, book: Workbook) -> list:
+        """Copy the items to the file; the offsets where each ends, a piece at a time."""
         ends: list[np.ndarray] = []
         at = 0
         with book.zf.open(book.strings_path) as src, self.path.open("wb") as sink:
@@ -152,9 +161,7 @@ class Strings:
                 sink.write(buf[:cut])
                 at += cut
                 buf = buf[cut:]
-        offsets = np.concatenate([np.zeros(1, dtype=np.int64), *ends])
-        self.offsets = offsets
-        self.fd = os.open(self.path, os.O_RDONLY)
+        return ends
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -182,7 +189,7 @@ def _renumbered(xml: bytes, strings: Strings, tags) -> tuple[bytes, bytes | None
     swapped in bulk rather than by a call per cell."""
     pieces = tags.shared.split(xml)
     found = pieces[2::3]
-    if len(found) != xml.count(b't="s"'):
+    if len(found) != xml.count(b't="s"') or b"t='s'" in xml:
         raise Unlike("a shared-string cell written in an unexpected way")
     if not found:
         return xml, strings.table(np.empty(0, dtype=np.int64)) if len(strings) else None
@@ -203,6 +210,7 @@ class Tags:
         self.prefix = prefix
         self.row = b"<" + prefix + b"row"
         self.row_start = re.compile(b"<" + p + rb"row[\s>/][^>]*>")
+        self.row_number = re.compile(b"<" + p + rb'row\s[^>]*?\br="(\d+)"')
         self.end = b"</" + prefix + b"sheetData"
         self.cell = re.compile(b"<" + p + rb'c\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*?(/?)>')
         self.cell_tags = re.compile(b"<" + p + rb"c[\s>/]")
@@ -308,18 +316,30 @@ class SheetSlices:
                 buf += piece
 
 
-def _last_valued_row(xml: bytes, tags: Tags) -> int | None:
-    """The number of the last row of the slice that holds a value (calamine's range ends
-    there); None when no row does."""
-    end = len(xml)
-    for at in tags.row_starts(xml):
-        if tags.value.search(xml, at, end):
-            num = ROW_NUMBER.search(xml, at, xml.find(b">", at))
-            if num is None:
-                raise Unlike("a row without its number")
-            return int(num.group(1))
-        end = at
-    return None
+def _row_numbers(xml: bytes, tags: Tags) -> np.ndarray:
+    """The slice's row numbers as written; `Unlike` unless every row says its number and the
+    numbers rise (calamine places rows by number: a slice's range must start at its sentinel)."""
+    heads = tags.row_start.findall(xml)
+    numbers = tags.row_number.findall(xml)
+    if len(numbers) != len(heads):
+        raise Unlike("a row without its number")
+    out = np.array(numbers).astype(np.int64) if numbers else np.empty(0, dtype=np.int64)
+    if len(out) > 1 and (np.diff(out) <= 0).any():
+        raise Unlike("rows written out of order")
+    return out
+
+
+def _calamine(book: Workbook, sheet_xml: bytes, strings: Strings, tags: Tags):
+    """fastexcel's reader of a slice's own workbook (`Unlike` if calamine refuses it)."""
+    import fastexcel
+
+    part, table = _renumbered(sheet_xml, strings, tags)
+    data = book.slice_book(part, table)
+    del part, table
+    try:
+        return fastexcel.read_excel(data)
+    except FastExcelError as exc:
+        raise Unlike(f"calamine: {exc}") from None
 
 
 def _columns(xml: bytes, tags: Tags) -> tuple[int, int] | None:
@@ -349,62 +369,65 @@ class SlicedSheet:
         columns). `load_first(reader, name)` reads the first slice's workbook the way the
         whole read reads the whole (it locates the header) and returns the fastexcel sheet of
         its data rows and how many sheet rows that skipped."""
-        import fastexcel
-
         book = Workbook(self.path)
-        strings = Strings(book, self.folder)
+        strings = None
         try:
+            strings = Strings(book, self.folder)
             slices = SheetSlices(book, self.slice_bytes)
             size = book.zf.getinfo(book.sheet_path).file_size
             dtypes = span = None
             last = 0  # the last sheet row read so far (the next slice's range starts there)
             for xml in slices:
+                numbers = _row_numbers(xml, slices.tags)
                 if span is None:
-                    rows = len(slices.tags.row_start.findall(xml))
-                    self.estimated_rows = int(size / max(len(xml), 1) * rows)
-                    part, table = _renumbered(xml, strings, slices.tags)
-                    book_bytes = book.slice_book(slices.head + part + slices.tail, table)
-                    del part, table
-                    reader = fastexcel.read_excel(book_bytes)
-                    sheet, skipped = load_first(reader, reader.sheet_names[0])
+                    self.estimated_rows = int(size / max(len(xml), 1) * len(numbers))
                     cols = _columns(xml, slices.tags)
                     if cols is None:
                         raise Unlike("no values in the first rows")
-                    frame = sheet.to_pandas()
+                    reader = _calamine(book, slices.head + xml + slices.tail, strings, slices.tags)
+                    try:
+                        sheet, skipped = load_first(reader, reader.sheet_names[0])
+                        frame = sheet.to_pandas()
+                    except FastExcelError as exc:
+                        raise Unlike(f"calamine: {exc}") from None
+                    if not len(frame):  # fastexcel would type its columns "null"
+                        raise Unlike("no data rows in the first rows")
                     if frame.shape[1] != cols[1] - cols[0] + 1:
                         raise Unlike("the first rows' columns are not where they seem")
                     dtypes = {c.name: c.dtype for c in sheet.selected_columns}
                     del sheet, reader
                     gc.collect(1)  # fastexcel's reader and sheet hold each other: free them now
                     span = cols
-                    last = max(skipped, _last_valued_row(xml, slices.tags) or skipped)
+                    last = skipped + len(frame)  # the range's last row, as calamine saw it
                     yield frame
                     continue
-                valued = _last_valued_row(xml, slices.tags)
-                if valued is None:
-                    continue  # rows without values: the next slice's range covers them
+                if not len(numbers) or numbers[0] <= last:
+                    raise Unlike("rows written out of order")
                 a, b = (_index_to_letters(c) for c in span)
                 p = slices.tags.prefix.decode()
                 sentinel = (
                     f'<{p}row r="{last}"><{p}c r="{a}{last}"><{p}v>0</{p}v></{p}c>'
                     f'<{p}c r="{b}{last}"><{p}v>0</{p}v></{p}c></{p}row>'
                 ).encode()
-                part, table = _renumbered(xml, strings, slices.tags)
-                book_bytes = book.slice_book(slices.head + sentinel + part + slices.tail, table)
-                del part, table
-                reader = fastexcel.read_excel(book_bytes)
+                reader = _calamine(
+                    book, slices.head + sentinel + xml + slices.tail, strings, slices.tags
+                )
                 # the sentinel row is the range's first: dropped here, not skipped by
                 # fastexcel (its `skip_rows` costs ~340 bytes a skipped row, 680 MB at 2M)
-                sheet = reader.load_sheet(
-                    0, header_row=None, dtypes=dtypes, dtype_coercion="coerce"
-                )
-                frame = sheet.to_pandas().iloc[1:].reset_index(drop=True)
+                try:
+                    sheet = reader.load_sheet(
+                        0, header_row=None, dtypes=dtypes, dtype_coercion="coerce"
+                    )
+                    frame = sheet.to_pandas().iloc[1:].reset_index(drop=True)
+                except FastExcelError as exc:
+                    raise Unlike(f"calamine: {exc}") from None
                 del sheet, reader
                 gc.collect(1)  # (a slice's cells, about a megabyte, would wait for a full pass)
                 if frame.shape[1] != len(dtypes):
                     raise Unlike("a later row has a value outside the first rows' columns")
-                last = valued
+                last += len(frame)  # the range ends at the slice's last row holding a value
                 yield frame
         finally:
-            strings.close()
+            if strings is not None:
+                strings.close()
             book.close()
