@@ -1,9 +1,10 @@
 """Memory of checking a large upload stays bounded (issue 16: it was ~18x the file).
 
-The Data page checks a large upload in a child process (`ingest/child_plan.py`), a CSV part by
-part with its rows written as they are made (`ingest/streamed.py`), and gets the plan back
-with its large arrays memory-mapped (`ingest/spill.py`). A ~20 MB feedback CSV with
-a distinct comment on every row is checked that way from a fresh "server" process holding the
+The Data page checks a large upload in a child process (`ingest/child_plan.py`), a CSV or a
+one-sheet workbook part by part with its rows written as they are made (`ingest/streamed.py`;
+a workbook's XML read in slices, `ingest/xlsx_parts.py`), and gets the plan back with its
+large arrays memory-mapped (`ingest/spill.py`). A ~20 MB feedback CSV (and an ~11 MB workbook
+of the same rows) with a distinct comment on every row is checked that way from a fresh "server" process holding the
 file's bytes, against a store file, empty or holding rows. The server's peak RSS above the RSS
 with the bytes held must stay under SERVER_BOUND times the file (measured ~0.1x empty, ~0.2x
 holding rows; a plan copied back whole, as a plain pickle would, is ~8x), and the child's peak
