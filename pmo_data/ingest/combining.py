@@ -15,6 +15,15 @@ from pmo_data.ingest.rules import add_sentiment, check, check_references, split
 from pmo_data.ingest.validation import coerce, issue, issues_frame
 
 
+def sheet_result(ps) -> SheetResult:
+    """A planned sheet's line of the report, before its rows are counted."""
+    sh = ps.sheet
+    res = SheetResult(sh.file, sh.name, ps.entity, ps.score, len(sh.frame))
+    res.rows_skipped, res.mapping = len(sh.skipped), ps.mapping
+    res.tool, res.skipped = ps.tool, ps.skipped
+    return res
+
+
 def _validate(out: ImportPlan, parts: list, store, step) -> None:
     """Coerce each usable sheet, apply the rules per entity and across entities, split."""
     report = out.report
@@ -31,9 +40,7 @@ def _validate(out: ImportPlan, parts: list, store, step) -> None:
     }
     for ps in out.sheets:
         sh = ps.sheet
-        res = SheetResult(sh.file, sh.name, ps.entity, ps.score, len(sh.frame))
-        res.rows_skipped, res.mapping = len(sh.skipped), ps.mapping
-        res.tool, res.skipped = ps.tool, ps.skipped
+        res = sheet_result(ps)
         report.sheets.append(res)
         results[(sh.file, sh.name)] = res
         if ps.entity is None or (sh.file, sh.name) in sheet_errors:

@@ -144,24 +144,33 @@ def plan(
                 ps, sheet_parts = _plan_sheet(
                     unit, store, force_entity, mapping_overrides, audience
                 )
-                sh = ps.sheet
-                report.sources[(sh.file, sh.name)] = sh
+                announce(ps, report, step)
                 in_file.append(ps)
                 file_parts += sheet_parts
-                rows = f"{len(sh.frame):,} rows"
-                what = ps.entity or ps.skipped or "not recognised"
-                step("recognise", f"{sh.name}: {what} ({rows})", None)
-                if ps.mapping is not None:
-                    n = len(ps.mapping.targets)
-                    step("map", f"{sh.name}: {n} of {len(sh.headers)} columns mapped", None)
         planned += in_file
         parts += _settle(name, in_file, file_parts, audience)
     out = ImportPlan(report, sheets=planned, inputs=inputs, force_entity=force_entity)
     out.overrides, out.audience, out.survey_date = mapping_overrides, audience, survey_date
     _validate(out, parts, store, step)
     decide(out, store, modes)
-    for res in report.sheets:
-        rec = next((f for f in report.files if f["name"] == res.file), None)
+    return finish(out, step)
+
+
+def announce(ps: PlannedSheet, report: ImportReport, step: Progress) -> None:
+    """Keep a planned sheet as read (for the review) and say what it was recognised as."""
+    sh = ps.sheet
+    report.sources[(sh.file, sh.name)] = sh
+    what = ps.entity or ps.skipped or "not recognised"
+    step("recognise", f"{sh.name}: {what} ({len(sh.frame):,} rows)", None)
+    if ps.mapping is not None:
+        n = len(ps.mapping.targets)
+        step("map", f"{sh.name}: {n} of {len(sh.headers)} columns mapped", None)
+
+
+def finish(out: ImportPlan, step: Progress) -> ImportPlan:
+    """Each file's record of its sheets (entity, rows read and loaded); the last step said."""
+    for res in out.report.sheets:
+        rec = next((f for f in out.report.files if f["name"] == res.file), None)
         if rec is not None and res.sheet:
             rec["sheets"][res.sheet] = {
                 "entity": res.entity,

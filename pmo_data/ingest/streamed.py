@@ -39,7 +39,7 @@ from pmo_data.ingest.applying import decide
 from pmo_data.ingest.mapping import defaultable
 from pmo_data.ingest.plans import ImportPlan
 from pmo_data.ingest.recognition import _plan_sheet, _settle, _units
-from pmo_data.ingest.report import ImportReport, SheetResult
+from pmo_data.ingest.report import ImportReport
 from pmo_data.ingest.rules import (
     REFERENCES,
     add_sentiment,
@@ -48,7 +48,13 @@ from pmo_data.ingest.rules import (
     order_issues,
     split,
 )
-from pmo_data.ingest.validation import ISSUE_COLUMNS, _Cells, _nps_scale, coerce, issues_frame
+from pmo_data.ingest.validation import (
+    ISSUE_COLUMNS,
+    _Cells,
+    coerce,
+    issues_frame,
+    nps_scale_note,
+)
 from pmo_data.schema import entity
 
 log = logging.getLogger(__name__)
@@ -132,12 +138,7 @@ def _plan(inputs, store, force_entity, folder, overrides, step, audience, survey
     if ps.sheet is not sheet:
         raise _Whole("a prepared export")
     _settled()
-    report.sources[(sheet.file, sheet.name)] = sheet
-    what = ps.entity or ps.skipped or "not recognised"
-    step("recognise", f"{sheet.name}: {what} ({len(sheet.frame):,} rows)", None)
-    if ps.mapping is not None:
-        n = len(ps.mapping.targets)
-        step("map", f"{sheet.name}: {n} of {len(sheet.headers)} columns mapped", None)
+    importer.announce(ps, report, step)
     parts = _settle(name, [ps], sheet_parts, audience)
     out = ImportPlan(report, sheets=[ps], inputs=inputs, force_entity=force_entity)
     out.overrides, out.audience, out.survey_date = overrides, audience, survey_date
@@ -151,15 +152,7 @@ def _plan(inputs, store, force_entity, folder, overrides, step, audience, survey
         _validate(out, parts, store, step, ps, folder)
     decide(out, store, None, folder)
     _settled()
-    for res in report.sheets:
-        if res.sheet:
-            report.files[0]["sheets"][res.sheet] = {
-                "entity": res.entity,
-                "rows": res.rows_read,
-                "loaded": res.rows_loaded,
-            }
-    step("done", f"{sum(out.row_counts.values())} rows ready", 1.0)
-    return out
+    return importer.finish(out, step)
 
 
 def _settled() -> None:
@@ -294,10 +287,10 @@ def _part_rows(path: Path) -> int:
     return max(min(STREAM_ROWS, MIN_PART_ROWS), min(STREAM_ROWS, rows))
 
 
-def _parts(sheet, folder: Path):
-    """(first position, frame) of the sheet, a part at a time as it was written, from its
-    files into memory (not mapped: pages already read are not kept)."""
-    like = sheet.frame
+def _parts(sheet, folder: Path, columns: list | None = None):
+    """(first position, frame) of the sheet (or of some of its columns), a part at a time as
+    it was written, from its files into memory (not mapped: pages already read are not kept)."""
+    like = sheet.frame if columns is None else sheet.frame[columns]
     text = [c for c in like.columns if isinstance(like[c].array, pd.arrays.ArrowExtensionArray)]
     if text:
         reader = pa.ipc.open_file(pa.OSFile(str(folder / "sheet.arrow")))
@@ -386,21 +379,21 @@ class _Keys:
 
 def _nps_label(sheet, ps, folder: Path) -> tuple[str | None, pd.DataFrame | None]:
     """The NPS scale of the whole file (the label every answered row gets) and its note, from
-    one pass over the score's column: `values.detect_nps_scale` over the whole column."""
+    one pass over the score's column: `values.detect_nps_scale`'s rule on the whole column's
+    count, lowest and highest answer."""
     cm = ps.mapping.source_of("nps")
     if cm is None or cm.index not in sheet.frame.columns:
         return None, None
     col = entity(ps.entity).column("nps")
     count, lo, hi = 0, np.inf, -np.inf
-    for _, part in _parts(sheet, folder):
+    for _, part in _parts(sheet, folder, [cm.index]):
         v = pd.to_numeric(values.parse_scale(part[cm.index], lo=col.lo, hi=col.hi).values)
         v = v.dropna()
         if len(v):
             count, lo, hi = count + len(v), min(lo, v.min()), max(hi, v.max())
-    scale = "1-10" if count >= 30 and lo == 1 and hi <= 10 else "0-10"
+    scale = values.nps_scale_from(count, lo, hi)
     cells = _Cells(sheet, ps.entity, cm.header, cm.letter, "nps")
-    note = _nps_scale(pd.Series([1.0] * 30), {}, cells, cm.header) if scale == "1-10" else None
-    return scale, note
+    return scale, nps_scale_note(scale, count > 0, cells, cm.header)
 
 
 def _validate(out: ImportPlan, parts: list, store, step, ps, folder: Path) -> None:
@@ -408,15 +401,14 @@ def _validate(out: ImportPlan, parts: list, store, step, ps, folder: Path) -> No
     report, sh, name = out.report, ps.sheet, ps.entity
     e = entity(name)
     currency = store.currency if store is not None else None
-    res = SheetResult(sh.file, sh.name, name, ps.score, len(sh.frame))
-    res.rows_skipped, res.mapping = len(sh.skipped), ps.mapping
-    res.tool, res.skipped = ps.tool, ps.skipped
+    res = combining.sheet_result(ps)
     report.sheets.append(res)
     step("validate", f"{sh.name}: {len(sh.frame):,} rows as {name}", None)
     tag = combining._file_tag(report, sh.file)
     mappings = {(sh.file, sh.name): ps.mapping}
     letters = {c.letter: i for i, c in enumerate(ps.mapping.columns)}
     scale, scale_note = _nps_label(sh, ps, folder)
+    label = "1-10" if scale == "1-10" else "0-10"  # as `validation._nps_scale` labels rows
     found = _Issues(folder)
     found.add((0,), issues_frame(parts))
     notes: list = []
@@ -437,7 +429,6 @@ def _validate(out: ImportPlan, parts: list, store, step, ps, folder: Path) -> No
                 if k == 0:
                     found.add((1,), note)
         if scale is not None and "nps_scale" in df:
-            label = "1-10" if scale == "1-10" else "0-10"
             df["nps_scale"] = pd.Series(np.where(df["nps"].notna(), label, None), dtype="string")
         ranked = _ranked(iss, k, letters, len(ps.mapping.columns))
         if len(ranked):

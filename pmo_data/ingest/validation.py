@@ -434,12 +434,17 @@ def _nps_scale(parsed, out, cells, header):
     scale = values.detect_nps_scale(parsed)
     label = "1-10" if scale == "1-10" else "0-10"
     out["nps_scale"] = pd.Series(np.where(parsed.notna(), label, None), dtype="string")
+    return nps_scale_note(scale, parsed.notna().any(), cells, header)
+
+
+def nps_scale_note(scale: str, answered: bool, cells, header):
+    """The column's note for its scale (None for a plain 0-10 scale)."""
     if scale == "1-10":
         msg = (
             f"'{header}' looks like a 1-10 scale (no 0 answers): stored with nps_scale = "
             "'1-10' so NPS is not mixed with 0-10 answers"
         )
-    elif scale == "unknown" and parsed.notna().any():
+    elif scale == "unknown" and answered:
         msg = f"'{header}': cannot tell a 0-10 from a 1-10 scale; assumed 0-10"
     else:
         return None

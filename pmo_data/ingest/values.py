@@ -371,9 +371,15 @@ def parse_scale(series: pd.Series, *, lo: float, hi: float) -> Parsed:
 def detect_nps_scale(values: pd.Series) -> str:
     """'1-10' when a recommend question clearly has no 0 (n >= 30, min 1), else '0-10'."""
     v = pd.to_numeric(values, errors="coerce").dropna()
-    if len(v) == 0:
+    return nps_scale_from(len(v), v.min() if len(v) else None, v.max() if len(v) else None)
+
+
+def nps_scale_from(count: int, lowest, highest) -> str:
+    """`detect_nps_scale`'s rule from a column's answers counted, lowest and highest (a check
+    made part by part keeps only these)."""
+    if count == 0:
         return "unknown"
-    if len(v) >= 30 and v.min() == 1 and v.max() <= 10:
+    if count >= 30 and lowest == 1 and highest <= 10:
         return "1-10"
     return "0-10"
 
