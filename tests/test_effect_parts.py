@@ -130,3 +130,34 @@ def test_a_table_written_in_parts_writes_the_same_snapshot(tmp_path, request, ba
     finally:
         for s in stores:
             s.close()
+
+
+def test_a_large_plans_mode_changed_on_the_page_is_computed_in_a_folder(monkeypatch, demo):
+    """The analyst changing a large upload's mode (the page's `choose`, no folder): the new
+    effect is computed part by part in a temporary folder (gone after), the same effect as in
+    memory; a small plan's stays in memory."""
+    from pmo_data.ingest import applying, importer
+
+    current = demo.frame("feedback")
+    incoming = _incoming(current, "feedback", seed=3)
+    data = incoming.drop(columns=[c for c in incoming if c.startswith("_")]).to_csv(index=False)
+    folders = []
+    compute = effect.compute
+
+    def seen(name, mode, cur, inc, folder=None):
+        folders.append(folder)
+        return compute(name, mode, cur, inc, folder)
+
+    monkeypatch.setattr(effect, "compute", seen)
+    for large_rows, kept in [(10, True), (10**9, False)]:
+        monkeypatch.setattr(applying, "LARGE_ROWS", large_rows)
+        plan = importer.plan([("feedback.csv", data.encode())], demo)
+        mode = "merge" if plan.effects["feedback"].mode != "merge" else "append"
+        folders.clear()
+        importer.choose(plan, demo, {"feedback": mode})
+        assert len(folders) == 1 and (folders[0] is not None) == kept
+        if kept:
+            assert not folders[0].exists()  # the files go with the folder; the table is mapped
+            assert not spill._REGIONS and not spill._CHUNKS
+        whole = compute("feedback", mode, demo.frame("feedback"), plan.tables["feedback"])
+        _same(plan.effects["feedback"], whole)

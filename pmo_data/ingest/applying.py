@@ -3,16 +3,19 @@ and the history note and blocked message `importer.apply` writes."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from pmo_data.ingest import effect
+from pmo_data.ingest import effect, spill
 from pmo_data.ingest.mapping import ROW_KEYED
 from pmo_data.ingest.plans import HINTS, ImportPlan
 from pmo_data.ingest.report import ImportReport, format_issue
 from pmo_data.schema import entity
+
+LARGE_ROWS = 50_000  # rows in a plan from which a changed effect is computed in a folder
 
 
 def _current(store, name: str, version: int | None) -> pd.DataFrame:
@@ -53,18 +56,39 @@ def choose(
     modes: str | dict[str, str] | None = None,
     folder: Path | None = None,
 ) -> None:
-    """Set the mode of some or all entities (None: the proposal) and recompute their effect."""
+    """Set the mode of some or all entities (None: the proposal) and recompute their effect.
+
+    Without a `folder`, a plan of LARGE_ROWS rows or more computes a changed effect in a
+    temporary folder of its own (the analyst changing a large upload's mode on the page: its
+    new table written part by part and mapped, not built in the server's memory)."""
     if isinstance(modes, str):
         modes = {name: modes for name in plan_.tables}
     modes = dict(modes or {})
     for mode in modes.values():
         if mode not in effect.MODES:
             raise ValueError(f"mode {mode!r}: expected one of {', '.join(effect.MODES)}")
-    for name, incoming in plan_.tables.items():
+    todo = {}
+    for name in plan_.tables:
         mode = modes.get(name) or plan_.proposals[name].mode
-        if name in plan_.effects and plan_.effects[name].mode == mode:
-            continue
+        if name not in plan_.effects or plan_.effects[name].mode != mode:
+            todo[name] = mode
+    if not todo:
+        return
+    large = sum(len(t) for t in plan_.tables.values()) >= LARGE_ROWS
+    if folder is not None or not large:
+        _compute(plan_, store, todo, folder)
+        return
+    with tempfile.TemporaryDirectory(prefix="pmo-effect-") as tmp:
+        _compute(plan_, store, todo, Path(tmp))
+        # the files go with the folder; their mappings stay until the effect is dropped.
+        # Nothing here is pickled (`spill.dump` is the check's child's): name none of them.
+        spill.forget()
+
+
+def _compute(plan_: ImportPlan, store, todo: dict, folder: Path | None) -> None:
+    for name, mode in todo.items():
         current = _current(store, name, plan_.base_version)
+        incoming = plan_.tables[name]
         plan_.effects[name] = effect.compute(name, mode, current, incoming, folder)
 
 
