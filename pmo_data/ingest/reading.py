@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pmo_data.ingest import nondata, signatures, xlsx_preview
+from pmo_data.ingest import nondata, signatures, xlsx_parts, xlsx_preview
 from pmo_data.ingest.values import repair_mojibake
 
 # Arrow buffers (pandas' text columns, the parsers' work) from the C library's allocator:
@@ -34,6 +34,7 @@ MAX_FILE_BYTES = 200 * 1024**2
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
 MAX_COMPRESSION_RATIO = 200
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+SLICED_BYTES = 4 * 1024**2  # workbooks on disk this large are read in slices (`xlsx_parts`)
 PREVIEW_ROWS = 30
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b|^\s*sum\s*$", re.I)
 
@@ -390,6 +391,77 @@ def load_data(reader, name: str, leading: int, located: tuple):
     )
 
 
+class SlicedRead:
+    """A sheet of a workbook on disk read in slices (`xlsx_parts`), its header located as
+    `_read_excel` locates it: `frames` gives the rows under the header a slice at a time;
+    `located` is (first rows, leading blank rows, `find_header`'s answer) once one is given."""
+
+    def __init__(self, path: Path, name: str, previews: dict, folder: Path, one: bool = False):
+        self.name, self.previews, self.located = name, previews, None
+        self.sliced = xlsx_parts.SlicedSheet(path, folder, None if one else name)
+
+    def _load_first(self, reader, name: str):
+        found = locate_sheet(reader, name, self.previews)
+        if found is None:
+            raise xlsx_parts.Unlike("a blank sheet")
+        self.located = found
+        _, leading, where = found
+        return load_data(reader, name, leading, where), leading + where[1]
+
+    def frames(self):
+        return self.sliced.frames(self._load_first)
+
+    @property
+    def estimated_rows(self) -> int | None:
+        return self.sliced.estimated_rows
+
+
+def _sliced(path: Path, file: str, max_uncompressed_bytes: int) -> bool:
+    """Whether a workbook on disk is read in slices: an .xlsx/.xlsm of SLICED_BYTES or more
+    (smaller ones are read whole: faster, and their memory is small anyway)."""
+    if Path(file).suffix.lower() not in (".xlsx", ".xlsm") or path.stat().st_size < SLICED_BYTES:
+        return False
+    limits = dict(
+        max_uncompressed_bytes=max_uncompressed_bytes, max_compression_ratio=MAX_COMPRESSION_RATIO
+    )
+    return _check_zip(path, file, limits) == "xlsx"
+
+
+def _read_excel_on_disk(path: Path, file: str) -> list[Sheet]:
+    """A large workbook's sheets, each read in slices and joined: the whole read's frames
+    without fastexcel's whole sheet in memory (~17x the file for distinct text; this peaks at
+    the frames themselves). A sheet that cannot be read so (`xlsx_parts.Unlike`) is read
+    whole; a workbook with other kinds of sheet (charts) is read the usual way."""
+    import tempfile
+
+    previews = _openpyxl_previews(path)
+    names = xlsx_parts.worksheet_names(path)
+    if previews is None or names is None or set(names) != set(previews):
+        return _read_excel(path.read_bytes(), file, "xlsx")
+    sheets, whole = [], None
+    with tempfile.TemporaryDirectory(prefix="pmo-read-") as tmp:
+        for name in names:
+            if not any(any(not _is_blank(v) for v in r) for r in previews[name]):
+                sheets.append(_blank_sheet(file, name))
+                continue
+            read = SlicedRead(path, name, previews, Path(tmp))
+            try:
+                frames = list(read.frames())
+            except xlsx_parts.Unlike:
+                if whole is None:
+                    whole = {sh.name: sh for sh in _read_excel(path.read_bytes(), file, "xlsx")}
+                sheets.append(whole[name])
+                continue
+            frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+            del frames
+            raw, leading, located = read.located
+            sheets.append(_tidy(file, name, raw, 1 + leading, frame, located))
+    parts = nondata.xlsx_parts(path)
+    for sh in sheets:
+        sh.parts = parts.get(sh.name, frozenset())
+    return sheets
+
+
 def _read_excel(data: bytes, file: str, kind: str) -> list[Sheet]:
     import fastexcel
 
@@ -554,8 +626,11 @@ def read_file(
     else:
         path = Path(source)
         file = filename or path.name
-        if sniff_path(path, file, max_file_bytes) == "csv":  # streamed from disk
+        kind = sniff_path(path, file, max_file_bytes)
+        if kind == "csv":  # streamed from disk
             return _checked(_read_csv(path, file), file)
+        if kind == "zip" and _sliced(path, file, max_uncompressed_bytes):
+            return _checked(_read_excel_on_disk(path, file), file)
         data = path.read_bytes()
     if len(data) > max_file_bytes:
         raise ReadError(

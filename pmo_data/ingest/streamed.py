@@ -239,36 +239,26 @@ def _read_xlsx(path: Path, file: str, folder: Path) -> reading.Sheet:
         raise _Whole("not one sheet, or no preview")
     name = next(iter(previews))
     out = _SheetWriter(file, name, folder)
-    found: list = []
-
-    def load_first(reader, _):
-        located = reading.locate_sheet(reader, name, previews)
-        if located is None:
-            raise _Whole("a blank sheet")
-        found[:] = located
-        raw, leading, where = located
-        return reading.load_data(reader, name, leading, where), leading + where[1]
-
-    sliced = xlsx_parts.SlicedSheet(path, folder)
+    read = reading.SlicedRead(path, name, previews, folder, one=True)
     pending: list = []
     done = 0
     part_rows = None
-    for frame in sliced.frames(load_first):
+    for frame in read.frames():
         _settled()  # a slice's workbook and calamine's cells, freed, go back to the system
         pending.append(frame)
         if part_rows is None:
-            rows = sliced.estimated_rows or STREAM_ROWS
+            rows = read.estimated_rows or STREAM_ROWS
             part_rows = max(min(STREAM_ROWS, MIN_PART_ROWS), min(STREAM_ROWS, rows // 32))
         if sum(map(len, pending)) >= part_rows:
-            done = _add_slices(out, found, pending, done)
+            done = _add_slices(out, read.located, pending, done)
     if pending:
-        _add_slices(out, found, pending, done)
+        _add_slices(out, read.located, pending, done)
     sheet = out.close()
     sheet.parts = nondata.xlsx_parts(path).get(name, frozenset())
     return sheet
 
 
-def _add_slices(out: _SheetWriter, found: list, pending: list, done: int) -> int:
+def _add_slices(out: _SheetWriter, found: tuple, pending: list, done: int) -> int:
     """The slices read so far tidied as one part; the data rows tidied before it, after."""
     raw, leading, located = found
     data = pending[0] if len(pending) == 1 else pd.concat(pending, ignore_index=True)

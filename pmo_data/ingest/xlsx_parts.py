@@ -24,17 +24,19 @@ from __future__ import annotations
 
 import gc
 import io
+import itertools
 import os
 import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import numpy as np
 import pandas as pd
 from fastexcel import FastExcelError
 
-from pmo_data.ingest.nondata import _rels
+from pmo_data.ingest.nondata import NS, REL, _rels
 
 SLICE_BYTES = 1 << 20  # sheet XML per slice read (its text is copied ~3 times on the way)
 # Rows the first slice holds at least: fastexcel guesses a column's type from the 1,000 rows
@@ -45,7 +47,13 @@ SHEET_DATA = re.compile(rb"<(" + _P + rb")sheetData\b[^>]*?(/?)>")
 WORKSHEET = re.compile(rb"<(" + _P + rb")worksheet\b[^>]*>")
 SST_START = re.compile(rb"<(" + _P + rb")sst\b[^>]*>")
 SST_COUNTS = re.compile(rb'\s(?:count|uniqueCount)="[^"]*"')
-DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+EMPTY_SHEET = (
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b"<sheetData/></worksheet>"
+)
+
+
+_SERIAL = itertools.count()  # shared-string files in one folder get names of their own
 
 
 class Unlike(Exception):
@@ -67,23 +75,57 @@ def _index_to_letters(i: int) -> str:
     return s
 
 
-class Workbook:
-    """The zip's parts a slice needs, and where its one worksheet and shared strings are."""
+def _listed(zf: zipfile.ZipFile) -> tuple[list, list]:
+    """The workbook's sheets in order, (name, kind, part), and its relationships."""
+    try:
+        root = ET.fromstring(zf.read("xl/workbook.xml"))
+    except (KeyError, ET.ParseError) as exc:
+        raise Unlike(f"no workbook part ({exc})") from None
+    rels = _rels(zf, "xl/workbook.xml")
+    targets = {rid: (kind, target) for rid, kind, target in rels}
+    listed = [
+        (el.get("name", ""), *targets.get(el.get(REL, ""), ("", "")))
+        for el in root.findall("m:sheets/m:sheet", NS)
+    ]
+    return listed, rels
 
-    def __init__(self, path: Path):
+
+def worksheet_names(path: Path) -> list[str] | None:
+    """The workbook's sheet names in order when every sheet is a worksheet, else None."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            listed, _ = _listed(zf)
+    except (Unlike, zipfile.BadZipFile, OSError):
+        return None
+    if not listed or any(kind != "worksheet" for _, kind, _ in listed):
+        return None
+    return [name for name, _, _ in listed]
+
+
+class Workbook:
+    """The zip's parts a slice needs, and where the sheet read (its only worksheet, or the
+    one named) and the shared strings are."""
+
+    def __init__(self, path: Path, sheet: str | None = None):
         self.zf = zipfile.ZipFile(path)
-        sheets = [
-            (rid, kind, target)
-            for rid, kind, target in _rels(self.zf, "xl/workbook.xml")
-            if kind in ("worksheet", "chartsheet", "dialogsheet", "macrosheet")
-        ]
-        if len(sheets) != 1 or sheets[0][1] != "worksheet":
-            raise Unlike("not one worksheet")
-        book = self.zf.read("xl/workbook.xml")
-        if book.count(b"<sheet ") + book.count(b":sheet ") != 1:
+        try:
+            self._find(sheet)
+        except BaseException:
+            self.zf.close()
+            raise
+
+    def _find(self, sheet: str | None) -> None:
+        listed, rels = _listed(self.zf)
+        if sheet is None and len(listed) != 1:
             raise Unlike("not one sheet")
-        self.sheet_path = sheets[0][2]
-        strings = [t for _, kind, t in _rels(self.zf, "xl/workbook.xml") if kind == "sharedStrings"]
+        chosen = [t for t in listed if sheet is None or t[0] == sheet]
+        if len(chosen) != 1 or chosen[0][1] != "worksheet":
+            raise Unlike("not one worksheet by that name")
+        self.name, _, self.sheet_path = chosen[0]
+        # the other sheets' parts, written empty in a slice's workbook (calamine finds every
+        # sheet the workbook lists)
+        self.others = [t for n, _, t in listed if n != self.name and t]
+        strings = [t for _, kind, t in rels if kind == "sharedStrings"]
         self.strings_path = strings[0] if strings else None
         names = set(self.zf.namelist())
         if self.sheet_path not in names or "[Content_Types].xml" not in names:
@@ -95,6 +137,8 @@ class Workbook:
             for n in small
             if n.startswith(keep) or n.endswith("styles.xml") or "/theme/" in n
         }
+        for other in self.others:
+            self.fixed[other] = EMPTY_SHEET
 
     def slice_book(self, sheet_xml: bytes, strings_xml: bytes | None) -> bytes:
         """A workbook of the fixed parts, this slice's sheet and its strings (stored, not
@@ -118,7 +162,7 @@ class Strings:
 
     def __init__(self, book: Workbook, folder: Path):
         self.start, self.end = b"<sst>", b"</sst>"
-        self.path = Path(folder) / "shared-strings.bin"
+        self.path = Path(folder) / f"shared-strings-{next(_SERIAL)}.bin"
         self.offsets = np.zeros(1, dtype=np.int64)  # where each item starts, and the end
         if book.strings_path is None or book.strings_path not in book.zf.namelist():
             return
@@ -359,8 +403,10 @@ class SlicedSheet:
     """The sheet's data rows a slice at a time (`frames`); `estimated_rows` (the sheet's rows,
     from the first slice's bytes per row) once the first slice is read."""
 
-    def __init__(self, path: Path, folder: Path, slice_bytes: int | None = None):
-        self.path, self.folder = Path(path), Path(folder)
+    def __init__(
+        self, path: Path, folder: Path, sheet: str | None = None, slice_bytes: int | None = None
+    ):
+        self.path, self.folder, self.sheet = Path(path), Path(folder), sheet
         self.slice_bytes = slice_bytes or SLICE_BYTES
         self.estimated_rows: int | None = None
 
@@ -369,7 +415,7 @@ class SlicedSheet:
         columns). `load_first(reader, name)` reads the first slice's workbook the way the
         whole read reads the whole (it locates the header) and returns the fastexcel sheet of
         its data rows and how many sheet rows that skipped."""
-        book = Workbook(self.path)
+        book = Workbook(self.path, self.sheet)
         strings = None
         try:
             strings = Strings(book, self.folder)
@@ -386,7 +432,7 @@ class SlicedSheet:
                         raise Unlike("no values in the first rows")
                     reader = _calamine(book, slices.head + xml + slices.tail, strings, slices.tags)
                     try:
-                        sheet, skipped = load_first(reader, reader.sheet_names[0])
+                        sheet, skipped = load_first(reader, book.name)
                         frame = sheet.to_pandas()
                     except FastExcelError as exc:
                         raise Unlike(f"calamine: {exc}") from None
@@ -416,7 +462,7 @@ class SlicedSheet:
                 # fastexcel (its `skip_rows` costs ~340 bytes a skipped row, 680 MB at 2M)
                 try:
                     sheet = reader.load_sheet(
-                        0, header_row=None, dtypes=dtypes, dtype_coercion="coerce"
+                        book.name, header_row=None, dtypes=dtypes, dtype_coercion="coerce"
                     )
                     frame = sheet.to_pandas().iloc[1:].reset_index(drop=True)
                 except FastExcelError as exc:
