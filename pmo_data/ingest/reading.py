@@ -438,7 +438,7 @@ def _read_excel_on_disk(path: Path, file: str) -> list[Sheet]:
     names = xlsx_parts.worksheet_names(path)
     if previews is None or names is None or set(names) != set(previews):
         return _read_excel(path.read_bytes(), file, "xlsx")
-    sheets, whole = [], None
+    sheets = []
     with tempfile.TemporaryDirectory(prefix="pmo-read-") as tmp:
         for name in names:
             if not any(any(not _is_blank(v) for v in r) for r in previews[name]):
@@ -447,10 +447,8 @@ def _read_excel_on_disk(path: Path, file: str) -> list[Sheet]:
             read = SlicedRead(path, name, previews, Path(tmp))
             try:
                 frames = list(read.frames())
-            except xlsx_parts.Unlike:
-                if whole is None:
-                    whole = {sh.name: sh for sh in _read_excel(path.read_bytes(), file, "xlsx")}
-                sheets.append(whole[name])
+            except xlsx_parts.Unlike:  # this sheet read whole (pivots and charts added below)
+                sheets += _read_excel(path.read_bytes(), file, "xlsx", only=name)
                 continue
             frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
             del frames
@@ -462,7 +460,7 @@ def _read_excel_on_disk(path: Path, file: str) -> list[Sheet]:
     return sheets
 
 
-def _read_excel(data: bytes, file: str, kind: str) -> list[Sheet]:
+def _read_excel(data: bytes, file: str, kind: str, only: str | None = None) -> list[Sheet]:
     import fastexcel
 
     try:
@@ -475,7 +473,7 @@ def _read_excel(data: bytes, file: str, kind: str) -> list[Sheet]:
         ) from None
     previews = _openpyxl_previews(data) if kind == "xlsx" else None
     sheets = []
-    for name in reader.sheet_names:
+    for name in reader.sheet_names if only is None else [only]:
         try:
             found = locate_sheet(reader, name, previews)
             if found is None:

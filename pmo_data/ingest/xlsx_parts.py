@@ -422,6 +422,7 @@ class SlicedSheet:
             slices = SheetSlices(book, self.slice_bytes)
             size = book.zf.getinfo(book.sheet_path).file_size
             dtypes = span = None
+            untyped = False
             last = 0  # the last sheet row read so far (the next slice's range starts there)
             for xml in slices:
                 numbers = _row_numbers(xml, slices.tags)
@@ -436,8 +437,7 @@ class SlicedSheet:
                         frame = sheet.to_pandas()
                     except FastExcelError as exc:
                         raise Unlike(f"calamine: {exc}") from None
-                    if not len(frame):  # fastexcel would type its columns "null"
-                        raise Unlike("no data rows in the first rows")
+                    untyped = not len(frame)  # fastexcel types its columns "null": fine alone
                     if frame.shape[1] != cols[1] - cols[0] + 1:
                         raise Unlike("the first rows' columns are not where they seem")
                     dtypes = {c.name: c.dtype for c in sheet.selected_columns}
@@ -447,6 +447,8 @@ class SlicedSheet:
                     last = skipped + len(frame)  # the range's last row, as calamine saw it
                     yield frame
                     continue
+                if untyped:  # ... but not for the rows of later slices
+                    raise Unlike("no data rows in the first rows")
                 if not len(numbers) or numbers[0] <= last:
                     raise Unlike("rows written out of order")
                 a, b = (_index_to_letters(c) for c in span)
