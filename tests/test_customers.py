@@ -159,3 +159,47 @@ def test_nps_zero_and_contact_overdue_are_warning_signs(store):
     why = h.loc["C-1", "reasons"]
     assert "NPS +0 (n=10)" in why and "last contact 11 days overdue" in why, why
     assert why != "no warning signs"
+
+
+def test_map_names_every_segment_and_wraps_customer_names():
+    """Every segment's header (drawn from its label) is named, shortened with '…' only when
+    its tile is small; customer names are wrapped by a template per tile whose line breaks are
+    code and whose words are escaped data; the full name is on hover."""
+    from pmo_data.charts import customers as charts
+    from pmo_data.charts.margins import text_px
+    from pmo_data.escaping import escape_figure
+
+    long = "Customer services shared services, East Midlands"
+    nodes = pd.DataFrame(
+        {
+            "id": ["seg:Big", "seg:Tiny", "cus:C-1", "cus:C-2", "cus:C-3"],
+            "parent": ["", "", "seg:Big", "seg:Big", "seg:Tiny"],
+            "label": ["Local government", "Internal business unit", long, "Avon <b>", "Wee Co"],
+            "value": [990.0, 10.0, 900.0, 90.0, 10.0],
+            "health": [70.0, 40.0, 72.0, 60.0, 40.0],
+            "detail": ["segment", "segment", "no warning signs", "", ""],
+        }
+    )
+    fig = escape_figure(charts.customer_map(nodes))
+    tree = fig.data[0]
+    segments = [
+        label for label, parent in zip(tree.labels, tree.parents, strict=True) if not parent
+    ]
+    assert segments[0] == "Local government"  # room for it: whole
+    assert segments[1].endswith("…") and len(segments[1]) > 2  # 1% of the map: shortened
+    assert all(s and text_px(s, charts.LABEL_PX) <= 100 for s in segments)
+    assert fig.layout.uniformtext.mode == "hide" and fig.layout.uniformtext.minsize <= 10
+    assert tree.marker.pad.t >= charts.LABEL_PX * 2  # a header band the name fits in
+
+    custom = [list(row) for row in tree.customdata]
+    i = list(tree.ids).index("cus:C-1")
+    lines = [line for line in custom[i][3:] if line]
+    assert len(lines) == 3 and all(len(line) <= charts.LINE for line in lines)
+    assert tree.texttemplate[i] == "%{customdata[3]}<br>%{customdata[4]}<br>%{customdata[5]}"
+    assert " ".join(lines).rstrip("…").replace("…", "") in long  # the words, in order
+    assert custom[i][2] == long and "%{customdata[2]}" in tree.hovertemplate  # full on hover
+    j = list(tree.ids).index("cus:C-2")
+    assert custom[j][3] == "Avon &lt;b&gt;"  # the data escaped; only the template has markup
+    assert all(
+        set(t.replace("<br>", "")) <= set("%{}customdata[]0123456789") for t in tree.texttemplate
+    )

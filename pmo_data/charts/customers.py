@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from pmo_data.charts import RAG_COLOURS, RAG_ORDER, RAG_PATTERNS, empty_figure, styled
+from pmo_data.charts.margins import text_px
 
 HEALTH_SCALE = [
     [0, RAG_COLOURS["Red"]],
@@ -15,14 +18,75 @@ HEALTH_SCALE = [
 ]
 
 
+# Tile labels: every label is drawn at one size (Plotly's uniformtext), never shrunk past
+# legible, and hidden where it does not fit, the full name on hover. Customer and project names
+# are wrapped into a squarish block (a template per tile puts the line breaks between escaped
+# values), so they fit the squarish tiles a treemap makes, not only the wide ones.
+LABEL_PX = 10
+ONE_LINE = 10  # names up to this many characters stay on one line
+LINE = 14  # the longest line of a wrapped name; beyond three of these it is cut with '…'
+LINES = 3
+# A segment's name is drawn in the band at the top of its tile, from its label (Plotly draws a
+# header's label, not its template: one line). A small segment's tile can be narrower than its
+# name; the name is then shortened to the width such a tile has at least, estimated from its
+# share of the plot the page gives the map at 1280 px (a squarish tile, a little narrower).
+PLOT_PX = (470, 460)
+TILE_ASPECT = 1.2  # how much narrower than a square a tile may be
+TILE_PADS_PX = 14
+
+
+def tile_lines(label: object) -> list[str]:
+    """`label` in at most `LINES` balanced lines of at most `LINE` characters, words kept whole
+    where they fit; the last line cut with '…' when the name is longer than that."""
+    text = " ".join(str(label).split())
+    if len(text) <= ONE_LINE:
+        return [text]
+    for lines in range(2, LINES + 1):
+        for width in range(-(-len(text) // lines), LINE + 1):
+            wrapped = textwrap.wrap(text, width, break_long_words=False)
+            if len(wrapped) <= lines and max(map(len, wrapped)) <= LINE:
+                return wrapped
+    wrapped = textwrap.wrap(text, LINE, break_long_words=True)
+    if len(wrapped) > LINES:
+        wrapped = wrapped[:LINES]
+        wrapped[-1] = wrapped[-1][: LINE - 1].rstrip() + "…"
+    return wrapped
+
+
+def header_label(label: object, share: float) -> str:
+    """A segment's name, shortened with '…' to what a tile with `share` of the plot's area
+    holds at `LABEL_PX` (the full name is on hover)."""
+    text = " ".join(str(label).split())
+    width, height = PLOT_PX
+    room = (max(share, 0.0) * width * height) ** 0.5 / TILE_ASPECT - TILE_PADS_PX
+    if text_px(text, LABEL_PX) <= room:
+        return text
+    while len(text) > 1 and text_px(text + "…", LABEL_PX) > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def customer_map(nodes: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
+    """Segments named in their header band whatever their size; customers and projects named
+    wherever their wrapped name fits at `LABEL_PX`; the full name on hover."""
     if nodes.empty:
         return empty_figure("No customers in this view")
+    segment = nodes["parent"].fillna("").eq("")
+    total = float(nodes.loc[segment, "value"].sum()) or 1.0
+    labels = [
+        header_label(label, value / total) if top else label
+        for label, value, top in zip(nodes["label"], nodes["value"], segment, strict=True)
+    ]
+    lines = [tile_lines(label) for label in nodes["label"]]
+    shown = pd.DataFrame([ln + [""] * (LINES - len(ln)) for ln in lines], index=nodes.index)
+    custom = pd.concat([nodes[["health", "detail", "label"]], shown], axis=1)
+    # the names are data (customdata, escaped with the figure); the line breaks are code
+    templates = ["<br>".join(f"%{{customdata[{3 + i}]}}" for i in range(len(ln))) for ln in lines]
     fig = go.Figure(
         go.Treemap(
             ids=nodes["id"],
             parents=nodes["parent"],
-            labels=nodes["label"],
+            labels=labels,
             values=nodes["value"],
             branchvalues="total",
             maxdepth=2,
@@ -32,15 +96,16 @@ def customer_map(nodes: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
                 cmin=0,
                 cmax=100,
                 colorbar=dict(title="Health"),
+                pad=dict(t=round(LABEL_PX * 2.2), l=4, r=4, b=4),  # a header band for one line
             ),
-            customdata=nodes[["health", "detail"]],
-            texttemplate="%{label}",
-            hovertemplate="<b>%{label}</b><br>Annual value %{value:" + money_format + "}"
+            customdata=custom,
+            texttemplate=templates,
+            textfont=dict(size=LABEL_PX),
+            hovertemplate="<b>%{customdata[2]}</b><br>Annual value %{value:" + money_format + "}"
             "<br>Health %{customdata[0]:.0f}<br>%{customdata[1]}<extra></extra>",
         )
     )
-    # a label only where it fits at a readable size; the rest on hover
-    fig.update_layout(uniformtext=dict(minsize=11, mode="hide"))
+    fig.update_layout(uniformtext=dict(minsize=LABEL_PX, mode="hide"))
     return styled(fig, "Customer map: segment → customer → projects", height=560)
 
 
