@@ -306,3 +306,70 @@ def test_utilisation_counts_only_services_with_a_capacity():
     m = {x.key: x for x in overview.metrics(store, Viewer("service_owner", "Sam"))}
     assert m["utilisation"].value == 0.5 and m["over"].value == 0
     store.close()
+
+
+def test_value_map_keeps_every_service_in_sight():
+    """Markers are see-through with a solid outline and sized by area; two services at the
+    same point are set side by side around it (the exact charge on hover); the names placed
+    cover no marker and no other name."""
+    from pmo_data.charts import point_labels
+    from pmo_data.charts import services as charts
+
+    n = 12
+    vfm = pd.DataFrame(
+        {
+            "name": [f"Service number {i}" for i in range(n)],
+            "charge": [0.0, 0.0] + [600.0 + 10 * i for i in range(n - 2)],
+            "unit_cost": 500.0,
+            "csat_mean": [4.06, 4.06] + [3.9 + 0.01 * i for i in range(n - 2)],
+            "csat_n": 50,
+            "target_csat": 4.0,
+            "customers": [9, 10] + [100 + 30 * i for i in range(n - 2)],
+            "verdict": ["Free and valued: could be charged"] * 2
+            + ["Valued and paid for"] * (n - 2),
+        }
+    )
+    fig = charts.value_map(vfm, "£,.0f")
+    points = []
+    for trace in fig.data:
+        fill = trace.marker.color
+        assert fill.startswith("rgba(") and float(fill.rsplit(",", 1)[1].rstrip(")")) < 1
+        assert trace.marker.line.width >= 1 and trace.marker.line.color.startswith("#")
+        assert "%{customdata[5]" in trace.hovertemplate  # the true charge, not the drawn x
+        for i in range(len(trace.x)):
+            points.append(
+                dict(
+                    name=trace.customdata[i][4], charge=trace.customdata[i][5], x=trace.x[i],
+                    y=trace.y[i], size=trace.marker.size[i], text=trace.text[i],
+                    where=trace.textposition[i],
+                )
+            )  # fmt: skip
+    assert len(points) == n  # every rated service drawn
+    sizes = {p["name"]: p["size"] for p in points}
+    small, large = charts.BUBBLE_PX
+    assert max(sizes.values()) == pytest.approx(large) and min(sizes.values()) >= small
+    most = vfm["customers"].max()
+    for name, customers in zip(vfm["name"], vfm["customers"], strict=True):  # area ~ customers
+        assert sizes[name] == pytest.approx(max(small, large * (customers / most) ** 0.5))
+    free = sorted((p for p in points if p["charge"] == 0), key=lambda p: p["x"])
+    assert free[0]["x"] < 0 < free[1]["x"] and free[0]["x"] == pytest.approx(-free[1]["x"])
+
+    x_range, y_range = fig.layout.xaxis.range, fig.layout.yaxis.range
+    width, height = charts.VALUE_MAP_PLOT_PX
+
+    def at(p):
+        return (
+            (p["x"] - x_range[0]) / (x_range[1] - x_range[0]) * width,
+            (p["y"] - y_range[0]) / (y_range[1] - y_range[0]) * height,
+        )
+
+    named = [p for p in points if p["text"]]
+    assert 0 < len(named) < n  # a crowd: some names, not all
+    boxes = [point_labels.label_box(p["text"], *at(p), p["size"], p["where"]) for p in named]
+    for a, box in enumerate(boxes):
+        assert all(not point_labels.overlaps(box, other) for other in boxes[a + 1 :])
+        for p in points:
+            if p["text"] != named[a]["text"]:
+                px, py = at(p)
+                r = p["size"] / 2
+                assert not point_labels.overlaps(box, (px - r, px + r, py - r, py + r))

@@ -6,7 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from pmo_data.charts import PALETTE, RAG_COLOURS, RAG_PATTERNS, RAG_SYMBOLS, empty_figure, styled
+from pmo_data.charts import (
+    PALETTE,
+    RAG_COLOURS,
+    RAG_PATTERNS,
+    RAG_SYMBOLS,
+    empty_figure,
+    point_labels,
+    styled,
+)
 
 BAND_COLOURS = {
     "Over capacity": RAG_COLOURS["Red"],
@@ -137,78 +145,94 @@ def csat_vs_target(sat: pd.DataFrame) -> go.Figure:
     return styled(fig, "Satisfaction against target", height=max(300, 28 * len(data) + 130))
 
 
-def _uncluttered(x: pd.Series, y: pd.Series, size: pd.Series) -> pd.Series:
-    """Which points get a text label: biggest first, each label a box above its point (in
-    shares of the axes' spans), skipped when it would cover a label already placed or another
-    point's marker; the rest are named on hover and in the table below the chart."""
-    span_x = max(float(x.max() - x.min()), 1e-9)
-    span_y = max(float(y.max() - y.min()), 1e-9)
-    nx, ny = (x - x.min()) / span_x, (y - y.min()) / span_y
-    half_w, low, high, marker = 0.13, 0.03, 0.13, 0.05  # label box and marker reach
+# The value map's markers: area proportional to customers (a bubble twice the customers is
+# twice the ink, not four times), see-through with a solid outline so overlapping markers all
+# show, the largest drawn first so the small ones sit on top.
+BUBBLE_PX = (8, 34)  # the least diameter (a marker stays visible), the most customers' diameter
+FILL_ALPHA = 0.45
+VALUE_MAP_HEIGHT = 500
+VALUE_MAP_PLOT_PX = (690, VALUE_MAP_HEIGHT - 160)  # the plot at the page's usual width
+NOTABLE = (  # named first when names compete for room
+    "Charged, below target: at risk",
+    "Free, below target: rethink",
+    "Free and valued: could be charged",
+)
 
-    def box(i):
-        return (nx[i] - half_w, nx[i] + half_w, ny[i] + low, ny[i] + high)
 
-    def overlaps(a, b) -> bool:
-        return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+def _rgba(colour: str, alpha: float) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
 
-    placed: list[tuple[float, float, float, float]] = []
-    keep = pd.Series(False, index=x.index)
-    for i in size.sort_values(ascending=False).index:
-        mine = box(i)
-        covers_point = any(
-            overlaps(mine, (nx[j] - marker, nx[j] + marker, ny[j] - marker, ny[j] + marker))
-            for j in x.index
-            if j != i
-        )
-        if not covers_point and not any(overlaps(mine, other) for other in placed):
-            placed.append(mine)
-            keep[i] = True
-    return keep
+
+def _darker(colour: str, by: float = 0.75) -> str:
+    r, g, b = (round(int(colour[i : i + 2], 16) * by) for i in (1, 3, 5))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _padded(values: pd.Series, share: float, least: float) -> tuple[float, float]:
+    lo, hi = float(values.min()), float(values.max())
+    pad = max((hi - lo) * share, least)
+    return lo - pad, hi + pad
 
 
 def value_map(vfm: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
+    """Every service a marker at its charge and mean CSAT, sized by customers: see-through
+    and outlined so none hides another, points that would coincide set a few pixels apart
+    (hover gives exact values), names placed where they cover nothing (`point_labels`)."""
     data = vfm[vfm["csat_mean"].notna()] if len(vfm) else vfm
     if data.empty:
         return empty_figure("No rated services in this view")
-    data = data.assign(
-        label=data["name"].where(
-            _uncluttered(data["charge"].fillna(0), data["csat_mean"], data["customers"].fillna(0)),
-            "",
-        )
+    customers = data["customers"].fillna(0).astype(float)
+    small, large = BUBBLE_PX
+    diameter = (large * (customers / max(float(customers.max()), 1.0)) ** 0.5).clip(lower=small)
+    charge = data["charge"].fillna(0).astype(float)
+    x_range = _padded(charge, 0.06, 20.0)
+    y_range = _padded(data["csat_mean"], 0.1, 0.05)
+    drawn = point_labels.spread(
+        charge, data["csat_mean"], diameter, x_range, y_range, VALUE_MAP_PLOT_PX
     )
+    notable = data["verdict"].map({v: i for i, v in enumerate(NOTABLE)}).fillna(len(NOTABLE))
+    order = pd.DataFrame({"n": notable, "c": -customers}).sort_values(["n", "c"]).index.tolist()
+    where = point_labels.place(
+        data["name"], drawn, data["csat_mean"], diameter, order, x_range, y_range,
+        VALUE_MAP_PLOT_PX,
+    )  # fmt: skip
+    data = data.assign(
+        _x=drawn, _size=diameter, _where=where, _charge=charge,
+        label=data["name"].where(where != "", ""),
+    ).sort_values("_size", ascending=False)  # fmt: skip
     fig = go.Figure()
-    size = data["customers"].fillna(0)
-    scale = 40 / max(float(size.max()), 1.0)
     for verdict, g in data.groupby("verdict", sort=True):
+        colour = VERDICT_COLOURS.get(verdict, PALETTE[0])
         fig.add_scatter(
-            x=g["charge"],
+            x=g["_x"],
             y=g["csat_mean"],
             mode="markers+text",
             name=verdict,
             text=g["label"],
-            textposition="top center",
-            textfont=dict(size=10, color="#57606a"),
+            textposition=g["_where"].replace("", "top center").tolist(),
+            textfont=dict(size=11, color="#424a53"),
             marker=dict(
-                size=8 + g["customers"].fillna(0) * scale,
-                color=VERDICT_COLOURS.get(verdict, PALETTE[0]),
+                size=g["_size"],
+                color=_rgba(colour, FILL_ALPHA),
                 symbol=VERDICT_SYMBOLS.get(verdict, "circle"),
-                opacity=0.75,
-                line=dict(width=1, color="white"),
+                line=dict(width=1.5, color=_darker(colour)),
             ),
-            customdata=g[["unit_cost", "customers", "csat_n", "target_csat", "name"]],
-            hovertemplate="<b>%{customdata[4]}</b><br>Charge %{x:" + money_format + "}, unit cost "
-            "%{customdata[0]:" + money_format + "}<br>Mean CSAT %{y:.2f} (n=%{customdata[2]:,}), "
-            "target %{customdata[3]:.1f}<br>%{customdata[1]:,} customers<extra></extra>",
-        )
+            customdata=g[["unit_cost", "customers", "csat_n", "target_csat", "name", "_charge"]],
+            hovertemplate="<b>%{customdata[4]}</b><br>Charge %{customdata[5]:" + money_format
+            + "}, unit cost %{customdata[0]:" + money_format + "}<br>Mean CSAT %{y:.2f} "
+            "(n=%{customdata[2]:,}), target %{customdata[3]:.1f}<br>%{customdata[1]:,} "
+            "customers<extra></extra>",
+        )  # fmt: skip
     symbol = money_format[:1] if money_format[:1] in "£$€" else ""
     fig.update_xaxes(
         title=f"Charge per unit ({symbol})" if symbol else "Charge per unit",
         tickprefix=symbol,
         tickformat=",.0f",
+        range=list(x_range),
     )
-    fig.update_yaxes(title="Mean CSAT (1-5)")
-    return styled(fig, "What customers value and pay for", height=460)
+    fig.update_yaxes(title="Mean CSAT (1-5)", range=list(y_range))
+    return styled(fig, "What customers value and pay for", height=VALUE_MAP_HEIGHT)
 
 
 def segment_heatmap(seg: pd.DataFrame) -> go.Figure:

@@ -239,9 +239,11 @@ def value(viewer, filters, currency: str) -> None:
     fmt = SYMBOLS.get(currency, "") + ",.0f"
     chart(
         figure(services_charts.value_map, vfm, fmt),
-        "Each service at its charge per unit (x) and mean CSAT (y); bubble size = customers "
-        "using it (projects or feedback). Verdict: charged or free, and whether CSAT is below "
-        "target (95% interval).",
+        "Each service at its charge per unit (x) and mean CSAT (y); marker area = customers "
+        "using it (projects or feedback). Verdict (colour and shape): charged or free, and "
+        "whether CSAT is below target (95% interval). Services that would cover each other are "
+        "set a little apart sideways (hover gives the exact charge); names are shown where "
+        "they fit, every service is in the table below.",
         key="sv_value",
     )
     table(
