@@ -170,14 +170,22 @@ def test_map_names_every_segment_and_wraps_customer_names():
     from pmo_data.escaping import escape_figure
 
     long = "Customer services shared services, East Midlands"
+    project = "Payroll migration – Customer services shared services, East Midlands"
     nodes = pd.DataFrame(
         {
-            "id": ["seg:Big", "seg:Tiny", "cus:C-1", "cus:C-2", "cus:C-3"],
-            "parent": ["", "", "seg:Big", "seg:Big", "seg:Tiny"],
-            "label": ["Local government", "Internal business unit", long, "Avon <b>", "Wee Co"],
-            "value": [990.0, 10.0, 900.0, 90.0, 10.0],
-            "health": [70.0, 40.0, 72.0, 60.0, 40.0],
-            "detail": ["segment", "segment", "no warning signs", "", ""],
+            "id": ["seg:Big", "seg:Tiny", "cus:C-1", "cus:C-2", "cus:C-3", "prj:P-1"],
+            "parent": ["", "", "seg:Big", "seg:Big", "seg:Tiny", "cus:C-1"],
+            "label": [
+                "Local government",
+                "Internal business unit",
+                long,
+                "Avon <b>",
+                "Wee Co",
+                project,
+            ],
+            "value": [990.0, 10.0, 900.0, 90.0, 10.0, 900.0],
+            "health": [70.0, 40.0, 72.0, 60.0, 40.0, 72.0],
+            "detail": ["segment", "segment", "no warning signs", "", "", "RAG Red"],
         }
     )
     fig = escape_figure(charts.customer_map(nodes))
@@ -203,3 +211,6 @@ def test_map_names_every_segment_and_wraps_customer_names():
     assert all(
         set(t.replace("<br>", "")) <= set("%{}customdata[]0123456789") for t in tree.texttemplate
     )
+    k = list(tree.ids).index("prj:P-1")  # seen only opened, in a large tile: more room
+    lines = [line for line in custom[k][3:] if line]
+    assert len(lines) == charts.PROJECT_LINES and all(len(x) <= charts.PROJECT_LINE for x in lines)

@@ -24,8 +24,10 @@ HEALTH_SCALE = [
 # values), so they fit the squarish tiles a treemap makes, not only the wide ones.
 LABEL_PX = 10
 ONE_LINE = 10  # names up to this many characters stay on one line
-LINE = 14  # the longest line of a wrapped name; beyond three of these it is cut with '…'
-LINES = 3
+LINE, LINES = 14, 3  # a customer's name: at most 3 lines of 14 characters, then cut with '…'
+# a project is seen only inside its customer's tile, opened by a click: few tiles, large ones,
+# and long names ('Payroll migration – Wyvern Borough Council')
+PROJECT_LINE, PROJECT_LINES = 20, 4
 # A segment's name is drawn in the band at the top of its tile, from its label (Plotly draws a
 # header's label, not its template: one line). A small segment's tile can be narrower than its
 # name; the name is then shortened to the width such a tile has at least, estimated from its
@@ -35,21 +37,21 @@ TILE_ASPECT = 1.2  # how much narrower than a square a tile may be
 TILE_PADS_PX = 14
 
 
-def tile_lines(label: object) -> list[str]:
-    """`label` in at most `LINES` balanced lines of at most `LINE` characters, words kept whole
+def tile_lines(label: object, most: int = LINES, line: int = LINE) -> list[str]:
+    """`label` in at most `most` balanced lines of at most `line` characters, words kept whole
     where they fit; the last line cut with '…' when the name is longer than that."""
     text = " ".join(str(label).split())
     if len(text) <= ONE_LINE:
         return [text]
-    for lines in range(2, LINES + 1):
-        for width in range(-(-len(text) // lines), LINE + 1):
+    for lines in range(2, most + 1):
+        for width in range(-(-len(text) // lines), line + 1):
             wrapped = textwrap.wrap(text, width, break_long_words=False)
-            if len(wrapped) <= lines and max(map(len, wrapped)) <= LINE:
+            if len(wrapped) <= lines and max(map(len, wrapped)) <= line:
                 return wrapped
-    wrapped = textwrap.wrap(text, LINE, break_long_words=True)
-    if len(wrapped) > LINES:
-        wrapped = wrapped[:LINES]
-        wrapped[-1] = wrapped[-1][: LINE - 1].rstrip() + "…"
+    wrapped = textwrap.wrap(text, line, break_long_words=True)
+    if len(wrapped) > most:
+        wrapped = wrapped[:most]
+        wrapped[-1] = wrapped[-1][: line - 1].rstrip() + "…"
     return wrapped
 
 
@@ -77,8 +79,13 @@ def customer_map(nodes: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
         header_label(label, value / total) if top else label
         for label, value, top in zip(nodes["label"], nodes["value"], segment, strict=True)
     ]
-    lines = [tile_lines(label) for label in nodes["label"]]
-    shown = pd.DataFrame([ln + [""] * (LINES - len(ln)) for ln in lines], index=nodes.index)
+    under_segment = nodes["parent"].isin(nodes.loc[segment, "id"])
+    lines = [
+        tile_lines(label) if shallow else tile_lines(label, PROJECT_LINES, PROJECT_LINE)
+        for label, shallow in zip(nodes["label"], segment | under_segment, strict=True)
+    ]
+    most = max(map(len, lines))
+    shown = pd.DataFrame([ln + [""] * (most - len(ln)) for ln in lines], index=nodes.index)
     custom = pd.concat([nodes[["health", "detail", "label"]], shown], axis=1)
     # the names are data (customdata, escaped with the figure); the line breaks are code
     templates = ["<br>".join(f"%{{customdata[{3 + i}]}}" for i in range(len(ln))) for ln in lines]
@@ -101,6 +108,7 @@ def customer_map(nodes: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
             customdata=custom,
             texttemplate=templates,
             textfont=dict(size=LABEL_PX),
+            pathbar=dict(thickness=round(LABEL_PX * 2.2)),  # its names fit at LABEL_PX
             hovertemplate="<b>%{customdata[2]}</b><br>Annual value %{value:" + money_format + "}"
             "<br>Health %{customdata[0]:.0f}<br>%{customdata[1]}<extra></extra>",
         )
