@@ -2,7 +2,8 @@
 file's size, and how much another user's page slows while it runs.
 
     /work/venv/bin/python benchmarks/bench_upload_memory.py [--scales 1 10 100]
-        [--xlsx-scales 1 10] [--compare /work/scratch/old-checkout] [--no-fair]
+        [--xlsx-scales 1 10] [--notes-scales 10] [--compare /work/scratch/old-checkout]
+        [--no-fair]
 
 Files (seeded, written under benchmarks/tmp/, never committed): feedback exports at 1x, 10x and
 100x the demo's 20,000 feedback rows, every row with a distinct free-text comment, as CSV and
@@ -113,8 +114,9 @@ def write_csv(path: Path, rows: int) -> None:
     feedback_frame(rows).to_csv(path, index=False)
 
 
-def write_xlsx(path: Path, rows: int) -> None:
-    """Written by openpyxl in write-only mode: no <dimension> element, as many exporters."""
+def write_xlsx(path: Path, rows: int, notes: bool = False) -> None:
+    """Written by openpyxl in write-only mode: no <dimension> element, as many exporters;
+    `notes`: a second sheet of one line (such a workbook is checked whole, not part by part)."""
     import openpyxl
 
     df = feedback_frame(rows)
@@ -123,6 +125,8 @@ def write_xlsx(path: Path, rows: int) -> None:
     ws.append(HEADERS)
     for rec in df.itertuples(index=False):
         ws.append([v.item() if hasattr(v, "item") else v for v in rec])
+    if notes:
+        wb.create_sheet("Notes").append(["Exported from the survey tool"])
     wb.save(path)
 
 
@@ -143,13 +147,21 @@ def _one_row(suffix: str) -> bytes:
     return out.getvalue()
 
 
+NOTES = "xlsx with a notes sheet"
+
+
 def sample(scale: int, kind: str) -> Path:
     TMP.mkdir(parents=True, exist_ok=True)
     rows = DEMO_FEEDBACK * scale
-    path = TMP / f"upload-feedback-{rows}.{kind}"
+    name = f"upload-feedback-{rows}-with-notes.xlsx" if kind == NOTES else f"{rows}.{kind}"
+    path = TMP / (name if kind == NOTES else f"upload-feedback-{name}")
     if not path.exists():
-        (write_csv if kind == "csv" else write_xlsx)(path.with_suffix(".part"), rows)
-        path.with_suffix(".part").rename(path)
+        part = path.with_suffix(".part")
+        if kind == "csv":
+            write_csv(part, rows)
+        else:
+            write_xlsx(part, rows, notes=kind == NOTES)
+        part.rename(path)
     return path
 
 
@@ -319,6 +331,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scales", type=int, nargs="*", default=[1, 10, 100])
     ap.add_argument("--xlsx-scales", type=int, nargs="*", default=[1, 10])
+    ap.add_argument("--notes-scales", type=int, nargs="*", default=[], help="two-sheet .xlsx")
     ap.add_argument("--compare", type=Path, help="another checkout to measure in the same run")
     ap.add_argument("--compare-scales", type=int, nargs="*", default=[1, 10])
     ap.add_argument("--fair-scale", type=int, default=10)
@@ -344,6 +357,7 @@ def main() -> None:
             print(json.dumps(worker_fair(args.path)))
         return
     files = [("csv", s, None) for s in args.scales] + [("xlsx", s, None) for s in args.xlsx_scales]
+    files += [(NOTES, s, None) for s in args.notes_scales]
     files += [("csv", s, args.demo or 0.2) for s in args.against_demo]
     if args.fair_only:
         files = []
