@@ -49,11 +49,18 @@ def _same(parts, whole, order: bool = True) -> None:
         assert parts.proposals[name] == whole.proposals[name]
     assert [r.to_dict() for r in parts.report.sheets] == [r.to_dict() for r in whole.report.sheets]
     assert parts.report.files == whole.report.files
-    (ps,), (ws,) = parts.sheets, whole.sheets
-    assert (ps.entity, ps.score, ps.sheet.headers) == (ws.entity, ws.score, ws.sheet.headers)
-    assert ps.mapping.to_records() == ws.mapping.to_records()
-    pd.testing.assert_frame_equal(_plain(ps.sheet.frame), _plain(ws.sheet.frame))
-    assert list(ps.sheet.rows) == list(ws.sheet.rows) and ps.sheet.skipped == ws.sheet.skipped
+    assert len(parts.sheets) == len(whole.sheets)
+    for ps, ws in zip(parts.sheets, whole.sheets, strict=True):
+        assert (ps.entity, ps.score, ps.sheet.headers) == (ws.entity, ws.score, ws.sheet.headers)
+        assert (ps.skipped, ps.sheet.name, ps.sheet.parts) == (
+            ws.skipped,
+            ws.sheet.name,
+            ws.sheet.parts,
+        )
+        if ps.mapping is not None or ws.mapping is not None:
+            assert ps.mapping.to_records() == ws.mapping.to_records()
+        pd.testing.assert_frame_equal(_plain(ps.sheet.frame), _plain(ws.sheet.frame))
+        assert list(ps.sheet.rows) == list(ws.sheet.rows) and ps.sheet.skipped == ws.sheet.skipped
 
 
 def _both(tmp_path, name: str, data: bytes, store=None, **kw):
@@ -378,6 +385,27 @@ def test_odd_workbooks_are_read_whole(tmp_path, demo_store, thin_slices, why):
     assert reading.read_file(path, "survey.xlsx")[0].headers[0] == "Response ID"
 
 
+def test_a_workbook_with_a_notes_sheet_in_slices_is_the_whole_file_plan(
+    tmp_path, demo_store, thin_slices
+):
+    """Data in one sheet, a notes sheet and an empty sheet beside it (not data): the data
+    sheet is checked part by part, the others as the whole check reads them."""
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(_feedback_book(2_500, typed_from=1_300)))
+    wb.create_sheet("Read me", 0).append(["Exported from the survey tool on 3 March"])
+    wb.create_sheet("Empty")
+    buf = io.BytesIO()
+    wb.save(buf)
+    parts, whole = _both(tmp_path, "survey.xlsx", buf.getvalue(), demo_store)
+    assert parts is not None and len(thin_slices) >= 10
+    assert [s.sheet.name for s in whole.sheets] == ["Read me", "Survey export", "Empty"]
+    assert "skipped" in set(whole.report.issues["rule"])
+    _same(parts, whole, order=False)
+
+
 def test_workbooks_read_whole(tmp_path, demo_store, thin_slices):
     import io
 
@@ -385,9 +413,11 @@ def test_workbooks_read_whole(tmp_path, demo_store, thin_slices):
 
     from pmo_data.ingest import xlsx_parts
 
-    # two sheets
+    # two sheets of data
     wb = load_workbook(io.BytesIO(_feedback_book(900)))
-    wb.create_sheet("Notes").append(["read me"])
+    projects = wb.create_sheet("Projects")
+    projects.append(["Project ID", "Project Name", "Budget (k)"])
+    projects.append(["P-1", "Alpha", 10])
     two = io.BytesIO()
     wb.save(two)
     # a value far to the right of the first rows' columns, rows later
@@ -395,13 +425,23 @@ def test_workbooks_read_whole(tmp_path, demo_store, thin_slices):
     wb.active.cell(row=1_900, column=30, value="stray")  # beyond the first slice's rows
     stray = io.BytesIO()
     wb.save(stray)
-    reasons = ["not one sheet", "a later row has a value outside the first rows' columns"]
+    reasons = ["data in more than one sheet", "a later row has a value outside"]
     for i, (data, why) in enumerate(zip([two.getvalue(), stray.getvalue()], reasons, strict=True)):
         path = tmp_path / f"upload-{i}"
         path.write_bytes(data)
         (tmp_path / f"b{i}").mkdir()
         with pytest.raises((xlsx_parts.Unlike, streamed._Whole), match=why):
-            streamed._read_xlsx(path, "book.xlsx", tmp_path / f"b{i}")
+            streamed._plan(
+                [("book.xlsx", path)],
+                demo_store,
+                None,
+                tmp_path / f"b{i}",
+                None,
+                lambda *a: None,
+                "cli",
+                None,
+                streamed._read_xlsx,
+            )
         assert streamed.plan([("book.xlsx", path)], demo_store, folder=tmp_path / f"b{i}") is None
 
 
@@ -424,7 +464,7 @@ def test_long_rows_keep_the_whole_reads_column_types(tmp_path, thin_slices):
     path = tmp_path / "upload-0"
     path.write_bytes(buf.getvalue())
     (tmp_path / "parts").mkdir()
-    parts = streamed._read_xlsx(path, "responses.xlsx", tmp_path / "parts")
+    (parts,), _ = streamed._read_xlsx(path, "responses.xlsx", tmp_path / "parts")
     (whole,) = reading.read_file(path, "responses.xlsx")
     assert len(thin_slices) > 20 and str(whole.frame[1].dtype) == "float64"
     pd.testing.assert_frame_equal(_plain(parts.frame), _plain(whole.frame))

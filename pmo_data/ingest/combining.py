@@ -15,12 +15,18 @@ from pmo_data.ingest.rules import add_sentiment, check, check_references, split
 from pmo_data.ingest.validation import coerce, issue, issues_frame
 
 
-def sheet_result(ps) -> SheetResult:
-    """A planned sheet's line of the report, before its rows are counted."""
+def sheet_result(ps, sheet_errors: set | None = None) -> SheetResult:
+    """A planned sheet's line of the report, before its rows are counted; with the sheets
+    that have an error of their own (`sheet_errors`), a sheet not imported is counted: its
+    rows rejected unless it was never data (empty, skipped by choice or beside others)."""
     sh = ps.sheet
     res = SheetResult(sh.file, sh.name, ps.entity, ps.score, len(sh.frame))
     res.rows_skipped, res.mapping = len(sh.skipped), ps.mapping
     res.tool, res.skipped = ps.tool, ps.skipped
+    if sheet_errors is not None:
+        erred = (sh.file, sh.name) in sheet_errors
+        unused = ps.entity is None and (sh.empty or ps.chosen or (ps.skipped and not erred))
+        res.rows_rejected = 0 if unused else len(sh.frame)
     return res
 
 
@@ -40,15 +46,11 @@ def _validate(out: ImportPlan, parts: list, store, step) -> None:
     }
     for ps in out.sheets:
         sh = ps.sheet
-        res = sheet_result(ps)
+        skipped = ps.entity is None or (sh.file, sh.name) in sheet_errors
+        res = sheet_result(ps, sheet_errors if skipped else None)
         report.sheets.append(res)
         results[(sh.file, sh.name)] = res
-        if ps.entity is None or (sh.file, sh.name) in sheet_errors:
-            # empty, skipped by choice, or skipped beside recognised sheets: nothing rejected
-            unused = ps.entity is None and (
-                sh.empty or ps.chosen or (ps.skipped and (sh.file, sh.name) not in sheet_errors)
-            )
-            res.rows_rejected = 0 if unused else len(sh.frame)
+        if skipped:
             continue
         step("validate", f"{sh.name}: {len(sh.frame):,} rows as {ps.entity}", None)
         tag = f"{len(frames.get(ps.entity, [])) + 1}." if frames.get(ps.entity) else ""

@@ -427,6 +427,22 @@ def _sliced(path: Path, file: str, max_uncompressed_bytes: int) -> bool:
     return _check_zip(path, file, limits) == "xlsx"
 
 
+def read_sheet_sliced(path: Path, file: str, name: str, previews: dict, folder: Path) -> Sheet:
+    """One sheet of a workbook on disk read in slices and joined (as `_read_excel` reads it;
+    read so if it cannot be sliced, `xlsx_parts.Unlike`); its pivots and charts not set."""
+    if not any(any(not _is_blank(v) for v in r) for r in previews[name]):
+        return _blank_sheet(file, name)
+    read = SlicedRead(path, name, previews, folder)
+    try:
+        frames = list(read.frames())
+    except xlsx_parts.Unlike:
+        return _read_excel(path.read_bytes(), file, "xlsx", only=name)[0]
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    del frames
+    raw, leading, located = read.located
+    return _tidy(file, name, raw, 1 + leading, frame, located)
+
+
 def _read_excel_on_disk(path: Path, file: str) -> list[Sheet]:
     """A large workbook's sheets, each read in slices and joined: the whole read's frames
     without fastexcel's whole sheet in memory (~17x the file for distinct text; this peaks at
@@ -438,22 +454,8 @@ def _read_excel_on_disk(path: Path, file: str) -> list[Sheet]:
     names = xlsx_parts.worksheet_names(path)
     if previews is None or names is None or set(names) != set(previews):
         return _read_excel(path.read_bytes(), file, "xlsx")
-    sheets = []
     with tempfile.TemporaryDirectory(prefix="pmo-read-") as tmp:
-        for name in names:
-            if not any(any(not _is_blank(v) for v in r) for r in previews[name]):
-                sheets.append(_blank_sheet(file, name))
-                continue
-            read = SlicedRead(path, name, previews, Path(tmp))
-            try:
-                frames = list(read.frames())
-            except xlsx_parts.Unlike:  # this sheet read whole (pivots and charts added below)
-                sheets += _read_excel(path.read_bytes(), file, "xlsx", only=name)
-                continue
-            frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-            del frames
-            raw, leading, located = read.located
-            sheets.append(_tidy(file, name, raw, 1 + leading, frame, located))
+        sheets = [read_sheet_sliced(path, file, name, previews, Path(tmp)) for name in names]
     parts = nondata.xlsx_parts(path)
     for sh in sheets:
         sh.parts = parts.get(sh.name, frozenset())

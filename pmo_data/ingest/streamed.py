@@ -99,7 +99,7 @@ def plan(
     if kind == "zip" and Path(name).suffix.lower() in WORKBOOKS:
         read = _read_xlsx
     elif kind == "csv":
-        read = _read_csv
+        read = _read_csv_sheets
     else:
         return None
     try:
@@ -130,18 +130,27 @@ def _plan(inputs, store, force_entity, folder, overrides, step, audience, survey
     step("read", name, 0.0)
     sha, size = importer._fingerprint(path)
     report.files.append({"name": name, "sha256": sha, "size": size, "sheets": {}})
-    sheet = read(path, name, folder)
-    units = _units(sheet, store, force_entity)
-    if len(units) != 1 or units[0].sheet is not sheet or units[0].notes:
-        raise _Whole("a tool's export or a turned-round sheet")
-    ps, sheet_parts = _plan_sheet(units[0], store, force_entity, overrides, audience)
-    if ps.sheet is not sheet:
-        raise _Whole("a prepared export")
+    sheets, big = read(path, name, folder)
+    planned, sheet_parts = [], []
+    for sheet in sheets:
+        units = _units(sheet, store, force_entity)
+        if sheet is big and (len(units) != 1 or units[0].sheet is not sheet or units[0].notes):
+            raise _Whole("a tool's export or a turned-round sheet")
+        for unit in units:
+            ps, found = _plan_sheet(unit, store, force_entity, overrides, audience)
+            if (sheet is big) != (ps.sheet is big):
+                raise _Whole("a prepared export")
+            if sheet is not big and ps.entity is not None:
+                raise _Whole("data in more than one sheet")
+            planned.append(ps)
+            sheet_parts += found
     _settled()
-    importer.announce(ps, report, step)
-    parts = _settle(name, [ps], sheet_parts, audience)
-    out = ImportPlan(report, sheets=[ps], inputs=inputs, force_entity=force_entity)
+    for ps in planned:
+        importer.announce(ps, report, step)
+    parts = _settle(name, planned, sheet_parts, audience)
+    out = ImportPlan(report, sheets=planned, inputs=inputs, force_entity=force_entity)
     out.overrides, out.audience, out.survey_date = overrides, audience, survey_date
+    (ps,) = [p for p in planned if p.sheet is big]
     sheet_errors = issues_frame(parts)
     sheet_errors = sheet_errors[(sheet_errors["severity"] == "error") & sheet_errors["row"].isna()]
     if ps.entity is None or len(sheet_errors):
@@ -149,7 +158,11 @@ def _plan(inputs, store, force_entity, folder, overrides, step, audience, survey
     elif ps.entity == "customers":
         raise _Whole("customers' repeated rows are merged across the file")
     else:
-        _validate(out, parts, store, step, ps, folder)
+        for other in planned:  # in the file's order, as the whole check lists them
+            if other is ps:
+                _validate(out, parts, store, step, ps, folder)
+            else:
+                out.report.sheets.append(combining.sheet_result(other, set()))
     decide(out, store, None, folder)
     _settled()
     return importer.finish(out, step)
@@ -225,9 +238,15 @@ def _read_csv(path: Path, file: str, folder: Path) -> reading.Sheet:
     return out.close()
 
 
-def _read_xlsx(path: Path, file: str, folder: Path) -> reading.Sheet:
-    """A one-sheet workbook as `reading.read_file` tidies it, read a slice at a time
-    (`xlsx_parts`), tidied a part at a time, written and mapped back."""
+def _read_csv_sheets(path: Path, file: str, folder: Path) -> tuple[list, reading.Sheet]:
+    sheet = _read_csv(path, file, folder)
+    return [sheet], sheet
+
+
+def _read_xlsx(path: Path, file: str, folder: Path) -> tuple[list, reading.Sheet]:
+    """A workbook's sheets as `reading.read_file` tidies them: its largest worksheet read a
+    slice at a time (`xlsx_parts`), tidied a part at a time, written and mapped back; the
+    others (a notes or lookup sheet beside the data) read in slices and joined."""
     limits = dict(
         max_uncompressed_bytes=reading.MAX_UNCOMPRESSED_BYTES,
         max_compression_ratio=reading.MAX_COMPRESSION_RATIO,
@@ -235,27 +254,37 @@ def _read_xlsx(path: Path, file: str, folder: Path) -> reading.Sheet:
     if reading._check_zip(path, file, limits) != "xlsx":
         raise _Whole("not an Office Open XML workbook")
     previews = reading._openpyxl_previews(path)
-    if not previews or len(previews) != 1:
-        raise _Whole("not one sheet, or no preview")
-    name = next(iter(previews))
-    out = _SheetWriter(file, name, folder)
-    read = reading.SlicedRead(path, name, previews, folder, one=True)
-    pending: list = []
-    done = 0
-    part_rows = None
-    for frame in read.frames():
-        _settled()  # a slice's workbook and calamine's cells, freed, go back to the system
-        pending.append(frame)
-        if part_rows is None:
-            rows = read.estimated_rows or STREAM_ROWS
-            part_rows = max(min(STREAM_ROWS, MIN_PART_ROWS), min(STREAM_ROWS, rows // 32))
-        if sum(map(len, pending)) >= part_rows:
-            done = _add_slices(out, read.located, pending, done)
-    if pending:
-        _add_slices(out, read.located, pending, done)
-    sheet = out.close()
-    sheet.parts = nondata.xlsx_parts(path).get(name, frozenset())
-    return sheet
+    sizes = xlsx_parts.worksheet_sizes(path)
+    if not previews or sizes is None or set(sizes) != set(previews):
+        raise _Whole("a sheet that is not a worksheet, or no preview")
+    big = max(sizes, key=sizes.get)
+    parts = nondata.xlsx_parts(path)
+    sheets = []
+    for name in sizes:
+        if name != big:
+            sheet = reading.read_sheet_sliced(path, file, name, previews, folder)
+            sheet.parts = parts.get(name, frozenset())
+            sheets.append(sheet)
+            continue
+        out = _SheetWriter(file, name, folder)
+        read = reading.SlicedRead(path, name, previews, folder, one=len(sizes) == 1)
+        pending: list = []
+        done = 0
+        part_rows = None
+        for frame in read.frames():
+            _settled()  # a slice's workbook and calamine's cells, freed, go back to the system
+            pending.append(frame)
+            if part_rows is None:
+                rows = read.estimated_rows or STREAM_ROWS
+                part_rows = max(min(STREAM_ROWS, MIN_PART_ROWS), min(STREAM_ROWS, rows // 32))
+            if sum(map(len, pending)) >= part_rows:
+                done = _add_slices(out, read.located, pending, done)
+        if pending:
+            _add_slices(out, read.located, pending, done)
+        sheet = out.close()
+        sheet.parts = parts.get(name, frozenset())
+        sheets.append(sheet)
+    return sheets, next(sh for sh in sheets if sh.name == big)
 
 
 def _add_slices(out: _SheetWriter, found: tuple, pending: list, done: int) -> int:

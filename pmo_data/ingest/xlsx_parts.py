@@ -90,16 +90,24 @@ def _listed(zf: zipfile.ZipFile) -> tuple[list, list]:
     return listed, rels
 
 
-def worksheet_names(path: Path) -> list[str] | None:
-    """The workbook's sheet names in order when every sheet is a worksheet, else None."""
+def worksheet_sizes(path: Path) -> dict[str, int] | None:
+    """Each sheet's name and the size of its XML, in the workbook's order, when every sheet
+    is a worksheet; else None."""
     try:
         with zipfile.ZipFile(path) as zf:
             listed, _ = _listed(zf)
-    except (Unlike, zipfile.BadZipFile, OSError):
+            sizes = {name: zf.getinfo(part).file_size for name, _, part in listed}
+    except (Unlike, zipfile.BadZipFile, OSError, KeyError):
         return None
-    if not listed or any(kind != "worksheet" for _, kind, _ in listed):
+    if not listed or any(kind != "worksheet" for _, kind, _ in listed) or len(sizes) != len(listed):
         return None
-    return [name for name, _, _ in listed]
+    return sizes
+
+
+def worksheet_names(path: Path) -> list[str] | None:
+    """The workbook's sheet names in order when every sheet is a worksheet, else None."""
+    sizes = worksheet_sizes(path)
+    return None if sizes is None else list(sizes)
 
 
 class Workbook:
