@@ -1,5 +1,5 @@
-"""The check of one large CSV or one-sheet workbook part by part, so the check's memory is
-bounded by a part.
+"""The check of one large CSV or workbook part by part, so the check's memory is bounded by a
+part.
 
 Why: planned whole, a 190 MB CSV took the check's child process 5x the file (the sheet as
 read 2.2x, the typed rows, the effect's table), a 12 MB .xlsx 17x (fastexcel builds the whole
@@ -15,8 +15,9 @@ of copying them; pages read are let go between steps (`spill.drop_pages`).
 The plan is the one `importer.plan` makes: the same rows, issues, effect and review. Issues
 come in the same order except within one column's unreadable cells, which are by part (the
 whole-file check lists them by kind). Text columns that were Python objects (`extra`, `_file`,
-`_sheet`) come back as the "string" dtype. Only one CSV, or one .xlsx/.xlsm of one worksheet,
-whose sheet is one entity is planned so (not customers, whose repeated rows merge, nor a
+`_sheet`) come back as the "string" dtype. Only one CSV, or one .xlsx/.xlsm whose largest
+worksheet is one entity and whose other sheets are not data (a read-me, notes: read as the
+whole check reads them), is planned so (not customers, whose repeated rows merge, nor a
 tool's export or a turned-round sheet);
 `plan` returns None for anything else, or when a part breaks the pattern (a note that counts a
 column's cells in several parts, a column typed differently in two parts), and the caller

@@ -1,5 +1,5 @@
-"""A one-sheet .xlsx read a slice of rows at a time, each slice typed by calamine as the whole
-sheet's read types it.
+"""A worksheet of an .xlsx read a slice of rows at a time, each slice typed by calamine as the
+whole sheet's read types it.
 
 Why: fastexcel (calamine) builds the whole sheet in memory before it hands over any row, even
 for a window of rows: about 12x the file for a sheet of distinct comments, in the process that
@@ -14,10 +14,11 @@ from them).
 The slices line up with the whole read: calamine's range starts at the first row and column
 holding a value, so every slice after the first carries a sentinel row just above its rows
 (the last row read before it, with a number in the first and last column of the first slice's
-range), dropped once read. Column types are the
-ones fastexcel guessed on the first slice (its first 1,000 rows after the header, as the whole
-read guesses them), given to every later slice. A later slice with a value outside the first
-slice's columns raises `Unlike`: the whole sheet then needs the whole read.
+range), dropped once read. Column types are the ones fastexcel guessed on the first slice (it
+holds the 1,000 rows under the header the whole read guesses from), given to every later
+slice. What cannot be lined up so (a later value outside the first slice's columns, rows
+written out of order, no data rows in the first slice, calamine refusing a slice) raises
+`Unlike`: that sheet is read whole.
 """
 
 from __future__ import annotations
