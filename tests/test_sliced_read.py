@@ -120,3 +120,26 @@ def test_small_workbooks_and_chart_sheets_are_read_as_before(tmp_path, monkeypat
     monkeypatch.setattr(reading, "SLICED_BYTES", 1)
     want = reading._read_excel(out.getvalue(), "book.xlsx", "xlsx")
     _same_sheets(reading.read_file(path, "book.xlsx"), want)
+
+
+def test_a_damaged_sheet_part_is_read_as_the_whole_read_reads_it(tmp_path, sliced):
+    """A sheet whose zip member fails its checksum (the data intact): Python's zip refuses
+    it, calamine reads it; the sliced read hands it to the whole read instead of failing."""
+    import zipfile
+
+    data = bytearray(_book())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
+    data[info.header_offset + 14 : info.header_offset + 18] = b"\0\0\0\0"  # the local CRC-32
+    central = bytes(data).rfind(b"PK\x01\x02", 0, len(data))
+    while central >= 0:  # and the central directory's, for that member
+        name_len = int.from_bytes(data[central + 28 : central + 30], "little")
+        if data[central + 46 : central + 46 + name_len] == b"xl/worksheets/sheet1.xml":
+            data[central + 16 : central + 20] = b"\0\0\0\0"
+        central = bytes(data).rfind(b"PK\x01\x02", 0, central)
+    path = tmp_path / "upload-0"
+    path.write_bytes(bytes(data))
+    with pytest.raises(zipfile.BadZipFile):
+        zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    got = reading.read_file(path, "portfolio.xlsx")
+    _same_sheets(got, reading._read_excel(bytes(data), "portfolio.xlsx", "xlsx"))
+    assert len(got[0].frame) == 2_400

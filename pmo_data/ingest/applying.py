@@ -59,8 +59,9 @@ def choose(
     """Set the mode of some or all entities (None: the proposal) and recompute their effect.
 
     Without a `folder`, a plan of LARGE_ROWS rows or more computes a changed effect in a
-    temporary folder of its own (the analyst changing a large upload's mode on the page: its
-    new table written part by part and mapped, not built in the server's memory)."""
+    temporary folder of its own (the analyst changing a large upload's mode on the page, a
+    large file checked in this process, the CLI: the new table written part by part and
+    mapped, not built in memory)."""
     if isinstance(modes, str):
         modes = {name: modes for name in plan_.tables}
     modes = dict(modes or {})
@@ -79,10 +80,13 @@ def choose(
         _compute(plan_, store, todo, folder)
         return
     with tempfile.TemporaryDirectory(prefix="pmo-effect-") as tmp:
-        _compute(plan_, store, todo, Path(tmp))
-        # the files go with the folder; their mappings stay until the effect is dropped.
-        # Nothing here is pickled (`spill.dump` is the check's child's): name none of them.
-        spill.forget()
+        try:
+            _compute(plan_, store, todo, Path(tmp))
+        finally:
+            # the files go with the folder; their mappings stay until the effect is dropped.
+            # Nothing is pickled after this (`spill.dump` follows a check made with a folder
+            # of its own, or none): name none of them.
+            spill.forget()
 
 
 def _compute(plan_: ImportPlan, store, todo: dict, folder: Path | None) -> None:

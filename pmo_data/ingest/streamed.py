@@ -152,9 +152,10 @@ def _plan(inputs, store, force_entity, folder, overrides, step, audience, survey
     out = ImportPlan(report, sheets=planned, inputs=inputs, force_entity=force_entity)
     out.overrides, out.audience, out.survey_date = overrides, audience, survey_date
     (ps,) = [p for p in planned if p.sheet is big]
-    sheet_errors = issues_frame(parts)
-    sheet_errors = sheet_errors[(sheet_errors["severity"] == "error") & sheet_errors["row"].isna()]
-    if ps.entity is None or len(sheet_errors):
+    found = issues_frame(parts)
+    found = found[(found["severity"] == "error") & found["row"].isna()]
+    erred = set(zip(found["file"], found["sheet"], strict=True))  # sheets refused whole
+    if ps.entity is None or (big.file, big.name) in erred:
         combining._validate(out, parts, store, step)  # nothing to coerce: counts only
     elif ps.entity == "customers":
         raise _Whole("customers' repeated rows are merged across the file")
@@ -163,7 +164,7 @@ def _plan(inputs, store, force_entity, folder, overrides, step, audience, survey
             if other is ps:
                 _validate(out, parts, store, step, ps, folder)
             else:
-                out.report.sheets.append(combining.sheet_result(other, set()))
+                out.report.sheets.append(combining.sheet_result(other, erred))
     decide(out, store, None, folder)
     _settled()
     return importer.finish(out, step)

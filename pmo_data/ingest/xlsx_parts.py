@@ -29,6 +29,7 @@ import itertools
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -424,7 +425,10 @@ class SlicedSheet:
         columns). `load_first(reader, name)` reads the first slice's workbook the way the
         whole read reads the whole (it locates the header) and returns the fastexcel sheet of
         its data rows and how many sheet rows that skipped."""
-        book = Workbook(self.path, self.sheet)
+        try:
+            book = Workbook(self.path, self.sheet)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise Unlike(f"the workbook could not be opened ({exc})") from None
         strings = None
         try:
             strings = Strings(book, self.folder)
@@ -484,6 +488,8 @@ class SlicedSheet:
                     raise Unlike("a later row has a value outside the first rows' columns")
                 last += len(frame)  # the range ends at the slice's last row holding a value
                 yield frame
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a damaged part: the whole
+            raise Unlike(f"the sheet's part could not be read ({exc})") from None  # read says
         finally:
             if strings is not None:
                 strings.close()
