@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from openpyxl.utils import get_column_letter
 
 from pmo_data.ingest import nondata, signatures, xlsx_parts, xlsx_preview
 from pmo_data.ingest.values import repair_mojibake
@@ -158,15 +159,6 @@ def _join_headers(rows: list[list[object]], ncols: int) -> list[str]:
     return out
 
 
-def _letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def _tidy(
     file,
     name,
@@ -199,7 +191,7 @@ def _tidy(
     while keep and not headers[keep - 1] and data.iloc[:, keep - 1].isna().all():
         keep -= 1
     headers, data = headers[:keep], data.iloc[:, :keep]
-    headers = [h or f"Column {_letter(j)}" for j, h in enumerate(headers)]
+    headers = [h or f"Column {get_column_letter(j + 1)}" for j, h in enumerate(headers)]
     data.columns = range(keep)
     skipped: list[SkippedRow] = []
     if keep:

@@ -37,6 +37,7 @@ from xml.etree import ElementTree as ET
 import numpy as np
 import pandas as pd
 from fastexcel import FastExcelError
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from pmo_data.ingest.nondata import NS, REL, _rels
 
@@ -60,21 +61,6 @@ _SERIAL = itertools.count()  # shared-string files in one folder get names of th
 
 class Unlike(Exception):
     """The sheet cannot be read in slices that match its whole read."""
-
-
-def _letters_to_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n - 1
-
-
-def _index_to_letters(i: int) -> str:
-    s, i = "", i + 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def _listed(zf: zipfile.ZipFile) -> tuple[list, list]:
@@ -237,7 +223,7 @@ class Strings:
         self.path.unlink(missing_ok=True)
 
 
-def _renumbered(xml: bytes, strings: Strings, tags) -> tuple[bytes, bytes | None]:
+def _renumbered(xml: bytes, strings: Strings, tags: Tags) -> tuple[bytes, bytes | None]:
     """The slice's XML with its shared-string cells numbered into the slice's own table.
     Split around each cell's number (the text between stays as it is), so the numbers are
     swapped in bulk rather than by a call per cell."""
@@ -405,7 +391,7 @@ def _columns(xml: bytes, tags: Tags) -> tuple[int, int] | None:
     cols = {letters for letters, empty in refs if not empty}
     if not cols:
         return None
-    idx = [_letters_to_index(c) for c in cols]
+    idx = [column_index_from_string(c.decode()) - 1 for c in cols]
     return min(idx), max(idx)
 
 
@@ -464,7 +450,7 @@ class SlicedSheet:
                     raise Unlike("no data rows in the first rows")
                 if not len(numbers) or numbers[0] <= last:
                     raise Unlike("rows written out of order")
-                a, b = (_index_to_letters(c) for c in span)
+                a, b = (get_column_letter(c + 1) for c in span)
                 p = slices.tags.prefix.decode()
                 sentinel = (
                     f'<{p}row r="{last}"><{p}c r="{a}{last}"><{p}v>0</{p}v></{p}c>'

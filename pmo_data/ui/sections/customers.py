@@ -34,6 +34,17 @@ HEALTH_DEFAULT = [
 ]
 
 
+# Strategic customers: the health list's first columns but the tier (all Strategic), then how
+# recently we spoke before what is open.
+KEY_COLUMNS = [
+    *(c for c in HEALTH_DEFAULT[: HEALTH_DEFAULT.index("nps_n") + 1] if c != "tier"),
+    "last_contact_date",
+    "days_overdue",
+    "open_actions",
+    "projects",
+]
+
+
 def _health_columns() -> dict:
     return {
         "nps": config("nps", label=NPS_12M),
@@ -104,19 +115,7 @@ def key_customers(h) -> None:
     if health_list(
         h,
         "key",
-        [
-            "customer",
-            "account_lead",
-            "annual_value",
-            "health",
-            "band",
-            "nps",
-            "nps_n",
-            "last_contact_date",
-            "days_overdue",
-            "open_actions",
-            "projects",
-        ],
+        KEY_COLUMNS,
         key="cu_key",
         none="No Strategic-tier customers in this view.",
     ):
