@@ -131,7 +131,13 @@ def _plan(inputs, store, force_entity, folder, overrides, step, audience, survey
     step("read", name, 0.0)
     sha, size = importer._fingerprint(path)
     report.files.append({"name": name, "sha256": sha, "size": size, "sheets": {}})
-    sheets, big = read(path, name, folder)
+
+    def not_data(sheet) -> None:  # a sheet beside the one checked part by part
+        for unit in _units(sheet, store, force_entity):
+            if _plan_sheet(unit, store, force_entity, overrides, audience)[0].entity:
+                raise _Whole("data in more than one sheet")
+
+    sheets, big = read(path, name, folder, not_data)
     planned, sheet_parts = [], []
     for sheet in sheets:
         units = _units(sheet, store, force_entity)
@@ -240,15 +246,16 @@ def _read_csv(path: Path, file: str, folder: Path) -> reading.Sheet:
     return out.close()
 
 
-def _read_csv_sheets(path: Path, file: str, folder: Path) -> tuple[list, reading.Sheet]:
+def _read_csv_sheets(path: Path, file: str, folder: Path, _=None) -> tuple[list, reading.Sheet]:
     sheet = _read_csv(path, file, folder)
     return [sheet], sheet
 
 
-def _read_xlsx(path: Path, file: str, folder: Path) -> tuple[list, reading.Sheet]:
+def _read_xlsx(path: Path, file: str, folder: Path, beside=None) -> tuple[list, reading.Sheet]:
     """A workbook's sheets as `reading.read_file` tidies them: its largest worksheet read a
     slice at a time (`xlsx_parts`), tidied a part at a time, written and mapped back; the
-    others (a notes or lookup sheet beside the data) read in slices and joined."""
+    others (a notes or lookup sheet beside the data) read first, in slices joined, each passed
+    to `beside` (which refuses a second sheet of data before the large one is read)."""
     limits = dict(
         max_uncompressed_bytes=reading.MAX_UNCOMPRESSED_BYTES,
         max_compression_ratio=reading.MAX_COMPRESSION_RATIO,
@@ -261,31 +268,30 @@ def _read_xlsx(path: Path, file: str, folder: Path) -> tuple[list, reading.Sheet
         raise _Whole("a sheet that is not a worksheet, or no preview")
     big = max(sizes, key=sizes.get)
     parts = nondata.xlsx_parts(path)
-    sheets = []
+    others = {}
     for name in sizes:
         if name != big:
-            sheet = reading.read_sheet_sliced(path, file, name, previews, folder)
-            sheet.parts = parts.get(name, frozenset())
-            sheets.append(sheet)
-            continue
-        out = _SheetWriter(file, name, folder)
-        read = reading.SlicedRead(path, name, previews, folder, one=len(sizes) == 1)
-        pending: list = []
-        done = 0
-        part_rows = None
-        for frame in read.frames():
-            _settled()  # a slice's workbook and calamine's cells, freed, go back to the system
-            pending.append(frame)
-            if part_rows is None:
-                rows = read.estimated_rows or STREAM_ROWS
-                part_rows = max(min(STREAM_ROWS, MIN_PART_ROWS), min(STREAM_ROWS, rows // 32))
-            if sum(map(len, pending)) >= part_rows:
-                done = _add_slices(out, read.located, pending, done)
-        if pending:
-            _add_slices(out, read.located, pending, done)
-        sheet = out.close()
-        sheet.parts = parts.get(name, frozenset())
-        sheets.append(sheet)
+            others[name] = reading.read_sheet_sliced(path, file, name, previews, folder)
+            if beside is not None:
+                beside(others[name])
+    out = _SheetWriter(file, big, folder)
+    read = reading.SlicedRead(path, big, previews, folder, one=len(sizes) == 1)
+    pending: list = []
+    done = 0
+    part_rows = None
+    for frame in read.frames():
+        _settled()  # a slice's workbook and calamine's cells, freed, go back to the system
+        pending.append(frame)
+        if part_rows is None:
+            rows = read.estimated_rows or STREAM_ROWS
+            part_rows = max(min(STREAM_ROWS, MIN_PART_ROWS), min(STREAM_ROWS, rows // 32))
+        if sum(map(len, pending)) >= part_rows:
+            done = _add_slices(out, read.located, pending, done)
+    if pending:
+        _add_slices(out, read.located, pending, done)
+    sheets = [others[name] if name in others else out.close() for name in sizes]
+    for sheet in sheets:
+        sheet.parts = parts.get(sheet.name, frozenset())
     return sheets, next(sh for sh in sheets if sh.name == big)
 
 
