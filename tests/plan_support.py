@@ -13,3 +13,20 @@ def plain(frame: pd.DataFrame, reset_index: bool = False) -> pd.DataFrame:
         if out[c].dtype == object or isinstance(out[c].dtype, pd.StringDtype):
             out[c] = out[c].astype(object).where(out[c].notna(), None)
     return out.reset_index(drop=True) if reset_index else out
+
+
+def thin_slices(monkeypatch) -> list:
+    """Workbooks read in slices of ~30 KB (a dozen or more a sheet); returns the list that
+    records the sheet of every slice read (`xlsx_parts.Workbook.slice_book`)."""
+    from pmo_data.ingest import xlsx_parts
+
+    monkeypatch.setattr(xlsx_parts, "SLICE_BYTES", 30_000)
+    books: list = []
+    slice_book = xlsx_parts.Workbook.slice_book
+
+    def counted(self, *a):
+        books.append(self.name)
+        return slice_book(self, *a)
+
+    monkeypatch.setattr(xlsx_parts.Workbook, "slice_book", counted)
+    return books

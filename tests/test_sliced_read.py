@@ -14,23 +14,14 @@ import pytest
 from openpyxl import Workbook
 
 from pmo_data.ingest import reading, xlsx_parts
-from tests.plan_support import plain
+from tests.plan_support import plain, thin_slices
 
 
 @pytest.fixture
 def sliced(monkeypatch):
     """Every workbook on disk read in slices of ~30 KB (a dozen or more a sheet)."""
     monkeypatch.setattr(reading, "SLICED_BYTES", 1)
-    monkeypatch.setattr(xlsx_parts, "SLICE_BYTES", 30_000)
-    books = []
-    slice_book = xlsx_parts.Workbook.slice_book
-
-    def counted(self, *a):
-        books.append(self.name)
-        return slice_book(self, *a)
-
-    monkeypatch.setattr(xlsx_parts.Workbook, "slice_book", counted)
-    return books
+    return thin_slices(monkeypatch)
 
 
 def _book(flags_blank_late: bool = True) -> bytes:

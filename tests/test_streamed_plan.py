@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from pmo_data.ingest import importer, spill, streamed
+from tests import plan_support
 from tests.plan_support import plain
 
 ISSUE = ["severity", "entity", "file", "sheet", "row", "column", "letter", "field", "rule"]
@@ -266,18 +267,7 @@ def _shared(data: bytes) -> bytes:
 
 @pytest.fixture
 def thin_slices(monkeypatch):
-    from pmo_data.ingest import xlsx_parts
-
-    monkeypatch.setattr(xlsx_parts, "SLICE_BYTES", 30_000)  # a dozen slices or more
-    books = []
-    slice_book = xlsx_parts.Workbook.slice_book
-
-    def counted(self, *a):
-        books.append(self.name)
-        return slice_book(self, *a)
-
-    monkeypatch.setattr(xlsx_parts.Workbook, "slice_book", counted)
-    return books
+    return plan_support.thin_slices(monkeypatch)
 
 
 @pytest.mark.parametrize(
