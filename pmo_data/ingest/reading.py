@@ -35,6 +35,7 @@ MAX_FILE_BYTES = 200 * 1024**2
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
 MAX_COMPRESSION_RATIO = 200
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # Office Open XML: read in slices when large
 SLICED_BYTES = 4 * 1024**2  # workbooks on disk this large are read in slices (`xlsx_parts`)
 PREVIEW_ROWS = 30
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b|^\s*sum\s*$", re.I)
@@ -261,7 +262,16 @@ def _zip_source(data: bytes | Path):
     return data if isinstance(data, Path) else io.BytesIO(data)
 
 
-def _check_zip(data: bytes | Path, file: str, limits: dict) -> str:
+def zip_limits(max_uncompressed_bytes: int | None = None) -> dict:
+    """The limits a zip container is checked against (`_check_zip`)."""
+    return dict(
+        max_uncompressed_bytes=max_uncompressed_bytes or MAX_UNCOMPRESSED_BYTES,
+        max_compression_ratio=MAX_COMPRESSION_RATIO,
+    )
+
+
+def _check_zip(data: bytes | Path, file: str, limits: dict | None = None) -> str:
+    limits = limits or zip_limits()
     size = data.stat().st_size if isinstance(data, Path) else len(data)
     try:
         with zipfile.ZipFile(_zip_source(data)) as zf:
@@ -411,12 +421,19 @@ class SlicedRead:
 def _sliced(path: Path, file: str, max_uncompressed_bytes: int) -> bool:
     """Whether a workbook on disk is read in slices: an .xlsx/.xlsm of SLICED_BYTES or more
     (smaller ones are read whole: faster, and their memory is small anyway)."""
-    if Path(file).suffix.lower() not in (".xlsx", ".xlsm") or path.stat().st_size < SLICED_BYTES:
+    if Path(file).suffix.lower() not in WORKBOOK_SUFFIXES or path.stat().st_size < SLICED_BYTES:
         return False
-    limits = dict(
-        max_uncompressed_bytes=max_uncompressed_bytes, max_compression_ratio=MAX_COMPRESSION_RATIO
-    )
-    return _check_zip(path, file, limits) == "xlsx"
+    return _check_zip(path, file, zip_limits(max_uncompressed_bytes)) == "xlsx"
+
+
+def sliceable(path: Path) -> tuple[dict, dict] | None:
+    """(first rows, XML size) of each sheet of a workbook on disk, in its order, when every
+    sheet is a worksheet with a preview (what slices read); None otherwise."""
+    previews = _openpyxl_previews(path)
+    sizes = xlsx_parts.worksheet_sizes(path)
+    if not previews or sizes is None or set(sizes) != set(previews):
+        return None
+    return previews, sizes
 
 
 def read_sheet_sliced(path: Path, file: str, name: str, previews: dict, folder: Path) -> Sheet:
@@ -442,12 +459,12 @@ def _read_excel_on_disk(path: Path, file: str) -> list[Sheet]:
     whole; a workbook with other kinds of sheet (charts) is read the usual way."""
     import tempfile
 
-    previews = _openpyxl_previews(path)
-    names = xlsx_parts.worksheet_names(path)
-    if previews is None or names is None or set(names) != set(previews):
+    found = sliceable(path)
+    if found is None:
         return _read_excel(path.read_bytes(), file, "xlsx")
+    previews, sizes = found
     with tempfile.TemporaryDirectory(prefix="pmo-read-") as tmp:
-        sheets = [read_sheet_sliced(path, file, name, previews, Path(tmp)) for name in names]
+        sheets = [read_sheet_sliced(path, file, name, previews, Path(tmp)) for name in sizes]
     parts = nondata.xlsx_parts(path)
     for sh in sheets:
         sh.parts = parts.get(sh.name, frozenset())
@@ -633,9 +650,7 @@ def read_file(
     if not data:
         raise ReadError(file, "is empty", "check you exported the right file")
     kind = _sniff_kind(data[:8192], file)
-    limits = dict(
-        max_uncompressed_bytes=max_uncompressed_bytes, max_compression_ratio=MAX_COMPRESSION_RATIO
-    )
+    limits = zip_limits(max_uncompressed_bytes)
     if kind == "zip":
         sheets = _read_excel(data, file, _check_zip(data, file, limits))
     elif kind == "ole":

@@ -62,7 +62,6 @@ log = logging.getLogger(__name__)
 
 STREAM_ROWS = 20_000  # rows read, checked and written at a time (at most)
 MIN_PART_ROWS = 5_000  # and at least, however small the file (a part costs ~0.1 s)
-WORKBOOKS = (".xlsx", ".xlsm")  # read in slices (`xlsx_parts`); .xls and .ods are read whole
 REFERENCE_ROWS = 5_000  # rows whose references are checked at a time
 # Where a cell's issue comes within its column in `coerce` (parts are made in this order).
 RANK = {"internal": 0, "unit": 1, "doubtful": 3, "placeholder": 3, "unreadable": 3}
@@ -85,8 +84,8 @@ def plan(
     audience: str = "cli",
     survey_date=None,
 ) -> ImportPlan | None:
-    """`importer.plan` of one CSV file, part by part, its frames written to `folder`; None
-    when the file is not one this can plan (the caller then plans the whole file)."""
+    """`importer.plan` of one CSV or workbook, part by part, its frames written to `folder`;
+    None when the file is not one this can plan (the caller then plans the whole file)."""
     from pmo_data.ingest import importer
 
     inputs = importer._inputs(files)
@@ -97,7 +96,7 @@ def plan(
         kind = reading.sniff_path(path, name)
     except reading.ReadError:
         return None  # the whole-file check says why
-    if kind == "zip" and Path(name).suffix.lower() in WORKBOOKS:
+    if kind == "zip" and Path(name).suffix.lower() in reading.WORKBOOK_SUFFIXES:
         read = _read_xlsx
     elif kind == "csv":
         read = _read_csv_sheets
@@ -256,16 +255,12 @@ def _read_xlsx(path: Path, file: str, folder: Path, beside=None) -> tuple[list, 
     slice at a time (`xlsx_parts`), tidied a part at a time, written and mapped back; the
     others (a notes or lookup sheet beside the data) read first, in slices joined, each passed
     to `beside` (which refuses a second sheet of data before the large one is read)."""
-    limits = dict(
-        max_uncompressed_bytes=reading.MAX_UNCOMPRESSED_BYTES,
-        max_compression_ratio=reading.MAX_COMPRESSION_RATIO,
-    )
-    if reading._check_zip(path, file, limits) != "xlsx":
+    if reading._check_zip(path, file) != "xlsx":
         raise _Whole("not an Office Open XML workbook")
-    previews = reading._openpyxl_previews(path)
-    sizes = xlsx_parts.worksheet_sizes(path)
-    if not previews or sizes is None or set(sizes) != set(previews):
+    found = reading.sliceable(path)
+    if found is None:
         raise _Whole("a sheet that is not a worksheet, or no preview")
+    previews, sizes = found
     big = max(sizes, key=sizes.get)
     parts = nondata.xlsx_parts(path)
     others = {}
@@ -282,9 +277,8 @@ def _read_xlsx(path: Path, file: str, folder: Path, beside=None) -> tuple[list, 
     for frame in read.frames():
         _settled()  # a slice's workbook and calamine's cells, freed, go back to the system
         pending.append(frame)
-        if part_rows is None:
-            rows = read.estimated_rows or STREAM_ROWS
-            part_rows = max(min(STREAM_ROWS, MIN_PART_ROWS), min(STREAM_ROWS, rows // 32))
+        if part_rows is None:  # a 32nd of the rows: a workbook's rows are denser than text
+            part_rows = _bounded((read.estimated_rows or STREAM_ROWS) // 32)
         if sum(map(len, pending)) >= part_rows:
             done = _add_slices(out, read.located, pending, done)
     if pending:
@@ -310,7 +304,11 @@ def _part_rows(path: Path) -> int:
     with path.open("rb") as fh:
         head = fh.read(1 << 16)
     per_row = len(head) / max(head.count(b"\n"), 1)
-    rows = int(path.stat().st_size / 16 / per_row)
+    return _bounded(int(path.stat().st_size / 16 / per_row))
+
+
+def _bounded(rows: int) -> int:
+    """Rows a part holds: `rows`, within MIN_PART_ROWS and STREAM_ROWS."""
     return max(min(STREAM_ROWS, MIN_PART_ROWS), min(STREAM_ROWS, rows))
 
 
@@ -319,14 +317,12 @@ def _parts(sheet, folder: Path, columns: list | None = None):
     it was written, from its files into memory (not mapped: pages already read are not kept)."""
     like = sheet.frame if columns is None else sheet.frame[columns]
     text = [c for c in like.columns if isinstance(like[c].array, pd.arrays.ArrowExtensionArray)]
-    if text:
-        reader = pa.ipc.open_file(pa.OSFile(str(folder / "sheet.arrow")))
-        sizes = [reader.get_batch(i).num_rows for i in range(reader.num_record_batches)]
-    else:
-        reader, sizes = None, [STREAM_ROWS] * -(-len(like) // STREAM_ROWS)
+    reader = pa.ipc.open_file(pa.OSFile(str(folder / "sheet.arrow"))) if text else None
+    count = reader.num_record_batches if text else -(-len(like) // STREAM_ROWS)
     lo = 0
-    for i, n in enumerate(sizes):
-        batch = reader.get_batch(i) if reader is not None else None
+    for i in range(count):  # each batch read once (its rows say how many numbers go with it)
+        batch = reader.get_batch(i) if text else None
+        n = batch.num_rows if text else min(STREAM_ROWS, len(like) - lo)
         cols = {}
         for c in like.columns:
             if c in text:

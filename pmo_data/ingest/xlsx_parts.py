@@ -92,12 +92,6 @@ def worksheet_sizes(path: Path) -> dict[str, int] | None:
     return sizes
 
 
-def worksheet_names(path: Path) -> list[str] | None:
-    """The workbook's sheet names in order when every sheet is a worksheet, else None."""
-    sizes = worksheet_sizes(path)
-    return None if sizes is None else list(sizes)
-
-
 class Workbook:
     """The zip's parts a slice needs, and where the sheet read (its only worksheet, or the
     one named) and the shared strings are."""
@@ -254,7 +248,6 @@ class Tags:
         self.end = b"</" + prefix + b"sheetData"
         self.cell = re.compile(b"<" + p + rb'c\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*?(/?)>')
         self.cell_tags = re.compile(b"<" + p + rb"c[\s>/]")
-        self.value = re.compile(b"<" + p + rb"(?:v|is)[\s>]")
         # a shared-string cell's number, split out with the text before it (t="s" is found
         # by its literal text first: the scan is fast)
         self.shared = re.compile(rb'(t="s"[^>]*>\s*<' + p + rb"v>\s*)(\d+)")
@@ -277,17 +270,6 @@ class Tags:
             if at < 0:
                 return -1
         return at
-
-    def row_starts(self, xml: bytes, lo: int = 0, hi: int | None = None):
-        """Positions of the rows that begin in xml[lo:hi], last first."""
-        hi = len(xml) if hi is None else hi
-        while True:
-            at = xml.rfind(self.row, lo, hi)
-            if at < 0:
-                return
-            if self._is_row(xml, at):
-                yield at
-            hi = at
 
 
 class SheetSlices:
