@@ -44,7 +44,4 @@ sec.form(ev, editable)
 sec.save(viewer, ev, editable)
 
 st.subheader("History of assessments")
-saved = st.expander("Saved assessments, oldest to newest", key="mt_history", on_change="rerun")
-with saved:
-    if saved.open:  # computed and drawn when opened
-        sec.history()
+ui.lazy_expander("Saved assessments, oldest to newest", "mt_history", sec.history)

@@ -86,9 +86,12 @@ def customer_map(nodes: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
     ]
     most = max(map(len, lines))
     shown = pd.DataFrame([ln + [""] * (most - len(ln)) for ln in lines], index=nodes.index)
-    custom = pd.concat([nodes[["health", "detail", "label"]], shown], axis=1)
+    lead = ["health", "detail", "label"]  # customdata's first columns; the name's lines after
+    custom = pd.concat([nodes[lead], shown], axis=1)
     # the names are data (customdata, escaped with the figure); the line breaks are code
-    templates = ["<br>".join(f"%{{customdata[{3 + i}]}}" for i in range(len(ln))) for ln in lines]
+    templates = [
+        "<br>".join(f"%{{customdata[{len(lead) + i}]}}" for i in range(len(ln))) for ln in lines
+    ]
     fig = go.Figure(
         go.Treemap(
             ids=nodes["id"],

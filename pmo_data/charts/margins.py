@@ -27,6 +27,8 @@ TITLE_PX = 14  # axis titles in Streamlit's chart theme
 LINE_PX = 16  # one line of tick label text
 TICK_PAD = 9  # between the plot and its tick labels, as Plotly lays them out
 TITLE_ROOM = 34  # a y axis title (rotated, one line) with its standoff
+TITLE_LINE_PX = 17  # each further line of a y axis title
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)  # a line break in a label or title
 X_TITLE_ROOM = 30  # an x axis title with its standoff
 COLORBAR_ROOM = 120  # a colour bar at the right: bar, ticks and a short title
 ROTATE = 30  # degrees: how Plotly tilts category labels that would overlap
@@ -66,7 +68,7 @@ def text_px(text: str, size: float = TICK_PX) -> float:
 
 def _box(label: object, size: float) -> tuple[float, int]:
     """(widest line in px, number of lines) of a tick label that may hold <br>."""
-    lines = re.split(r"<br\s*/?>", str(label), flags=re.IGNORECASE)
+    lines = _BR.split(str(label))
     return max(text_px(line, size) for line in lines), len(lines)
 
 
@@ -172,7 +174,7 @@ def _tick_len(fig: go.Figure, axis) -> float:
 
 def _title_lines(axis) -> int:
     text = axis.title.text if axis.title else None
-    return len(re.split(r"<br\s*/?>", text, flags=re.IGNORECASE)) if text else 0
+    return len(_BR.split(text)) if text else 0
 
 
 def fit_margins(fig: go.Figure) -> go.Figure:
@@ -192,7 +194,8 @@ def _fit(fig: go.Figure) -> go.Figure:
     layout = fig.layout
     y_width, _, _ = _axis_room(fig, "y")
     left = y_width + TICK_PAD + _tick_len(fig, layout.yaxis) if y_width else 0
-    left += TITLE_ROOM + (_title_lines(layout.yaxis) - 1) * 17 if _title_lines(layout.yaxis) else 0
+    lines = _title_lines(layout.yaxis)
+    left += TITLE_ROOM + (lines - 1) * TITLE_LINE_PX if lines else 0
 
     x_width, x_lines, count = _axis_room(fig, "x")
     bottom = x_lines * LINE_PX + TICK_PAD + _tick_len(fig, layout.xaxis) if x_lines else 0

@@ -19,7 +19,8 @@ import pandas as pd
 from pmo_data.charts.margins import text_px
 
 GAP = 3  # px between a marker's edge and its name, and around a name
-LINE_PX = 14  # the height of a name's line at 11 px
+LABEL_PX = 11  # the names' font size (the chart draws them at it)
+LINE_PX = 14  # the height of a name's line at LABEL_PX
 # Plotly's text positions, in the order tried: beside the point first (reads as a list), then
 # above, below and the corners
 PLACES = (
@@ -74,7 +75,7 @@ def spread(
 
 
 def label_box(
-    name: str, px: float, py: float, diameter: float, where: str, font_px: float = 11
+    name: str, px: float, py: float, diameter: float, where: str, font_px: float = LABEL_PX
 ) -> tuple[float, float, float, float]:
     """The box (left, right, bottom, top; pixels) `name` takes at Plotly position `where`
     beside a marker of `diameter` at (px, py). Plotly sets a name off its point by 1.25 x the
@@ -105,7 +106,7 @@ def place(
     x_range: tuple[float, float],
     y_range: tuple[float, float],
     plot_px: tuple[float, float],
-    font_px: float = 11,
+    font_px: float = LABEL_PX,
 ) -> pd.Series:
     """Plotly `textposition` for each point ('' where its name would cover something or sit
     nearer another marker than its own), the points tried in `order`. Boxes are (left, right, bottom, top) in pixels from the plot's

@@ -164,8 +164,8 @@ def _rgba(colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def _darker(colour: str, by: float = 0.75) -> str:
-    r, g, b = (round(int(colour[i : i + 2], 16) * by) for i in (1, 3, 5))
+def _darker(colour: str) -> str:
+    r, g, b = (round(int(colour[i : i + 2], 16) * 0.75) for i in (1, 3, 5))
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
@@ -211,7 +211,7 @@ def value_map(vfm: pd.DataFrame, money_format: str = ",.0f") -> go.Figure:
             name=verdict,
             text=g["label"],
             textposition=g["_where"].replace("", "top center").tolist(),
-            textfont=dict(size=11, color="#424a53"),
+            textfont=dict(size=point_labels.LABEL_PX, color="#424a53"),
             marker=dict(
                 size=g["_size"],
                 color=_rgba(colour, FILL_ALPHA),

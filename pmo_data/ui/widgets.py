@@ -98,6 +98,15 @@ def lazy_tabs(labels: list[str], key: str) -> list:
     return st.tabs(labels, key=key, on_change="rerun")
 
 
+def lazy_expander(label: str, key: str, draw: Callable[[], object]) -> None:
+    """An expander whose content is computed and drawn only while it is open (opening it
+    reruns the page)."""
+    box = st.expander(label, key=key, on_change="rerun")
+    with box:
+        if box.open:
+            draw()
+
+
 def lazy_sections(
     key: str, sections: dict[str, Callable[[], object]], *, closed: bool = False
 ) -> None:

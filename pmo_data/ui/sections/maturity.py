@@ -18,7 +18,7 @@ from pmo_data.escaping import md
 from pmo_data.ui.context import get_store, run
 from pmo_data.ui.navigation import page_path
 from pmo_data.ui.tables import table
-from pmo_data.ui.widgets import Kpi, chart, figure, kpi_row, lazy_sections
+from pmo_data.ui.widgets import Kpi, chart, figure, kpi_row, lazy_expander, lazy_sections
 
 ICONS = {
     maturity.MET: ":green[:material/check_circle:]",
@@ -130,13 +130,12 @@ def board(ev: pd.DataFrame) -> None:
         "says met but not ticked, amber = partly met, grey = not yet. Hover for the square.",
         key="mt_board",
     )
-    meaning = st.expander(
-        "What each stage means (from the gameboard)", key="mt_meaning", on_change="rerun"
-    )
-    with meaning:
-        if meaning.open:  # drawn when opened
-            for s in maturity.STAGES:
-                st.markdown(f"**{md(s.name)}**: {md(s.belief)}.")
+    lazy_expander("What each stage means (from the gameboard)", "mt_meaning", _meaning)
+
+
+def _meaning() -> None:
+    for s in maturity.STAGES:
+        st.markdown(f"**{md(s.name)}**: {md(s.belief)}.")
 
 
 def next_moves(ev: pd.DataFrame) -> None:
